@@ -1,0 +1,378 @@
+//! Claims: time-bound statements in blocks, bound to dated facts, and the findings
+//! they give at a date.
+
+use crate::date::{next_day, span_text, toml_date};
+use crate::error::Location;
+use crate::facts::Facts;
+use crate::library::{Block, Library, Sender, Status};
+use crate::render::BlockSpan;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+/// What makes a claim go out of date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ClaimKind {
+    /// True until a date (`until`) or the end of a period (`period`): "by 2024-25".
+    Deadline,
+    /// Superseded on the day an event happens (`event`): "a framework will be developed".
+    Event,
+    /// True while `holder` holds `office`.
+    Office,
+    /// A relative phrase ("within months", "today") true for `tolerance` after the block's `as_of`.
+    Relative,
+    /// A figure whose data date (`data_date`) is older than `refresh`.
+    Statistic,
+    /// To be reviewed by `review_by`.
+    Review,
+}
+
+impl ClaimKind {
+    /// The kind as written in TOML and in findings.
+    pub fn name(self) -> &'static str {
+        match self {
+            ClaimKind::Deadline => "deadline",
+            ClaimKind::Event => "event",
+            ClaimKind::Office => "office",
+            ClaimKind::Relative => "relative",
+            ClaimKind::Statistic => "statistic",
+            ClaimKind::Review => "review",
+        }
+    }
+}
+
+/// How bad a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// For information: a date or phrase worth a glance.
+    Info,
+    /// Needs review before sending.
+    Warning,
+    /// No longer true: passed, superseded, out of office.
+    Error,
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        })
+    }
+}
+
+/// A time-bound statement inside a block, and the fact it depends on.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Claim {
+    /// The exact words in the block's text.
+    pub quote: String,
+    /// What makes it go out of date.
+    pub kind: ClaimKind,
+    /// Deadline: the last day it is true.
+    #[serde(default, with = "toml_date::option")]
+    pub until: Option<Date>,
+    /// Deadline: a period id (`fy-2024-25`); true until its last day.
+    #[serde(default)]
+    pub period: Option<String>,
+    /// Event: the event id that supersedes it.
+    #[serde(default)]
+    pub event: Option<String>,
+    /// Office: the office id.
+    #[serde(default)]
+    pub office: Option<String>,
+    /// Office: the holder the text names or implies.
+    #[serde(default)]
+    pub holder: Option<String>,
+    /// Relative: how long after the block's `as_of` the phrase stays true.
+    #[serde(default, deserialize_with = "span_text::deserialize")]
+    pub tolerance: Option<jiff::Span>,
+    /// Statistic: the date of the data.
+    #[serde(default, with = "toml_date::option")]
+    pub data_date: Option<Date>,
+    /// Statistic: how long the figure may be quoted.
+    #[serde(default, deserialize_with = "span_text::deserialize")]
+    pub refresh: Option<jiff::Span>,
+    /// Review: the date it must be reviewed by.
+    #[serde(default, with = "toml_date::option")]
+    pub review_by: Option<Date>,
+    /// Overrides the kind's default severity.
+    #[serde(default)]
+    pub severity: Option<Severity>,
+    /// Why it dates, for maintainers.
+    #[serde(default)]
+    pub note: Option<String>,
+    /// What to say instead.
+    #[serde(default)]
+    pub suggest: Option<String>,
+    /// A block to use instead.
+    #[serde(default)]
+    pub replace_with: Option<String>,
+    /// Where the claim is written.
+    #[serde(skip)]
+    pub at: Location,
+}
+
+/// Why a claim is out of date at a date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stale {
+    /// How bad.
+    pub severity: Severity,
+    /// The first day it was out of date.
+    pub since: Option<Date>,
+    /// What happened, naming the fact and its date.
+    pub message: String,
+    /// What to say instead.
+    pub suggestion: Option<String>,
+}
+
+/// "3 years 4 months" between two dates.
+pub(crate) fn elapsed(from: Date, to: Date) -> String {
+    let Ok(span) = from.until((jiff::Unit::Year, to)) else { return String::new() };
+    let (y, m, d) = (span.get_years(), span.get_months(), span.get_days());
+    let part = |n: i64, unit: &str| match n {
+        0 => None,
+        1 => Some(format!("1 {unit}")),
+        n => Some(format!("{n} {unit}s")),
+    };
+    let parts: Vec<String> = if y > 0 {
+        [part(y.into(), "year"), part(m.into(), "month")].into_iter().flatten().collect()
+    } else {
+        [part(m.into(), "month"), part(d.into(), "day")].into_iter().flatten().collect()
+    };
+    if parts.is_empty() { "0 days".into() } else { parts.join(" ") }
+}
+
+impl Claim {
+    /// Evaluates the claim on `date`, for a block written on `as_of`. `None` while it holds.
+    ///
+    /// ```
+    /// let library = replydraft::Library::embedded().unwrap();
+    /// let block = library.block("family-hubs").unwrap();
+    /// let claim = &block.claims[0];
+    /// let d = |s| replydraft::parse_date(s).unwrap();
+    /// assert!(claim.evaluate(block.as_of, d("2023-12-14"), library.facts()).is_none());
+    /// let stale = claim.evaluate(block.as_of, d("2023-12-15"), library.facts()).unwrap();
+    /// assert_eq!(stale.since, Some(d("2023-12-15")));
+    /// ```
+    pub fn evaluate(&self, as_of: Date, date: Date, facts: &Facts) -> Option<Stale> {
+        let (default, since, message, fact_suggestion) = match self.kind {
+            ClaimKind::Deadline => {
+                let period = self.period.as_deref().and_then(|p| facts.period(p));
+                let end = self.until.or(period.map(|p| p.to))?;
+                if date <= end {
+                    return None;
+                }
+                let what = period.map(|p| format!("{} ended on {end}", p.name)).unwrap_or_else(|| format!("it ran to {end}"));
+                (Severity::Error, Some(next_day(end)), format!("deadline passed: {what}"), None)
+            }
+            ClaimKind::Event => {
+                let e = facts.event(self.event.as_deref()?)?;
+                if date < e.date {
+                    return None;
+                }
+                (Severity::Error, Some(e.date), format!("superseded on {}: {}", e.date, e.what), None)
+            }
+            ClaimKind::Office => {
+                let (office, holder) = (self.office.as_deref()?, self.holder.as_deref()?);
+                let title = facts.office(office).map_or(office, |o| o.title.as_str());
+                let successor = facts
+                    .successor_at(office, date)
+                    .map(|(o, t)| format!("{} is {} (since {})", t.holder, o.title, t.from));
+                match facts.check_holder(office, holder, date) {
+                    Ok(_) => return None,
+                    Err(Some(last)) => (
+                        Severity::Error,
+                        Some(next_day(last)),
+                        format!("{holder} left office as {title} on {last}"),
+                        successor,
+                    ),
+                    Err(None) => (Severity::Error, None, format!("{holder} did not hold office as {title} on {date}"), successor),
+                }
+            }
+            ClaimKind::Relative => {
+                let limit = as_of.checked_add(self.tolerance?).ok()?;
+                if date <= limit {
+                    return None;
+                }
+                let msg = format!(
+                    "relative phrase written on {as_of} reads {} later; it held for {} (until {limit})",
+                    elapsed(as_of, date),
+                    tolerance_text(self.tolerance?)
+                );
+                (Severity::Warning, Some(next_day(limit)), msg, None)
+            }
+            ClaimKind::Statistic => {
+                let data = self.data_date?;
+                let limit = data.checked_add(self.refresh?).ok()?;
+                if date <= limit {
+                    return None;
+                }
+                let msg = format!("figure dated {data} is {} old (refresh every {})", elapsed(data, date), tolerance_text(self.refresh?));
+                (Severity::Warning, Some(next_day(limit)), msg, None)
+            }
+            ClaimKind::Review => {
+                let by = self.review_by?;
+                if date < by {
+                    return None;
+                }
+                (Severity::Warning, Some(by), format!("review was due by {by}"), None)
+            }
+        };
+        let mut message = message;
+        if let Some(note) = &self.note {
+            message.push_str(&format!(" ({note})"));
+        }
+        let suggestion = match (&self.suggest, &self.replace_with, fact_suggestion) {
+            (Some(s), _, Some(f)) => Some(format!("{s} [{f}]")),
+            (Some(s), _, None) => Some(s.clone()),
+            (None, Some(r), _) => Some(format!("use block `{r}` instead")),
+            (None, None, f) => f,
+        };
+        Some(Stale { severity: self.severity.unwrap_or(default), since, message, suggestion })
+    }
+}
+
+fn tolerance_text(span: jiff::Span) -> String {
+    format!("{span:#}")
+}
+
+/// One thing out of date (or worth a look) in a letter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// How bad.
+    pub severity: Severity,
+    /// `deadline`, `event`, `office`, `relative`, `statistic`, `review`, `signer`,
+    /// `before-as-of`, `block-review`, `retired`, or a scanner kind (`date`, `financial-year`,
+    /// `relative-phrase`, `commitment`, `officeholder`).
+    pub kind: String,
+    /// The exact text the finding is about: `text == letter[start..end]`.
+    pub text: String,
+    /// Byte offset of the text in the letter.
+    pub start: usize,
+    /// Byte offset one past its end.
+    pub end: usize,
+    /// The block it belongs to, if known.
+    pub block: Option<String>,
+    /// The first day it was out of date.
+    #[serde(serialize_with = "toml_date::option::serialize")]
+    pub since: Option<Date>,
+    /// What is wrong, naming the fact and its date.
+    pub message: String,
+    /// What to say instead.
+    pub suggestion: Option<String>,
+}
+
+impl Finding {
+    /// Orders findings by position, then severity (worst first).
+    pub(crate) fn sort(findings: &mut [Finding]) {
+        findings.sort_by(|a, b| (a.start, a.end, b.severity, &a.kind).cmp(&(b.start, b.end, a.severity, &b.kind)));
+    }
+}
+
+/// The findings of one block's claims (and its dates), placed at `span` of `letter`.
+/// `escape` maps a quote to how it appears in the letter (HTML escaping).
+pub(crate) fn block_findings(
+    block: &Block,
+    facts: &Facts,
+    date: Date,
+    letter: &str,
+    span: (usize, usize),
+    escape: &dyn Fn(&str) -> String,
+) -> Vec<Finding> {
+    let (start, end) = span;
+    let region = &letter[start..end];
+    let mut out = Vec::new();
+    let whole = |severity, kind: &str, since, message: String, suggestion| Finding {
+        severity,
+        kind: kind.into(),
+        text: region.to_string(),
+        start,
+        end,
+        block: Some(block.id.clone()),
+        since,
+        message,
+        suggestion,
+    };
+    for claim in &block.claims {
+        let Some(stale) = claim.evaluate(block.as_of, date, facts) else { continue };
+        let needle = escape(&claim.quote);
+        let (s, e) = region.find(&needle).map_or((start, end), |p| (start + p, start + p + needle.len()));
+        out.push(Finding {
+            severity: stale.severity,
+            kind: claim.kind.name().into(),
+            text: letter[s..e].to_string(),
+            start: s,
+            end: e,
+            block: Some(block.id.clone()),
+            since: stale.since,
+            message: stale.message,
+            suggestion: stale.suggestion,
+        });
+    }
+    if date < block.as_of {
+        out.push(whole(
+            Severity::Warning,
+            "before-as-of",
+            None,
+            format!("the letter is dated {date}, before block `{}` was written ({})", block.id, block.as_of),
+            Some("check the date, or use a block that was true then".into()),
+        ));
+    }
+    if let Some(by) = block.review_by.filter(|by| date >= *by) {
+        out.push(whole(Severity::Warning, "block-review", Some(by), format!("block `{}` was due for review by {by}", block.id), None));
+    }
+    if block.status == Status::Retired {
+        out.push(whole(Severity::Warning, "retired", None, format!("block `{}` is retired", block.id), None));
+    }
+    out
+}
+
+/// Whether `sender` may sign on `date`: an error finding when their office ended (or had not begun).
+pub(crate) fn signer_finding(sender: &Sender, facts: &Facts, date: Date, letter: &str) -> Option<Finding> {
+    let office = sender.office.as_deref()?;
+    let title = facts.office(office).map_or(sender.office_title.as_str(), |o| o.title.as_str());
+    let (since, message) = match facts.check_holder(office, &sender.name, date) {
+        Ok(_) => return None,
+        Err(Some(last)) => (Some(next_day(last)), format!("the signer, {}, left office as {title} on {last}", sender.name)),
+        Err(None) => (None, format!("the signer, {}, did not hold office as {title} on {date}", sender.name)),
+    };
+    let suggestion = match facts.successor_at(office, date) {
+        Some((o, t)) => format!("{} is {} (since {}); sign as them or as the current office-holder", t.holder, o.title, t.from),
+        None => format!("no one holds office as {title} on {date}"),
+    };
+    // Point at the signature: the last place the signer's name (any case) appears.
+    let lower = letter.to_lowercase();
+    let name = sender.name.to_lowercase();
+    let (start, end) = match lower.rfind(&name) {
+        Some(p) if lower.len() == letter.len() => (p, p + name.len()),
+        _ => (0, 0),
+    };
+    Some(Finding {
+        severity: Severity::Error,
+        kind: "signer".into(),
+        text: letter[start..end].to_string(),
+        start,
+        end,
+        block: None,
+        since,
+        message,
+        suggestion: Some(suggestion),
+    })
+}
+
+/// All findings of a rendered draft.
+pub(crate) fn draft_findings(library: &Library, letter: &str, spans: &[BlockSpan], sender: &Sender, date: Date, html: bool) -> Vec<Finding> {
+    let escape: Box<dyn Fn(&str) -> String> =
+        if html { Box::new(|s: &str| handlebars::html_escape(s)) } else { Box::new(|s: &str| s.to_string()) };
+    let mut out: Vec<Finding> = spans
+        .iter()
+        .filter_map(|s| library.block(&s.id).map(|b| (b, s)))
+        .flat_map(|(b, s)| block_findings(b, library.facts(), date, letter, (s.start, s.end), &escape))
+        .collect();
+    out.extend(signer_finding(sender, library.facts(), date, letter));
+    Finding::sort(&mut out);
+    out
+}

@@ -1,0 +1,52 @@
+//! # replydraft
+//!
+//! Drafts replies to constituents from a library of reusable paragraphs ("standard
+//! lines"), and tells the caseworker which sentences are no longer true.
+//!
+//! * A [`Library`] holds [`Block`]s (paragraphs, handlebars templates), [`Topic`]s
+//!   (ordered blocks), [`Sender`]s, layouts and the [`Facts`] base. The default
+//!   library, taken from five real letters, is compiled in: [`Library::embedded`].
+//! * [`Library::draft`] turns a [`DraftRequest`] into a [`Draft`]: the letter, the
+//!   byte span of every block in it, and the [`Finding`]s of its claims at the date.
+//! * [`Claim`]s bind time-bound statements ("within months", "by 2024-25", a
+//!   minister's name) to dated facts, so one update of the facts re-evaluates every block.
+//! * [`golden`] golden-tests a library's recipes; [`text`] has the shared text helpers.
+//!
+//! ```
+//! use replydraft::{DraftRequest, Library, Severity, parse_date};
+//!
+//! let library = Library::embedded()?;
+//! let mut request = DraftRequest::new("care-review", parse_date("2026-11-22")?);
+//! request.recipient.name = Some("Ann O'Brien".into());
+//! let draft = library.draft(&request)?;
+//!
+//! assert!(draft.text.starts_with("November 2026"));
+//! assert!(draft.text.contains("Dear Ann O'Brien,"));
+//! // Every block's place in the letter is known...
+//! let span = draft.blocks.iter().find(|b| b.id == "family-hubs").unwrap();
+//! assert!(draft.text[span.start..span.end].starts_with("Further, I am glad"));
+//! // ...and the framework "will also be developed" was published in December 2023.
+//! let f = draft.findings.iter().find(|f| f.kind == "event" && f.text.contains("Framework will")).unwrap();
+//! assert_eq!(f.severity, Severity::Error);
+//! assert_eq!(f.since, Some(parse_date("2023-12-15")?));
+//! # Ok::<(), replydraft::Error>(())
+//! ```
+
+#![warn(missing_docs)]
+
+mod claims;
+mod date;
+mod error;
+mod facts;
+pub mod golden;
+mod library;
+mod render;
+pub mod text;
+
+pub use claims::{Claim, ClaimKind, Finding, Severity, Stale};
+pub use date::{DateStyle, parse_date, parse_span};
+pub use error::{Error, Location, Result};
+pub use facts::{Bill, Election, Event, Facts, Office, Period, Stage, Tenure};
+pub use jiff::civil::Date;
+pub use library::{Block, Library, Provenance, Role, Sender, Status, Topic, embedded_files};
+pub use render::{BlockSpan, Draft, DraftRequest, Format, Recipient};

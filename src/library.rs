@@ -1,0 +1,743 @@
+//! The block library: blocks, topics, senders, layouts and the facts base, loaded
+//! from TOML and handlebars files, validated, and shared cheaply between threads.
+
+use crate::claims::{Claim, ClaimKind};
+use crate::date::toml_date;
+use crate::error::{Error, Location, Result, hint};
+use crate::facts::{Bill, Election, Event, Facts, Office, Period, Tenure};
+use crate::render::{self, Format};
+use handlebars::Handlebars;
+use handlebars::template::{Parameter, Template, TemplateElement};
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::sync::Arc;
+
+/// Where a block sits in a letter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    /// The first paragraph: thanks for writing.
+    Opening,
+    /// The substance.
+    Body,
+    /// The last paragraph before the sign-off.
+    Closing,
+    /// Contact details set among the paragraphs (a page footer).
+    Footer,
+    /// Printed after the signature: an annex, terms of reference.
+    Enclosure,
+}
+
+/// Review state of a block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// Written, not yet approved.
+    Draft,
+    /// Approved for use.
+    #[default]
+    Approved,
+    /// No longer to be used.
+    Retired,
+}
+
+/// Where a block's text was taken from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Provenance {
+    /// The seed (or corpus) file.
+    pub seed: String,
+    /// 1-based paragraph number in that file (paragraphs are separated by blank lines).
+    pub paragraph: usize,
+}
+
+/// A reusable paragraph: a "standard line".
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Block {
+    /// Unique id; also the name other blocks include it by (`{{> id}}`).
+    pub id: String,
+    /// A short description.
+    pub title: String,
+    /// Topics it is written for.
+    #[serde(default)]
+    pub topics: Vec<String>,
+    /// Where it sits in a letter.
+    pub role: Role,
+    /// The handlebars template of the paragraph.
+    pub text: String,
+    /// Where the text was taken from.
+    #[serde(default)]
+    pub provenance: Vec<Provenance>,
+    /// The date the text was written or last verified.
+    #[serde(with = "toml_date")]
+    pub as_of: Date,
+    /// Review state.
+    #[serde(default)]
+    pub status: Status,
+    /// A date by which the whole block must be reviewed.
+    #[serde(default, with = "toml_date::option")]
+    pub review_by: Option<Date>,
+    /// The time-bound statements in the text.
+    #[serde(default, rename = "claim")]
+    pub claims: Vec<Claim>,
+    /// Where the block is defined.
+    #[serde(skip)]
+    pub at: Location,
+    /// Blocks this one includes, in order.
+    #[serde(skip)]
+    pub includes: Vec<String>,
+}
+
+/// A reply topic: which blocks, in which order.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Topic {
+    /// Unique id.
+    pub id: String,
+    /// A short description.
+    pub title: String,
+    /// Words and phrases an incoming letter on this topic uses.
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// The default sender's id.
+    #[serde(default)]
+    pub sender: Option<String>,
+    /// The blocks, in letter order (optional ones included).
+    pub blocks: Vec<String>,
+    /// Blocks left out unless included.
+    #[serde(default)]
+    pub optional: Vec<String>,
+    /// Groups of interchangeable blocks; the first of each is the default and stands in `blocks`.
+    #[serde(default)]
+    pub alternatives: Vec<Vec<String>>,
+    /// Where the topic is defined.
+    #[serde(skip)]
+    pub at: Location,
+}
+
+/// Who signs, in which office.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sender {
+    /// Unique id.
+    pub id: String,
+    /// Full name as in the facts base's tenures.
+    pub name: String,
+    /// Office id in the facts base (the seat or ministry they sign in).
+    #[serde(default)]
+    pub office: Option<String>,
+    /// The office as printed (`Member of Parliament for Daventry`).
+    pub office_title: String,
+    /// Lines at the top of the letter.
+    #[serde(default)]
+    pub letterhead: Vec<String>,
+    /// Postal and contact lines.
+    #[serde(default)]
+    pub address: Vec<String>,
+    /// `Yours sincerely,`
+    #[serde(default)]
+    pub signoff: String,
+    /// Lines under the sign-off.
+    #[serde(default)]
+    pub signature: Vec<String>,
+    /// How the date is written.
+    #[serde(default)]
+    pub date_style: crate::DateStyle,
+    /// Where the sender is defined.
+    #[serde(skip)]
+    pub at: Location,
+}
+
+/// One library file as written.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct LibraryFile {
+    #[serde(default)]
+    block: Vec<toml::Spanned<Block>>,
+    #[serde(default)]
+    topic: Vec<toml::Spanned<Topic>>,
+    #[serde(default)]
+    sender: Vec<toml::Spanned<Sender>>,
+    #[serde(default)]
+    event: Vec<toml::Spanned<Event>>,
+    #[serde(default)]
+    office: Vec<toml::Spanned<Office>>,
+    #[serde(default)]
+    tenure: Vec<toml::Spanned<Tenure>>,
+    #[serde(default)]
+    period: Vec<toml::Spanned<Period>>,
+    #[serde(default)]
+    bill: Vec<toml::Spanned<Bill>>,
+    #[serde(default)]
+    election: Vec<toml::Spanned<Election>>,
+}
+
+const TABLES: &[&str] = &["block", "topic", "sender", "event", "office", "tenure", "period", "bill", "election"];
+
+/// The files of the default library, compiled into the crate.
+const EMBEDDED: &[(&str, &str)] = &[
+    ("blocks/care-funding.toml", include_str!("../templates/blocks/care-funding.toml")),
+    ("blocks/care-review.toml", include_str!("../templates/blocks/care-review.toml")),
+    ("blocks/care-strategy.toml", include_str!("../templates/blocks/care-strategy.toml")),
+    ("blocks/common.toml", include_str!("../templates/blocks/common.toml")),
+    ("blocks/review-disparities.toml", include_str!("../templates/blocks/review-disparities.toml")),
+    ("facts.toml", include_str!("../templates/facts.toml")),
+    ("layouts/body.html.hbs", include_str!("../templates/layouts/body.html.hbs")),
+    ("layouts/body.md.hbs", include_str!("../templates/layouts/body.md.hbs")),
+    ("layouts/body.txt.hbs", include_str!("../templates/layouts/body.txt.hbs")),
+    ("layouts/letter.html.hbs", include_str!("../templates/layouts/letter.html.hbs")),
+    ("layouts/letter.md.hbs", include_str!("../templates/layouts/letter.md.hbs")),
+    ("layouts/letter.txt.hbs", include_str!("../templates/layouts/letter.txt.hbs")),
+    ("senders.toml", include_str!("../templates/senders.toml")),
+    ("topics.toml", include_str!("../templates/topics.toml")),
+];
+
+/// The names of the embedded default library's files (relative to `templates/`).
+pub fn embedded_files() -> impl Iterator<Item = &'static str> {
+    EMBEDDED.iter().map(|(name, _)| *name)
+}
+
+pub(crate) struct Inner {
+    pub(crate) blocks: Vec<Block>,
+    pub(crate) block_index: HashMap<String, usize>,
+    pub(crate) topics: Vec<Topic>,
+    pub(crate) senders: Vec<Sender>,
+    pub(crate) layouts: Vec<(String, Format)>,
+    pub(crate) facts: Facts,
+    /// Blocks and plain-text layouts: nothing is escaped.
+    pub(crate) plain: Handlebars<'static>,
+    /// HTML layouts: everything is escaped.
+    pub(crate) html: Handlebars<'static>,
+}
+
+/// A validated block library. Cloning is cheap (shared); it is `Send + Sync`.
+///
+/// ```
+/// let library = replydraft::Library::embedded().unwrap();
+/// assert!(library.topic("care-review").is_some());
+/// let shared = library.clone();
+/// std::thread::spawn(move || assert!(shared.block("nib-proposals").is_some())).join().unwrap();
+/// ```
+#[derive(Clone)]
+pub struct Library {
+    pub(crate) inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Library {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Library")
+            .field("blocks", &self.inner.blocks.len())
+            .field("topics", &self.inner.topics.len())
+            .field("senders", &self.inner.senders.len())
+            .finish()
+    }
+}
+
+impl Library {
+    /// The default library compiled into the crate (no files needed).
+    pub fn embedded() -> Result<Library> {
+        Library::from_files(EMBEDDED.iter().map(|(n, t)| (n.to_string(), t.to_string())))
+    }
+
+    /// Loads a library directory (`*.toml` anywhere below it, `layouts/NAME.FORMAT.hbs`),
+    /// or a single TOML file. Layouts, senders and facts the directory does not define
+    /// are not taken from anywhere else.
+    pub fn load(path: impl AsRef<Path>) -> Result<Library> {
+        let path = path.as_ref();
+        let meta = std::fs::metadata(path).map_err(|e| Error::io(path.display(), e))?;
+        let mut files = Vec::new();
+        if meta.is_dir() {
+            collect_files(path, path, &mut files)?;
+            if files.is_empty() {
+                return Err(Error::Request(format!("{}: no library files (*.toml, layouts/*.hbs) found", path.display())));
+            }
+        } else {
+            files.push((path.display().to_string(), read_text(path)?));
+        }
+        files.sort();
+        Library::from_files(files)
+    }
+
+    /// Builds a library from `(name, contents)` pairs: `.toml` files hold tables
+    /// `[[block]]`, `[[topic]]`, `[[sender]]` and facts; `layouts/NAME.FORMAT.hbs` are layouts.
+    pub fn from_files(files: impl IntoIterator<Item = (String, String)>) -> Result<Library> {
+        let mut b = Builder::default();
+        for (name, text) in files {
+            if name.ends_with(".toml") {
+                b.add_toml(&name, &text)?;
+            } else if name.ends_with(".hbs") {
+                b.add_layout(&name, &text)?;
+            }
+        }
+        b.finish()
+    }
+
+    /// All blocks, in load order.
+    pub fn blocks(&self) -> &[Block] {
+        &self.inner.blocks
+    }
+
+    /// A block by id.
+    pub fn block(&self, id: &str) -> Option<&Block> {
+        self.inner.block_index.get(id).map(|&i| &self.inner.blocks[i])
+    }
+
+    /// All topics.
+    pub fn topics(&self) -> &[Topic] {
+        &self.inner.topics
+    }
+
+    /// A topic by id.
+    pub fn topic(&self, id: &str) -> Option<&Topic> {
+        self.inner.topics.iter().find(|t| t.id == id)
+    }
+
+    /// All senders.
+    pub fn senders(&self) -> &[Sender] {
+        &self.inner.senders
+    }
+
+    /// A sender by id.
+    pub fn sender(&self, id: &str) -> Option<&Sender> {
+        self.inner.senders.iter().find(|s| s.id == id)
+    }
+
+    /// Layout names with their formats.
+    pub fn layouts(&self) -> impl Iterator<Item = (&str, Format)> {
+        self.inner.layouts.iter().map(|(n, f)| (n.as_str(), *f))
+    }
+
+    /// The facts base.
+    pub fn facts(&self) -> &Facts {
+        &self.inner.facts
+    }
+
+    /// The blocks of `topic`, in letter order, by id (optional ones marked).
+    pub(crate) fn block_ids_for_topic<'a>(&self, topic: &'a Topic) -> impl Iterator<Item = (&'a str, bool)> + 'a {
+        topic.blocks.iter().map(|id| (id.as_str(), topic.optional.contains(id)))
+    }
+}
+
+fn read_text(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path.display(), e))?;
+    String::from_utf8(bytes).map_err(|e| Error::Syntax {
+        at: Location::at_offset(&path.display().to_string(), "", 0),
+        message: format!("not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()),
+    })
+}
+
+fn collect_files(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) -> Result<()> {
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir.display(), e))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::io(dir.display(), e))?;
+        let path = entry.path();
+        if path.is_dir() {
+            collect_files(root, &path, out)?;
+        } else if path.extension().is_some_and(|e| e == "toml" || e == "hbs") {
+            let name = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+            out.push((name, read_text(&path)?));
+        }
+    }
+    Ok(())
+}
+
+/// Turns a TOML error into one with a file position, and adds a did-you-mean for unknown fields.
+fn toml_error(file: &str, text: &str, e: toml::de::Error) -> Error {
+    let at = Location::at_offset(file, text, e.span().map_or(0, |s| s.start));
+    let mut message = e.message().trim().to_string();
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        if let (Some(end), Some(exp)) = (rest.find('`'), message.find("expected ")) {
+            let word = rest[..end].to_string();
+            let candidates: Vec<String> = message[exp..]
+                .split('`')
+                .skip(1)
+                .step_by(2)
+                .map(str::to_string)
+                .collect();
+            message.push_str(&hint(&word, candidates.iter().map(String::as_str)));
+        }
+    }
+    if message.contains("unknown field") && at.line == 1 && message.contains(TABLES[0]) {
+        message.push_str(" (a library file holds [[block]], [[topic]], [[sender]] and facts tables)");
+    }
+    Error::Syntax { at, message }
+}
+
+/// Finds `needle` inside `span` of `text`, for pointing at a reference precisely.
+fn locate(file: &str, text: &str, span: &std::ops::Range<usize>, needle: &str) -> Location {
+    let hay = text.get(span.clone()).unwrap_or("");
+    let quoted = format!("\"{needle}\"");
+    let off = hay.find(&quoted).or_else(|| hay.find(needle)).map_or(0, |i| i + usize::from(hay[i..].starts_with('"')));
+    Location::at_offset(file, text, span.start + off)
+}
+
+#[derive(Default)]
+struct Builder {
+    blocks: Vec<Block>,
+    topics: Vec<Topic>,
+    senders: Vec<Sender>,
+    facts: Facts,
+    layouts: Vec<(String, Format, String, Location)>,
+    /// The source text of each file, for positions found after parsing.
+    texts: HashMap<String, String>,
+    /// Exact positions of references, keyed by (file, span start, referenced id).
+    spans: HashMap<String, std::ops::Range<usize>>,
+}
+
+fn invalid(at: Location, message: impl Into<String>) -> Error {
+    Error::Invalid { at, message: message.into() }
+}
+
+impl Builder {
+    fn add_toml(&mut self, file: &str, text: &str) -> Result<()> {
+        let parsed: LibraryFile = toml::from_str(text).map_err(|e| toml_error(file, text, e))?;
+        let at = |span: std::ops::Range<usize>| Location::at_offset(file, text, span.start);
+        for s in parsed.block {
+            let span = s.span();
+            let mut b = s.into_inner();
+            b.at = at(span.clone());
+            b.text = b.text.trim_end().to_string();
+            for c in &mut b.claims {
+                c.at = locate(file, text, &span, &c.quote);
+            }
+            self.spans.insert(format!("block:{}", self.blocks.len()), span);
+            self.blocks.push(b);
+        }
+        for s in parsed.topic {
+            let span = s.span();
+            let mut t = s.into_inner();
+            t.at = at(span.clone());
+            self.spans.insert(format!("topic:{}", self.topics.len()), span);
+            self.topics.push(t);
+        }
+        for s in parsed.sender {
+            let span = s.span();
+            let mut x = s.into_inner();
+            x.at = at(span);
+            self.senders.push(x);
+        }
+        let facts = &mut self.facts;
+        for s in parsed.event {
+            let (span, e) = (s.span(), s.into_inner());
+            if facts.events.contains_key(&e.id) {
+                return Err(invalid(at(span), format!("duplicate event id `{}`", e.id)));
+            }
+            facts.events.insert(e.id.clone(), e);
+        }
+        for s in parsed.office {
+            let (span, mut o) = (s.span(), s.into_inner());
+            o.at = at(span.clone());
+            if facts.offices.contains_key(&o.id) {
+                return Err(invalid(at(span), format!("duplicate office id `{}`", o.id)));
+            }
+            facts.offices.insert(o.id.clone(), o);
+        }
+        for s in parsed.tenure {
+            let (span, mut t) = (s.span(), s.into_inner());
+            t.at = at(span.clone());
+            if let Some(to) = t.to.filter(|to| *to < t.from) {
+                return Err(invalid(
+                    locate(file, text, &span, "to ="),
+                    format!("tenure of {} in `{}` ends ({to}) before it starts ({})", t.holder, t.office, t.from),
+                ));
+            }
+            facts.tenures.push(t);
+        }
+        for s in parsed.period {
+            let (span, p) = (s.span(), s.into_inner());
+            if p.to < p.from {
+                return Err(invalid(at(span), format!("period `{}` ends ({}) before it starts ({})", p.id, p.to, p.from)));
+            }
+            if facts.periods.contains_key(&p.id) {
+                return Err(invalid(at(span), format!("duplicate period id `{}`", p.id)));
+            }
+            facts.periods.insert(p.id.clone(), p);
+        }
+        facts.bills.extend(parsed.bill.into_iter().map(toml::Spanned::into_inner));
+        facts.elections.extend(parsed.election.into_iter().map(toml::Spanned::into_inner));
+        self.texts.insert(file.to_string(), text.to_string());
+        Ok(())
+    }
+
+    fn add_layout(&mut self, file: &str, text: &str) -> Result<()> {
+        let base = file.rsplit('/').next().unwrap_or(file);
+        let stem = base.strip_suffix(".hbs").unwrap_or(base);
+        let (name, ext) = stem.rsplit_once('.').ok_or_else(|| {
+            invalid(Location::new(file, 1, 1), "a layout file is named NAME.FORMAT.hbs, FORMAT one of txt, md, html")
+        })?;
+        let format = match ext {
+            "txt" => Format::Text,
+            "md" => Format::Markdown,
+            "html" => Format::Html,
+            other => {
+                return Err(invalid(
+                    Location::new(file, 1, 1),
+                    format!("unknown layout format `{other}`: use txt, md or html{}", hint(other, ["txt", "md", "html"])),
+                ));
+            }
+        };
+        self.layouts.push((name.to_string(), format, text.to_string(), Location::new(file, 1, 1)));
+        Ok(())
+    }
+
+    /// The position of `needle` inside the definition of item `key` (`block:3`).
+    fn locate_in(&self, key: &str, at: &Location, needle: &str) -> Location {
+        match (self.spans.get(key), self.texts.get(&at.file)) {
+            (Some(span), Some(text)) => locate(&at.file, text, span, needle),
+            _ => at.clone(),
+        }
+    }
+
+    fn finish(mut self) -> Result<Library> {
+        self.facts.finish();
+        // Unique ids.
+        let mut block_index = HashMap::new();
+        for (i, b) in self.blocks.iter().enumerate() {
+            if let Some(&first) = block_index.get(&b.id) {
+                let first: &Block = &self.blocks[first];
+                return Err(invalid(b.at.clone(), format!("duplicate block id `{}` (first defined at {})", b.id, first.at)));
+            }
+            block_index.insert(b.id.clone(), i);
+        }
+        unique(self.topics.iter().map(|t| (&t.id, &t.at)), "topic")?;
+        unique(self.senders.iter().map(|s| (&s.id, &s.at)), "sender")?;
+        let block_ids: Vec<String> = self.blocks.iter().map(|b| b.id.clone()).collect();
+        let block_ids: Vec<&str> = block_ids.iter().map(String::as_str).collect();
+
+        // Templates: compile every block, find its includes.
+        let mut plain = render::registry(false);
+        let mut includes = Vec::with_capacity(self.blocks.len());
+        for (i, b) in self.blocks.iter().enumerate() {
+            let tpl = Template::compile(&b.text).map_err(|e| {
+                let (line, col) = e.pos().unwrap_or((1, 1));
+                let mut at = self.locate_in(&format!("block:{i}"), &b.at, b.text.lines().next().unwrap_or(""));
+                if line > 1 {
+                    at.line += line - 1;
+                    at.column = col;
+                } else {
+                    at.column += col - 1;
+                }
+                invalid(at, format!("block `{}`: template syntax error: {}", b.id, e.reason()))
+            })?;
+            let mut found = Vec::new();
+            partials(&tpl.elements, &mut found);
+            for inc in &found {
+                if !block_index.contains_key(inc) {
+                    let at = self.locate_in(&format!("block:{i}"), &b.at, &format!("{{{{> {inc}"));
+                    return Err(invalid(
+                        at,
+                        format!("block `{}` includes unknown block `{inc}`{}", b.id, hint(inc, block_ids.iter().copied())),
+                    ));
+                }
+            }
+            includes.push(found);
+            plain.register_template(&b.id, tpl);
+        }
+        for (b, inc) in self.blocks.iter_mut().zip(includes) {
+            b.includes = inc;
+        }
+        check_cycles(&self.blocks, &block_index)?;
+
+        // Claims.
+        for b in &self.blocks {
+            for c in &b.claims {
+                c.validate(b, &self.facts, &block_index)?;
+            }
+        }
+
+        // Topics.
+        for (i, t) in self.topics.iter().enumerate() {
+            let key = format!("topic:{i}");
+            let all = t.blocks.iter().chain(&t.optional).chain(t.alternatives.iter().flatten());
+            for id in all {
+                if !block_index.contains_key(id) {
+                    return Err(invalid(
+                        self.locate_in(&key, &t.at, id),
+                        format!("topic `{}` names unknown block `{id}`{}", t.id, hint(id, block_ids.iter().copied())),
+                    ));
+                }
+            }
+            for id in &t.optional {
+                if !t.blocks.contains(id) {
+                    return Err(invalid(
+                        self.locate_in(&key, &t.at, id),
+                        format!("topic `{}`: optional block `{id}` must also stand in `blocks`, where it goes", t.id),
+                    ));
+                }
+            }
+            for group in &t.alternatives {
+                let first = group.first().filter(|f| t.blocks.contains(f));
+                if first.is_none() {
+                    return Err(invalid(
+                        self.locate_in(&key, &t.at, "alternatives"),
+                        format!("topic `{}`: the first block of each alternatives group must stand in `blocks`", t.id),
+                    ));
+                }
+            }
+            if let Some(s) = &t.sender {
+                if !self.senders.iter().any(|x| &x.id == s) {
+                    let ids = self.senders.iter().map(|x| x.id.as_str());
+                    return Err(invalid(
+                        self.locate_in(&key, &t.at, s),
+                        format!("topic `{}` names unknown sender `{s}`{}", t.id, hint(s, ids)),
+                    ));
+                }
+            }
+        }
+
+        // Facts consistency.
+        for s in &self.senders {
+            if let Some(o) = &s.office {
+                if self.facts.office(o).is_none() {
+                    let ids = self.facts.offices.keys().map(String::as_str);
+                    return Err(invalid(s.at.clone(), format!("sender `{}`: unknown office `{o}`{}", s.id, hint(o, ids))));
+                }
+            }
+        }
+        for t in &self.facts.tenures {
+            if self.facts.office(&t.office).is_none() {
+                let ids = self.facts.offices.keys().map(String::as_str);
+                return Err(invalid(t.at.clone(), format!("tenure of {}: unknown office `{}`{}", t.holder, t.office, hint(&t.office, ids))));
+            }
+        }
+        for o in self.facts.offices.values() {
+            if let Some(s) = o.successor.as_ref().filter(|s| self.facts.office(s).is_none()) {
+                return Err(invalid(o.at.clone(), format!("office `{}`: unknown successor office `{s}`", o.id)));
+            }
+        }
+
+        // Layouts.
+        let mut html = render::registry(true);
+        let mut layouts = Vec::new();
+        for (name, format, text, at) in &self.layouts {
+            let tpl = Template::compile(text).map_err(|e| {
+                let (line, column) = e.pos().unwrap_or((1, 1));
+                invalid(Location::new(&at.file, line, column), format!("layout template syntax error: {}", e.reason()))
+            })?;
+            let reg = if *format == Format::Html { &mut html } else { &mut plain };
+            reg.register_template(&render::layout_key(name, *format), tpl);
+            layouts.push((name.clone(), *format));
+        }
+        layouts.sort();
+        layouts.dedup();
+
+        Ok(Library {
+            inner: Arc::new(Inner {
+                blocks: self.blocks,
+                block_index,
+                topics: self.topics,
+                senders: self.senders,
+                layouts,
+                facts: self.facts,
+                plain,
+                html,
+            }),
+        })
+    }
+}
+
+fn unique<'a>(items: impl Iterator<Item = (&'a String, &'a Location)>, what: &str) -> Result<()> {
+    let mut seen: BTreeMap<&String, &Location> = BTreeMap::new();
+    for (id, at) in items {
+        if let Some(first) = seen.insert(id, at) {
+            return Err(invalid(at.clone(), format!("duplicate {what} id `{id}` (first defined at {first})")));
+        }
+    }
+    Ok(())
+}
+
+/// The names of the partials (`{{> name}}`) a template uses, in order.
+fn partials(elements: &[TemplateElement], out: &mut Vec<String>) {
+    for e in elements {
+        match e {
+            TemplateElement::PartialExpression(d) | TemplateElement::PartialBlock(d) => {
+                if let Parameter::Name(n) = &d.name {
+                    if !out.contains(n) {
+                        out.push(n.clone());
+                    }
+                }
+                if let Some(t) = &d.template {
+                    partials(&t.elements, out);
+                }
+            }
+            TemplateElement::HelperBlock(h) => {
+                for t in [&h.template, &h.inverse].into_iter().flatten() {
+                    partials(&t.elements, out);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn check_cycles(blocks: &[Block], index: &HashMap<String, usize>) -> Result<()> {
+    // 0 = unvisited, 1 = on the stack, 2 = done.
+    fn visit(i: usize, blocks: &[Block], index: &HashMap<String, usize>, state: &mut [u8], path: &mut Vec<usize>) -> Result<()> {
+        state[i] = 1;
+        path.push(i);
+        for inc in &blocks[i].includes {
+            let j = index[inc];
+            if state[j] == 1 {
+                let start = path.iter().position(|&p| p == j).unwrap_or(0);
+                let names: Vec<&str> = path[start..].iter().chain([&j]).map(|&k| blocks[k].id.as_str()).collect();
+                return Err(invalid(blocks[i].at.clone(), format!("blocks include each other in a cycle: {}", names.join(" -> "))));
+            }
+            if state[j] == 0 {
+                visit(j, blocks, index, state, path)?;
+            }
+        }
+        path.pop();
+        state[i] = 2;
+        Ok(())
+    }
+    let mut state = vec![0u8; blocks.len()];
+    for i in 0..blocks.len() {
+        if state[i] == 0 {
+            visit(i, blocks, index, &mut state, &mut Vec::new())?;
+        }
+    }
+    Ok(())
+}
+
+impl Claim {
+    fn validate(&self, block: &Block, facts: &Facts, blocks: &HashMap<String, usize>) -> Result<()> {
+        let err = |m: String| Err(invalid(self.at.clone(), format!("block `{}`, claim \"{}\": {m}", block.id, self.quote)));
+        if self.quote.trim().is_empty() {
+            return err("the quote is empty".into());
+        }
+        if !block.text.contains(&self.quote) {
+            return err("the quote is not in the block's text (it must be copied exactly)".into());
+        }
+        let need = |field: &str, present: bool| if present { Ok(()) } else { err(format!("a `{}` claim needs `{field}`", self.kind.name())) };
+        match self.kind {
+            ClaimKind::Deadline => need("until or period", self.until.is_some() || self.period.is_some())?,
+            ClaimKind::Event => need("event", self.event.is_some())?,
+            ClaimKind::Office => {
+                need("office", self.office.is_some())?;
+                need("holder", self.holder.is_some())?;
+            }
+            ClaimKind::Relative => need("tolerance", self.tolerance.is_some())?,
+            ClaimKind::Statistic => {
+                need("data_date", self.data_date.is_some())?;
+                need("refresh", self.refresh.is_some())?;
+            }
+            ClaimKind::Review => need("review_by", self.review_by.is_some())?,
+        }
+        if let Some(e) = self.event.as_ref().filter(|e| facts.event(e).is_none()) {
+            return err(format!("unknown event `{e}`{}", hint(e, facts.events.keys().map(String::as_str))));
+        }
+        if let Some(p) = self.period.as_ref().filter(|p| facts.period(p).is_none()) {
+            return err(format!("unknown period `{p}`{}", hint(p, facts.periods.keys().map(String::as_str))));
+        }
+        if let Some(o) = self.office.as_ref().filter(|o| facts.office(o).is_none()) {
+            return err(format!("unknown office `{o}`{}", hint(o, facts.offices.keys().map(String::as_str))));
+        }
+        if let Some(r) = self.replace_with.as_ref().filter(|r| !blocks.contains_key(*r)) {
+            return err(format!("unknown replacement block `{r}`"));
+        }
+        Ok(())
+    }
+}

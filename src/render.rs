@@ -1,0 +1,410 @@
+//! Drafting: a topic, a sender, a recipient and a date become a letter.
+
+use crate::claims::{self, Finding};
+use crate::date::{DateStyle, toml_date};
+use crate::error::{Error, Result, hint};
+use crate::library::{Library, Role};
+use handlebars::{
+    Context, Handlebars, Helper, HelperDef, HelperResult, JsonTruthy, Output, RenderContext, RenderError, RenderErrorReason,
+    Renderable,
+};
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
+
+/// Output format of a draft.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// Plain text: nothing is escaped.
+    #[default]
+    Text,
+    /// Markdown.
+    Markdown,
+    /// A standalone HTML page: every value is escaped.
+    Html,
+    /// The plain-text letter with its block spans and findings, as JSON.
+    Json,
+}
+
+impl std::str::FromStr for Format {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Format> {
+        match s {
+            "text" | "txt" => Ok(Format::Text),
+            "markdown" | "md" => Ok(Format::Markdown),
+            "html" => Ok(Format::Html),
+            "json" => Ok(Format::Json),
+            other => Err(Error::Request(format!(
+                "unknown format `{other}`: use text, markdown, html or json{}",
+                hint(other, ["text", "markdown", "html", "json"])
+            ))),
+        }
+    }
+}
+
+/// Who the letter is to. Fields other than the named ones are merge data,
+/// available to blocks as `{{recipient.FIELD}}`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Recipient {
+    /// Full name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The greeting without its comma (`Dear Ms Bright`). Defaults to `Dear NAME`, or `Dear Constituent`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub salutation: Option<String>,
+    /// Postal address lines.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub address: Vec<String>,
+    /// Email address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Any other merge fields.
+    #[serde(flatten)]
+    pub fields: BTreeMap<String, String>,
+}
+
+impl Recipient {
+    /// The greeting line without its comma.
+    pub fn greeting(&self) -> String {
+        match (&self.salutation, &self.name) {
+            (Some(s), _) => s.clone(),
+            (None, Some(n)) => format!("Dear {n}"),
+            (None, None) => "Dear Constituent".to_string(),
+        }
+    }
+
+    fn to_json(&self) -> Value {
+        let mut m = Map::new();
+        for (k, v) in &self.fields {
+            m.insert(k.clone(), Value::String(v.clone()));
+        }
+        if let Some(n) = &self.name {
+            m.insert("name".into(), json!(n));
+        }
+        m.insert("salutation".into(), json!(self.greeting()));
+        m.insert("address".into(), json!(self.address));
+        m.insert("email".into(), json!(self.email));
+        Value::Object(m)
+    }
+}
+
+/// What to draft. Also the `[recipe.draft]` table of a recipes file.
+///
+/// ```
+/// use replydraft::{DraftRequest, Library, parse_date};
+/// let library = Library::embedded().unwrap();
+/// let mut request = DraftRequest::new("care-funding", parse_date("2022-08-16").unwrap());
+/// request.recipient.name = Some("Ann O'Brien".into());
+/// let draft = library.draft(&request).unwrap();
+/// assert!(draft.text.contains("Dear Ann O'Brien,"));
+/// assert!(draft.text.contains("16th August 2022"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DraftRequest {
+    /// Topic id.
+    pub topic: String,
+    /// Sender id; defaults to the topic's sender.
+    #[serde(default)]
+    pub sender: Option<String>,
+    /// The recipient and merge data.
+    #[serde(default)]
+    pub recipient: Recipient,
+    /// The date of the reply.
+    #[serde(with = "toml_date")]
+    pub date: Date,
+    /// Blocks to add: optional blocks of the topic, alternatives, or any other block.
+    #[serde(default)]
+    pub include: Vec<String>,
+    /// Blocks to leave out.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// Output format.
+    #[serde(default)]
+    pub format: Format,
+    /// Layout name (`letter`, `body`); defaults to `letter`.
+    #[serde(default)]
+    pub layout: Option<String>,
+    /// A subject line (`RE: ...`).
+    #[serde(default)]
+    pub subject: Option<String>,
+    /// How the date is written; defaults to the sender's style.
+    #[serde(default)]
+    pub date_style: Option<DateStyle>,
+}
+
+impl DraftRequest {
+    /// A request for `topic` on `date`, everything else by default.
+    pub fn new(topic: impl Into<String>, date: Date) -> DraftRequest {
+        DraftRequest {
+            topic: topic.into(),
+            sender: None,
+            recipient: Recipient::default(),
+            date,
+            include: Vec::new(),
+            exclude: Vec::new(),
+            format: Format::Text,
+            layout: None,
+            subject: None,
+            date_style: None,
+        }
+    }
+}
+
+/// Where one block stands in a draft's text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BlockSpan {
+    /// Block id.
+    pub id: String,
+    /// Byte offset of the first byte.
+    pub start: usize,
+    /// Byte offset one past the last byte.
+    pub end: usize,
+    /// The block that includes this one, for included blocks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+}
+
+/// A rendered letter.
+#[derive(Debug, Clone, Serialize)]
+pub struct Draft {
+    /// Topic id.
+    pub topic: String,
+    /// Sender id.
+    pub sender: String,
+    /// The reply date.
+    #[serde(serialize_with = "toml_date::serialize")]
+    pub date: Date,
+    /// The format of `text` (JSON drafts carry plain text).
+    pub format: Format,
+    /// The letter.
+    pub text: String,
+    /// Every block in the text, included ones too, in order of appearance.
+    pub blocks: Vec<BlockSpan>,
+    /// Out-of-date claims and other problems, at `date`.
+    pub findings: Vec<Finding>,
+}
+
+impl Draft {
+    /// The JSON form: `{"topic", "sender", "date", "format", "text", "blocks", "findings"}`.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default() + "\n"
+    }
+}
+
+/// `if` and `unless` that fail in strict mode when their condition names a field that
+/// does not exist, instead of being silently false.
+#[derive(Clone, Copy)]
+struct StrictIf {
+    positive: bool,
+}
+
+impl HelperDef for StrictIf {
+    fn call<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        r: &'reg Handlebars<'reg>,
+        ctx: &'rc Context,
+        rc: &mut RenderContext<'reg, 'rc>,
+        out: &mut dyn Output,
+    ) -> HelperResult {
+        let name = if self.positive { "if" } else { "unless" };
+        let param = h.param(0).ok_or(RenderErrorReason::ParamNotFoundForIndex(name, 0))?;
+        if param.is_value_missing() {
+            return Err(RenderErrorReason::MissingVariable(param.relative_path().cloned()).into());
+        }
+        let truthy = param.value().is_truthy(false) == self.positive;
+        match if truthy { h.template() } else { h.inverse() } {
+            Some(t) => t.render(r, ctx, rc, out),
+            None => Ok(()),
+        }
+    }
+}
+
+/// A strict registry; `html` escapes every value, otherwise nothing is escaped.
+pub(crate) fn registry(html: bool) -> Handlebars<'static> {
+    let mut h = Handlebars::new();
+    h.set_strict_mode(true);
+    h.set_prevent_indent(true);
+    if !html {
+        h.register_escape_fn(handlebars::no_escape);
+    }
+    h.register_helper("if", Box::new(StrictIf { positive: true }));
+    h.register_helper("unless", Box::new(StrictIf { positive: false }));
+    h
+}
+
+pub(crate) fn layout_key(name: &str, format: Format) -> String {
+    let ext = match format {
+        Format::Text | Format::Json => "txt",
+        Format::Markdown => "md",
+        Format::Html => "html",
+    };
+    format!("layout:{name}.{ext}")
+}
+
+fn render_error(e: RenderError) -> Error {
+    let template = match e.template_name.as_deref() {
+        Some(n) if n.starts_with("layout:") => format!("layout `{}`", &n[7..]),
+        Some(n) => format!("block `{n}`"),
+        None => "template".to_string(),
+    };
+    let (field, what) = match e.reason() {
+        RenderErrorReason::MissingVariable(p) => (
+            p.clone(),
+            "missing merge field: give it a value (for a recipient field, --field NAME=VALUE) or take it out of the template".to_string(),
+        ),
+        other => (None, other.to_string()),
+    };
+    let at = match (e.line_no, e.column_no) {
+        (Some(l), Some(c)) => format!(" (template line {l}, column {c})"),
+        _ => String::new(),
+    };
+    Error::Render { template, field, message: format!("{what}{at}") }
+}
+
+impl Library {
+    /// The block ids a request puts in its letter, in order.
+    ///
+    /// ```
+    /// use replydraft::{DraftRequest, Library, parse_date};
+    /// let library = Library::embedded().unwrap();
+    /// let mut r = DraftRequest::new("care-review", parse_date("2022-07-01").unwrap());
+    /// r.include.push("closing-once-again-write".into());
+    /// let ids = library.resolve_blocks(&r).unwrap();
+    /// assert_eq!(ids.last().map(String::as_str), Some("closing-once-again-write"));
+    /// assert!(!ids.iter().any(|i| i == "calcot-investigation"));
+    /// ```
+    pub fn resolve_blocks(&self, request: &DraftRequest) -> Result<Vec<String>> {
+        let topic = self.topic(&request.topic).ok_or_else(|| {
+            let ids = self.topics().iter().map(|t| t.id.as_str());
+            Error::Request(format!("unknown topic `{}`{}", request.topic, hint(&request.topic, ids)))
+        })?;
+        let ids = || self.blocks().iter().map(|b| b.id.as_str());
+        for id in request.include.iter().chain(&request.exclude) {
+            if self.block(id).is_none() {
+                return Err(Error::Request(format!("unknown block `{id}`{}", hint(id, ids()))));
+            }
+        }
+        let included = |id: &str| request.include.iter().any(|i| i == id);
+        let mut out: Vec<String> = Vec::new();
+        for (id, optional) in self.block_ids_for_topic(topic) {
+            if optional && !included(id) {
+                continue;
+            }
+            let group = topic.alternatives.iter().find(|g| g.first().is_some_and(|f| f == id));
+            let chosen = group.and_then(|g| g.iter().skip(1).find(|a| included(a))).map_or(id, String::as_str);
+            out.push(chosen.to_string());
+        }
+        let in_topic = |id: &str| topic.blocks.iter().chain(topic.alternatives.iter().flatten()).any(|b| b == id);
+        for id in &request.include {
+            if !in_topic(id) && !out.contains(id) {
+                // An extra block goes before the closing and enclosures, or at the end.
+                let pos = out
+                    .iter()
+                    .position(|b| self.block(b).is_some_and(|b| matches!(b.role, Role::Closing | Role::Enclosure)))
+                    .unwrap_or(out.len());
+                out.insert(pos, id.clone());
+            }
+        }
+        out.retain(|id| !request.exclude.contains(id));
+        Ok(out)
+    }
+
+    /// Renders a draft and evaluates its claims at the request's date.
+    pub fn draft(&self, request: &DraftRequest) -> Result<Draft> {
+        let ids = self.resolve_blocks(request)?;
+        let topic = self.topic(&request.topic).expect("resolved above");
+        let sender_id = request.sender.as_deref().or(topic.sender.as_deref()).ok_or_else(|| {
+            let ids: Vec<&str> = self.senders().iter().map(|s| s.id.as_str()).collect();
+            Error::Request(format!("topic `{}` has no default sender: choose one of {}", topic.id, ids.join(", ")))
+        })?;
+        let sender = self.sender(sender_id).ok_or_else(|| {
+            let ids = self.senders().iter().map(|s| s.id.as_str());
+            Error::Request(format!("unknown sender `{sender_id}`{}", hint(sender_id, ids)))
+        })?;
+        let layout = request.layout.as_deref().unwrap_or("letter");
+        let key = layout_key(layout, request.format);
+        let html = request.format == Format::Html;
+        let registry = if html { &self.inner.html } else { &self.inner.plain };
+        if !registry.has_template(&key) {
+            let names: Vec<&str> = self.layouts().map(|(n, _)| n).collect();
+            return Err(Error::Request(format!(
+                "no layout `{layout}` for format {:?}{}",
+                request.format,
+                hint(layout, names.iter().copied())
+            )));
+        }
+        let style = request.date_style.unwrap_or(sender.date_style);
+        let mut ctx = json!({
+            "sender": sender,
+            "recipient": request.recipient.to_json(),
+            "date": style.format(request.date),
+            "date_iso": request.date.to_string(),
+            "subject": request.subject,
+            "topic": { "id": topic.id, "title": topic.title },
+        });
+        let mut paragraphs = Vec::new();
+        let mut enclosures = Vec::new();
+        let mut rendered = Vec::with_capacity(ids.len());
+        for id in &ids {
+            let text = self.render_block(id, &ctx)?;
+            let role = self.block(id).map(|b| b.role).unwrap_or(Role::Body);
+            let item = json!({ "id": id, "text": text, "role": role });
+            if role == Role::Enclosure { enclosures.push(item) } else { paragraphs.push(item) }
+            rendered.push((id.clone(), text));
+        }
+        ctx["salutation"] = json!(request.recipient.greeting());
+        ctx["paragraphs"] = Value::Array(paragraphs);
+        ctx["enclosures"] = Value::Array(enclosures);
+        let text = registry.render(&key, &ctx).map_err(render_error)?;
+        let blocks = self.spans(&text, &rendered, &ctx, html)?;
+        let findings = claims::draft_findings(self, &text, &blocks, sender, request.date, html);
+        Ok(Draft {
+            topic: topic.id.clone(),
+            sender: sender.id.clone(),
+            date: request.date,
+            format: request.format,
+            text,
+            blocks,
+            findings,
+        })
+    }
+
+    /// Renders one block (as plain text) with the given merge data.
+    pub(crate) fn render_block(&self, id: &str, ctx: &Value) -> Result<String> {
+        let text = self.inner.plain.render(id, ctx).map_err(render_error)?;
+        Ok(text.trim_end().to_string())
+    }
+
+    /// Finds each rendered block, and the blocks it includes, in the letter.
+    fn spans(&self, text: &str, rendered: &[(String, String)], ctx: &Value, html: bool) -> Result<Vec<BlockSpan>> {
+        let mut out = Vec::new();
+        let mut cursor = 0;
+        for (id, body) in rendered {
+            let needle = if html { handlebars::html_escape(body) } else { body.clone() };
+            let Some(pos) = text[cursor..].find(&needle).map(|p| p + cursor) else { continue };
+            out.push(BlockSpan { id: id.clone(), start: pos, end: pos + needle.len(), parent: None });
+            cursor = pos + needle.len();
+            self.included_spans(id, pos, &needle, ctx, html, &mut out)?;
+        }
+        Ok(out)
+    }
+
+    fn included_spans(&self, id: &str, base: usize, body: &str, ctx: &Value, html: bool, out: &mut Vec<BlockSpan>) -> Result<()> {
+        let Some(block) = self.block(id) else { return Ok(()) };
+        let mut cursor = 0;
+        for inc in &block.includes {
+            let inner = self.render_block(inc, ctx)?;
+            let needle = if html { handlebars::html_escape(&inner) } else { inner };
+            if let Some(p) = body[cursor..].find(&needle).map(|p| p + cursor) {
+                out.push(BlockSpan { id: inc.clone(), start: base + p, end: base + p + needle.len(), parent: Some(id.to_string()) });
+                self.included_spans(inc, base + p, &needle, ctx, html, out)?;
+                cursor = p + needle.len();
+            }
+        }
+        Ok(())
+    }
+}

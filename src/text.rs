@@ -1,0 +1,164 @@
+//! Text helpers shared by golden files, matching and checking: normalising,
+//! words, paragraphs and word diffs.
+
+use similar::{ChangeTag, TextDiff};
+
+/// Straightens curly quotes and apostrophes, turns non-breaking spaces into spaces,
+/// and folds every run of white space into one space.
+///
+/// ```
+/// assert_eq!(replydraft::text::normalize("children\u{2019}s  \n care"), "children's care");
+/// ```
+pub fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut space = false;
+    for c in text.chars() {
+        let c = match c {
+            '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{2032}' => '\'',
+            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{2033}' => '"',
+            '\u{00A0}' | '\u{2007}' | '\u{202F}' => ' ',
+            c => c,
+        };
+        if c.is_whitespace() {
+            space = !out.is_empty();
+        } else {
+            if space {
+                out.push(' ');
+                space = false;
+            }
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The words of a normalised text (split on white space, punctuation kept).
+pub fn words(text: &str) -> Vec<&str> {
+    text.split_whitespace().collect()
+}
+
+/// Lowercased words with punctuation stripped from their ends, for comparing
+/// wording while ignoring punctuation and case. Empty tokens are dropped.
+///
+/// ```
+/// assert_eq!(replydraft::text::bare_words("Carers; increased, (support)"), ["carers", "increased", "support"]);
+/// ```
+pub fn bare_words(text: &str) -> Vec<String> {
+    text.split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// Similarity of two word sequences, from 0 to 1 (`similar`'s ratio).
+///
+/// ```
+/// let r = replydraft::text::word_ratio(&["a", "b", "c", "d"], &["a", "b", "x", "d"]);
+/// assert!((r - 0.75).abs() < 1e-6);
+/// ```
+pub fn word_ratio<T: AsRef<str>>(a: &[T], b: &[T]) -> f32 {
+    let a: Vec<&str> = a.iter().map(AsRef::as_ref).collect();
+    let b: Vec<&str> = b.iter().map(AsRef::as_ref).collect();
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    }
+    TextDiff::from_slices(&a, &b).ratio()
+}
+
+/// A one-line word diff: removed words as `[-old-]`, added ones as `{+new+}`, with
+/// a few words of context around each change and `…` for the rest.
+///
+/// ```
+/// let d = replydraft::text::word_diff("It recommendations include", "Its recommendations include");
+/// assert_eq!(d, "[-It-]{+Its+} recommendations include");
+/// ```
+pub fn word_diff(old: &str, new: &str) -> String {
+    let (a, b) = (normalize(old), normalize(new));
+    let (a, b) = (words(&a), words(&b));
+    let diff = TextDiff::from_slices(&a, &b);
+    let changes: Vec<(ChangeTag, &str)> = diff.iter_all_changes().map(|c| (c.tag(), c.value())).collect();
+    const CONTEXT: usize = 4;
+    let near = |i: usize| {
+        let lo = i.saturating_sub(CONTEXT);
+        let hi = (i + CONTEXT + 1).min(changes.len());
+        changes[lo..hi].iter().any(|(t, _)| *t != ChangeTag::Equal)
+    };
+    let mut out: Vec<String> = Vec::new();
+    let mut skipped = false;
+    let mut i = 0;
+    while i < changes.len() {
+        let (tag, _) = changes[i];
+        if tag == ChangeTag::Equal {
+            if near(i) {
+                if skipped {
+                    out.push("…".into());
+                    skipped = false;
+                }
+                out.push(changes[i].1.to_string());
+            } else {
+                skipped = true;
+            }
+            i += 1;
+            continue;
+        }
+        if skipped {
+            out.push("…".into());
+            skipped = false;
+        }
+        let mut removed = Vec::new();
+        let mut added = Vec::new();
+        while i < changes.len() && changes[i].0 != ChangeTag::Equal {
+            match changes[i].0 {
+                ChangeTag::Delete => removed.push(changes[i].1),
+                _ => added.push(changes[i].1),
+            }
+            i += 1;
+        }
+        let mut piece = String::new();
+        if !removed.is_empty() {
+            piece.push_str(&format!("[-{}-]", removed.join(" ")));
+        }
+        if !added.is_empty() {
+            piece.push_str(&format!("{{+{}+}}", added.join(" ")));
+        }
+        out.push(piece);
+    }
+    if skipped {
+        out.push("…".into());
+    }
+    out.join(" ")
+}
+
+/// Byte ranges of the paragraphs of `text`: runs of lines separated by blank lines,
+/// with surrounding white space trimmed. Ranges always fall on character boundaries.
+///
+/// ```
+/// let t = "Dear Ann,\n\nFirst line\nsame paragraph.\n \nLast.";
+/// let p: Vec<&str> = replydraft::text::paragraphs(t).into_iter().map(|(s, e)| &t[s..e]).collect();
+/// assert_eq!(p, ["Dear Ann,", "First line\nsame paragraph.", "Last."]);
+/// ```
+pub fn paragraphs(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut end = 0;
+    let mut pos = 0;
+    for line in text.split_inclusive('\n') {
+        let content = line.trim_end_matches(['\n', '\r']);
+        if content.trim().is_empty() {
+            if let Some(s) = start.take() {
+                out.push((s, end));
+            }
+        } else {
+            let lead = content.len() - content.trim_start().len();
+            if start.is_none() {
+                start = Some(pos + lead);
+            }
+            end = pos + content.trim_end().len();
+        }
+        pos += line.len();
+    }
+    if let Some(s) = start {
+        out.push((s, end));
+    }
+    out
+}
