@@ -129,13 +129,19 @@ pub fn word_diff(old: &str, new: &str) -> String {
     out.join(" ")
 }
 
-/// Byte ranges of the paragraphs of `text`: runs of lines separated by blank lines,
-/// with surrounding white space trimmed. Ranges always fall on character boundaries.
+/// Byte ranges of the paragraphs of `text`, with surrounding white space trimmed.
+/// Paragraphs are separated by blank lines; a single line break also ends a
+/// paragraph when the line before is at least 60 characters long and ends a
+/// sentence (`.`, `!`, `?`, or `:` , possibly followed by a closing quote), as in
+/// letters pasted from web pages with one line per paragraph. Ranges always fall
+/// on character boundaries.
 ///
 /// ```
 /// let t = "Dear Ann,\n\nFirst line\nsame paragraph.\n \nLast.";
 /// let p: Vec<&str> = replydraft::text::paragraphs(t).into_iter().map(|(s, e)| &t[s..e]).collect();
 /// assert_eq!(p, ["Dear Ann,", "First line\nsame paragraph.", "Last."]);
+/// let web = "Thank you for contacting me regarding the independent review into care.\nIn 2021 the review began.";
+/// assert_eq!(replydraft::text::paragraphs(web).len(), 2);
 /// ```
 pub fn paragraphs(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
@@ -144,7 +150,8 @@ pub fn paragraphs(text: &str) -> Vec<(usize, usize)> {
     let mut pos = 0;
     for line in text.split_inclusive('\n') {
         let content = line.trim_end_matches(['\n', '\r']);
-        if content.trim().is_empty() {
+        let trimmed = content.trim();
+        if trimmed.is_empty() {
             if let Some(s) = start.take() {
                 out.push((s, end));
             }
@@ -154,6 +161,11 @@ pub fn paragraphs(text: &str) -> Vec<(usize, usize)> {
                 start = Some(pos + lead);
             }
             end = pos + content.trim_end().len();
+            if ends_paragraph(trimmed) {
+                if let Some(s) = start.take() {
+                    out.push((s, end));
+                }
+            }
         }
         pos += line.len();
     }
@@ -161,4 +173,10 @@ pub fn paragraphs(text: &str) -> Vec<(usize, usize)> {
         out.push((s, end));
     }
     out
+}
+
+/// Whether a line ends its paragraph even without a blank line after it.
+fn ends_paragraph(line: &str) -> bool {
+    let core = line.trim_end_matches(['"', '\'', '\u{2019}', '\u{201D}', ')', '*']);
+    line.chars().count() >= 60 && core.ends_with(['.', '!', '?', ':'])
 }
