@@ -193,25 +193,20 @@ impl Claim {
                 }
             }
             ClaimKind::Relative => {
-                let limit = as_of.checked_add(self.tolerance?).ok()?;
-                if date <= limit {
-                    return None;
-                }
+                let tolerance = self.tolerance?;
+                let (severity, since) = aged(as_of, tolerance, date)?;
                 let msg = format!(
-                    "relative phrase written on {as_of} reads {} later; it held for {} (until {limit})",
+                    "relative phrase written on {as_of} is read {} later; it held for {}",
                     elapsed(as_of, date),
-                    tolerance_text(self.tolerance?)
+                    tolerance_text(tolerance)
                 );
-                (Severity::Warning, Some(next_day(limit)), msg, None)
+                (severity, Some(since), msg, None)
             }
             ClaimKind::Statistic => {
-                let data = self.data_date?;
-                let limit = data.checked_add(self.refresh?).ok()?;
-                if date <= limit {
-                    return None;
-                }
-                let msg = format!("figure dated {data} is {} old (refresh every {})", elapsed(data, date), tolerance_text(self.refresh?));
-                (Severity::Warning, Some(next_day(limit)), msg, None)
+                let (data, refresh) = (self.data_date?, self.refresh?);
+                let (severity, since) = aged(data, refresh, date)?;
+                let msg = format!("figure dated {data} is {} old (refresh every {})", elapsed(data, date), tolerance_text(refresh));
+                (severity, Some(since), msg, None)
             }
             ClaimKind::Review => {
                 let by = self.review_by?;
@@ -236,7 +231,19 @@ impl Claim {
 }
 
 fn tolerance_text(span: jiff::Span) -> String {
-    format!("{span:#}")
+    use jiff::fmt::friendly::{Designator, Spacing, SpanPrinter};
+    SpanPrinter::new().designator(Designator::Verbose).spacing(Spacing::BetweenUnitsAndDesignators).span_to_string(&span)
+}
+
+/// Relative phrases and figures: a warning once past their limit, an error once
+/// past it by as long again (a "within months" read years later is simply untrue).
+fn aged(start: Date, span: jiff::Span, date: Date) -> Option<(Severity, Date)> {
+    let limit = start.checked_add(span).ok()?;
+    if date <= limit {
+        return None;
+    }
+    let twice = limit.checked_add(span).ok()?;
+    Some((if date > twice { Severity::Error } else { Severity::Warning }, next_day(limit)))
 }
 
 /// One thing out of date (or worth a look) in a letter.

@@ -395,8 +395,23 @@ impl Builder {
     fn add_toml(&mut self, file: &str, text: &str) -> Result<()> {
         let parsed: LibraryFile = toml::from_str(text).map_err(|e| toml_error(file, text, e))?;
         let at = |span: std::ops::Range<usize>| Location::at_offset(file, text, span.start);
+        // A table's span covers its header only: an item runs to the next item.
+        let mut starts: Vec<usize> = parsed.block.iter().map(|s| s.span().start).collect();
+        starts.extend(parsed.topic.iter().map(|s| s.span().start));
+        starts.extend(parsed.sender.iter().map(|s| s.span().start));
+        starts.extend(parsed.event.iter().map(|s| s.span().start));
+        starts.extend(parsed.office.iter().map(|s| s.span().start));
+        starts.extend(parsed.tenure.iter().map(|s| s.span().start));
+        starts.extend(parsed.period.iter().map(|s| s.span().start));
+        starts.extend(parsed.bill.iter().map(|s| s.span().start));
+        starts.extend(parsed.election.iter().map(|s| s.span().start));
+        starts.sort_unstable();
+        let extent = |span: std::ops::Range<usize>| {
+            let end = starts.iter().copied().find(|&s| s > span.start).unwrap_or(text.len());
+            span.start..end
+        };
         for s in parsed.block {
-            let span = s.span();
+            let span = extent(s.span());
             let mut b = s.into_inner();
             b.at = at(span.clone());
             b.text = b.text.trim_end().to_string();
@@ -407,7 +422,7 @@ impl Builder {
             self.blocks.push(b);
         }
         for s in parsed.topic {
-            let span = s.span();
+            let span = extent(s.span());
             let mut t = s.into_inner();
             t.at = at(span.clone());
             self.spans.insert(format!("topic:{}", self.topics.len()), span);
@@ -436,7 +451,7 @@ impl Builder {
             facts.offices.insert(o.id.clone(), o);
         }
         for s in parsed.tenure {
-            let (span, mut t) = (s.span(), s.into_inner());
+            let (span, mut t) = (extent(s.span()), s.into_inner());
             t.at = at(span.clone());
             if let Some(to) = t.to.filter(|to| *to < t.from) {
                 return Err(invalid(
@@ -511,7 +526,7 @@ impl Builder {
         let mut plain = render::registry(false);
         let mut includes = Vec::with_capacity(self.blocks.len());
         for (i, b) in self.blocks.iter().enumerate() {
-            let tpl = Template::compile(&b.text).map_err(|e| {
+            let tpl = Template::compile_with_name(&b.text, b.id.clone()).map_err(|e| {
                 let (line, col) = e.pos().unwrap_or((1, 1));
                 let mut at = self.locate_in(&format!("block:{i}"), &b.at, b.text.lines().next().unwrap_or(""));
                 if line > 1 {
@@ -613,12 +628,13 @@ impl Builder {
         let mut html = render::registry(true);
         let mut layouts = Vec::new();
         for (name, format, text, at) in &self.layouts {
-            let tpl = Template::compile(text).map_err(|e| {
+            let key = render::layout_key(name, *format);
+            let tpl = Template::compile_with_name(text, key.clone()).map_err(|e| {
                 let (line, column) = e.pos().unwrap_or((1, 1));
                 invalid(Location::new(&at.file, line, column), format!("layout template syntax error: {}", e.reason()))
             })?;
             let reg = if *format == Format::Html { &mut html } else { &mut plain };
-            reg.register_template(&render::layout_key(name, *format), tpl);
+            reg.register_template(&key, tpl);
             layouts.push((name.clone(), *format));
         }
         layouts.sort();
