@@ -165,7 +165,8 @@ impl Claim {
                 if date <= end {
                     return None;
                 }
-                let what = period.map(|p| format!("{} ended on {end}", p.name)).unwrap_or_else(|| format!("it ran to {end}"));
+                let what =
+                    period.map(|p| format!("{} ended on {end}", p.name)).unwrap_or_else(|| format!("it ran to {end}"));
                 (Severity::Error, Some(next_day(end)), format!("deadline passed: {what}"), None)
             }
             ClaimKind::Event => {
@@ -189,7 +190,9 @@ impl Claim {
                         format!("{holder} left office as {title} on {last}"),
                         successor,
                     ),
-                    Err(None) => (Severity::Error, None, format!("{holder} did not hold office as {title} on {date}"), successor),
+                    Err(None) => {
+                        (Severity::Error, None, format!("{holder} did not hold office as {title} on {date}"), successor)
+                    }
                 }
             }
             ClaimKind::Relative => {
@@ -205,7 +208,11 @@ impl Claim {
             ClaimKind::Statistic => {
                 let (data, refresh) = (self.data_date?, self.refresh?);
                 let (severity, since) = aged(data, refresh, date)?;
-                let msg = format!("figure dated {data} is {} old (refresh every {})", elapsed(data, date), tolerance_text(refresh));
+                let msg = format!(
+                    "figure dated {data} is {} old (refresh every {})",
+                    elapsed(data, date),
+                    tolerance_text(refresh)
+                );
                 (severity, Some(since), msg, None)
             }
             ClaimKind::Review => {
@@ -232,7 +239,10 @@ impl Claim {
 
 fn tolerance_text(span: jiff::Span) -> String {
     use jiff::fmt::friendly::{Designator, Spacing, SpanPrinter};
-    SpanPrinter::new().designator(Designator::Verbose).spacing(Spacing::BetweenUnitsAndDesignators).span_to_string(&span)
+    SpanPrinter::new()
+        .designator(Designator::Verbose)
+        .spacing(Spacing::BetweenUnitsAndDesignators)
+        .span_to_string(&span)
 }
 
 /// Relative phrases and figures: a warning once past their limit, an error once
@@ -329,7 +339,13 @@ pub(crate) fn block_findings(
         ));
     }
     if let Some(by) = block.review_by.filter(|by| date >= *by) {
-        out.push(whole(Severity::Warning, "block-review", Some(by), format!("block `{}` was due for review by {by}", block.id), None));
+        out.push(whole(
+            Severity::Warning,
+            "block-review",
+            Some(by),
+            format!("block `{}` was due for review by {by}", block.id),
+            None,
+        ));
     }
     if block.status == Status::Retired {
         out.push(whole(Severity::Warning, "retired", None, format!("block `{}` is retired", block.id), None));
@@ -343,11 +359,15 @@ pub(crate) fn signer_finding(sender: &Sender, facts: &Facts, date: Date, letter:
     let title = facts.office(office).map_or(sender.office_title.as_str(), |o| o.title.as_str());
     let (since, message) = match facts.check_holder(office, &sender.name, date) {
         Ok(_) => return None,
-        Err(Some(last)) => (Some(next_day(last)), format!("the signer, {}, left office as {title} on {last}", sender.name)),
+        Err(Some(last)) => {
+            (Some(next_day(last)), format!("the signer, {}, left office as {title} on {last}", sender.name))
+        }
         Err(None) => (None, format!("the signer, {}, did not hold office as {title} on {date}", sender.name)),
     };
     let suggestion = match facts.successor_at(office, date) {
-        Some((o, t)) => format!("{} is {} (since {}); sign as them or as the current office-holder", t.holder, o.title, t.from),
+        Some((o, t)) => {
+            format!("{} is {} (since {}); sign as them or as the current office-holder", t.holder, o.title, t.from)
+        }
         None => format!("no one holds office as {title} on {date}"),
     };
     // Point at the signature: the last place the signer's name (any case) appears.
@@ -371,7 +391,14 @@ pub(crate) fn signer_finding(sender: &Sender, facts: &Facts, date: Date, letter:
 }
 
 /// All findings of a rendered draft.
-pub(crate) fn draft_findings(library: &Library, letter: &str, spans: &[BlockSpan], sender: &Sender, date: Date, html: bool) -> Vec<Finding> {
+pub(crate) fn draft_findings(
+    library: &Library,
+    letter: &str,
+    spans: &[BlockSpan],
+    sender: &Sender,
+    date: Date,
+    html: bool,
+) -> Vec<Finding> {
     let escape: Box<dyn Fn(&str) -> String> =
         if html { Box::new(|s: &str| handlebars::html_escape(s)) } else { Box::new(|s: &str| s.to_string()) };
     let mut out: Vec<Finding> = spans

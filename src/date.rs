@@ -12,7 +12,9 @@ use serde::{Deserialize, Deserializer, Serialize};
 /// assert!(err.to_string().contains("2023-02-30"));
 /// ```
 pub fn parse_date(text: &str) -> Result<Date> {
-    let bad = |why: String| Error::Request(format!("invalid date `{text}`: {why} (write YYYY-MM-DD, for example 2024-07-04)"));
+    let bad = |why: String| {
+        Error::Request(format!("invalid date `{text}`: {why} (write YYYY-MM-DD, for example 2024-07-04)"))
+    };
     let parts: Vec<&str> = text.trim().split('-').collect();
     if parts.len() != 3 || parts[0].len() != 4 || parts[1].len() != 2 || parts[2].len() != 2 {
         return Err(bad("not in the form YYYY-MM-DD".into()));
@@ -24,9 +26,9 @@ pub fn parse_date(text: &str) -> Result<Date> {
 
 /// Parses a length of time such as `6 months`, `2 years`, `7 days` or ISO `P6M`.
 pub fn parse_span(text: &str) -> Result<jiff::Span> {
-    text.trim()
-        .parse::<jiff::Span>()
-        .map_err(|e| Error::Request(format!("invalid length of time `{text}`: {e} (write for example `6 months` or `2 years`)")))
+    text.trim().parse::<jiff::Span>().map_err(|e| {
+        Error::Request(format!("invalid length of time `{text}`: {e} (write for example `6 months` or `2 years`)"))
+    })
 }
 
 /// Serde support for TOML dates (`as_of = 2022-07-15`, unquoted) as `jiff::civil::Date`.
@@ -35,16 +37,16 @@ pub(crate) mod toml_date {
 
     pub(crate) fn from_datetime(dt: toml::value::Datetime) -> std::result::Result<Date, String> {
         match (dt.date, dt.time, dt.offset) {
-            (Some(d), None, None) => Date::new(d.year as i16, d.month as i8, d.day as i8)
-                .map_err(|e| format!("impossible date {dt}: {e}")),
+            (Some(d), None, None) => {
+                Date::new(d.year as i16, d.month as i8, d.day as i8).map_err(|e| format!("impossible date {dt}: {e}"))
+            }
             _ => Err(format!("expected a date like 2022-07-15, found `{dt}`")),
         }
     }
 
     pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Date, D::Error> {
-        let dt = toml::value::Datetime::deserialize(d).map_err(|e| {
-            serde::de::Error::custom(format!("{e}; write dates unquoted, like as_of = 2022-07-15"))
-        })?;
+        let dt = toml::value::Datetime::deserialize(d)
+            .map_err(|e| serde::de::Error::custom(format!("{e}; write dates unquoted, like as_of = 2022-07-15")))?;
         from_datetime(dt).map_err(serde::de::Error::custom)
     }
 
@@ -58,7 +60,10 @@ pub(crate) mod toml_date {
         pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Date>, D::Error> {
             super::deserialize(d).map(Some)
         }
-        pub(crate) fn serialize<S: serde::Serializer>(date: &Option<Date>, s: S) -> std::result::Result<S::Ok, S::Error> {
+        pub(crate) fn serialize<S: serde::Serializer>(
+            date: &Option<Date>,
+            s: S,
+        ) -> std::result::Result<S::Ok, S::Error> {
             date.map(|d| d.to_string()).serialize(s)
         }
     }

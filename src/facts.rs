@@ -211,9 +211,7 @@ impl Facts {
 
     /// The tenures of `holder` in `office`.
     pub fn tenures_of<'a>(&'a self, office: &'a str, holder: &'a str) -> impl Iterator<Item = &'a Tenure> + 'a {
-        self.tenures
-            .iter()
-            .filter(move |t| t.office == office && t.holder.eq_ignore_ascii_case(holder))
+        self.tenures.iter().filter(move |t| t.office == office && t.holder.eq_ignore_ascii_case(holder))
     }
 
     /// Who holds `office` (or the office that replaced it) on `date`, as a suggestion.
@@ -232,7 +230,12 @@ impl Facts {
     /// The tenure of `holder` in `office` on `date`, or else how it ended:
     /// `Ok(tenure)` when in office, `Err(Some(last_day))` after their last tenure
     /// ended, `Err(None)` when they never held it up to `date`.
-    pub fn check_holder<'a>(&'a self, office: &'a str, holder: &'a str, date: Date) -> Result<&'a Tenure, Option<Date>> {
+    pub fn check_holder<'a>(
+        &'a self,
+        office: &'a str,
+        holder: &'a str,
+        date: Date,
+    ) -> Result<&'a Tenure, Option<Date>> {
         let mut ended = None;
         for t in self.tenures_of(office, holder) {
             if t.covers(date) {

@@ -118,7 +118,11 @@ pub fn check(library: &Library, recipes: &[Recipe], dir: &Path, mode: Mode) -> R
         let golden = match std::fs::read_to_string(&path) {
             Ok(g) => g,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                out.push(Mismatch { recipe: recipe.name.clone(), path, diff: "no golden file (run with UPDATE_GOLDEN=1)".into() });
+                out.push(Mismatch {
+                    recipe: recipe.name.clone(),
+                    path,
+                    diff: "no golden file (run with UPDATE_GOLDEN=1)".into(),
+                });
                 continue;
             }
             Err(e) => return Err(Error::io(path.display(), e)),

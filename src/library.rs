@@ -252,7 +252,10 @@ impl Library {
         if meta.is_dir() {
             collect_files(path, path, &mut files)?;
             if files.is_empty() {
-                return Err(Error::Request(format!("{}: no library files (*.toml, layouts/*.hbs) found", path.display())));
+                return Err(Error::Request(format!(
+                    "{}: no library files (*.toml, layouts/*.hbs) found",
+                    path.display()
+                )));
             }
         } else {
             files.push((path.display().to_string(), read_text(path)?));
@@ -351,12 +354,7 @@ fn toml_error(file: &str, text: &str, e: toml::de::Error) -> Error {
     if let Some(rest) = message.strip_prefix("unknown field `") {
         if let (Some(end), Some(exp)) = (rest.find('`'), message.find("expected ")) {
             let word = rest[..end].to_string();
-            let candidates: Vec<String> = message[exp..]
-                .split('`')
-                .skip(1)
-                .step_by(2)
-                .map(str::to_string)
-                .collect();
+            let candidates: Vec<String> = message[exp..].split('`').skip(1).step_by(2).map(str::to_string).collect();
             message.push_str(&hint(&word, candidates.iter().map(String::as_str)));
         }
     }
@@ -464,7 +462,10 @@ impl Builder {
         for s in parsed.period {
             let (span, p) = (s.span(), s.into_inner());
             if p.to < p.from {
-                return Err(invalid(at(span), format!("period `{}` ends ({}) before it starts ({})", p.id, p.to, p.from)));
+                return Err(invalid(
+                    at(span),
+                    format!("period `{}` ends ({}) before it starts ({})", p.id, p.to, p.from),
+                ));
             }
             if facts.periods.contains_key(&p.id) {
                 return Err(invalid(at(span), format!("duplicate period id `{}`", p.id)));
@@ -490,7 +491,10 @@ impl Builder {
             other => {
                 return Err(invalid(
                     Location::new(file, 1, 1),
-                    format!("unknown layout format `{other}`: use txt, md or html{}", hint(other, ["txt", "md", "html"])),
+                    format!(
+                        "unknown layout format `{other}`: use txt, md or html{}",
+                        hint(other, ["txt", "md", "html"])
+                    ),
                 ));
             }
         };
@@ -513,7 +517,10 @@ impl Builder {
         for (i, b) in self.blocks.iter().enumerate() {
             if let Some(&first) = block_index.get(&b.id) {
                 let first: &Block = &self.blocks[first];
-                return Err(invalid(b.at.clone(), format!("duplicate block id `{}` (first defined at {})", b.id, first.at)));
+                return Err(invalid(
+                    b.at.clone(),
+                    format!("duplicate block id `{}` (first defined at {})", b.id, first.at),
+                ));
             }
             block_index.insert(b.id.clone(), i);
         }
@@ -544,7 +551,11 @@ impl Builder {
                     let at = self.locate_in(&format!("block:{i}"), &b.at, &format!("{{{{> {inc}"));
                     return Err(invalid(
                         at,
-                        format!("block `{}` includes unknown block `{inc}`{}", b.id, hint(inc, block_ids.iter().copied())),
+                        format!(
+                            "block `{}` includes unknown block `{inc}`{}",
+                            b.id,
+                            hint(inc, block_ids.iter().copied())
+                        ),
                     ));
                 }
             }
@@ -608,14 +619,20 @@ impl Builder {
             if let Some(o) = &s.office {
                 if self.facts.office(o).is_none() {
                     let ids = self.facts.offices.keys().map(String::as_str);
-                    return Err(invalid(s.at.clone(), format!("sender `{}`: unknown office `{o}`{}", s.id, hint(o, ids))));
+                    return Err(invalid(
+                        s.at.clone(),
+                        format!("sender `{}`: unknown office `{o}`{}", s.id, hint(o, ids)),
+                    ));
                 }
             }
         }
         for t in &self.facts.tenures {
             if self.facts.office(&t.office).is_none() {
                 let ids = self.facts.offices.keys().map(String::as_str);
-                return Err(invalid(t.at.clone(), format!("tenure of {}: unknown office `{}`{}", t.holder, t.office, hint(&t.office, ids))));
+                return Err(invalid(
+                    t.at.clone(),
+                    format!("tenure of {}: unknown office `{}`{}", t.holder, t.office, hint(&t.office, ids)),
+                ));
             }
         }
         for o in self.facts.offices.values() {
@@ -691,7 +708,13 @@ fn partials(elements: &[TemplateElement], out: &mut Vec<String>) {
 
 fn check_cycles(blocks: &[Block], index: &HashMap<String, usize>) -> Result<()> {
     // 0 = unvisited, 1 = on the stack, 2 = done.
-    fn visit(i: usize, blocks: &[Block], index: &HashMap<String, usize>, state: &mut [u8], path: &mut Vec<usize>) -> Result<()> {
+    fn visit(
+        i: usize,
+        blocks: &[Block],
+        index: &HashMap<String, usize>,
+        state: &mut [u8],
+        path: &mut Vec<usize>,
+    ) -> Result<()> {
         state[i] = 1;
         path.push(i);
         for inc in &blocks[i].includes {
@@ -699,7 +722,10 @@ fn check_cycles(blocks: &[Block], index: &HashMap<String, usize>) -> Result<()> 
             if state[j] == 1 {
                 let start = path.iter().position(|&p| p == j).unwrap_or(0);
                 let names: Vec<&str> = path[start..].iter().chain([&j]).map(|&k| blocks[k].id.as_str()).collect();
-                return Err(invalid(blocks[i].at.clone(), format!("blocks include each other in a cycle: {}", names.join(" -> "))));
+                return Err(invalid(
+                    blocks[i].at.clone(),
+                    format!("blocks include each other in a cycle: {}", names.join(" -> ")),
+                ));
             }
             if state[j] == 0 {
                 visit(j, blocks, index, state, path)?;
@@ -720,14 +746,17 @@ fn check_cycles(blocks: &[Block], index: &HashMap<String, usize>) -> Result<()> 
 
 impl Claim {
     fn validate(&self, block: &Block, facts: &Facts, blocks: &HashMap<String, usize>) -> Result<()> {
-        let err = |m: String| Err(invalid(self.at.clone(), format!("block `{}`, claim \"{}\": {m}", block.id, self.quote)));
+        let err =
+            |m: String| Err(invalid(self.at.clone(), format!("block `{}`, claim \"{}\": {m}", block.id, self.quote)));
         if self.quote.trim().is_empty() {
             return err("the quote is empty".into());
         }
         if !block.text.contains(&self.quote) {
             return err("the quote is not in the block's text (it must be copied exactly)".into());
         }
-        let need = |field: &str, present: bool| if present { Ok(()) } else { err(format!("a `{}` claim needs `{field}`", self.kind.name())) };
+        let need = |field: &str, present: bool| {
+            if present { Ok(()) } else { err(format!("a `{}` claim needs `{field}`", self.kind.name())) }
+        };
         match self.kind {
             ClaimKind::Deadline => need("until or period", self.until.is_some() || self.period.is_some())?,
             ClaimKind::Event => need("event", self.event.is_some())?,

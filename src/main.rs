@@ -45,7 +45,7 @@ enum Command {
         library: LibraryArg,
     },
     /// Draft a letter on a topic.
-    Draft(DraftArgs),
+    Draft(Box<DraftArgs>),
 }
 
 #[derive(clap::Args)]
@@ -109,7 +109,11 @@ fn print_findings(findings: &[replydraft::Finding]) {
     for f in findings {
         let since = f.since.map(|d| format!(" since {d}")).unwrap_or_default();
         let block = f.block.as_deref().map(|b| format!(" [{b}]")).unwrap_or_default();
-        let _ = writeln!(err, "{}: {}{}{}: \"{}\" (bytes {}..{})", f.severity, f.kind, block, since, f.text, f.start, f.end);
+        let _ = writeln!(
+            err,
+            "{}: {}{}{}: \"{}\" (bytes {}..{})",
+            f.severity, f.kind, block, since, f.text, f.start, f.end
+        );
         let _ = writeln!(err, "  {}", f.message);
         if let Some(s) = &f.suggestion {
             let _ = writeln!(err, "  suggestion: {s}");
@@ -139,13 +143,20 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             };
             for id in ids {
                 if let Some(b) = library.block(&id) {
-                    let role = serde_json::to_value(b.role).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
-                    let status = serde_json::to_value(b.status).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+                    let role = serde_json::to_value(b.role)
+                        .ok()
+                        .and_then(|v| v.as_str().map(String::from))
+                        .unwrap_or_default();
+                    let status = serde_json::to_value(b.status)
+                        .ok()
+                        .and_then(|v| v.as_str().map(String::from))
+                        .unwrap_or_default();
                     writeln!(out, "{}\t{role}\t{status}\t{}\t{}", b.id, b.as_of, b.title).map_err(io)?;
                 }
             }
         }
         Command::Draft(a) => {
+            let a = *a;
             let library = a.library.load()?;
             let mut request = DraftRequest::new(a.topic, date_or_today(&a.date)?);
             request.sender = a.sender;
@@ -154,9 +165,8 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             request.recipient.address = a.address;
             request.recipient.email = a.email;
             for f in &a.fields {
-                let (k, v) = f
-                    .split_once('=')
-                    .ok_or_else(|| Error::Request(format!("--field `{f}`: write NAME=VALUE")))?;
+                let (k, v) =
+                    f.split_once('=').ok_or_else(|| Error::Request(format!("--field `{f}`: write NAME=VALUE")))?;
                 request.recipient.fields.insert(k.trim().to_string(), v.to_string());
             }
             request.subject = a.subject;

@@ -5,8 +5,8 @@ use crate::date::{DateStyle, toml_date};
 use crate::error::{Error, Result, hint};
 use crate::library::{Library, Role};
 use handlebars::{
-    Context, Handlebars, Helper, HelperDef, HelperResult, JsonTruthy, Output, RenderContext, RenderError, RenderErrorReason,
-    Renderable,
+    Context, Handlebars, Helper, HelperDef, HelperResult, JsonTruthy, Output, RenderContext, RenderError,
+    RenderErrorReason, Renderable,
 };
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -353,7 +353,11 @@ impl Library {
             let text = self.render_block(id, &ctx)?;
             let role = self.block(id).map(|b| b.role).unwrap_or(Role::Body);
             let item = json!({ "id": id, "text": text, "role": role });
-            if role == Role::Enclosure { enclosures.push(item) } else { paragraphs.push(item) }
+            if role == Role::Enclosure {
+                enclosures.push(item)
+            } else {
+                paragraphs.push(item)
+            }
             rendered.push((id.clone(), text));
         }
         ctx["salutation"] = json!(request.recipient.greeting());
@@ -393,14 +397,27 @@ impl Library {
         Ok(out)
     }
 
-    fn included_spans(&self, id: &str, base: usize, body: &str, ctx: &Value, html: bool, out: &mut Vec<BlockSpan>) -> Result<()> {
+    fn included_spans(
+        &self,
+        id: &str,
+        base: usize,
+        body: &str,
+        ctx: &Value,
+        html: bool,
+        out: &mut Vec<BlockSpan>,
+    ) -> Result<()> {
         let Some(block) = self.block(id) else { return Ok(()) };
         let mut cursor = 0;
         for inc in &block.includes {
             let inner = self.render_block(inc, ctx)?;
             let needle = if html { handlebars::html_escape(&inner) } else { inner };
             if let Some(p) = body[cursor..].find(&needle).map(|p| p + cursor) {
-                out.push(BlockSpan { id: inc.clone(), start: base + p, end: base + p + needle.len(), parent: Some(id.to_string()) });
+                out.push(BlockSpan {
+                    id: inc.clone(),
+                    start: base + p,
+                    end: base + p + needle.len(),
+                    parent: Some(id.to_string()),
+                });
                 self.included_spans(inc, base + p, &needle, ctx, html, out)?;
                 cursor = p + needle.len();
             }

@@ -21,7 +21,8 @@ struct Case {
 #[test]
 fn every_bad_input_case_fails_cleanly_with_its_message() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad_input");
-    let mut dirs: Vec<_> = std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
+    let mut dirs: Vec<_> =
+        std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
     dirs.sort();
     let mut failures = Vec::new();
     for dir in &dirs {
@@ -46,8 +47,15 @@ fn every_bad_input_case_fails_cleanly_with_its_message() {
         writer.join().unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr).replace(&*dir.to_string_lossy(), "{case}");
         let code = out.status.code().unwrap_or(-1);
-        if code != case.exit || !stderr.contains(&case.message) || stderr.contains("panicked") || stderr.contains("backtrace") {
-            failures.push(format!("{name}: exit {code} (want {}), stderr:\n{stderr}\n  want fragment: {}", case.exit, case.message));
+        if code != case.exit
+            || !stderr.contains(&case.message)
+            || stderr.contains("panicked")
+            || stderr.contains("backtrace")
+        {
+            failures.push(format!(
+                "{name}: exit {code} (want {}), stderr:\n{stderr}\n  want fragment: {}",
+                case.exit, case.message
+            ));
         }
     }
     assert!(dirs.len() >= 30, "only {} cases", dirs.len());

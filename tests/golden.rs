@@ -1,9 +1,9 @@
 //! Golden files: every recipe renders to its checked-in file, and every golden file
 //! reproduces its seed letter.
 
+use replydraft::Library;
 use replydraft::golden::{self, Recipe};
 use replydraft::text::{bare_words, normalize, paragraphs, word_ratio, words};
-use replydraft::Library;
 use std::path::Path;
 
 const RECIPES: &str = "seeds/recipes.toml";
@@ -104,7 +104,13 @@ fn provenance_points_at_the_paragraph_each_block_was_taken_from() {
             let paras = paragraphs(&seed);
             let (s, e) = paras[p.paragraph - 1];
             let para = bare_words(&normalize(&seed[s..e])).join(" ");
-            assert!(para.contains(&first), "block `{}`: paragraph {} of {} does not hold `{first}`", block.id, p.paragraph, p.seed);
+            assert!(
+                para.contains(&first),
+                "block `{}`: paragraph {} of {} does not hold `{first}`",
+                block.id,
+                p.paragraph,
+                p.seed
+            );
             checked += 1;
         }
     }
@@ -115,7 +121,8 @@ fn provenance_points_at_the_paragraph_each_block_was_taken_from() {
 fn a_sentence_shared_by_three_letters_exists_once() {
     let library = Library::embedded().unwrap();
     let shared = "Proposals include setting up a new National Implementation Board";
-    let holders: Vec<&str> = library.blocks().iter().filter(|b| b.text.contains(shared)).map(|b| b.id.as_str()).collect();
+    let holders: Vec<&str> =
+        library.blocks().iter().filter(|b| b.text.contains(shared)).map(|b| b.id.as_str()).collect();
     assert_eq!(holders, ["nib-proposals"]);
     for id in ["response-welcome", "response-publication"] {
         assert_eq!(library.block(id).unwrap().includes, ["nib-proposals"]);
