@@ -50,3 +50,7 @@ pub use facts::{Bill, Election, Event, Facts, Office, Period, Stage, Tenure};
 pub use jiff::civil::Date;
 pub use library::{Block, Library, Provenance, Role, Sender, Status, Topic, embedded_files};
 pub use render::{BlockSpan, Draft, DraftRequest, Format, Recipient};
+
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
