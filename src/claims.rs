@@ -289,34 +289,21 @@ impl Finding {
     }
 }
 
-/// The findings of one block's claims (and its dates), placed at `span` of `letter`.
-/// `escape` maps a quote to how it appears in the letter (HTML escaping).
-pub(crate) fn block_findings(
+/// The findings of `block`'s claims on `date`, for a letter written on `anchor`
+/// (relative phrases count from it). `locate` finds a quote in `letter`; a claim
+/// whose quote is not there is left out.
+pub(crate) fn claim_findings(
     block: &Block,
     facts: &Facts,
+    anchor: Date,
     date: Date,
     letter: &str,
-    span: (usize, usize),
-    escape: &dyn Fn(&str) -> String,
+    locate: &dyn Fn(&str) -> Option<(usize, usize)>,
 ) -> Vec<Finding> {
-    let (start, end) = span;
-    let region = &letter[start..end];
     let mut out = Vec::new();
-    let whole = |severity, kind: &str, since, message: String, suggestion| Finding {
-        severity,
-        kind: kind.into(),
-        text: region.to_string(),
-        start,
-        end,
-        block: Some(block.id.clone()),
-        since,
-        message,
-        suggestion,
-    };
     for claim in &block.claims {
-        let Some(stale) = claim.evaluate(block.as_of, date, facts) else { continue };
-        let needle = escape(&claim.quote);
-        let (s, e) = region.find(&needle).map_or((start, end), |p| (start + p, start + p + needle.len()));
+        let Some(stale) = claim.evaluate(anchor, date, facts) else { continue };
+        let Some((s, e)) = locate(&claim.quote) else { continue };
         out.push(Finding {
             severity: stale.severity,
             kind: claim.kind.name().into(),
@@ -329,6 +316,24 @@ pub(crate) fn block_findings(
             suggestion: stale.suggestion,
         });
     }
+    out
+}
+
+/// Findings about a whole block in a draft: dated before it was written, due for
+/// review, retired.
+fn block_state_findings(block: &Block, date: Date, letter: &str, (start, end): (usize, usize)) -> Vec<Finding> {
+    let whole = |severity, kind: &str, since, message: String, suggestion: Option<String>| Finding {
+        severity,
+        kind: kind.into(),
+        text: letter[start..end].to_string(),
+        start,
+        end,
+        block: Some(block.id.clone()),
+        since,
+        message,
+        suggestion,
+    };
+    let mut out = Vec::new();
     if date < block.as_of {
         out.push(whole(
             Severity::Warning,
@@ -399,14 +404,115 @@ pub(crate) fn draft_findings(
     date: Date,
     html: bool,
 ) -> Vec<Finding> {
-    let escape: Box<dyn Fn(&str) -> String> =
-        if html { Box::new(|s: &str| handlebars::html_escape(s)) } else { Box::new(|s: &str| s.to_string()) };
-    let mut out: Vec<Finding> = spans
-        .iter()
-        .filter_map(|s| library.block(&s.id).map(|b| (b, s)))
-        .flat_map(|(b, s)| block_findings(b, library.facts(), date, letter, (s.start, s.end), &escape))
-        .collect();
+    let mut out = Vec::new();
+    for span in spans {
+        let Some(block) = library.block(&span.id) else { continue };
+        let region = &letter[span.start..span.end];
+        let locate = |quote: &str| {
+            let needle = if html { handlebars::html_escape(quote) } else { quote.to_string() };
+            region.find(&needle).map(|p| (span.start + p, span.start + p + needle.len()))
+        };
+        out.extend(claim_findings(block, library.facts(), block.as_of, date, letter, &locate));
+        out.extend(block_state_findings(block, date, letter, (span.start, span.end)));
+    }
     out.extend(signer_finding(sender, library.facts(), date, letter));
     Finding::sort(&mut out);
     out
+}
+
+/// One block's entry in a [`Validation`].
+#[derive(Debug, Clone, Serialize)]
+pub struct BlockHealth {
+    /// The block id.
+    pub block: String,
+    /// Where the block is defined.
+    pub at: Location,
+    /// Its claims out of date at the date (spans are byte offsets into the block's text),
+    /// and block-level problems (review due, retired, draft).
+    pub findings: Vec<Finding>,
+}
+
+/// Library health at a date: every claim stale at that date, grouped by block, and
+/// senders no longer in office. Built by [`Library::validate`].
+#[derive(Debug, Clone, Serialize)]
+pub struct Validation {
+    /// The date.
+    #[serde(serialize_with = "toml_date::serialize")]
+    pub date: Date,
+    /// Blocks with findings, in library order.
+    pub blocks: Vec<BlockHealth>,
+    /// Senders and why they can no longer sign.
+    pub senders: Vec<(String, String)>,
+}
+
+impl Validation {
+    /// Number of error findings.
+    pub fn errors(&self) -> usize {
+        self.count(Severity::Error)
+    }
+
+    /// Number of warning findings.
+    pub fn warnings(&self) -> usize {
+        self.count(Severity::Warning)
+    }
+
+    fn count(&self, severity: Severity) -> usize {
+        self.blocks.iter().flat_map(|b| &b.findings).filter(|f| f.severity == severity).count()
+    }
+
+    /// True when nothing is out of date: no error findings and every sender can sign.
+    pub fn is_clean(&self) -> bool {
+        self.errors() == 0 && self.senders.is_empty()
+    }
+}
+
+impl Library {
+    /// Checks the library's health at `date`: every claim out of date, blocks due for
+    /// review, retired or draft blocks, and senders out of office. (Dangling ids and
+    /// quotes missing from their blocks are already load errors.) An office can fail
+    /// its `cargo test` the day a claim expires:
+    ///
+    /// ```
+    /// let library = replydraft::Library::embedded().unwrap();
+    /// let written = replydraft::parse_date("2021-02-24").unwrap();
+    /// assert_eq!(library.validate(written).errors(), 0);
+    /// let later = library.validate(replydraft::parse_date("2026-11-22").unwrap());
+    /// assert!(!later.is_clean());
+    /// assert!(later.blocks.iter().any(|b| b.block == "family-hubs"));
+    /// ```
+    pub fn validate(&self, date: Date) -> Validation {
+        let mut blocks = Vec::new();
+        for block in self.blocks() {
+            let text = &block.text;
+            let locate = |quote: &str| text.find(quote).map(|p| (p, p + quote.len()));
+            // Claims are judged from the block's own as_of, and never "before" it.
+            let at = date.max(block.as_of);
+            let mut findings = claim_findings(block, self.facts(), block.as_of, at, text, &locate);
+            let mut state = block_state_findings(block, at, text, (0, text.len()));
+            if block.status == Status::Draft {
+                state.push(Finding {
+                    severity: Severity::Info,
+                    kind: "draft".into(),
+                    text: String::new(),
+                    start: 0,
+                    end: 0,
+                    block: Some(block.id.clone()),
+                    since: None,
+                    message: format!("block `{}` is a draft, not yet approved", block.id),
+                    suggestion: None,
+                });
+            }
+            findings.extend(state);
+            if !findings.is_empty() {
+                Finding::sort(&mut findings);
+                blocks.push(BlockHealth { block: block.id.clone(), at: block.at.clone(), findings });
+            }
+        }
+        let senders = self
+            .senders()
+            .iter()
+            .filter_map(|s| signer_finding(s, self.facts(), date, "").map(|f| (s.id.clone(), f.message)))
+            .collect();
+        Validation { date, blocks, senders }
+    }
 }

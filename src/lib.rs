@@ -34,22 +34,28 @@
 
 #![warn(missing_docs)]
 
+mod check;
 mod claims;
 mod date;
 mod error;
 mod facts;
 pub mod golden;
 mod library;
+mod matching;
 mod render;
+mod scan;
 pub mod text;
 
-pub use claims::{Claim, ClaimKind, Finding, Severity, Stale};
+pub use check::{CheckOptions, CheckReport, FileReport, Paragraph};
+pub use claims::{BlockHealth, Claim, ClaimKind, Finding, Severity, Stale, Validation};
 pub use date::{DateStyle, parse_date, parse_span};
 pub use error::{Error, Location, Result};
 pub use facts::{Bill, Election, Event, Facts, Office, Period, Stage, Tenure};
 pub use jiff::civil::Date;
 pub use library::{Block, Library, Provenance, Role, Sender, Status, Topic, embedded_files};
+pub use matching::{BlockIndex, BlockMatch};
 pub use render::{BlockSpan, Draft, DraftRequest, Format, Recipient};
+pub use scan::infer_written;
 
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

@@ -211,6 +211,10 @@ pub(crate) struct Inner {
     pub(crate) plain: Handlebars<'static>,
     /// HTML layouts: everything is escaped.
     pub(crate) html: Handlebars<'static>,
+    /// Blocks rendered without data, for matching letters to blocks (missing fields are empty).
+    pub(crate) loose: Handlebars<'static>,
+    /// The matching index, built on first use.
+    pub(crate) index: std::sync::OnceLock<crate::matching::BlockIndex>,
 }
 
 /// A validated block library. Cloning is cheap (shared); it is `Send + Sync`.
@@ -531,6 +535,8 @@ impl Builder {
 
         // Templates: compile every block, find its includes.
         let mut plain = render::registry(false);
+        let mut loose = Handlebars::new();
+        loose.register_escape_fn(handlebars::no_escape);
         let mut includes = Vec::with_capacity(self.blocks.len());
         for (i, b) in self.blocks.iter().enumerate() {
             let tpl = Template::compile_with_name(&b.text, b.id.clone()).map_err(|e| {
@@ -560,6 +566,7 @@ impl Builder {
                 }
             }
             includes.push(found);
+            loose.register_template(&b.id, tpl.clone());
             plain.register_template(&b.id, tpl);
         }
         for (b, inc) in self.blocks.iter_mut().zip(includes) {
@@ -667,6 +674,8 @@ impl Builder {
                 facts: self.facts,
                 plain,
                 html,
+                loose,
+                index: std::sync::OnceLock::new(),
             }),
         })
     }

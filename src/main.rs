@@ -1,7 +1,7 @@
 //! The `replydraft` command: parses arguments, calls the library, prints.
 
 use clap::{Parser, Subcommand};
-use replydraft::{DraftRequest, Error, Format, Library, Severity, parse_date};
+use replydraft::{CheckOptions, DraftRequest, Error, Finding, Format, Library, Severity, parse_date};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -46,6 +46,42 @@ enum Command {
     },
     /// Draft a letter on a topic.
     Draft(Box<DraftArgs>),
+    /// Check letters (files, or - for standard input) for out-of-date statements.
+    Check {
+        /// Letters to check; `-` or nothing reads standard input.
+        files: Vec<PathBuf>,
+        /// The date to judge them at, YYYY-MM-DD (default: today).
+        #[arg(long)]
+        date: Option<String>,
+        /// When the letters were written (default: inferred from each letter's own dates).
+        #[arg(long)]
+        written: Option<String>,
+        /// Output format: text or json.
+        #[arg(long, default_value = "text")]
+        format: String,
+        /// Show info findings too in text output.
+        #[arg(long)]
+        all: bool,
+        /// Exit 1 when any error finding exists.
+        #[arg(long)]
+        deny_stale: bool,
+        #[command(flatten)]
+        library: LibraryArg,
+    },
+    /// Report library health: every claim out of date at a date, grouped by block.
+    Validate {
+        /// The date, YYYY-MM-DD (default: today).
+        #[arg(long)]
+        date: Option<String>,
+        /// Output format: text or json.
+        #[arg(long, default_value = "text")]
+        format: String,
+        /// Exit 1 when any error finding exists or a sender can no longer sign.
+        #[arg(long)]
+        deny_stale: bool,
+        #[command(flatten)]
+        library: LibraryArg,
+    },
 }
 
 #[derive(clap::Args)]
@@ -104,21 +140,51 @@ fn date_or_today(date: &Option<String>) -> Result<replydraft::Date, Error> {
     date.as_deref().map_or_else(|| Ok(today()), parse_date)
 }
 
-fn print_findings(findings: &[replydraft::Finding]) {
+/// One finding in text form; `at` says where it is (bytes, or file:line:column).
+fn write_finding(out: &mut dyn Write, at: &str, f: &Finding) -> std::io::Result<()> {
+    let since = f.since.map(|d| format!(" since {d}")).unwrap_or_default();
+    let block = f.block.as_deref().map(|b| format!(" [{b}]")).unwrap_or_default();
+    let mut text: String = f.text.chars().take(100).collect();
+    if text.len() < f.text.len() {
+        text.push('…');
+    }
+    writeln!(out, "{at}{}: {}{}{}: \"{}\"", f.severity, f.kind, block, since, text.replace('\n', " "))?;
+    writeln!(out, "    {}", f.message)?;
+    if let Some(s) = &f.suggestion {
+        writeln!(out, "    suggestion: {s}")?;
+    }
+    Ok(())
+}
+
+fn print_findings(findings: &[Finding]) {
     let mut err = std::io::stderr().lock();
     for f in findings {
-        let since = f.since.map(|d| format!(" since {d}")).unwrap_or_default();
-        let block = f.block.as_deref().map(|b| format!(" [{b}]")).unwrap_or_default();
-        let _ = writeln!(
-            err,
-            "{}: {}{}{}: \"{}\" (bytes {}..{})",
-            f.severity, f.kind, block, since, f.text, f.start, f.end
-        );
-        let _ = writeln!(err, "  {}", f.message);
-        if let Some(s) = &f.suggestion {
-            let _ = writeln!(err, "  suggestion: {s}");
-        }
+        let _ = write_finding(&mut err, &format!("bytes {}..{}: ", f.start, f.end), f);
     }
+}
+
+fn read_input(path: &std::path::Path) -> Result<(String, String), Error> {
+    let name = path.display().to_string();
+    let bytes = if name == "-" {
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf)
+            .map_err(|e| Error::Io { path: name.clone(), source: e })?;
+        buf
+    } else {
+        std::fs::read(path).map_err(|e| Error::Io { path: name.clone(), source: e })?
+    };
+    String::from_utf8(bytes).map(|text| (name.clone(), text)).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1;
+        Error::Request(format!(
+            "{name}:{line}: not UTF-8 text (invalid byte at offset {at}); convert it to UTF-8 first"
+        ))
+    })
+}
+
+fn line_col(text: &str, offset: usize) -> String {
+    let at = replydraft::Location::at_offset("", text, offset);
+    format!("{}:{}", at.line, at.column)
 }
 
 fn run(cli: Cli) -> Result<ExitCode, Error> {
@@ -182,6 +248,97 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 print_findings(&draft.findings);
             }
             if a.deny_stale && draft.findings.iter().any(|f| f.severity == Severity::Error) {
+                return Ok(ExitCode::from(1));
+            }
+        }
+        Command::Check { files, date, written, format, all, deny_stale, library } => {
+            let library = library.load()?;
+            let mut options = CheckOptions::new(date_or_today(&date)?);
+            options.written = written.as_deref().map(parse_date).transpose()?;
+            let json = match format.as_str() {
+                "text" => false,
+                "json" => true,
+                other => return Err(Error::Request(format!("unknown format `{other}`: use text or json"))),
+            };
+            let files = if files.is_empty() { vec![PathBuf::from("-")] } else { files };
+            let inputs = files.iter().map(|p| read_input(p)).collect::<Result<Vec<_>, _>>()?;
+            let report = library.check(inputs.iter().map(|(p, t)| (p.as_str(), t.as_str())), &options);
+            if json {
+                out.write_all(report.to_json().as_bytes()).map_err(io)?;
+            } else {
+                for (file, (_, text)) in report.files.iter().zip(&inputs) {
+                    let matched = file.paragraphs.iter().filter(|p| p.block.is_some()).count();
+                    let written = file.written.map_or("unknown".to_string(), |d| d.to_string());
+                    writeln!(
+                        out,
+                        "{} (written {written}; checked at {}; {matched} of {} paragraphs match library blocks)",
+                        file.path,
+                        report.date,
+                        file.paragraphs.len()
+                    )
+                    .map_err(io)?;
+                    let mut hidden = 0;
+                    for f in &file.findings {
+                        if f.severity == Severity::Info && !all {
+                            hidden += 1;
+                            continue;
+                        }
+                        write_finding(&mut out, &format!("  {}:{}: ", file.path, line_col(text, f.start)), f)
+                            .map_err(io)?;
+                    }
+                    let count = |s| file.findings.iter().filter(|f| f.severity == s).count();
+                    let more = if hidden > 0 { " (--all shows info)" } else { "" };
+                    writeln!(
+                        out,
+                        "  {} errors, {} warnings, {} info{more}\n",
+                        count(Severity::Error),
+                        count(Severity::Warning),
+                        count(Severity::Info)
+                    )
+                    .map_err(io)?;
+                }
+            }
+            if deny_stale && report.has_errors() {
+                return Ok(ExitCode::from(1));
+            }
+        }
+        Command::Validate { date, format, deny_stale, library } => {
+            let library = library.load()?;
+            let v = library.validate(date_or_today(&date)?);
+            match format.as_str() {
+                "json" => writeln!(out, "{}", serde_json::to_string_pretty(&v).unwrap_or_default()).map_err(io)?,
+                "text" => {
+                    writeln!(
+                        out,
+                        "library: {} blocks, {} topics, {} senders; at {}",
+                        library.blocks().len(),
+                        library.topics().len(),
+                        library.senders().len(),
+                        v.date
+                    )
+                    .map_err(io)?;
+                    for b in &v.blocks {
+                        writeln!(out, "block {} ({})", b.block, b.at).map_err(io)?;
+                        for f in &b.findings {
+                            write_finding(&mut out, "  ", f).map_err(io)?;
+                        }
+                    }
+                    for (id, why) in &v.senders {
+                        writeln!(out, "sender {id}: {why}").map_err(io)?;
+                    }
+                    writeln!(
+                        out,
+                        "{} errors, {} warnings in {} blocks; {} senders cannot sign",
+                        v.errors(),
+                        v.warnings(),
+                        v.blocks.len(),
+                        v.senders.len()
+                    )
+                    .map_err(io)?;
+                }
+                other => return Err(Error::Request(format!("unknown format `{other}`: use text or json"))),
+            }
+            if deny_stale && !v.is_clean() {
                 return Ok(ExitCode::from(1));
             }
         }

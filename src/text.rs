@@ -180,3 +180,47 @@ fn ends_paragraph(line: &str) -> bool {
     let core = line.trim_end_matches(['"', '\'', '\u{2019}', '\u{201D}', ')', '*']);
     line.chars().count() >= 60 && core.ends_with(['.', '!', '?', ':'])
 }
+
+/// Finds `needle` in `haystack` as [`normalize`] sees them both (quotes straightened,
+/// white space folded), and returns the byte range in `haystack` as given.
+///
+/// ```
+/// let letter = "the review\u{2019}s   findings";
+/// let (s, e) = replydraft::text::find_normalized(letter, "review's findings").unwrap();
+/// assert_eq!(&letter[s..e], "review\u{2019}s   findings");
+/// ```
+pub fn find_normalized(haystack: &str, needle: &str) -> Option<(usize, usize)> {
+    if let Some(p) = haystack.find(needle) {
+        return Some((p, p + needle.len()));
+    }
+    let needle = normalize(needle);
+    if needle.is_empty() {
+        return None;
+    }
+    // The normalised haystack, and for each of its bytes the original byte offset.
+    let mut norm = String::with_capacity(haystack.len());
+    let mut map: Vec<usize> = Vec::with_capacity(haystack.len());
+    let mut ends: Vec<usize> = Vec::with_capacity(haystack.len());
+    let mut pending_space: Option<usize> = None;
+    for (i, c) in haystack.char_indices() {
+        let n = normalize(c.encode_utf8(&mut [0; 4]));
+        if n.is_empty() {
+            if !norm.is_empty() && pending_space.is_none() {
+                pending_space = Some(i);
+            }
+            continue;
+        }
+        if let Some(sp) = pending_space.take() {
+            norm.push(' ');
+            map.push(sp);
+            ends.push(sp + 1);
+        }
+        for _ in 0..n.len() {
+            map.push(i);
+            ends.push(i + c.len_utf8());
+        }
+        norm.push_str(&n);
+    }
+    let p = norm.find(&needle)?;
+    Some((map[p], ends[p + needle.len() - 1]))
+}

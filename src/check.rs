@@ -1,0 +1,195 @@
+//! Checking any letter: paragraphs matched to blocks, the matched blocks' claims
+//! mapped onto the letter, and the rest scanned for time-bound language.
+
+use crate::claims::{Finding, Severity, claim_findings};
+use crate::date::toml_date;
+use crate::library::{Block, Library};
+use crate::scan::{infer_written, scan};
+use crate::text::{find_normalized, paragraphs, word_diff};
+use jiff::civil::Date;
+use serde::Serialize;
+
+/// How to check letters.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CheckOptions {
+    /// The date the letter is judged at (the day it would be sent).
+    pub date: Date,
+    /// When the letter was written; `None` infers it from the letter's own dates.
+    pub written: Option<Date>,
+    /// The least similarity at which a paragraph counts as a known block.
+    pub threshold: f32,
+}
+
+impl CheckOptions {
+    /// Judge at `date`, infer the written date, match at similarity 0.6 or more.
+    pub fn new(date: Date) -> CheckOptions {
+        CheckOptions { date, written: None, threshold: 0.6 }
+    }
+}
+
+/// A paragraph of a checked letter and the block it matches.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Paragraph {
+    /// Byte offset of its first byte in the letter.
+    pub start: usize,
+    /// Byte offset one past its last byte.
+    pub end: usize,
+    /// The matching block, if any.
+    pub block: Option<String>,
+    /// Word similarity to that block (0 when none matched).
+    pub similarity: f32,
+}
+
+/// The result of checking one letter.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileReport {
+    /// The path as given (`-` for standard input).
+    pub path: String,
+    /// When the letter was written, given or inferred (not in the JSON: see the `written` finding).
+    #[serde(skip)]
+    pub written: Option<Date>,
+    /// Its paragraphs.
+    pub paragraphs: Vec<Paragraph>,
+    /// What is out of date, or worth a look.
+    pub findings: Vec<Finding>,
+}
+
+/// The result of checking letters: the documented JSON shape of `replydraft check`.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckReport {
+    /// The date they were judged at.
+    #[serde(serialize_with = "toml_date::serialize")]
+    pub date: Date,
+    /// `--written` if given; else the inferred date when every letter agrees; else null.
+    #[serde(serialize_with = "toml_date::option::serialize")]
+    pub written: Option<Date>,
+    /// One report per letter, in the order given.
+    pub files: Vec<FileReport>,
+}
+
+impl CheckReport {
+    /// The report as JSON (stable; documented in the README).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default() + "\n"
+    }
+
+    /// Whether any letter has an error finding.
+    pub fn has_errors(&self) -> bool {
+        self.files.iter().any(|f| f.findings.iter().any(|x| x.severity == Severity::Error))
+    }
+}
+
+impl Library {
+    /// Checks letters given as `(path, text)` pairs.
+    pub fn check<'a>(
+        &self,
+        letters: impl IntoIterator<Item = (&'a str, &'a str)>,
+        options: &CheckOptions,
+    ) -> CheckReport {
+        let files: Vec<FileReport> = letters.into_iter().map(|(p, t)| self.check_letter(p, t, options)).collect();
+        let written = options.written.or_else(|| {
+            let first = files.first()?.written?;
+            files.iter().all(|f| f.written == Some(first)).then_some(first)
+        });
+        CheckReport { date: options.date, written, files }
+    }
+
+    /// Checks one letter, which need not have been written with this tool.
+    ///
+    /// ```
+    /// use replydraft::{CheckOptions, Library, parse_date};
+    /// let library = Library::embedded().unwrap();
+    /// let letter = "1 March 2023\n\nDear Sam,\n\nWe will publish the strategy by the end of 2023.\n";
+    /// let report = library.check_letter("-", letter, &CheckOptions::new(parse_date("2026-11-22").unwrap()));
+    /// let f = report.findings.iter().find(|f| f.kind == "deadline").unwrap();
+    /// assert_eq!(&letter[f.start..f.end], "by the end of 2023");
+    /// assert_eq!(f.since, Some(parse_date("2024-01-01").unwrap()));
+    /// ```
+    pub fn check_letter(&self, path: &str, text: &str, options: &CheckOptions) -> FileReport {
+        let mut findings = Vec::new();
+        let mut covered: Vec<(usize, usize)> = Vec::new();
+        let inferred = if options.written.is_none() { infer_written(text) } else { None };
+        let written = options.written.or(inferred.map(|(d, _, _)| d));
+        match inferred {
+            Some((d, s, e)) => {
+                covered.push((s, e));
+                findings.push(Finding {
+                    severity: Severity::Info,
+                    kind: "written".into(),
+                    text: text[s..e].to_string(),
+                    start: s,
+                    end: e,
+                    block: None,
+                    since: None,
+                    message: format!("the letter is dated {d}; relative phrases are read from this date"),
+                    suggestion: None,
+                });
+            }
+            None if options.written.is_none() => findings.push(Finding {
+                severity: Severity::Info,
+                kind: "written".into(),
+                text: String::new(),
+                start: 0,
+                end: 0,
+                block: None,
+                since: None,
+                message: "the letter's date is unknown: relative phrases are read from each matched block's as_of; pass --written to say when it was written".into(),
+                suggestion: None,
+            }),
+            None => {}
+        }
+        let index = self.index();
+        let mut out_paragraphs = Vec::new();
+        for (s, e) in paragraphs(text) {
+            let para = &text[s..e];
+            let best = index.best(self, para).filter(|m| m.similarity >= options.threshold);
+            let Some(m) = best else {
+                out_paragraphs.push(Paragraph { start: s, end: e, block: None, similarity: 0.0 });
+                continue;
+            };
+            if m.similarity >= 0.9 {
+                covered.push((s, e));
+            }
+            if m.similarity < 1.0 {
+                findings.push(Finding {
+                    severity: Severity::Info,
+                    kind: "variant".into(),
+                    text: para.to_string(),
+                    start: s,
+                    end: e,
+                    block: Some(m.block.clone()),
+                    since: None,
+                    message: format!(
+                        "matches block `{}` with similarity {:.3}; block → letter: {}",
+                        m.block,
+                        m.similarity,
+                        word_diff(&m.block_text, para)
+                    ),
+                    suggestion: None,
+                });
+            }
+            if let Some(block) = self.block(&m.block) {
+                let anchor = written.unwrap_or(block.as_of);
+                self.with_includes(block, &mut |b: &Block| {
+                    let locate = |quote: &str| find_normalized(para, quote).map(|(a, z)| (s + a, s + z));
+                    findings.extend(claim_findings(b, self.facts(), anchor, options.date, text, &locate));
+                });
+            }
+            out_paragraphs.push(Paragraph { start: s, end: e, block: Some(m.block), similarity: m.similarity });
+        }
+        covered.extend(findings.iter().filter(|f| f.kind != "variant").map(|f| (f.start, f.end)));
+        findings.extend(scan(text, self.facts(), options.date, written, &covered));
+        Finding::sort(&mut findings);
+        FileReport { path: path.to_string(), written, paragraphs: out_paragraphs, findings }
+    }
+
+    /// Calls `f` on `block` and every block it includes, depth first.
+    pub(crate) fn with_includes(&self, block: &Block, f: &mut dyn FnMut(&Block)) {
+        f(block);
+        for inc in &block.includes {
+            if let Some(b) = self.block(inc) {
+                self.with_includes(b, f);
+            }
+        }
+    }
+}

@@ -1,0 +1,175 @@
+//! Matching paragraphs of letters to library blocks: an inverted index of word
+//! shingles picks a few candidates, and `similar` confirms and diffs them.
+
+use crate::library::Library;
+use crate::text::{bare_words, normalize, paragraphs, word_ratio, words};
+use std::collections::HashMap;
+use std::hash::{BuildHasher, Hasher};
+
+/// Words per shingle.
+const SHINGLE: usize = 3;
+/// Candidates confirmed with a full comparison.
+const CANDIDATES: usize = 4;
+
+/// FNV-1a, for hashing shingles: fast, deterministic, good enough for an index.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+#[derive(Default, Clone, Copy)]
+pub(crate) struct FnvBuild;
+
+impl BuildHasher for FnvBuild {
+    type Hasher = Fnv;
+    fn build_hasher(&self) -> Fnv {
+        Fnv::default()
+    }
+}
+
+/// The shingle hashes of a word list (each distinct once).
+pub(crate) fn shingles(words: &[String]) -> Vec<u64> {
+    let mut out: Vec<u64> =
+        if words.len() < SHINGLE { vec![hash_words(words)] } else { words.windows(SHINGLE).map(hash_words).collect() };
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+fn hash_words(ws: &[String]) -> u64 {
+    let mut h = Fnv::default();
+    for w in ws {
+        h.write(w.as_bytes());
+        h.write(&[0xff]);
+    }
+    h.finish()
+}
+
+/// One indexed paragraph of a block.
+#[derive(Debug, Clone)]
+pub(crate) struct Entry {
+    pub block: usize,
+    /// The paragraph, normalised.
+    pub text: String,
+    pub shingles: usize,
+}
+
+/// A paragraph's best block.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BlockMatch {
+    /// The block id.
+    pub block: String,
+    /// Word similarity, 0 to 1 (`similar`'s ratio over normalised words).
+    pub similarity: f32,
+    /// The block paragraph's normalised text.
+    pub block_text: String,
+}
+
+/// An inverted index from word shingles to block paragraphs.
+#[derive(Debug, Default)]
+pub struct BlockIndex {
+    entries: Vec<Entry>,
+    postings: HashMap<u64, Vec<u32>, FnvBuild>,
+}
+
+impl BlockIndex {
+    /// Indexes every paragraph of every block of `library` (includes expanded,
+    /// merge fields left empty).
+    pub fn build(library: &Library) -> BlockIndex {
+        let mut index = BlockIndex::default();
+        for (i, block) in library.blocks().iter().enumerate() {
+            let Ok(text) = library.inner.loose.render(&block.id, &serde_json::json!({})) else { continue };
+            for (s, e) in paragraphs(&text) {
+                index.add(i, normalize(&text[s..e]));
+            }
+        }
+        index
+    }
+
+    fn add(&mut self, block: usize, text: String) {
+        let ws = bare_words(&text);
+        if ws.len() < 4 {
+            return;
+        }
+        let sh = shingles(&ws);
+        let id = self.entries.len() as u32;
+        for h in &sh {
+            self.postings.entry(*h).or_default().push(id);
+        }
+        self.entries.push(Entry { block, text, shingles: sh.len() });
+    }
+
+    /// Number of indexed paragraphs.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether nothing is indexed.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The most similar block paragraph to `paragraph`, if any shares enough wording.
+    pub fn best(&self, library: &Library, paragraph: &str) -> Option<BlockMatch> {
+        let norm = normalize(paragraph);
+        let ws = bare_words(&norm);
+        if ws.len() < 4 {
+            return None;
+        }
+        let sh = shingles(&ws);
+        let mut counts: HashMap<u32, u32, FnvBuild> = HashMap::default();
+        for h in &sh {
+            if let Some(list) = self.postings.get(h) {
+                for &e in list {
+                    *counts.entry(e).or_default() += 1;
+                }
+            }
+        }
+        // Rank by Jaccard-like overlap, keep a few, confirm with a full comparison.
+        let mut ranked: Vec<(f32, u32)> = counts
+            .into_iter()
+            .map(|(e, c)| {
+                let total = (sh.len() + self.entries[e as usize].shingles) as f32 - c as f32;
+                (c as f32 / total.max(1.0), e)
+            })
+            .filter(|(score, _)| *score >= 0.1)
+            .collect();
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let query = words(&norm);
+        ranked
+            .into_iter()
+            .take(CANDIDATES)
+            .map(|(_, e)| {
+                let entry = &self.entries[e as usize];
+                (word_ratio(&query, &words(&entry.text)), e)
+            })
+            .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)))
+            .map(|(similarity, e)| {
+                let entry = &self.entries[e as usize];
+                BlockMatch {
+                    block: library.blocks()[entry.block].id.clone(),
+                    similarity,
+                    block_text: entry.text.clone(),
+                }
+            })
+    }
+}
+
+impl Library {
+    /// The matching index of this library (built once, on first use).
+    pub fn index(&self) -> &BlockIndex {
+        self.inner.index.get_or_init(|| BlockIndex::build(self))
+    }
+}

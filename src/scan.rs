@@ -1,0 +1,550 @@
+//! The temporal scanner: finds dates, financial years, deadlines, relative phrases,
+//! future-tense commitments and officeholders in free text, and judges each at a date.
+
+use crate::claims::{Finding, Severity, elapsed};
+use crate::date::next_day;
+use crate::facts::Facts;
+use jiff::ToSpan;
+use jiff::civil::Date;
+use regex::{Regex, RegexBuilder};
+use std::sync::LazyLock;
+
+const MONTHS: &str = "January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec";
+
+fn re(pattern: &str) -> Regex {
+    RegexBuilder::new(&pattern.replace("MONTH", MONTHS)).case_insensitive(true).build().expect("scanner pattern")
+}
+
+static FULL_DATE: LazyLock<Regex> = LazyLock::new(|| re(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(MONTH)\.?,?\s+(\d{4})\b"));
+static MONTH_YEAR: LazyLock<Regex> = LazyLock::new(|| re(r"\b(MONTH)\.?\s+(\d{4})\b"));
+static DAY_MONTH: LazyLock<Regex> = LazyLock::new(|| re(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(MONTH)\b"));
+static ISO_DATE: LazyLock<Regex> = LazyLock::new(|| re(r"\b(\d{4})-(\d{2})-(\d{2})\b"));
+static UK_DATE: LazyLock<Regex> = LazyLock::new(|| re(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b"));
+static FIN_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?:(by|until|to|in|during|for|from)\s+(?:the\s+)?)?((?:19|20)\d{2})\s?[-/\u{2013}]\s?(\d{2})\b(\s+financial\s+year)?",
+    )
+});
+static BY_YEAR: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\b(by|before|until)\s+(?:the\s+end\s+of\s+)?(?:(MONTH)\s+)?((?:19|20)\d{2})\b"));
+static YEAR: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\b(in|since|during|from|until|before|after|of)\s+((?:19|20)\d{2})\b"));
+static RELATIVE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(today|this week|this month|last month|now|currently|at present|at the moment|recently|recent|upcoming|shortly|soon|within (?:the next few |a few )?months|in the coming (?:weeks|months)|later this year|this year|last year|next year|over the (?:past|last) (?:two|three|four|five|few|\d+) years|in recent years|over the next (?:two|three|four|five|\d+) years|this parliament|this spending review period|by the end of (?:this|next) year)\b",
+    )
+});
+static COMMITMENT: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?:will|shall)\s+(?:also\s+|now\s+|soon\s+)?(?:be\s+(?:\w+ed|\w+en|set up|brought forward|made)|publish|introduce|develop|provide|deliver|launch|consult|bring forward|set out|legislate|fund|invest|create|establish)\b",
+    )
+});
+/// Relative words that are often meant loosely; they are flagged, never as errors.
+const WEAK: [&str; 8] = ["now", "currently", "at present", "at the moment", "recent", "recently", "upcoming", "soon"];
+static PAST_MARKER: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\b(then|former|formerly|previous|previously|was|were|had been|served as)\b"));
+
+fn month_number(name: &str) -> i8 {
+    let n = name.to_ascii_lowercase();
+    let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+    months.iter().position(|m| n.starts_with(m)).map_or(1, |i| i as i8 + 1)
+}
+
+/// A date written in words or figures at the start of `text`'s match, if it is a real date.
+fn date_of(caps: &regex::Captures<'_>, which: &Regex) -> Option<Date> {
+    let num = |i: usize| caps.get(i).and_then(|m| m.as_str().parse::<i16>().ok());
+    if std::ptr::eq(which, &*FULL_DATE) {
+        Date::new(num(3)?, month_number(caps.get(2)?.as_str()), num(1)? as i8).ok()
+    } else if std::ptr::eq(which, &*MONTH_YEAR) {
+        Date::new(num(2)?, month_number(caps.get(1)?.as_str()), 1).ok()
+    } else if std::ptr::eq(which, &*ISO_DATE) {
+        Date::new(num(1)?, num(2)? as i8, num(3)? as i8).ok()
+    } else if std::ptr::eq(which, &*UK_DATE) {
+        Date::new(num(3)?, num(2)? as i8, num(1)? as i8).ok()
+    } else {
+        None
+    }
+}
+
+/// The date a letter was written, from its own dates: the first date standing on a
+/// line of its own (optionally after "Date:"), else the first full date in its first
+/// quarter. Returns the date and the byte span of its text.
+///
+/// ```
+/// let (d, s, e) = replydraft::infer_written("\n\nJuly 2022\n\nDear Constituent,\n").unwrap();
+/// assert_eq!(d.to_string(), "2022-07-01");
+/// assert_eq!((s, e), (2, 11));
+/// assert!(replydraft::infer_written("Thank you for writing.").is_none());
+/// ```
+pub fn infer_written(text: &str) -> Option<(Date, usize, usize)> {
+    let patterns: [&Regex; 4] = [&FULL_DATE, &ISO_DATE, &UK_DATE, &MONTH_YEAR];
+    let mut pos = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim();
+        let body = trimmed.strip_prefix("Date:").map_or(trimmed, str::trim);
+        for p in patterns {
+            if let Some(c) = p.captures(body) {
+                let m = c.get(0)?;
+                if m.as_str().len() == body.len() {
+                    if let Some(d) = date_of(&c, p) {
+                        let off = pos + line.find(body).unwrap_or(0);
+                        return Some((d, off, off + body.len()));
+                    }
+                }
+            }
+        }
+        pos += line.len();
+    }
+    let head = &text[..floor_boundary(text, text.len() / 4 + 1)];
+    let c = FULL_DATE.captures(head)?;
+    let m = c.get(0)?;
+    Some((date_of(&c, &FULL_DATE)?, m.start(), m.end()))
+}
+
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The sentence around byte `at` (between sentence ends or line breaks).
+fn sentence(text: &str, start: usize, end: usize) -> &str {
+    let s = text[..start].rfind(['.', '!', '?', '\n']).map_or(0, |i| i + 1);
+    let e = text[end..].find(['.', '!', '?', '\n']).map_or(text.len(), |i| end + i);
+    &text[s..e]
+}
+
+fn end_of_year(year: i16) -> Option<Date> {
+    Date::new(year, 12, 31).ok()
+}
+
+/// How long a relative phrase written on `written` stays true: the last day it holds.
+fn relative_limit(phrase: &str, written: Date, facts: &Facts) -> Option<Date> {
+    let p = phrase.to_lowercase();
+    let year_end = end_of_year(written.year());
+    let plus = |span: jiff::Span| written.checked_add(span).ok();
+    if p == "today" || p == "this week" {
+        plus(7.days())
+    } else if p == "this month" || p == "last month" {
+        plus(1.month())
+    } else if p == "shortly" || p == "soon" {
+        plus(3.months())
+    } else if matches!(
+        p.as_str(),
+        "this year" | "last year" | "next year" | "later this year" | "by the end of this year"
+    ) {
+        year_end
+    } else if p == "by the end of next year" {
+        end_of_year(written.year() + 1)
+    } else if p.starts_with("over the next") {
+        let n = number_word(p.split_whitespace().nth(3)?)?;
+        plus(n.years())
+    } else if p == "this parliament" {
+        facts.elections.iter().filter_map(|e| e.dissolution).filter(|d| *d > written).min()
+    } else if p == "this spending review period" {
+        facts.periods().filter(|x| x.id.starts_with("sr") && x.from <= written && written <= x.to).map(|x| x.to).next()
+    } else if p == "in recent years" {
+        plus(1.year())
+    } else {
+        plus(6.months())
+    }
+}
+
+fn number_word(w: &str) -> Option<i64> {
+    Some(match w {
+        "two" => 2,
+        "three" => 3,
+        "four" => 4,
+        "five" => 5,
+        "few" => 3,
+        n => n.parse().ok()?,
+    })
+}
+
+struct Scan<'a> {
+    text: &'a str,
+    facts: &'a Facts,
+    date: Date,
+    written: Option<Date>,
+    taken: Vec<(usize, usize)>,
+    out: Vec<Finding>,
+}
+
+impl Scan<'_> {
+    fn free(&self, s: usize, e: usize) -> bool {
+        !self.taken.iter().any(|&(a, b)| s < b && a < e)
+    }
+
+    fn push(
+        &mut self,
+        severity: Severity,
+        kind: &str,
+        (s, e): (usize, usize),
+        since: Option<Date>,
+        message: String,
+        suggestion: Option<String>,
+    ) {
+        self.taken.push((s, e));
+        self.out.push(Finding {
+            severity,
+            kind: kind.into(),
+            text: self.text[s..e].to_string(),
+            start: s,
+            end: e,
+            block: None,
+            since,
+            message,
+            suggestion,
+        });
+    }
+
+    fn written_note(&self) -> String {
+        match self.written {
+            Some(w) => format!("written {w}"),
+            None => "the letter's date is unknown".into(),
+        }
+    }
+
+    /// A stretch that ends on `end`: an error once passed in a forward-looking sentence, else info.
+    fn judge_end(&mut self, kind: &str, span: (usize, usize), end: Date, what: &str) {
+        let sent = sentence(self.text, span.0, span.1).to_lowercase();
+        let forward =
+            COMMITMENT.is_match(&sent) || sent.contains("will") || sent.contains(" by ") || sent.starts_with("by ");
+        let future_when_written = self.written.is_some_and(|w| w <= end);
+        if self.date > end && (forward || future_when_written) {
+            let message = format!("{what} ended on {end}; {} ago", elapsed(end, self.date));
+            self.push(
+                Severity::Error,
+                kind,
+                span,
+                Some(next_day(end)),
+                format!("deadline passed: {message}"),
+                Some("say what happened, in the past tense, or give the new date".into()),
+            );
+        } else {
+            self.push(Severity::Info, kind, span, None, format!("{what} ends on {end}"), None);
+        }
+    }
+
+    fn financial_years(&mut self) {
+        for c in FIN_YEAR.captures_iter(self.text) {
+            let m = c.get(0).unwrap();
+            let (Ok(y1), Ok(y2)) = (c[2].parse::<i16>(), c[3].parse::<i16>()) else { continue };
+            if (y1 + 1) % 100 != y2 {
+                continue;
+            }
+            let start = c.get(1).map_or(c.get(2).unwrap().start(), |p| p.start());
+            if !self.free(start, m.end()) {
+                continue;
+            }
+            let Ok(end) = Date::new(y1 + 1, 3, 31) else { continue };
+            let what = format!("the {y1}-{y2:02} financial year");
+            let by = c.get(1).is_some_and(|p| matches!(p.as_str().to_lowercase().as_str(), "by" | "until" | "to"));
+            if by {
+                self.judge_end("deadline", (start, m.end()), end, &what);
+            } else {
+                self.judge_end("financial-year", (start, m.end()), end, &what);
+            }
+        }
+    }
+
+    fn deadlines(&mut self) {
+        for c in BY_YEAR.captures_iter(self.text) {
+            let m = c.get(0).unwrap();
+            if !self.free(m.start(), m.end()) {
+                continue;
+            }
+            let Ok(year) = c[3].parse::<i16>() else { continue };
+            let end = match c.get(2) {
+                Some(month) => Date::new(year, month_number(month.as_str()), 1).ok().map(|d| d.last_of_month()),
+                None => end_of_year(year),
+            };
+            let Some(end) = end else { continue };
+            let what = format!("the deadline \"{}\"", m.as_str());
+            let last = if c[1].eq_ignore_ascii_case("before") { end.yesterday().unwrap_or(end) } else { end };
+            self.judge_end("deadline", (m.start(), m.end()), last, &what);
+        }
+    }
+
+    fn dates(&mut self) {
+        for p in [&*FULL_DATE, &*ISO_DATE, &*UK_DATE, &*MONTH_YEAR] {
+            for c in p.captures_iter(self.text) {
+                let m = c.get(0).unwrap();
+                if !self.free(m.start(), m.end()) {
+                    continue;
+                }
+                match date_of(&c, p) {
+                    Some(d) => {
+                        let when = if d > self.date { "in the future" } else { "in the past" };
+                        self.push(
+                            Severity::Info,
+                            "date",
+                            (m.start(), m.end()),
+                            None,
+                            format!("a date, {d} ({when} on {})", self.date),
+                            None,
+                        );
+                    }
+                    None => self.push(
+                        Severity::Warning,
+                        "date",
+                        (m.start(), m.end()),
+                        None,
+                        format!("\"{}\" is not a real date", m.as_str()),
+                        Some("check the date".into()),
+                    ),
+                }
+            }
+        }
+        for c in DAY_MONTH.captures_iter(self.text) {
+            let m = c.get(0).unwrap();
+            if !self.free(m.start(), m.end()) {
+                continue;
+            }
+            let message = match self.written {
+                Some(w) => {
+                    let day: i8 = c[1].parse().unwrap_or(1);
+                    let month = month_number(&c[2]);
+                    let this_year = Date::new(w.year(), month, day).ok();
+                    let d = this_year.filter(|d| *d <= w).or_else(|| Date::new(w.year() - 1, month, day).ok());
+                    match d {
+                        Some(d) => format!(
+                            "a date without a year: most likely {d}, the last one before the letter was written ({w})"
+                        ),
+                        None => format!("\"{}\" is not a real date", m.as_str()),
+                    }
+                }
+                None => "a date without a year, and the letter's date is unknown".into(),
+            };
+            self.push(Severity::Info, "date", (m.start(), m.end()), None, message, None);
+        }
+    }
+
+    fn years(&mut self) {
+        for c in YEAR.captures_iter(self.text) {
+            let y = c.get(2).unwrap();
+            if !self.free(y.start(), y.end()) {
+                continue;
+            }
+            let Ok(year) = y.as_str().parse::<i16>() else { continue };
+            let message = if i32::from(year) > i32::from(self.date.year()) {
+                format!("a year still to come on {}", self.date)
+            } else {
+                format!("a year, {year}: a historical reference reads true if the sentence is in the past tense")
+            };
+            self.push(Severity::Info, "year", (y.start(), y.end()), None, message, None);
+        }
+    }
+
+    fn relative(&mut self) {
+        for m in RELATIVE.find_iter(self.text) {
+            if !self.free(m.start(), m.end()) {
+                continue;
+            }
+            let phrase = m.as_str();
+            let Some(w) = self.written else {
+                self.push(
+                    Severity::Warning,
+                    "relative-phrase",
+                    (m.start(), m.end()),
+                    None,
+                    format!("\"{phrase}\" depends on when the letter was written, which is unknown"),
+                    Some("give a date instead, or pass --written".into()),
+                );
+                continue;
+            };
+            let Some(limit) = relative_limit(phrase, w, self.facts) else { continue };
+            if self.date <= limit {
+                self.push(
+                    Severity::Info,
+                    "relative-phrase",
+                    (m.start(), m.end()),
+                    None,
+                    format!("\"{phrase}\" written {w} holds until {limit}"),
+                    None,
+                );
+                continue;
+            }
+            let twice = limit.checked_add(w.until(limit).unwrap_or_default()).unwrap_or(limit);
+            // Weak words ("now", "recently") are often true in a general sense: never more than a warning.
+            let weak = WEAK.iter().any(|x| phrase.eq_ignore_ascii_case(x));
+            let severity = if self.date > twice && !weak { Severity::Error } else { Severity::Warning };
+            let message = format!(
+                "\"{phrase}\" was written on {w} and is read {} later (it held until {limit})",
+                elapsed(w, self.date)
+            );
+            self.push(
+                severity,
+                "relative-phrase",
+                (m.start(), m.end()),
+                Some(next_day(limit)),
+                message,
+                Some("replace it with the date it meant".into()),
+            );
+        }
+    }
+
+    fn commitments(&mut self) {
+        for m in COMMITMENT.find_iter(self.text) {
+            if !self.free(m.start(), m.end()) {
+                continue;
+            }
+            let (severity, since, message) = match self.written {
+                Some(w) if self.date > w.checked_add(1.year()).unwrap_or(w) => (
+                    Severity::Warning,
+                    w.checked_add(1.year()).ok().map(next_day),
+                    format!(
+                        "a commitment in the future tense, written {w}, {} ago: has it been delivered?",
+                        elapsed(w, self.date)
+                    ),
+                ),
+                _ => (Severity::Info, None, format!("a commitment in the future tense ({})", self.written_note())),
+            };
+            self.push(
+                severity,
+                "commitment",
+                (m.start(), m.end()),
+                since,
+                message,
+                Some("say what has been done, in the past tense".into()),
+            );
+        }
+    }
+
+    fn officeholders(&mut self) {
+        let lower = self.text.to_lowercase();
+        if lower.len() != self.text.len() {
+            return; // offsets would not line up; names are ASCII in practice
+        }
+        let mut names: Vec<&str> = self.facts.tenures.iter().map(|t| t.holder.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        let mut seen: Vec<(String, String)> = Vec::new();
+        let mut found = Vec::new();
+        for name in names {
+            let needle = name.to_lowercase();
+            for (pos, _) in lower.match_indices(&needle).collect::<Vec<_>>().into_iter().rev() {
+                let end = pos + needle.len();
+                if !self.free(pos, end) {
+                    continue;
+                }
+                let before = &lower[floor_boundary(&lower, pos.saturating_sub(40))..pos];
+                let after = &lower[end..floor_boundary(&lower, end + 70)];
+                let window = format!("{before} {after}");
+                let past = PAST_MARKER.is_match(&window);
+                for office in self.implied_offices(name, &window, after) {
+                    if seen.contains(&(name.to_string(), office.clone())) {
+                        continue;
+                    }
+                    seen.push((name.to_string(), office.clone()));
+                    found.push((pos, end, name.to_string(), office, past));
+                }
+            }
+        }
+        for (s, e, name, office, past) in found {
+            self.judge_holder(s, e, &name, &office, past);
+        }
+    }
+
+    /// Offices `name` has held that the nearby text implies (a title, an alias, or a
+    /// generic role such as "Secretary of State" or "MP").
+    fn implied_offices(&self, name: &str, window: &str, after: &str) -> Vec<String> {
+        const GENERIC: [&str; 6] =
+            ["secretary of state", "minister", "chancellor", "prime minister", "home secretary", "foreign secretary"];
+        let mut out: Vec<String> = Vec::new();
+        let says_mp = {
+            let a = after.trim_start();
+            let a = a
+                .trim_start_matches("cbe ")
+                .trim_start_matches("obe ")
+                .trim_start_matches("kc ")
+                .trim_start_matches("qc ");
+            a.starts_with("mp") && !a[2..].starts_with(|c: char| c.is_alphanumeric())
+                || window.contains("member of parliament")
+        };
+        for t in self.facts.tenures.iter().filter(|t| t.holder == name) {
+            if out.contains(&t.office) {
+                continue;
+            }
+            let Some(o) = self.facts.office(&t.office) else { continue };
+            let title = o.title.to_lowercase();
+            let is_seat = title.starts_with("member of parliament");
+            let hit = if is_seat {
+                says_mp
+            } else {
+                window.contains(&title)
+                    || o.aliases.iter().any(|a| window.contains(&a.to_lowercase()))
+                    || GENERIC.iter().any(|g| title.contains(g) && window.contains(g))
+            };
+            if hit {
+                out.push(if is_seat { "mp".to_string() } else { t.office.clone() });
+            }
+        }
+        out.dedup();
+        out
+    }
+
+    fn judge_holder(&mut self, s: usize, e: usize, name: &str, office: &str, past: bool) {
+        let facts = self.facts;
+        let (title, check) = if office == "mp" {
+            let seats: Vec<&crate::facts::Tenure> =
+                facts.tenures.iter().filter(|t| t.holder == name && t.office.starts_with("mp-")).collect();
+            let holds = seats.iter().any(|t| t.covers(self.date));
+            let last = seats.iter().filter_map(|t| t.to).filter(|to| *to < self.date).max();
+            ("a Member of Parliament".to_string(), if holds { Ok(()) } else { Err(last) })
+        } else {
+            let title = facts.office(office).map_or(office.to_string(), |o| o.title.clone());
+            (title, facts.check_holder(office, name, self.date).map(|_| ()))
+        };
+        match check {
+            Ok(()) => self.push(
+                Severity::Info,
+                "officeholder",
+                (s, e),
+                None,
+                format!("{name} is {title} on {}", self.date),
+                None,
+            ),
+            Err(last) => {
+                let severity = if past { Severity::Info } else { Severity::Error };
+                let successor = if office == "mp" {
+                    None
+                } else {
+                    facts
+                        .successor_at(office, self.date)
+                        .map(|(o, t)| format!("{} is {} (since {})", t.holder, o.title, t.from))
+                };
+                let message = match last {
+                    Some(l) => format!("{name} left office as {title} on {l}"),
+                    None => format!("{name} was not {title} on {}", self.date),
+                };
+                self.push(severity, "officeholder", (s, e), last.map(next_day), message, successor);
+            }
+        }
+    }
+}
+
+/// Scans `text` for time-bound language and judges each find on `date`, for a letter
+/// written on `written` (if known). Spans in `skip` (already covered, e.g. by claims)
+/// are left alone. Findings are in text order.
+pub(crate) fn scan(
+    text: &str,
+    facts: &Facts,
+    date: Date,
+    written: Option<Date>,
+    skip: &[(usize, usize)],
+) -> Vec<Finding> {
+    let mut s = Scan { text, facts, date, written, taken: skip.to_vec(), out: Vec::new() };
+    s.officeholders();
+    s.financial_years();
+    s.deadlines();
+    s.relative();
+    s.dates();
+    s.years();
+    s.commitments();
+    let mut out = s.out;
+    Finding::sort(&mut out);
+    out
+}
