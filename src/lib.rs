@@ -34,6 +34,7 @@
 
 #![warn(missing_docs)]
 
+mod bulk;
 mod check;
 mod claims;
 mod date;
@@ -46,6 +47,7 @@ mod render;
 mod scan;
 pub mod text;
 
+pub use bulk::{BulkDrafter, RecipientRow, Recipients, letter_file_name, recipients, write_atomic};
 pub use check::{CheckOptions, CheckReport, FileReport, Paragraph};
 pub use claims::{BlockHealth, Claim, ClaimKind, Finding, Severity, Stale, Validation};
 pub use date::{DateStyle, parse_date, parse_span};

@@ -68,6 +68,8 @@ enum Command {
         #[command(flatten)]
         library: LibraryArg,
     },
+    /// Draft one letter per row of a CSV of recipients.
+    Bulk(Box<BulkArgs>),
     /// Report library health: every claim out of date at a date, grouped by block.
     Validate {
         /// The date, YYYY-MM-DD (default: today).
@@ -130,6 +132,211 @@ struct DraftArgs {
     deny_stale: bool,
     #[command(flatten)]
     library: LibraryArg,
+}
+
+#[derive(clap::Args)]
+#[command(group = clap::ArgGroup::new("output").required(true).args(["out", "jsonl"]))]
+struct BulkArgs {
+    /// Topic id.
+    #[arg(long)]
+    topic: String,
+    /// The recipients: a CSV file with a header (name, salutation, address, email, other merge fields), or -.
+    #[arg(long, value_name = "FILE.csv")]
+    recipients: PathBuf,
+    /// Sender id (default: the topic's sender).
+    #[arg(long)]
+    sender: Option<String>,
+    /// The date of the letters, YYYY-MM-DD (default: today).
+    #[arg(long)]
+    date: Option<String>,
+    /// A subject line.
+    #[arg(long)]
+    subject: Option<String>,
+    /// Add a block (repeatable).
+    #[arg(long = "include", value_name = "ID")]
+    include: Vec<String>,
+    /// Leave a block out (repeatable).
+    #[arg(long = "exclude", value_name = "ID")]
+    exclude: Vec<String>,
+    /// Format of each letter: text, markdown or html.
+    #[arg(long, default_value = "text")]
+    format: String,
+    /// Layout: letter (default) or body.
+    #[arg(long)]
+    layout: Option<String>,
+    /// Write one file per letter into this directory.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Write one JSON line per letter to this file, or - for stdout.
+    #[arg(long, value_name = "FILE")]
+    jsonl: Option<PathBuf>,
+    /// Overwrite existing files.
+    #[arg(long)]
+    force: bool,
+    /// Fail the whole run on the first bad row (and leave no output), instead of skipping it.
+    #[arg(long)]
+    strict: bool,
+    /// Exit 1 when the letter has an out-of-date claim.
+    #[arg(long)]
+    deny_stale: bool,
+    #[command(flatten)]
+    library: LibraryArg,
+}
+
+/// Set by Ctrl-C: long runs stop at the next row and clean up.
+static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+fn interrupted() -> bool {
+    INTERRUPTED.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+fn progress(what: &str) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new_spinner();
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {pos} {msg} ({per_sec}, {elapsed})") {
+        bar.set_style(style);
+    }
+    bar.set_message(what.to_string());
+    bar
+}
+
+fn bulk(a: BulkArgs) -> Result<ExitCode, Error> {
+    use std::io::BufWriter;
+    let library = a.library.load()?;
+    let mut request = DraftRequest::new(a.topic, date_or_today(&a.date)?);
+    request.sender = a.sender;
+    request.subject = a.subject;
+    request.include = a.include;
+    request.exclude = a.exclude;
+    request.layout = a.layout;
+    request.format = a.format.parse::<Format>()?;
+    if request.format == Format::Json {
+        return Err(Error::Request("bulk writes text, markdown or html letters; use --jsonl for JSON lines".into()));
+    }
+    let ext = match request.format {
+        Format::Markdown => "md",
+        Format::Html => "html",
+        _ => "txt",
+    };
+    let mut drafter = library.bulk(&request)?;
+    let source = a.recipients.display().to_string();
+    let input: Box<dyn std::io::Read> = if source == "-" {
+        Box::new(std::io::stdin().lock())
+    } else {
+        Box::new(std::fs::File::open(&a.recipients).map_err(|e| Error::Io { path: source.clone(), source: e })?)
+    };
+    let rows = replydraft::recipients(std::io::BufReader::with_capacity(1 << 16, input), &source)?;
+
+    // Where letters go: a directory of files, or JSON lines (a temporary file renamed at the end).
+    let mut jsonl: Option<(Box<dyn Write>, Option<(PathBuf, PathBuf)>)> = None;
+    if let Some(path) = &a.jsonl {
+        if path.as_os_str() == "-" {
+            jsonl = Some((Box::new(BufWriter::with_capacity(1 << 20, std::io::stdout().lock())), None));
+        } else {
+            if path.exists() && !a.force {
+                return Err(Error::Request(format!("{}: exists already (use --force to overwrite)", path.display())));
+            }
+            let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+            let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+            let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+            let file =
+                std::fs::File::create(&tmp).map_err(|e| Error::Io { path: path.display().to_string(), source: e })?;
+            jsonl = Some((Box::new(BufWriter::with_capacity(1 << 20, file)), Some((tmp, path.clone()))));
+        }
+    }
+    if let Some(dir) = &a.out {
+        std::fs::create_dir_all(dir).map_err(|e| Error::Io { path: dir.display().to_string(), source: e })?;
+    }
+    let mut created: Vec<PathBuf> = Vec::new();
+    let cleanup = |jsonl: &Option<(Box<dyn Write>, Option<(PathBuf, PathBuf)>)>, created: &[PathBuf]| {
+        if let Some((_, Some((tmp, _)))) = jsonl {
+            let _ = std::fs::remove_file(tmp);
+        }
+        for p in created {
+            let _ = std::fs::remove_file(p);
+        }
+    };
+
+    let bar = progress("letters");
+    let (mut written, mut bad) = (0usize, 0usize);
+    let mut buf = String::with_capacity(8192);
+    let mut err = std::io::stderr().lock();
+    for (row, line, recipient) in rows {
+        if interrupted() {
+            cleanup(&jsonl, &[]);
+            bar.finish_and_clear();
+            let _ = writeln!(err, "replydraft: interrupted after {written} letters; no partial file left");
+            return Ok(ExitCode::from(130));
+        }
+        buf.clear();
+        let rendered = recipient.and_then(|r| {
+            match &mut jsonl {
+                Some(_) => drafter.json_line_into(row, &r, &mut buf)?,
+                None => drafter.render_into(&r, &mut buf)?,
+            }
+            Ok(r)
+        });
+        let r = match rendered {
+            Ok(r) => r,
+            Err(e) => {
+                let msg = e.to_string();
+                let msg = if msg.contains(&format!("row {row}")) {
+                    msg
+                } else {
+                    format!("{source}:{line}: row {row}: {msg}")
+                };
+                if a.strict {
+                    cleanup(&jsonl, if a.force { &[] } else { &created });
+                    bar.finish_and_clear();
+                    return Err(Error::Request(format!("{msg} (--strict: no output kept)")));
+                }
+                bad += 1;
+                bar.suspend(|| {
+                    let _ = writeln!(err, "replydraft: {msg}; row skipped");
+                });
+                continue;
+            }
+        };
+        match (&mut jsonl, &a.out) {
+            (Some((w, _)), _) => {
+                w.write_all(buf.as_bytes()).map_err(|e| Error::Io { path: "output".into(), source: e })?
+            }
+            (None, Some(dir)) => {
+                let path = dir.join(replydraft::letter_file_name(row, r.name.as_deref(), ext));
+                if let Err(e) = replydraft::write_atomic(&path, buf.as_bytes(), a.force) {
+                    cleanup(&jsonl, if a.strict && !a.force { &created } else { &[] });
+                    bar.finish_and_clear();
+                    return Err(e);
+                }
+                if a.strict {
+                    created.push(path);
+                }
+            }
+            (None, None) => {}
+        }
+        written += 1;
+        if written % 4096 == 0 {
+            bar.set_position(written as u64);
+        }
+    }
+    bar.finish_and_clear();
+    if let Some((mut w, target)) = jsonl {
+        w.flush().map_err(|e| Error::Io { path: "output".into(), source: e })?;
+        drop(w);
+        if let Some((tmp, path)) = target {
+            std::fs::rename(&tmp, &path).map_err(|e| Error::Io { path: path.display().to_string(), source: e })?;
+        }
+    }
+    let findings = drafter.findings().unwrap_or_default().to_vec();
+    print_findings(&findings);
+    let _ = writeln!(err, "replydraft: {written} letters written, {bad} bad rows skipped");
+    if a.deny_stale && findings.iter().any(|f| f.severity == Severity::Error) {
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn today() -> replydraft::Date {
@@ -302,6 +509,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 return Ok(ExitCode::from(1));
             }
         }
+        Command::Bulk(a) => return bulk(*a),
         Command::Validate { date, format, deny_stale, library } => {
             let library = library.load()?;
             let v = library.validate(date_or_today(&date)?);
@@ -348,6 +556,11 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let _ = ctrlc::set_handler(|| {
+        if INTERRUPTED.swap(true, std::sync::atomic::Ordering::Relaxed) {
+            std::process::exit(130);
+        }
+    });
     match run(cli) {
         Ok(code) => code,
         Err(e) => {

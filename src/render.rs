@@ -254,7 +254,7 @@ fn render_error(e: RenderError) -> Error {
     let (field, what) = match e.reason() {
         RenderErrorReason::MissingVariable(p) => (
             p.clone(),
-            "missing merge field: give it a value (for a recipient field, --field NAME=VALUE) or take it out of the template".to_string(),
+            "missing merge field: give it a value (a recipient field: --field NAME=VALUE, or a CSV column) or take it out of the template".to_string(),
         ),
         other => (None, other.to_string()),
     };
