@@ -183,6 +183,9 @@ struct BulkArgs {
     library: LibraryArg,
 }
 
+/// A JSON-lines sink, and for a file its (temporary, final) paths.
+type JsonlSink = (Box<dyn Write>, Option<(PathBuf, PathBuf)>);
+
 /// Set by Ctrl-C: long runs stop at the next row and clean up.
 static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
@@ -231,7 +234,7 @@ fn bulk(a: BulkArgs) -> Result<ExitCode, Error> {
     let rows = replydraft::recipients(std::io::BufReader::with_capacity(1 << 16, input), &source)?;
 
     // Where letters go: a directory of files, or JSON lines (a temporary file renamed at the end).
-    let mut jsonl: Option<(Box<dyn Write>, Option<(PathBuf, PathBuf)>)> = None;
+    let mut jsonl: Option<JsonlSink> = None;
     if let Some(path) = &a.jsonl {
         if path.as_os_str() == "-" {
             jsonl = Some((Box::new(BufWriter::with_capacity(1 << 20, std::io::stdout().lock())), None));
@@ -251,7 +254,7 @@ fn bulk(a: BulkArgs) -> Result<ExitCode, Error> {
         std::fs::create_dir_all(dir).map_err(|e| Error::Io { path: dir.display().to_string(), source: e })?;
     }
     let mut created: Vec<PathBuf> = Vec::new();
-    let cleanup = |jsonl: &Option<(Box<dyn Write>, Option<(PathBuf, PathBuf)>)>, created: &[PathBuf]| {
+    let cleanup = |jsonl: &Option<JsonlSink>, created: &[PathBuf]| {
         if let Some((_, Some((tmp, _)))) = jsonl {
             let _ = std::fs::remove_file(tmp);
         }
