@@ -37,27 +37,33 @@
 mod bulk;
 mod check;
 mod claims;
+mod cluster;
 mod date;
 mod error;
 mod facts;
 pub mod golden;
+mod ingest;
 mod library;
 mod matching;
 mod render;
 mod scan;
+mod suggest;
 pub mod text;
 
 pub use bulk::{BulkDrafter, RecipientRow, Recipients, letter_file_name, recipients, write_atomic};
 pub use check::{CheckOptions, CheckReport, FileReport, Paragraph};
 pub use claims::{BlockHealth, Claim, ClaimKind, Finding, Severity, Stale, Validation};
+pub use cluster::{Campaign, campaigns, cluster};
 pub use date::{DateStyle, parse_date, parse_span};
 pub use error::{Error, Location, Result};
 pub use facts::{Bill, Election, Event, Facts, Office, Period, Stage, Tenure};
+pub use ingest::{Corpus, IngestOptions, Proposed, letter_paths};
 pub use jiff::civil::Date;
 pub use library::{Block, Library, Provenance, Role, Sender, Status, Topic, embedded_files};
 pub use matching::{BlockIndex, BlockMatch};
 pub use render::{BlockSpan, Draft, DraftRequest, Format, Recipient};
 pub use scan::infer_written;
+pub use suggest::Suggestion;
 
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

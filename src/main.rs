@@ -70,6 +70,47 @@ enum Command {
     },
     /// Draft one letter per row of a CSV of recipients.
     Bulk(Box<BulkArgs>),
+    /// Propose blocks from a corpus of past letters (one letter per file).
+    Ingest {
+        /// Directories (walked for .txt/.eml files) or files.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// Propose blocks used by at least this many letters.
+        #[arg(long, default_value_t = 2)]
+        min_letters: usize,
+        /// Paragraphs at least this similar are variants of one block (0 to 1).
+        #[arg(long, default_value_t = 0.8)]
+        threshold: f32,
+        /// The as_of date of the proposed blocks (default: today).
+        #[arg(long)]
+        as_of: Option<String>,
+        /// The TOML file to write.
+        #[arg(long, value_name = "FILE.toml")]
+        out: PathBuf,
+        /// Overwrite an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Group incoming messages that share most of their text into campaigns, largest first.
+    Campaigns {
+        /// Directories (walked for .txt/.eml files) or files.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// Messages at least this similar (word ratio, 0 to 1) are one campaign.
+        #[arg(long, default_value_t = 0.7)]
+        threshold: f32,
+        /// Output format: text or json.
+        #[arg(long, default_value = "text")]
+        format: String,
+    },
+    /// Rank the library's topics for an incoming message (top three).
+    Suggest {
+        /// The message, or - for standard input.
+        #[arg(default_value = "-")]
+        file: PathBuf,
+        #[command(flatten)]
+        library: LibraryArg,
+    },
     /// Report library health: every claim out of date at a date, grouped by block.
     Validate {
         /// The date, YYYY-MM-DD (default: today).
@@ -342,6 +383,14 @@ fn bulk(a: BulkArgs) -> Result<ExitCode, Error> {
     Ok(ExitCode::SUCCESS)
 }
 
+fn check_threshold(t: f32) -> Result<(), Error> {
+    if (0.0..=1.0).contains(&t) {
+        Ok(())
+    } else {
+        Err(Error::Request(format!("--threshold {t}: give a similarity from 0 to 1")))
+    }
+}
+
 fn today() -> replydraft::Date {
     jiff::Zoned::now().date()
 }
@@ -513,6 +562,71 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             }
         }
         Command::Bulk(a) => return bulk(*a),
+        Command::Ingest { inputs, min_letters, threshold, as_of, out: path, force } => {
+            check_threshold(threshold)?;
+            let mut options = replydraft::IngestOptions::new(date_or_today(&as_of)?);
+            options.min_letters = min_letters.max(1);
+            options.threshold = threshold;
+            if path.exists() && !force {
+                return Err(Error::Request(format!("{}: exists already (use --force to overwrite)", path.display())));
+            }
+            let paths = replydraft::letter_paths(&inputs)?;
+            let bar = progress("letters read");
+            let mut corpus = replydraft::Corpus::new();
+            for chunk in paths.chunks(2048) {
+                if interrupted() {
+                    return Ok(ExitCode::from(130));
+                }
+                let letters = chunk.iter().map(|p| read_input(p)).collect::<Result<Vec<_>, _>>()?;
+                corpus.add(letters);
+                bar.inc(chunk.len() as u64);
+            }
+            bar.set_message("grouping paragraphs");
+            let proposed = corpus.propose(&options);
+            bar.finish_and_clear();
+            replydraft::write_atomic(&path, corpus.to_toml(&proposed, &options).as_bytes(), force)?;
+            let (l, p, d) = corpus.counts();
+            eprintln!(
+                "replydraft: {l} letters, {p} paragraphs ({d} distinct): {} blocks proposed in {}",
+                proposed.len(),
+                path.display()
+            );
+        }
+        Command::Campaigns { inputs, threshold, format } => {
+            check_threshold(threshold)?;
+            let paths = replydraft::letter_paths(&inputs)?;
+            let messages = paths.iter().map(|p| read_input(p)).collect::<Result<Vec<_>, _>>()?;
+            let campaigns = replydraft::campaigns(&messages, threshold);
+            match format.as_str() {
+                "json" => {
+                    writeln!(out, "{}", serde_json::to_string_pretty(&campaigns).unwrap_or_default()).map_err(io)?
+                }
+                "text" => {
+                    for (i, c) in campaigns.iter().enumerate() {
+                        let rep: String = c
+                            .representative
+                            .split_whitespace()
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                            .chars()
+                            .take(160)
+                            .collect();
+                        writeln!(out, "campaign {} ({} messages): {rep}", i + 1, c.members.len()).map_err(io)?;
+                        for m in &c.members {
+                            writeln!(out, "  {m}").map_err(io)?;
+                        }
+                    }
+                }
+                other => return Err(Error::Request(format!("unknown format `{other}`: use text or json"))),
+            }
+        }
+        Command::Suggest { file, library } => {
+            let library = library.load()?;
+            let (_, text) = read_input(&file)?;
+            for s in library.suggest(&text).iter().take(3) {
+                writeln!(out, "{}\t{:.3}\t{}", s.topic, s.score, s.title).map_err(io)?;
+            }
+        }
         Command::Validate { date, format, deny_stale, library } => {
             let library = library.load()?;
             let v = library.validate(date_or_today(&date)?);

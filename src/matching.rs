@@ -3,6 +3,7 @@
 
 use crate::library::Library;
 use crate::text::{bare_words, normalize, paragraphs, word_ratio, words};
+
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hasher};
 
@@ -129,18 +130,25 @@ impl BlockIndex {
             return None;
         }
         let sh = shingles(&ws);
-        let mut counts: HashMap<u32, u32, FnvBuild> = HashMap::default();
+        // Dense counters indexed by entry: cheaper than a hash map when postings are long.
+        let mut counts = vec![0u32; self.entries.len()];
+        let mut touched: Vec<u32> = Vec::new();
         for h in &sh {
             if let Some(list) = self.postings.get(h) {
                 for &e in list {
-                    *counts.entry(e).or_default() += 1;
+                    let c = &mut counts[e as usize];
+                    if *c == 0 {
+                        touched.push(e);
+                    }
+                    *c += 1;
                 }
             }
         }
         // Rank by Jaccard-like overlap, keep a few, confirm with a full comparison.
-        let mut ranked: Vec<(f32, u32)> = counts
+        let mut ranked: Vec<(f32, u32)> = touched
             .into_iter()
-            .map(|(e, c)| {
+            .map(|e| {
+                let c = counts[e as usize];
                 let total = (sh.len() + self.entries[e as usize].shingles) as f32 - c as f32;
                 (c as f32 / total.max(1.0), e)
             })

@@ -548,3 +548,26 @@ pub(crate) fn scan(
     Finding::sort(&mut out);
     out
 }
+
+/// Time-bound phrases in `text` without judging them: `(start, end, what)`, for the
+/// claim stubs of ingested blocks. Overlapping finds keep the first.
+pub(crate) fn time_phrases(text: &str) -> Vec<(usize, usize, &'static str)> {
+    let mut out: Vec<(usize, usize, &'static str)> = Vec::new();
+    let sets: [(&Regex, &'static str); 6] = [
+        (&BY_YEAR, "a deadline"),
+        (&FIN_YEAR, "a financial year"),
+        (&RELATIVE, "a relative phrase"),
+        (&COMMITMENT, "a future-tense commitment"),
+        (&FULL_DATE, "a date"),
+        (&MONTH_YEAR, "a date"),
+    ];
+    for (re, what) in sets {
+        for m in re.find_iter(text) {
+            if !out.iter().any(|&(s, e, _)| m.start() < e && s < m.end()) {
+                out.push((m.start(), m.end(), what));
+            }
+        }
+    }
+    out.sort_unstable();
+    out
+}

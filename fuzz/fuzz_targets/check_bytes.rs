@@ -1,0 +1,19 @@
+//! `check` on arbitrary bytes: paragraph splitting, the scanner, matching.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+use std::sync::LazyLock;
+
+static LIBRARY: LazyLock<replydraft::Library> = LazyLock::new(|| replydraft::Library::embedded().unwrap());
+
+fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data);
+    let options = replydraft::CheckOptions::new(replydraft::parse_date("2026-11-22").unwrap());
+    let report = LIBRARY.check_letter("fuzz", &text, &options);
+    for f in &report.findings {
+        assert!(f.start <= f.end && f.end <= text.len());
+        assert_eq!(&text[f.start..f.end], f.text);
+    }
+    for p in &report.paragraphs {
+        assert!(text.is_char_boundary(p.start) && text.is_char_boundary(p.end));
+    }
+});

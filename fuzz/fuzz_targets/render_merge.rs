@@ -1,0 +1,26 @@
+//! Rendering with arbitrary merge values: never evaluated, escaped in HTML, kept in text.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+use std::sync::LazyLock;
+
+static LIBRARY: LazyLock<replydraft::Library> = LazyLock::new(|| replydraft::Library::embedded().unwrap());
+
+fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data);
+    let mut parts = text.splitn(3, '\u{1f}');
+    let name = parts.next().unwrap_or("").to_string();
+    let org = parts.next().unwrap_or("").to_string();
+    let when = parts.next().unwrap_or("").to_string();
+    let mut request = replydraft::DraftRequest::new("review-disparities", replydraft::parse_date("2021-02-24").unwrap());
+    request.recipient.name = Some(name.clone());
+    request.recipient.fields.insert("organisation".into(), org.clone());
+    request.recipient.fields.insert("letter_date".into(), when);
+    let draft = LIBRARY.draft(&request).unwrap();
+    assert!(draft.text.contains(&format!("Dear {name},")), "text keeps values byte for byte");
+    assert!(draft.text.contains(&org));
+    request.format = replydraft::Format::Html;
+    let html = LIBRARY.draft(&request).unwrap();
+    if name.contains('<') {
+        assert!(!html.text.contains(&format!("Dear {name},")), "HTML escapes values");
+    }
+});

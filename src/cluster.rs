@@ -1,0 +1,129 @@
+//! Grouping near-duplicate texts: used by `ingest` (paragraphs across past letters)
+//! and `campaigns` (whole incoming messages).
+//!
+//! Greedy leader clustering: texts are taken heaviest first; each joins the most
+//! similar existing leader when their word similarity (`similar`'s ratio) reaches the
+//! threshold, or becomes a leader itself. Leaders are found through an inverted index
+//! of word shingles, so a text is compared in full with a handful of leaders only.
+
+use crate::matching::{FnvBuild, shingles};
+use crate::text::{bare_words, word_ratio};
+use rayon::prelude::*;
+use std::collections::HashMap;
+
+/// Leaders whose shingles overlap this little (Jaccard) are not compared in full.
+const MIN_OVERLAP: f32 = 0.2;
+/// Leaders compared in full per text.
+const CANDIDATES: usize = 3;
+
+/// Groups `texts` into clusters of near-duplicates. `weights[i]` orders the texts
+/// (heaviest first: a cluster's first member, its leader, is its heaviest text).
+/// Returns clusters as indices into `texts`, largest total weight first; every text
+/// is in exactly one cluster. Deterministic for the same input.
+///
+/// ```
+/// let texts = ["the cat sat on the mat today", "the cat sat on the mat", "a dog ran far away from home"];
+/// let groups = replydraft::cluster(&texts, &[1, 1, 1], 0.8);
+/// assert_eq!(groups, vec![vec![0, 1], vec![2]]);
+/// ```
+pub fn cluster<T: AsRef<str> + Sync>(texts: &[T], weights: &[usize], threshold: f32) -> Vec<Vec<usize>> {
+    // Words and shingles in parallel; the greedy pass itself is sequential (deterministic).
+    let prepared: Vec<(Vec<String>, Vec<u64>)> = texts
+        .par_iter()
+        .map(|t| {
+            let w = bare_words(t.as_ref());
+            let s = shingles(&w);
+            (w, s)
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..texts.len()).collect();
+    order.sort_by_key(|&i| (std::cmp::Reverse(weights.get(i).copied().unwrap_or(1)), i));
+
+    let mut leaders: Vec<usize> = Vec::new();
+    let mut members: Vec<Vec<usize>> = Vec::new();
+    let mut postings: HashMap<u64, Vec<u32>, FnvBuild> = HashMap::default();
+    let mut counts: Vec<u32> = Vec::new();
+    for &i in &order {
+        let (words, sh) = &prepared[i];
+        let mut touched: Vec<u32> = Vec::new();
+        for h in sh {
+            if let Some(list) = postings.get(h) {
+                for &l in list {
+                    let c = &mut counts[l as usize];
+                    if *c == 0 {
+                        touched.push(l);
+                    }
+                    *c += 1;
+                }
+            }
+        }
+        let mut ranked: Vec<(f32, u32)> = touched
+            .iter()
+            .map(|&l| {
+                let c = counts[l as usize] as f32;
+                let other = prepared[leaders[l as usize]].1.len() as f32;
+                (c / (sh.len() as f32 + other - c).max(1.0), l)
+            })
+            .filter(|(j, _)| *j >= MIN_OVERLAP)
+            .collect();
+        for &l in &touched {
+            counts[l as usize] = 0;
+        }
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let best = ranked
+            .into_iter()
+            .take(CANDIDATES)
+            .map(|(_, l)| (word_ratio(words, &prepared[leaders[l as usize]].0), l))
+            .filter(|(r, _)| *r >= threshold)
+            .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
+        match best {
+            Some((_, l)) => members[l as usize].push(i),
+            None => {
+                let l = leaders.len() as u32;
+                leaders.push(i);
+                members.push(vec![i]);
+                counts.push(0);
+                for h in sh {
+                    postings.entry(*h).or_default().push(l);
+                }
+            }
+        }
+    }
+    let weight = |g: &Vec<usize>| g.iter().map(|&i| weights.get(i).copied().unwrap_or(1)).sum::<usize>();
+    members.sort_by(|a, b| weight(b).cmp(&weight(a)).then(a[0].cmp(&b[0])));
+    members
+}
+
+/// A group of incoming messages that share most of their text.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Campaign {
+    /// The message that represents the group (its first, heaviest member).
+    pub representative: String,
+    /// The members' names (paths), representative first.
+    pub members: Vec<String>,
+}
+
+/// Groups messages (`(name, text)`) into campaigns, largest first. Messages alone in
+/// their group are campaigns of one.
+///
+/// ```
+/// let msgs = [
+///     ("a".to_string(), "Please support the kinship care bill, it matters to my family. Jo".to_string()),
+///     ("b".to_string(), "Please support the kinship care bill, it matters to my family. Sam".to_string()),
+///     ("c".to_string(), "The potholes on Mill Lane have not been fixed for a year.".to_string()),
+/// ];
+/// let c = replydraft::campaigns(&msgs, 0.7);
+/// assert_eq!(c[0].members, ["a", "b"]);
+/// assert_eq!(c[1].members, ["c"]);
+/// ```
+pub fn campaigns(messages: &[(String, String)], threshold: f32) -> Vec<Campaign> {
+    let texts: Vec<String> = messages.par_iter().map(|(_, t)| crate::text::normalize(t)).collect();
+    let weights = vec![1; texts.len()];
+    cluster(&texts, &weights, threshold)
+        .into_iter()
+        .map(|g| Campaign {
+            representative: messages[g[0]].1.clone(),
+            members: g.iter().map(|&i| messages[i].0.clone()).collect(),
+        })
+        .collect()
+}
