@@ -130,7 +130,7 @@ impl Corpus {
             variants.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
             out.push(Proposed { text: self.texts[canonical].clone(), letters, variants, first: self.first[canonical] });
         }
-        out.sort_by(|a, b| b.letters.len().cmp(&a.letters.len()));
+        out.sort_by_key(|p| std::cmp::Reverse(p.letters.len()));
         out
     }
 
