@@ -1,8 +1,20 @@
-//! Drafting benchmarks: loading the embedded library, and drafting one letter.
+//! Drafting benchmarks: loading the embedded library, drafting one letter, and bulk
+//! drafting 10,000 rows into JSON lines.
 
-use criterion::{Criterion, criterion_group, criterion_main};
-use replydraft::{DraftRequest, Library, parse_date};
+#[path = "synth.rs"]
+mod synth;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use replydraft::{DraftRequest, Library, parse_date, recipients};
 use std::hint::black_box;
+
+fn csv_rows(n: usize) -> String {
+    let mut csv = String::from("name,email,address,ward\n");
+    for i in 0..n {
+        csv.push_str(&format!("Constituent {i},c{i}@example.org,{i} High Street;Daventry,Ward {}\n", i % 17));
+    }
+    csv
+}
 
 fn bench(c: &mut Criterion) {
     c.bench_function("load embedded library", |b| b.iter(|| black_box(Library::embedded().unwrap())));
@@ -10,6 +22,25 @@ fn bench(c: &mut Criterion) {
     let mut request = DraftRequest::new("care-review", parse_date("2026-11-22").unwrap());
     request.recipient.name = Some("Ann O'Brien".into());
     c.bench_function("draft one letter (with findings)", |b| b.iter(|| black_box(library.draft(&request).unwrap())));
+
+    let csv = csv_rows(10_000);
+    let mut group = c.benchmark_group("bulk");
+    group.throughput(Throughput::Elements(10_000));
+    group.sample_size(20);
+    group.bench_function("10k rows to JSON lines (CSV parse included)", |b| {
+        b.iter(|| {
+            let mut bulk = library.bulk(&request).unwrap();
+            let mut out = String::with_capacity(1 << 16);
+            let mut bytes = 0usize;
+            for (row, _, r) in recipients(csv.as_bytes(), "bench.csv").unwrap() {
+                out.clear();
+                bulk.json_line_into(row, &r.unwrap(), &mut out).unwrap();
+                bytes += out.len();
+            }
+            black_box(bytes)
+        })
+    });
+    group.finish();
 }
 
 criterion_group!(benches, bench);

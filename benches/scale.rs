@@ -1,0 +1,59 @@
+//! Scale benchmarks on synthetic corpora made from the real blocks (fixed seeds):
+//! checking a letter against 100, 1k and 10k blocks; ingesting 1k and 10k letters;
+//! grouping 10k messages into campaigns.
+
+#[path = "synth.rs"]
+mod synth;
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use replydraft::{CheckOptions, Corpus, IngestOptions, Library, parse_date};
+use std::hint::black_box;
+
+fn check(c: &mut Criterion) {
+    let sources = synth::source_paragraphs();
+    let letter = synth::letters(1, &sources, 0.02, 5).remove(0).1;
+    let options = CheckOptions::new(parse_date("2026-11-22").unwrap());
+    let mut group = c.benchmark_group("check one letter");
+    for n in [100, 1_000, 10_000] {
+        let library = Library::from_files(synth::library_files(n, 42)).unwrap();
+        library.index(); // built once per library, not per letter
+        group.bench_with_input(BenchmarkId::new("blocks", n), &library, |b, lib| {
+            b.iter(|| black_box(lib.check_letter("bench", &letter, &options)))
+        });
+    }
+    group.finish();
+}
+
+fn ingest(c: &mut Criterion) {
+    let sources = synth::distinct_sources();
+    let mut group = c.benchmark_group("ingest");
+    group.sample_size(10);
+    for n in [1_000, 10_000] {
+        let letters: Vec<(String, String)> =
+            synth::letters(n, &sources, 0.03, 9).into_iter().map(|(name, text, _)| (name, text)).collect();
+        group.throughput(Throughput::Elements(n as u64));
+        group.bench_with_input(BenchmarkId::new("letters", n), &letters, |b, letters| {
+            b.iter(|| {
+                let mut corpus = Corpus::new();
+                corpus.add(letters.clone());
+                let options = IngestOptions::new(parse_date("2026-11-22").unwrap());
+                let proposed = corpus.propose(&options);
+                black_box(corpus.to_toml(&proposed, &options).len())
+            })
+        });
+    }
+    group.finish();
+}
+
+fn campaigns(c: &mut Criterion) {
+    let messages: Vec<(String, String)> =
+        synth::campaign_messages(10_000, 40, 13).into_iter().map(|(n, t, _)| (n, t)).collect();
+    let mut group = c.benchmark_group("campaigns");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(10_000));
+    group.bench_function("10k messages", |b| b.iter(|| black_box(replydraft::campaigns(&messages, 0.7).len())));
+    group.finish();
+}
+
+criterion_group!(benches, check, ingest, campaigns);
+criterion_main!(benches);
