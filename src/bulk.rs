@@ -282,7 +282,8 @@ impl<R: Read> Iterator for Recipients<R> {
 
     fn next(&mut self) -> Option<RecipientRow> {
         let read = self.reader.read_record(&mut self.record);
-        let line = self.record.position().map_or(0, |p| p.line());
+        // The record's own position; csv counts a CRLF header's line only after it.
+        let line = self.record.position().map_or(0, |p| p.line()).max(self.row as u64 + 2);
         match read {
             Ok(false) => None,
             Err(e) => {

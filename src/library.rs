@@ -566,7 +566,10 @@ impl Builder {
                 }
             }
             includes.push(found);
-            loose.register_template(&b.id, tpl.clone());
+            // For matching, every merge field becomes a slot marker.
+            let slotted =
+                Template::compile_with_name(crate::matching::slot_fields(&b.text), b.id.clone()).unwrap_or(tpl.clone());
+            loose.register_template(&b.id, slotted);
             plain.register_template(&b.id, tpl);
         }
         for (b, inc) in self.blocks.iter_mut().zip(includes) {

@@ -58,6 +58,55 @@ fn hash_words(ws: &[String]) -> u64 {
     h.finish()
 }
 
+/// Where a merge field stands in a block's text, as the matcher sees it.
+pub(crate) const SLOT: char = '\u{E000}';
+
+/// `text` (a block template) with every plain merge field (`{{recipient.name}}`,
+/// `{{{x}}}`) replaced by [`SLOT`]; includes, conditions and loops are kept.
+pub(crate) fn slot_fields(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find("{{") {
+        // An escaped `\{{` is literal text.
+        if open > 0 && rest[..open].ends_with('\\') {
+            out.push_str(&rest[..open + 2]);
+            rest = &rest[open + 2..];
+            continue;
+        }
+        let Some(close) = rest[open..].find("}}") else { break };
+        let inner = rest[open + 2..open + close].trim_start_matches(['{', '~']).trim();
+        let plain = inner.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_' || c == '@' || c == '.')
+            && inner != "else";
+        out.push_str(&rest[..open]);
+        let end = open + close + 2 + usize::from(rest[open + close + 2..].starts_with('}'));
+        if plain {
+            out.push(SLOT);
+        } else {
+            out.push_str(&rest[open..end]);
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Whether `query` is `pattern` with each [`SLOT`] filled by some non-empty text.
+fn fills_slots(pattern: &str, query: &str) -> bool {
+    let chunks: Vec<&str> = pattern.split(SLOT).collect();
+    let (first, last) = (chunks[0], chunks[chunks.len() - 1]);
+    if chunks.len() < 2 || !query.starts_with(first) || !query[first.len()..].ends_with(last) {
+        return false;
+    }
+    let mut rest = &query[first.len()..query.len() - last.len()];
+    for mid in &chunks[1..chunks.len() - 1] {
+        match rest.get(1..).and_then(|r| r.find(mid)) {
+            Some(p) => rest = &rest[1 + p + mid.len()..],
+            None => return false,
+        }
+    }
+    !rest.is_empty()
+}
+
 /// One indexed paragraph of a block.
 #[derive(Debug, Clone)]
 pub(crate) struct Entry {
@@ -74,7 +123,7 @@ pub struct BlockMatch {
     pub block: String,
     /// Word similarity, 0 to 1 (`similar`'s ratio over normalised words).
     pub similarity: f32,
-    /// The block paragraph's normalised text.
+    /// The block paragraph's normalised text (`{{…}}` where a merge field goes).
     pub block_text: String,
 }
 
@@ -161,7 +210,8 @@ impl BlockIndex {
             .take(CANDIDATES)
             .map(|(_, e)| {
                 let entry = &self.entries[e as usize];
-                (word_ratio(&query, &words(&entry.text)), e)
+                let filled = entry.text.contains(SLOT) && fills_slots(&entry.text, &norm);
+                (if filled { 1.0 } else { word_ratio(&query, &words(&entry.text)) }, e)
             })
             .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)))
             .map(|(similarity, e)| {
