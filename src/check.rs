@@ -142,7 +142,7 @@ impl Library {
         let mut out_paragraphs = Vec::new();
         for (s, e) in paragraphs(text) {
             let para = &text[s..e];
-            let best = index.best(self, para).filter(|m| m.similarity >= options.threshold);
+            let best = index.best(self, para, options.threshold);
             let Some(m) = best else {
                 out_paragraphs.push(Paragraph { start: s, end: e, block: None, similarity: 0.0 });
                 continue;

@@ -7,7 +7,7 @@
 //! of word shingles, so a text is compared in full with a handful of leaders only.
 
 use crate::matching::{FnvBuild, shingles};
-use crate::text::{bare_words, word_ratio};
+use crate::text::{bare_words, ratio_bound, word_ratio};
 use rayon::prelude::*;
 use std::collections::HashMap;
 
@@ -73,6 +73,7 @@ pub fn cluster<T: AsRef<str> + Sync>(texts: &[T], weights: &[usize], threshold: 
         let best = ranked
             .into_iter()
             .take(CANDIDATES)
+            .filter(|(_, l)| ratio_bound(words.len(), prepared[leaders[*l as usize]].0.len()) >= threshold)
             .map(|(_, l)| (word_ratio(words, &prepared[leaders[l as usize]].0), l))
             .filter(|(r, _)| *r >= threshold)
             .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));

@@ -441,9 +441,24 @@ fn read_input(path: &std::path::Path) -> Result<(String, String), Error> {
     })
 }
 
-fn line_col(text: &str, offset: usize) -> String {
-    let at = replydraft::Location::at_offset("", text, offset);
-    format!("{}:{}", at.line, at.column)
+/// `line:column` of byte offsets, with the line starts found once per letter.
+struct Lines<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> Lines<'a> {
+    fn new(text: &'a str) -> Lines<'a> {
+        let starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        Lines { text, starts }
+    }
+
+    fn at(&self, offset: usize) -> String {
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.starts[line - 1];
+        let column = self.text.get(start..offset).map_or(1, |t| t.chars().count() + 1);
+        format!("{line}:{column}")
+    }
 }
 
 fn run(cli: Cli) -> Result<ExitCode, Error> {
@@ -536,14 +551,14 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                         file.paragraphs.len()
                     )
                     .map_err(io)?;
+                    let lines = Lines::new(text);
                     let mut hidden = 0;
                     for f in &file.findings {
                         if f.severity == Severity::Info && !all {
                             hidden += 1;
                             continue;
                         }
-                        write_finding(&mut out, &format!("  {}:{}: ", file.path, line_col(text, f.start)), f)
-                            .map_err(io)?;
+                        write_finding(&mut out, &format!("  {}:{}: ", file.path, lines.at(f.start)), f).map_err(io)?;
                     }
                     let count = |s| file.findings.iter().filter(|f| f.severity == s).count();
                     let more = if hidden > 0 { " (--all shows info)" } else { "" };

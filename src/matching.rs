@@ -2,7 +2,7 @@
 //! shingles picks a few candidates, and `similar` confirms and diffs them.
 
 use crate::library::Library;
-use crate::text::{bare_words, normalize, paragraphs, word_ratio, words};
+use crate::text::{bare_words, normalize, paragraphs, ratio_bound, word_ratio, words};
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hasher};
@@ -114,6 +114,8 @@ pub(crate) struct Entry {
     /// The paragraph, normalised.
     pub text: String,
     pub shingles: usize,
+    /// Number of words (as [`words`] counts them).
+    pub words: usize,
 }
 
 /// A paragraph's best block.
@@ -158,7 +160,8 @@ impl BlockIndex {
         for h in &sh {
             self.postings.entry(*h).or_default().push(id);
         }
-        self.entries.push(Entry { block, text, shingles: sh.len() });
+        let n = words(&text).len();
+        self.entries.push(Entry { block, text, shingles: sh.len(), words: n });
     }
 
     /// Number of indexed paragraphs.
@@ -171,8 +174,9 @@ impl BlockIndex {
         self.entries.is_empty()
     }
 
-    /// The most similar block paragraph to `paragraph`, if any shares enough wording.
-    pub fn best(&self, library: &Library, paragraph: &str) -> Option<BlockMatch> {
+    /// The most similar block paragraph to `paragraph` with a similarity of at least
+    /// `threshold`, if any.
+    pub fn best(&self, library: &Library, paragraph: &str, threshold: f32) -> Option<BlockMatch> {
         let norm = normalize(paragraph);
         let ws = bare_words(&norm);
         if ws.len() < 4 {
@@ -208,11 +212,13 @@ impl BlockIndex {
         ranked
             .into_iter()
             .take(CANDIDATES)
+            .filter(|(_, e)| ratio_bound(query.len(), self.entries[*e as usize].words) >= threshold)
             .map(|(_, e)| {
                 let entry = &self.entries[e as usize];
                 let filled = entry.text.contains(SLOT) && fills_slots(&entry.text, &norm);
                 (if filled { 1.0 } else { word_ratio(&query, &words(&entry.text)) }, e)
             })
+            .filter(|(r, _)| *r >= threshold)
             .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)))
             .map(|(similarity, e)| {
                 let entry = &self.entries[e as usize];

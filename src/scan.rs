@@ -163,18 +163,45 @@ fn number_word(w: &str) -> Option<i64> {
     })
 }
 
+/// Byte ranges already reported, kept merged so that a lookup is logarithmic.
+#[derive(Default)]
+struct Taken(std::collections::BTreeMap<usize, usize>);
+
+impl Taken {
+    fn overlaps(&self, s: usize, e: usize) -> bool {
+        // With merged, disjoint ranges, only the last one starting before `e` can overlap.
+        let e = e.max(s + 1);
+        self.0.range(..e).next_back().is_some_and(|(_, &end)| end > s)
+    }
+
+    fn insert(&mut self, mut s: usize, mut e: usize) {
+        if e <= s {
+            e = s + 1;
+        }
+        while let Some((&a, &b)) = self.0.range(..=e).next_back() {
+            if b < s {
+                break;
+            }
+            self.0.remove(&a);
+            s = s.min(a);
+            e = e.max(b);
+        }
+        self.0.insert(s, e);
+    }
+}
+
 struct Scan<'a> {
     text: &'a str,
     facts: &'a Facts,
     date: Date,
     written: Option<Date>,
-    taken: Vec<(usize, usize)>,
+    taken: Taken,
     out: Vec<Finding>,
 }
 
 impl Scan<'_> {
     fn free(&self, s: usize, e: usize) -> bool {
-        !self.taken.iter().any(|&(a, b)| s < b && a < e)
+        !self.taken.overlaps(s, e)
     }
 
     fn push(
@@ -186,7 +213,7 @@ impl Scan<'_> {
         message: String,
         suggestion: Option<String>,
     ) {
-        self.taken.push((s, e));
+        self.taken.insert(s, e);
         self.out.push(Finding {
             severity,
             kind: kind.into(),
@@ -536,7 +563,11 @@ pub(crate) fn scan(
     written: Option<Date>,
     skip: &[(usize, usize)],
 ) -> Vec<Finding> {
-    let mut s = Scan { text, facts, date, written, taken: skip.to_vec(), out: Vec::new() };
+    let mut taken = Taken::default();
+    for &(a, b) in skip {
+        taken.insert(a, b);
+    }
+    let mut s = Scan { text, facts, date, written, taken, out: Vec::new() };
     s.officeholders();
     s.financial_years();
     s.deadlines();

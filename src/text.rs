@@ -65,6 +65,16 @@ pub fn word_ratio<T: AsRef<str>>(a: &[T], b: &[T]) -> f32 {
     TextDiff::from_slices(&a, &b).ratio()
 }
 
+/// The highest similarity two word sequences of these lengths can have: a full
+/// comparison can be skipped when this is below the threshold.
+///
+/// ```
+/// assert_eq!(replydraft::text::ratio_bound(10, 30), 0.5);
+/// ```
+pub fn ratio_bound(a: usize, b: usize) -> f32 {
+    if a + b == 0 { 1.0 } else { 2.0 * a.min(b) as f32 / (a + b) as f32 }
+}
+
 /// A one-line word diff: removed words as `[-old-]`, added ones as `{+new+}`, with
 /// a few words of context around each change and `…` for the rest.
 ///
