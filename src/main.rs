@@ -441,22 +441,29 @@ fn read_input(path: &std::path::Path) -> Result<(String, String), Error> {
     })
 }
 
-/// `line:column` of byte offsets, with the line starts found once per letter.
+/// `line:column` of byte offsets. Line starts are found once per letter, and columns
+/// are counted on from the previous offset when offsets come in order (as findings do).
 struct Lines<'a> {
     text: &'a str,
     starts: Vec<usize>,
+    /// (offset, line, column) of the last answer.
+    cursor: (usize, usize, usize),
 }
 
 impl<'a> Lines<'a> {
     fn new(text: &'a str) -> Lines<'a> {
         let starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
-        Lines { text, starts }
+        Lines { text, starts, cursor: (0, 1, 1) }
     }
 
-    fn at(&self, offset: usize) -> String {
+    fn at(&mut self, offset: usize) -> String {
         let line = self.starts.partition_point(|&s| s <= offset).max(1);
-        let start = self.starts[line - 1];
-        let column = self.text.get(start..offset).map_or(1, |t| t.chars().count() + 1);
+        let (from, column) = match self.cursor {
+            (o, l, c) if l == line && o <= offset => (o, c),
+            _ => (self.starts[line - 1], 1),
+        };
+        let column = column + self.text.get(from..offset).map_or(0, |t| t.chars().count());
+        self.cursor = (offset, line, column);
         format!("{line}:{column}")
     }
 }
@@ -551,7 +558,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                         file.paragraphs.len()
                     )
                     .map_err(io)?;
-                    let lines = Lines::new(text);
+                    let mut lines = Lines::new(text);
                     let mut hidden = 0;
                     for f in &file.findings {
                         if f.severity == Severity::Info && !all {

@@ -1,7 +1,13 @@
 //! The bad-input corpus: each directory under tests/bad_input holds a `case.toml`
-//! (`args`, with `{case}` standing for the case's directory; the expected `exit`
-//! code; a fragment of the expected `message` on stderr; optional `stdin`) and the
-//! files the case needs. No case may panic or print a backtrace.
+//! and the files the case needs:
+//! - `args`: the command line; `{case}` stands for the case's directory and `{tmp}`
+//!   for a scratch directory removed afterwards;
+//! - `exit`: the expected exit code; `message`: a fragment expected on stderr;
+//! - optional `stdout`: a fragment expected on stdout; `stdin`: text to feed;
+//! - optional `[[generate]]`: large inputs made at test time in `{tmp}`: `path`, then
+//!   `head`, `repeat` (written `count` times) and `tail`, with `insert` written
+//!   instead of the repeat at index `insert_at`.
+//! No case may panic or print a backtrace.
 
 use serde::Deserialize;
 use std::io::Write;
@@ -15,7 +21,40 @@ struct Case {
     exit: i32,
     message: String,
     #[serde(default)]
+    stdout: Option<String>,
+    #[serde(default)]
     stdin: Option<String>,
+    #[serde(default)]
+    generate: Vec<Generate>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Generate {
+    path: String,
+    #[serde(default)]
+    head: String,
+    repeat: String,
+    count: usize,
+    #[serde(default)]
+    tail: String,
+    #[serde(default)]
+    insert: Option<String>,
+    #[serde(default)]
+    insert_at: usize,
+}
+
+fn generate(g: &Generate, tmp: &Path) {
+    use std::io::BufWriter;
+    let mut f = BufWriter::new(std::fs::File::create(tmp.join(&g.path)).unwrap());
+    f.write_all(g.head.as_bytes()).unwrap();
+    for i in 0..g.count {
+        match &g.insert {
+            Some(ins) if i == g.insert_at => f.write_all(ins.as_bytes()).unwrap(),
+            _ => f.write_all(g.repeat.as_bytes()).unwrap(),
+        }
+    }
+    f.write_all(g.tail.as_bytes()).unwrap();
 }
 
 #[test]
@@ -28,7 +67,16 @@ fn every_bad_input_case_fails_cleanly_with_its_message() {
     for dir in &dirs {
         let name = dir.file_name().unwrap().to_string_lossy().to_string();
         let case: Case = toml::from_str(&std::fs::read_to_string(dir.join("case.toml")).unwrap()).unwrap();
-        let args: Vec<String> = case.args.iter().map(|a| a.replace("{case}", &dir.to_string_lossy())).collect();
+        let tmp = std::env::temp_dir().join(format!("replydraft-bad-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&tmp).unwrap();
+        for g in &case.generate {
+            generate(g, &tmp);
+        }
+        let args: Vec<String> = case
+            .args
+            .iter()
+            .map(|a| a.replace("{case}", &dir.to_string_lossy()).replace("{tmp}", &tmp.to_string_lossy()))
+            .collect();
         let mut child = Command::new(env!("CARGO_BIN_EXE_replydraft"))
             .args(&args)
             .current_dir(dir)
@@ -58,6 +106,6 @@ fn every_bad_input_case_fails_cleanly_with_its_message() {
             ));
         }
     }
-    assert!(dirs.len() >= 30, "only {} cases", dirs.len());
+    assert!(dirs.len() >= 40, "only {} cases", dirs.len());
     assert!(failures.is_empty(), "{} of {} cases failed:\n{}", failures.len(), dirs.len(), failures.join("\n"));
 }
