@@ -112,3 +112,45 @@ fn jsonl_lines_hold_the_letters_and_bad_rows_are_skipped_with_their_row_number()
     assert!(std::fs::read_to_string(out_dir.join("000001-ann.txt")).unwrap().contains("Dear Ann,"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn ctrl_c_leaves_no_partial_file() {
+    let dir = std::env::temp_dir().join(format!("replydraft-sigint-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let csv = dir.join("r.csv");
+    let mut rows = String::from("name\n");
+    for i in 0..2_000_000 {
+        rows.push_str(&format!("Person {i}\n"));
+    }
+    std::fs::write(&csv, rows).unwrap();
+    let out = dir.join("out.jsonl");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_replydraft"))
+        .args(["bulk", "--topic", "care-review", "--date", "2026-11-22", "--recipients"])
+        .arg(&csv)
+        .arg("--jsonl")
+        .arg(&out)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until the temporary file exists (the run is under way), then interrupt it.
+    let started = std::time::Instant::now();
+    while !std::fs::read_dir(&dir).unwrap().any(|e| e.unwrap().file_name().to_string_lossy().ends_with(".tmp")) {
+        assert!(started.elapsed().as_secs() < 30, "the run never started");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    let killed = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    let result = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    assert!(!out.exists(), "no output file after an interrupted run");
+    let leftovers: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
