@@ -147,7 +147,10 @@ impl Library {
                 out_paragraphs.push(Paragraph { start: s, end: e, block: None, similarity: 0.0 });
                 continue;
             };
-            if m.similarity >= 0.9 {
+            // A closely matched, reviewed block is judged by its claims; a block still in
+            // draft (an ingested one, say) has no real claims yet and is scanned as well.
+            let reviewed = self.block(&m.block).is_some_and(|b| b.status != crate::Status::Draft);
+            if m.similarity >= 0.9 && reviewed {
                 covered.push((s, e));
             }
             if m.similarity < 1.0 {
@@ -177,8 +180,9 @@ impl Library {
             }
             out_paragraphs.push(Paragraph { start: s, end: e, block: Some(m.block), similarity: m.similarity });
         }
-        covered.extend(findings.iter().filter(|f| f.kind != "variant").map(|f| (f.start, f.end)));
-        findings.extend(scan(text, self.facts(), options.date, written, &covered));
+        let claimed: Vec<(usize, usize)> =
+            findings.iter().filter(|f| f.kind != "variant").map(|f| (f.start, f.end)).collect();
+        findings.extend(scan(text, self.facts(), options.date, written, &covered, &claimed));
         Finding::sort(&mut findings);
         FileReport { path: path.to_string(), written, paragraphs: out_paragraphs, findings }
     }

@@ -243,13 +243,20 @@ impl std::fmt::Debug for Library {
 impl Library {
     /// The default library compiled into the crate (no files needed).
     pub fn embedded() -> Result<Library> {
-        Library::from_files(EMBEDDED.iter().map(|(n, t)| (n.to_string(), t.to_string())))
+        Library::from_files(Library::embedded_sources())
     }
 
     /// Loads a library directory (`*.toml` anywhere below it, `layouts/NAME.FORMAT.hbs`),
     /// or a single TOML file. Layouts, senders and facts the directory does not define
-    /// are not taken from anywhere else.
+    /// are not taken from anywhere else (combine sources with [`Library::sources`] and
+    /// [`Library::from_files`] for that).
     pub fn load(path: impl AsRef<Path>) -> Result<Library> {
+        Library::from_files(Library::sources(path)?)
+    }
+
+    /// The files of a library directory or file as `(name, contents)`, sorted, for
+    /// [`Library::from_files`]. Names are relative to a directory, or the file's path.
+    pub fn sources(path: impl AsRef<Path>) -> Result<Vec<(String, String)>> {
         let path = path.as_ref();
         let meta = std::fs::metadata(path).map_err(|e| Error::io(path.display(), e))?;
         let mut files = Vec::new();
@@ -265,7 +272,12 @@ impl Library {
             files.push((path.display().to_string(), read_text(path)?));
         }
         files.sort();
-        Library::from_files(files)
+        Ok(files)
+    }
+
+    /// The files of the embedded default library, for combining with others.
+    pub fn embedded_sources() -> Vec<(String, String)> {
+        EMBEDDED.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect()
     }
 
     /// Builds a library from `(name, contents)` pairs: `.toml` files hold tables

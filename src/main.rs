@@ -15,17 +15,27 @@ struct Cli {
 
 #[derive(clap::Args)]
 struct LibraryArg {
-    /// A library directory or TOML file (default: the embedded library).
+    /// A library directory or TOML file (default: the embedded library). Repeat it to
+    /// combine libraries; `default` names the embedded one (for example
+    /// `--library default --library ingested.toml`).
     #[arg(long, value_name = "DIR")]
-    library: Option<PathBuf>,
+    library: Vec<PathBuf>,
 }
 
 impl LibraryArg {
     fn load(&self) -> Result<Library, Error> {
-        match &self.library {
-            Some(p) => Library::load(p),
-            None => Library::embedded(),
+        if self.library.is_empty() {
+            return Library::embedded();
         }
+        let mut files = Vec::new();
+        for (i, p) in self.library.iter().enumerate() {
+            let sources = if p.as_os_str() == "default" { Library::embedded_sources() } else { Library::sources(p)? };
+            // Layouts are named by their file name: a later library's layout replaces an earlier one's.
+            files.extend(
+                sources.into_iter().map(|(n, t)| if n.ends_with(".hbs") { (format!("{i:02}/{n}"), t) } else { (n, t) }),
+            );
+        }
+        Library::from_files(files)
     }
 }
 

@@ -554,21 +554,26 @@ impl Scan<'_> {
 }
 
 /// Scans `text` for time-bound language and judges each find on `date`, for a letter
-/// written on `written` (if known). Spans in `skip` (already covered, e.g. by claims)
-/// are left alone. Findings are in text order.
+/// written on `written` (if known). Spans in `claimed` (reported by claims) are left
+/// alone; spans in `covered` (paragraphs of reviewed blocks) are only checked for
+/// officeholders. Findings are in text order.
 pub(crate) fn scan(
     text: &str,
     facts: &Facts,
     date: Date,
     written: Option<Date>,
-    skip: &[(usize, usize)],
+    covered: &[(usize, usize)],
+    claimed: &[(usize, usize)],
 ) -> Vec<Finding> {
     let mut taken = Taken::default();
-    for &(a, b) in skip {
+    for &(a, b) in claimed {
         taken.insert(a, b);
     }
     let mut s = Scan { text, facts, date, written, taken, out: Vec::new() };
     s.officeholders();
+    for &(a, b) in covered {
+        s.taken.insert(a, b);
+    }
     s.financial_years();
     s.deadlines();
     s.relative();

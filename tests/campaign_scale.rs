@@ -129,3 +129,38 @@ fn suggest_ranks_the_right_topic_first_for_each_seed_and_for_new_messages() {
         assert_eq!(library.suggest(msg)[0].topic, want, "{msg}");
     }
 }
+
+#[test]
+fn ingest_cli_output_combines_with_the_default_library() {
+    let dir = std::env::temp_dir().join(format!("replydraft-ingest-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("proposed.toml");
+    let bin = env!("CARGO_BIN_EXE_replydraft");
+    let run = |args: &[&str]| std::process::Command::new(bin).args(args).output().unwrap();
+    let o = run(&["ingest", "tests/letters", "tests/letters", "--as-of", "2026-11-22", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("6 letters"));
+    // Alone it loads (blocks only); with the default library, facts and layouts come too.
+    let o = run(&["check", "--date", "2026-11-22", "--library", out.to_str().unwrap(), "tests/letters/dentistry.txt"]);
+    assert!(o.status.success());
+    let o = run(&[
+        "check",
+        "--date",
+        "2026-11-22",
+        "--format",
+        "json",
+        "--library",
+        "default",
+        "--library",
+        out.to_str().unwrap(),
+        "tests/letters/dentistry.txt",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let file = &v["files"][0];
+    assert!(file["paragraphs"].as_array().unwrap().iter().any(|p| p["similarity"] == 1.0), "ingested blocks match");
+    assert!(
+        file["findings"].as_array().unwrap().iter().any(|f| f["kind"] == "officeholder" && f["severity"] == "error")
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
