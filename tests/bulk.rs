@@ -124,7 +124,7 @@ fn ctrl_c_leaves_no_partial_file() {
     }
     std::fs::write(&csv, rows).unwrap();
     let out = dir.join("out.jsonl");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_replydraft"))
+    let child = Command::new(env!("CARGO_BIN_EXE_replydraft"))
         .args(["bulk", "--topic", "care-review", "--date", "2026-11-22", "--recipients"])
         .arg(&csv)
         .arg("--jsonl")
