@@ -7,6 +7,7 @@
 //! - optional `[[generate]]`: large inputs made at test time in `{tmp}`: `path`, then
 //!   `head`, `repeat` (written `count` times) and `tail`, with `insert` written
 //!   instead of the repeat at index `insert_at`.
+//!
 //! No case may panic or print a backtrace.
 
 use serde::Deserialize;
@@ -93,16 +94,23 @@ fn every_bad_input_case_fails_cleanly_with_its_message() {
         });
         let out = child.wait_with_output().unwrap();
         writer.join().unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr).replace(&*dir.to_string_lossy(), "{case}");
+        let _ = std::fs::remove_dir_all(&tmp);
+        let stderr = String::from_utf8_lossy(&out.stderr)
+            .replace(&*dir.to_string_lossy(), "{case}")
+            .replace(&*tmp.to_string_lossy(), "{tmp}");
+        let stdout = String::from_utf8_lossy(&out.stdout);
         let code = out.status.code().unwrap_or(-1);
+        let stdout_ok = case.stdout.as_ref().is_none_or(|want| stdout.contains(want.as_str()));
         if code != case.exit
             || !stderr.contains(&case.message)
+            || !stdout_ok
             || stderr.contains("panicked")
             || stderr.contains("backtrace")
         {
+            let head: String = stdout.chars().take(300).collect();
             failures.push(format!(
-                "{name}: exit {code} (want {}), stderr:\n{stderr}\n  want fragment: {}",
-                case.exit, case.message
+                "{name}: exit {code} (want {}), stderr:\n{stderr}\n  want fragment: {}\n  stdout starts: {head}\n  want stdout: {:?}",
+                case.exit, case.message, case.stdout
             ));
         }
     }
