@@ -6,10 +6,9 @@
 //! threshold, or becomes a leader itself. Leaders are found through an inverted index
 //! of word shingles, so a text is compared in full with a handful of leaders only.
 
-use crate::matching::{FnvBuild, shingles};
+use crate::matching::{Postings, shingles};
 use crate::text::{bare_words, ratio_bound, word_ratio};
 use rayon::prelude::*;
-use std::collections::HashMap;
 
 /// Leaders whose shingles overlap this little (Jaccard) are not compared in full.
 const MIN_OVERLAP: f32 = 0.2;
@@ -41,35 +40,11 @@ pub fn cluster<T: AsRef<str> + Sync>(texts: &[T], weights: &[usize], threshold: 
 
     let mut leaders: Vec<usize> = Vec::new();
     let mut members: Vec<Vec<usize>> = Vec::new();
-    let mut postings: HashMap<u64, Vec<u32>, FnvBuild> = HashMap::default();
-    let mut counts: Vec<u32> = Vec::new();
+    let mut postings = Postings::default();
+    let mut scratch: Vec<u32> = Vec::new();
     for &i in &order {
         let (words, sh) = &prepared[i];
-        let mut touched: Vec<u32> = Vec::new();
-        for h in sh {
-            if let Some(list) = postings.get(h) {
-                for &l in list {
-                    let c = &mut counts[l as usize];
-                    if *c == 0 {
-                        touched.push(l);
-                    }
-                    *c += 1;
-                }
-            }
-        }
-        let mut ranked: Vec<(f32, u32)> = touched
-            .iter()
-            .map(|&l| {
-                let c = counts[l as usize] as f32;
-                let other = prepared[leaders[l as usize]].1.len() as f32;
-                (c / (sh.len() as f32 + other - c).max(1.0), l)
-            })
-            .filter(|(j, _)| *j >= MIN_OVERLAP)
-            .collect();
-        for &l in &touched {
-            counts[l as usize] = 0;
-        }
-        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let ranked = postings.ranked(sh, MIN_OVERLAP, &mut scratch);
         let best = ranked
             .into_iter()
             .take(CANDIDATES)
@@ -80,13 +55,9 @@ pub fn cluster<T: AsRef<str> + Sync>(texts: &[T], weights: &[usize], threshold: 
         match best {
             Some((_, l)) => members[l as usize].push(i),
             None => {
-                let l = leaders.len() as u32;
+                postings.add(sh);
                 leaders.push(i);
                 members.push(vec![i]);
-                counts.push(0);
-                for h in sh {
-                    postings.entry(*h).or_default().push(l);
-                }
             }
         }
     }

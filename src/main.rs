@@ -137,14 +137,58 @@ enum Command {
     },
 }
 
+/// What every letter needs: shared by `draft` and `bulk`.
 #[derive(clap::Args)]
-struct DraftArgs {
+struct LetterArgs {
     /// Topic id (see `replydraft topics`).
     #[arg(long)]
     topic: String,
     /// Sender id (default: the topic's sender).
     #[arg(long)]
     sender: Option<String>,
+    /// A subject line.
+    #[arg(long)]
+    subject: Option<String>,
+    /// The date of the letter, YYYY-MM-DD (default: today).
+    #[arg(long)]
+    date: Option<String>,
+    /// Add a block: an optional one, an alternative, or any other (repeatable).
+    #[arg(long = "include", value_name = "ID")]
+    include: Vec<String>,
+    /// Leave a block out (repeatable).
+    #[arg(long = "exclude", value_name = "ID")]
+    exclude: Vec<String>,
+    /// Output format: text, markdown or html (draft also: json).
+    #[arg(long, default_value = "text")]
+    format: String,
+    /// Layout: letter (default) or body.
+    #[arg(long)]
+    layout: Option<String>,
+    /// Exit 1 when any claim in the letter is out of date (an error finding).
+    #[arg(long)]
+    deny_stale: bool,
+    #[command(flatten)]
+    library: LibraryArg,
+}
+
+impl LetterArgs {
+    /// The request these options describe (recipient not set).
+    fn request(&self) -> Result<DraftRequest, Error> {
+        let mut request = DraftRequest::new(self.topic.clone(), date_or_today(&self.date)?);
+        request.sender = self.sender.clone();
+        request.subject = self.subject.clone();
+        request.include = self.include.clone();
+        request.exclude = self.exclude.clone();
+        request.layout = self.layout.clone();
+        request.format = self.format.parse::<Format>()?;
+        Ok(request)
+    }
+}
+
+#[derive(clap::Args)]
+struct DraftArgs {
+    #[command(flatten)]
+    letter: LetterArgs,
     /// The recipient's name.
     #[arg(long = "to", value_name = "NAME")]
     to: Option<String>,
@@ -160,61 +204,16 @@ struct DraftArgs {
     /// A merge field for blocks, NAME=VALUE (repeatable); blocks use it as {{recipient.NAME}}.
     #[arg(long = "field", value_name = "NAME=VALUE")]
     fields: Vec<String>,
-    /// A subject line.
-    #[arg(long)]
-    subject: Option<String>,
-    /// The date of the reply, YYYY-MM-DD (default: today).
-    #[arg(long)]
-    date: Option<String>,
-    /// Add a block: an optional one, an alternative, or any other (repeatable).
-    #[arg(long = "include", value_name = "ID")]
-    include: Vec<String>,
-    /// Leave a block out (repeatable).
-    #[arg(long = "exclude", value_name = "ID")]
-    exclude: Vec<String>,
-    /// Output format: text, markdown, html or json.
-    #[arg(long, default_value = "text")]
-    format: String,
-    /// Layout: letter (default) or body.
-    #[arg(long)]
-    layout: Option<String>,
-    /// Exit 1 when any claim in the draft is out of date (an error finding).
-    #[arg(long)]
-    deny_stale: bool,
-    #[command(flatten)]
-    library: LibraryArg,
 }
 
 #[derive(clap::Args)]
 #[command(group = clap::ArgGroup::new("output").required(true).args(["out", "jsonl"]))]
 struct BulkArgs {
-    /// Topic id.
-    #[arg(long)]
-    topic: String,
+    #[command(flatten)]
+    letter: LetterArgs,
     /// The recipients: a CSV file with a header (name, salutation, address, email, other merge fields), or -.
     #[arg(long, value_name = "FILE.csv")]
     recipients: PathBuf,
-    /// Sender id (default: the topic's sender).
-    #[arg(long)]
-    sender: Option<String>,
-    /// The date of the letters, YYYY-MM-DD (default: today).
-    #[arg(long)]
-    date: Option<String>,
-    /// A subject line.
-    #[arg(long)]
-    subject: Option<String>,
-    /// Add a block (repeatable).
-    #[arg(long = "include", value_name = "ID")]
-    include: Vec<String>,
-    /// Leave a block out (repeatable).
-    #[arg(long = "exclude", value_name = "ID")]
-    exclude: Vec<String>,
-    /// Format of each letter: text, markdown or html.
-    #[arg(long, default_value = "text")]
-    format: String,
-    /// Layout: letter (default) or body.
-    #[arg(long)]
-    layout: Option<String>,
     /// Write one file per letter into this directory.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
@@ -227,11 +226,6 @@ struct BulkArgs {
     /// Fail the whole run on the first bad row (and leave no output), instead of skipping it.
     #[arg(long)]
     strict: bool,
-    /// Exit 1 when the letter has an out-of-date claim.
-    #[arg(long)]
-    deny_stale: bool,
-    #[command(flatten)]
-    library: LibraryArg,
 }
 
 /// A JSON-lines sink, and for a file its (temporary, final) paths.
@@ -259,14 +253,8 @@ fn progress(what: &str) -> indicatif::ProgressBar {
 
 fn bulk(a: BulkArgs) -> Result<ExitCode, Error> {
     use std::io::BufWriter;
-    let library = a.library.load()?;
-    let mut request = DraftRequest::new(a.topic, date_or_today(&a.date)?);
-    request.sender = a.sender;
-    request.subject = a.subject;
-    request.include = a.include;
-    request.exclude = a.exclude;
-    request.layout = a.layout;
-    request.format = a.format.parse::<Format>()?;
+    let library = a.letter.library.load()?;
+    let request = a.letter.request()?;
     if request.format == Format::Json {
         return Err(Error::Request("bulk writes text, markdown or html letters; use --jsonl for JSON lines".into()));
     }
@@ -387,7 +375,7 @@ fn bulk(a: BulkArgs) -> Result<ExitCode, Error> {
     let findings = drafter.findings().unwrap_or_default().to_vec();
     print_findings(&findings);
     let _ = writeln!(err, "replydraft: {written} letters written, {bad} bad rows skipped");
-    if a.deny_stale && findings.iter().any(|f| f.severity == Severity::Error) {
+    if a.letter.deny_stale && findings.iter().any(|f| f.severity == Severity::Error) {
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
@@ -514,9 +502,8 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         }
         Command::Draft(a) => {
             let a = *a;
-            let library = a.library.load()?;
-            let mut request = DraftRequest::new(a.topic, date_or_today(&a.date)?);
-            request.sender = a.sender;
+            let library = a.letter.library.load()?;
+            let mut request = a.letter.request()?;
             request.recipient.name = a.to;
             request.recipient.salutation = a.salutation;
             request.recipient.address = a.address;
@@ -526,11 +513,6 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                     f.split_once('=').ok_or_else(|| Error::Request(format!("--field `{f}`: write NAME=VALUE")))?;
                 request.recipient.fields.insert(k.trim().to_string(), v.to_string());
             }
-            request.subject = a.subject;
-            request.include = a.include;
-            request.exclude = a.exclude;
-            request.format = a.format.parse::<Format>()?;
-            request.layout = a.layout;
             let draft = library.draft(&request)?;
             if request.format == Format::Json {
                 out.write_all(draft.to_json().as_bytes()).map_err(io)?;
@@ -538,7 +520,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 out.write_all(draft.text.as_bytes()).map_err(io)?;
                 print_findings(&draft.findings);
             }
-            if a.deny_stale && draft.findings.iter().any(|f| f.severity == Severity::Error) {
+            if a.letter.deny_stale && draft.findings.iter().any(|f| f.severity == Severity::Error) {
                 return Ok(ExitCode::from(1));
             }
         }

@@ -58,6 +58,52 @@ fn hash_words(ws: &[String]) -> u64 {
     h.finish()
 }
 
+/// Which items (numbered in the order added) hold each shingle: the candidate
+/// finder shared by block matching and clustering.
+#[derive(Debug, Default)]
+pub(crate) struct Postings {
+    map: HashMap<u64, Vec<u32>, FnvBuild>,
+    sizes: Vec<usize>,
+}
+
+impl Postings {
+    /// Adds an item with these (distinct) shingles; returns its number.
+    pub(crate) fn add(&mut self, shingles: &[u64]) -> u32 {
+        let id = self.sizes.len() as u32;
+        for h in shingles {
+            self.map.entry(*h).or_default().push(id);
+        }
+        self.sizes.push(shingles.len());
+        id
+    }
+
+    /// Items sharing shingles with `query`, as (Jaccard overlap, item), best first, at
+    /// least `min`. `scratch` holds per-item counters between calls (all zero again on return).
+    pub(crate) fn ranked(&self, query: &[u64], min: f32, scratch: &mut Vec<u32>) -> Vec<(f32, u32)> {
+        scratch.resize(self.sizes.len(), 0);
+        let mut touched: Vec<u32> = Vec::new();
+        for h in query {
+            for &e in self.map.get(h).map_or(&[][..], Vec::as_slice) {
+                let c = &mut scratch[e as usize];
+                if *c == 0 {
+                    touched.push(e);
+                }
+                *c += 1;
+            }
+        }
+        let mut ranked: Vec<(f32, u32)> = touched
+            .into_iter()
+            .map(|e| {
+                let c = std::mem::take(&mut scratch[e as usize]) as f32;
+                (c / (query.len() as f32 + self.sizes[e as usize] as f32 - c).max(1.0), e)
+            })
+            .filter(|(score, _)| *score >= min)
+            .collect();
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        ranked
+    }
+}
+
 /// Where a merge field stands in a block's text, as the matcher sees it.
 pub(crate) const SLOT: char = '\u{E000}';
 
@@ -113,7 +159,6 @@ pub(crate) struct Entry {
     pub block: usize,
     /// The paragraph, normalised.
     pub text: String,
-    pub shingles: usize,
     /// Number of words (as [`words`] counts them).
     pub words: usize,
 }
@@ -133,7 +178,7 @@ pub struct BlockMatch {
 #[derive(Debug, Default)]
 pub struct BlockIndex {
     entries: Vec<Entry>,
-    postings: HashMap<u64, Vec<u32>, FnvBuild>,
+    postings: Postings,
 }
 
 impl BlockIndex {
@@ -155,13 +200,9 @@ impl BlockIndex {
         if ws.len() < 4 {
             return;
         }
-        let sh = shingles(&ws);
-        let id = self.entries.len() as u32;
-        for h in &sh {
-            self.postings.entry(*h).or_default().push(id);
-        }
+        self.postings.add(&shingles(&ws));
         let n = words(&text).len();
-        self.entries.push(Entry { block, text, shingles: sh.len(), words: n });
+        self.entries.push(Entry { block, text, words: n });
     }
 
     /// Number of indexed paragraphs.
@@ -182,32 +223,8 @@ impl BlockIndex {
         if ws.len() < 4 {
             return None;
         }
-        let sh = shingles(&ws);
-        // Dense counters indexed by entry: cheaper than a hash map when postings are long.
-        let mut counts = vec![0u32; self.entries.len()];
-        let mut touched: Vec<u32> = Vec::new();
-        for h in &sh {
-            if let Some(list) = self.postings.get(h) {
-                for &e in list {
-                    let c = &mut counts[e as usize];
-                    if *c == 0 {
-                        touched.push(e);
-                    }
-                    *c += 1;
-                }
-            }
-        }
-        // Rank by Jaccard-like overlap, keep a few, confirm with a full comparison.
-        let mut ranked: Vec<(f32, u32)> = touched
-            .into_iter()
-            .map(|e| {
-                let c = counts[e as usize];
-                let total = (sh.len() + self.entries[e as usize].shingles) as f32 - c as f32;
-                (c as f32 / total.max(1.0), e)
-            })
-            .filter(|(score, _)| *score >= 0.1)
-            .collect();
-        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        // Rank by shingle overlap, keep a few, confirm with a full comparison.
+        let ranked = self.postings.ranked(&shingles(&ws), 0.1, &mut Vec::new());
         let query = words(&norm);
         ranked
             .into_iter()
