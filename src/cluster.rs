@@ -26,37 +26,43 @@ const CANDIDATES: usize = 3;
 /// assert_eq!(groups, vec![vec![0, 1], vec![2]]);
 /// ```
 pub fn cluster<T: AsRef<str> + Sync>(texts: &[T], weights: &[usize], threshold: f32) -> Vec<Vec<usize>> {
-    // Words and shingles in parallel; the greedy pass itself is sequential (deterministic).
-    let prepared: Vec<(Vec<String>, Vec<u64>)> = texts
+    // Shingles and word counts in parallel; the greedy pass itself is sequential
+    // (deterministic). Only leaders keep their words: memory stays near the shingles.
+    let prepared: Vec<(usize, Vec<u64>)> = texts
         .par_iter()
         .map(|t| {
             let w = bare_words(t.as_ref());
-            let s = shingles(&w);
-            (w, s)
+            (w.len(), shingles(&w))
         })
         .collect();
     let mut order: Vec<usize> = (0..texts.len()).collect();
     order.sort_by_key(|&i| (std::cmp::Reverse(weights.get(i).copied().unwrap_or(1)), i));
 
-    let mut leaders: Vec<usize> = Vec::new();
+    let mut leaders: Vec<Vec<String>> = Vec::new();
     let mut members: Vec<Vec<usize>> = Vec::new();
     let mut postings = Postings::default();
     let mut scratch: Vec<u32> = Vec::new();
     for &i in &order {
-        let (words, sh) = &prepared[i];
+        let (len, sh) = &prepared[i];
         let ranked = postings.ranked(sh, MIN_OVERLAP, &mut scratch);
-        let best = ranked
-            .into_iter()
-            .take(CANDIDATES)
-            .filter(|(_, l)| ratio_bound(words.len(), prepared[leaders[*l as usize]].0.len()) >= threshold)
-            .map(|(_, l)| (word_ratio(words, &prepared[leaders[l as usize]].0), l))
-            .filter(|(r, _)| *r >= threshold)
-            .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
+        let mut words: Option<Vec<String>> = None;
+        let mut best: Option<(f32, u32)> = None;
+        for (_, l) in ranked.into_iter().take(CANDIDATES) {
+            let leader = &leaders[l as usize];
+            if ratio_bound(*len, leader.len()) < threshold {
+                continue;
+            }
+            let w = words.get_or_insert_with(|| bare_words(texts[i].as_ref()));
+            let r = word_ratio(w, leader);
+            if r >= threshold && best.is_none_or(|(b, bl)| r > b || (r == b && l < bl)) {
+                best = Some((r, l));
+            }
+        }
         match best {
             Some((_, l)) => members[l as usize].push(i),
             None => {
                 postings.add(sh);
-                leaders.push(i);
+                leaders.push(words.unwrap_or_else(|| bare_words(texts[i].as_ref())));
                 members.push(vec![i]);
             }
         }

@@ -34,7 +34,8 @@ impl IngestOptions {
 #[derive(Debug, Default)]
 pub struct Corpus {
     names: Vec<String>,
-    index: HashMap<String, u32, FnvBuild>,
+    /// Distinct paragraphs by hash (collisions resolved by comparing texts).
+    index: HashMap<u64, Vec<u32>, FnvBuild>,
     texts: Vec<String>,
     /// Letters using each distinct paragraph (ascending, unique).
     letters: Vec<Vec<u32>>,
@@ -81,11 +82,18 @@ impl Corpus {
             self.names.push(name);
             for (no, p) in paras {
                 self.paragraphs += 1;
-                let id = match self.index.get(&p) {
-                    Some(&id) => id,
+                let hash = {
+                    let mut h = crate::matching::Fnv::default();
+                    std::hash::Hasher::write(&mut h, p.as_bytes());
+                    std::hash::Hasher::finish(&h)
+                };
+                let same =
+                    self.index.get(&hash).and_then(|ids| ids.iter().copied().find(|&i| self.texts[i as usize] == p));
+                let id = match same {
+                    Some(id) => id,
                     None => {
                         let id = self.texts.len() as u32;
-                        self.index.insert(p.clone(), id);
+                        self.index.entry(hash).or_default().push(id);
                         self.texts.push(p);
                         self.letters.push(Vec::new());
                         self.first.push((letter, no));
