@@ -113,29 +113,16 @@ impl Library {
         match inferred {
             Some((d, s, e)) => {
                 covered.push((s, e));
-                findings.push(Finding {
-                    severity: Severity::Info,
-                    kind: "written".into(),
-                    text: text[s..e].to_string(),
-                    start: s,
-                    end: e,
-                    block: None,
-                    since: None,
-                    message: format!("the letter is dated {d}; relative phrases are read from this date"),
-                    suggestion: None,
-                });
+                let message = format!("the letter is dated {d}; relative phrases are read from this date");
+                findings.push(Finding::at(text, (s, e), Severity::Info, "written", message));
             }
-            None if options.written.is_none() => findings.push(Finding {
-                severity: Severity::Info,
-                kind: "written".into(),
-                text: String::new(),
-                start: 0,
-                end: 0,
-                block: None,
-                since: None,
-                message: "the letter's date is unknown: relative phrases are read from each matched block's as_of; pass --written to say when it was written".into(),
-                suggestion: None,
-            }),
+            None if options.written.is_none() => findings.push(Finding::at(
+                text,
+                (0, 0),
+                Severity::Info,
+                "written",
+                "the letter's date is unknown: relative phrases are read from each matched block's as_of; pass --written to say when it was written".into(),
+            )),
             None => {}
         }
         let index = self.index();
@@ -154,21 +141,15 @@ impl Library {
                 covered.push((s, e));
             }
             if m.similarity < 1.0 {
+                let message = format!(
+                    "matches block `{}` with similarity {:.3}; block → letter: {}",
+                    m.block,
+                    m.similarity,
+                    word_diff(&m.block_text, para)
+                );
                 findings.push(Finding {
-                    severity: Severity::Info,
-                    kind: "variant".into(),
-                    text: para.to_string(),
-                    start: s,
-                    end: e,
                     block: Some(m.block.clone()),
-                    since: None,
-                    message: format!(
-                        "matches block `{}` with similarity {:.3}; block → letter: {}",
-                        m.block,
-                        m.similarity,
-                        word_diff(&m.block_text, para)
-                    ),
-                    suggestion: None,
+                    ..Finding::at(text, (s, e), Severity::Info, "variant", message)
                 });
             }
             if let Some(block) = self.block(&m.block) {

@@ -283,6 +283,27 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// A finding about `letter[start..end]`, with no block, date or suggestion yet.
+    pub(crate) fn at(
+        letter: &str,
+        (start, end): (usize, usize),
+        severity: Severity,
+        kind: &str,
+        message: String,
+    ) -> Finding {
+        Finding {
+            severity,
+            kind: kind.into(),
+            text: letter[start..end].to_string(),
+            start,
+            end,
+            block: None,
+            since: None,
+            message,
+            suggestion: None,
+        }
+    }
+
     /// Orders findings by position, then severity (worst first).
     pub(crate) fn sort(findings: &mut [Finding]) {
         findings.sort_by(|a, b| (a.start, a.end, b.severity, &a.kind).cmp(&(b.start, b.end, a.severity, &b.kind)));
@@ -305,15 +326,10 @@ pub(crate) fn claim_findings(
         let Some(stale) = claim.evaluate(anchor, date, facts) else { continue };
         let Some((s, e)) = locate(&claim.quote) else { continue };
         out.push(Finding {
-            severity: stale.severity,
-            kind: claim.kind.name().into(),
-            text: letter[s..e].to_string(),
-            start: s,
-            end: e,
             block: Some(block.id.clone()),
             since: stale.since,
-            message: stale.message,
             suggestion: stale.suggestion,
+            ..Finding::at(letter, (s, e), stale.severity, claim.kind.name(), stale.message)
         });
     }
     out
@@ -323,15 +339,10 @@ pub(crate) fn claim_findings(
 /// review, retired.
 fn block_state_findings(block: &Block, date: Date, letter: &str, (start, end): (usize, usize)) -> Vec<Finding> {
     let whole = |severity, kind: &str, since, message: String, suggestion: Option<String>| Finding {
-        severity,
-        kind: kind.into(),
-        text: letter[start..end].to_string(),
-        start,
-        end,
         block: Some(block.id.clone()),
         since,
-        message,
         suggestion,
+        ..Finding::at(letter, (start, end), severity, kind, message)
     };
     let mut out = Vec::new();
     if date < block.as_of {
@@ -383,15 +394,9 @@ pub(crate) fn signer_finding(sender: &Sender, facts: &Facts, date: Date, letter:
         _ => (0, 0),
     };
     Some(Finding {
-        severity: Severity::Error,
-        kind: "signer".into(),
-        text: letter[start..end].to_string(),
-        start,
-        end,
-        block: None,
         since,
-        message,
         suggestion: Some(suggestion),
+        ..Finding::at(letter, (start, end), Severity::Error, "signer", message)
     })
 }
 
@@ -491,15 +496,14 @@ impl Library {
             let mut state = block_state_findings(block, at, text, (0, text.len()));
             if block.status == Status::Draft {
                 state.push(Finding {
-                    severity: Severity::Info,
-                    kind: "draft".into(),
-                    text: String::new(),
-                    start: 0,
-                    end: 0,
                     block: Some(block.id.clone()),
-                    since: None,
-                    message: format!("block `{}` is a draft, not yet approved", block.id),
-                    suggestion: None,
+                    ..Finding::at(
+                        text,
+                        (0, 0),
+                        Severity::Info,
+                        "draft",
+                        format!("block `{}` is a draft, not yet approved", block.id),
+                    )
                 });
             }
             findings.extend(state);

@@ -214,17 +214,7 @@ impl Scan<'_> {
         suggestion: Option<String>,
     ) {
         self.taken.insert(s, e);
-        self.out.push(Finding {
-            severity,
-            kind: kind.into(),
-            text: self.text[s..e].to_string(),
-            start: s,
-            end: e,
-            block: None,
-            since,
-            message,
-            suggestion,
-        });
+        self.out.push(Finding { since, suggestion, ..Finding::at(self.text, (s, e), severity, kind, message) });
     }
 
     fn written_note(&self) -> String {
