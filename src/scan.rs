@@ -11,8 +11,12 @@ use std::sync::LazyLock;
 
 const MONTHS: &str = "January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec";
 
+/// Compiles a scanner pattern. Word boundaries are ASCII (`(?-u:\b)`): the words
+/// matched are ASCII, and a Unicode `\b` forces the slow engine on any letter with a
+/// `£` or a dash in it.
 fn re(pattern: &str) -> Regex {
-    RegexBuilder::new(&pattern.replace("MONTH", MONTHS)).case_insensitive(true).build().expect("scanner pattern")
+    let pattern = pattern.replace("MONTH", MONTHS).replace(r"\b", r"(?-u:\b)").replace(r"\w", "[A-Za-z]");
+    RegexBuilder::new(&pattern).case_insensitive(true).build().expect("scanner pattern")
 }
 
 static FULL_DATE: LazyLock<Regex> = LazyLock::new(|| re(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(MONTH)\.?,?\s+(\d{4})\b"));
