@@ -335,16 +335,22 @@ impl<R: Read> Iterator for Recipients<R> {
     }
 }
 
+/// Where `path` is written before it is renamed into place: a hidden `.tmp` file in the
+/// same directory (so the rename stays on one file system).
+pub fn temp_path(path: &Path) -> std::path::PathBuf {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    dir.join(format!(".{name}.{}.tmp", std::process::id()))
+}
+
 /// Writes `bytes` to `path` atomically: a temporary file in the same directory, then a
 /// rename. Without `overwrite`, an existing file is an error and is left untouched.
 pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<()> {
     use std::io::Write;
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     if !overwrite && path.exists() {
         return Err(Error::Request(format!("{}: exists already (use --force to overwrite)", path.display())));
     }
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let tmp = temp_path(path);
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;

@@ -50,7 +50,7 @@ mod scan;
 mod suggest;
 pub mod text;
 
-pub use bulk::{BulkDrafter, RecipientRow, Recipients, letter_file_name, recipients, write_atomic};
+pub use bulk::{BulkDrafter, RecipientRow, Recipients, letter_file_name, recipients, temp_path, write_atomic};
 pub use check::{CheckOptions, CheckReport, FileReport, Paragraph};
 pub use claims::{BlockHealth, Claim, ClaimKind, Finding, Severity, Stale, Validation};
 pub use cluster::{Campaign, campaigns, cluster};

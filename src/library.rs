@@ -175,8 +175,6 @@ struct LibraryFile {
     election: Vec<toml::Spanned<Election>>,
 }
 
-const TABLES: &[&str] = &["block", "topic", "sender", "event", "office", "tenure", "period", "bill", "election"];
-
 /// The files of the default library, compiled into the crate.
 const EMBEDDED: &[(&str, &str)] = &[
     ("blocks/care-funding.toml", include_str!("../templates/blocks/care-funding.toml")),
@@ -215,6 +213,8 @@ pub(crate) struct Inner {
     pub(crate) loose: Handlebars<'static>,
     /// The matching index, built on first use.
     pub(crate) index: std::sync::OnceLock<crate::matching::BlockIndex>,
+    /// Topic term counts for `suggest`, built on first use.
+    pub(crate) topic_terms: std::sync::OnceLock<crate::suggest::TopicTerms>,
 }
 
 /// A validated block library. Cloning is cheap (shared); it is `Send + Sync`.
@@ -342,10 +342,7 @@ impl Library {
 
 fn read_text(path: &Path) -> Result<String> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path.display(), e))?;
-    String::from_utf8(bytes).map_err(|e| Error::Syntax {
-        at: Location::at_offset(&path.display().to_string(), "", 0),
-        message: format!("not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()),
-    })
+    crate::text::from_utf8(&path.display().to_string(), bytes)
 }
 
 fn collect_files(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) -> Result<()> {
@@ -373,9 +370,6 @@ fn toml_error(file: &str, text: &str, e: toml::de::Error) -> Error {
             let candidates: Vec<String> = message[exp..].split('`').skip(1).step_by(2).map(str::to_string).collect();
             message.push_str(&hint(&word, candidates.iter().map(String::as_str)));
         }
-    }
-    if message.contains("unknown field") && at.line == 1 && message.contains(TABLES[0]) {
-        message.push_str(" (a library file holds [[block]], [[topic]], [[sender]] and facts tables)");
     }
     Error::Syntax { at, message }
 }
@@ -691,6 +685,7 @@ impl Builder {
                 html,
                 loose,
                 index: std::sync::OnceLock::new(),
+                topic_terms: std::sync::OnceLock::new(),
             }),
         })
     }

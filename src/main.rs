@@ -281,9 +281,7 @@ fn bulk(a: BulkArgs) -> Result<ExitCode, Error> {
             if path.exists() && !a.force {
                 return Err(Error::Request(format!("{}: exists already (use --force to overwrite)", path.display())));
             }
-            let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
-            let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-            let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+            let tmp = replydraft::temp_path(path);
             let file =
                 std::fs::File::create(&tmp).map_err(|e| Error::Io { path: path.display().to_string(), source: e })?;
             jsonl = Some((Box::new(BufWriter::with_capacity(1 << 20, file)), Some((tmp, path.clone()))));
@@ -430,13 +428,7 @@ fn read_input(path: &std::path::Path) -> Result<(String, String), Error> {
     } else {
         std::fs::read(path).map_err(|e| Error::Io { path: name.clone(), source: e })?
     };
-    String::from_utf8(bytes).map(|text| (name.clone(), text)).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        let line = e.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1;
-        Error::Request(format!(
-            "{name}:{line}: not UTF-8 text (invalid byte at offset {at}); convert it to UTF-8 first"
-        ))
-    })
+    Ok((name.clone(), replydraft::text::from_utf8(&name, bytes)?))
 }
 
 /// `line:column` of byte offsets. Line starts are found once per letter, and columns

@@ -224,7 +224,11 @@ impl BlockIndex {
             return None;
         }
         // Rank by shingle overlap, keep a few, confirm with a full comparison.
-        let ranked = self.postings.ranked(&shingles(&ws), 0.1, &mut Vec::new());
+        thread_local! {
+            /// Per-entry counters, reused from one paragraph to the next.
+            static SCRATCH: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        let ranked = SCRATCH.with(|s| self.postings.ranked(&shingles(&ws), 0.1, &mut s.borrow_mut()));
         let query = words(&norm);
         ranked
             .into_iter()

@@ -51,16 +51,17 @@ pub struct Suggestion {
     pub score: f32,
 }
 
-impl Library {
-    /// The library's topics ranked for `message`, best first (topics scoring 0 are left out).
-    ///
-    /// ```
-    /// let library = replydraft::Library::embedded().unwrap();
-    /// let s = library.suggest("I am worried about funding for secure children's homes and unregulated provision.");
-    /// assert_eq!(s[0].topic, "care-funding");
-    /// ```
-    pub fn suggest(&self, message: &str) -> Vec<Suggestion> {
-        let docs: Vec<HashMap<String, f32>> = self
+/// Each topic's weighted term counts, built once per library.
+#[derive(Debug)]
+pub(crate) struct TopicTerms {
+    docs: Vec<HashMap<String, f32>>,
+    lengths: Vec<f32>,
+    avg: f32,
+}
+
+impl TopicTerms {
+    fn build(library: &Library) -> TopicTerms {
+        let docs: Vec<HashMap<String, f32>> = library
             .topics()
             .iter()
             .map(|t| {
@@ -75,28 +76,42 @@ impl Library {
                     add(k, KEYWORD_WEIGHT);
                 }
                 for id in t.blocks.iter().chain(t.alternatives.iter().flatten()) {
-                    let weight = match self.block(id).map(|b| b.role) {
+                    let weight = match library.block(id).map(|b| b.role) {
                         Some(crate::Role::Enclosure) => ENCLOSURE_WEIGHT,
                         _ => 1.0,
                     };
-                    if let Ok(text) = self.inner.loose.render(id, &serde_json::json!({})) {
+                    if let Ok(text) = library.inner.loose.render(id, &serde_json::json!({})) {
                         add(&text, weight);
                     }
                 }
                 tf
             })
             .collect();
-        let n = docs.len() as f32;
         let lengths: Vec<f32> = docs.iter().map(|d| d.values().sum::<f32>()).collect();
-        let avg = lengths.iter().sum::<f32>() / n.max(1.0);
+        let avg = lengths.iter().sum::<f32>() / (docs.len() as f32).max(1.0);
+        TopicTerms { docs, lengths, avg }
+    }
+}
+
+impl Library {
+    /// The library's topics ranked for `message`, best first (topics scoring 0 are left out).
+    ///
+    /// ```
+    /// let library = replydraft::Library::embedded().unwrap();
+    /// let s = library.suggest("I am worried about funding for secure children's homes and unregulated provision.");
+    /// assert_eq!(s[0].topic, "care-funding");
+    /// ```
+    pub fn suggest(&self, message: &str) -> Vec<Suggestion> {
+        let TopicTerms { docs, lengths, avg } = self.inner.topic_terms.get_or_init(|| TopicTerms::build(self));
+        let n = docs.len() as f32;
         let mut query: Vec<String> = terms(message).collect();
         query.sort();
         query.dedup();
         let mut out: Vec<Suggestion> = self
             .topics()
             .iter()
-            .zip(&docs)
-            .zip(&lengths)
+            .zip(docs)
+            .zip(lengths)
             .map(|((t, tf), len)| {
                 let score = query
                     .iter()

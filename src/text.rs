@@ -1,7 +1,25 @@
 //! Text helpers shared by golden files, matching and checking: normalising,
 //! words, paragraphs and word diffs.
 
+use crate::error::{Error, Result};
 use similar::{ChangeTag, TextDiff};
+
+/// Decodes a file's bytes as UTF-8; an error names the file, the line and the byte
+/// offset of the first invalid byte.
+///
+/// ```
+/// let err = replydraft::text::from_utf8("letter.txt", b"Dear Ann,\n\xff".to_vec()).unwrap_err();
+/// assert!(err.to_string().starts_with("letter.txt:2: not UTF-8 text (invalid byte at offset 10)"));
+/// ```
+pub fn from_utf8(name: &str, bytes: Vec<u8>) -> Result<String> {
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1;
+        Error::Request(format!(
+            "{name}:{line}: not UTF-8 text (invalid byte at offset {at}); convert it to UTF-8 first"
+        ))
+    })
+}
 
 /// Straightens curly quotes and apostrophes, turns non-breaking spaces into spaces,
 /// and folds every run of white space into one space.

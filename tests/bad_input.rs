@@ -13,7 +13,9 @@
 use serde::Deserialize;
 use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
+
+mod common;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -68,8 +70,7 @@ fn every_bad_input_case_fails_cleanly_with_its_message() {
     for dir in &dirs {
         let name = dir.file_name().unwrap().to_string_lossy().to_string();
         let case: Case = toml::from_str(&std::fs::read_to_string(dir.join("case.toml")).unwrap()).unwrap();
-        let tmp = std::env::temp_dir().join(format!("replydraft-bad-{}-{name}", std::process::id()));
-        std::fs::create_dir_all(&tmp).unwrap();
+        let tmp = common::scratch(&format!("bad-{name}"));
         for g in &case.generate {
             generate(g, &tmp);
         }
@@ -78,7 +79,7 @@ fn every_bad_input_case_fails_cleanly_with_its_message() {
             .iter()
             .map(|a| a.replace("{case}", &dir.to_string_lossy()).replace("{tmp}", &tmp.to_string_lossy()))
             .collect();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_replydraft"))
+        let mut child = common::replydraft()
             .args(&args)
             .current_dir(dir)
             .env("RUST_BACKTRACE", "1")

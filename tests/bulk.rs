@@ -1,17 +1,14 @@
 //! Bulk drafting: row for row the same as single drafts; bad rows; atomic output.
 
 use replydraft::{DraftRequest, Format, Library, Recipient, parse_date, recipients};
-use std::process::Command;
+mod common;
+
+use common::{replydraft, run, scratch};
 
 const CSV: &str = "\u{feff}Name,Email,Address,organisation,letter_date,Salutation\r\n\
 Ann O'Brien,ann@example.org,1 High St;Abbey,Home for Good,17th December,\r\n\
 \"Bob <b> & Co\",,,\"{{sender.name}}\",1st May,Dear Bob\r\n\
 Cara,,,Kin,2nd June,\r\n";
-
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_replydraft")).args(args).output().unwrap();
-    (out.status.code().unwrap_or(-1), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
-}
 
 #[test]
 fn bulk_equals_single_drafts_row_for_row() {
@@ -48,8 +45,7 @@ fn csv_columns_map_to_recipient_fields() {
 
 #[test]
 fn jsonl_lines_hold_the_letters_and_bad_rows_are_skipped_with_their_row_number() {
-    let dir = std::env::temp_dir().join(format!("replydraft-bulk-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("bulk");
     let csv = dir.join("r.csv");
     // Row 2 lacks the letter_date the first block needs.
     std::fs::write(&csv, "name,organisation,letter_date\nAnn,Kin,1st May\nBob,Kin,\nCara,Kin,2nd June\n").unwrap();
@@ -115,8 +111,7 @@ fn jsonl_lines_hold_the_letters_and_bad_rows_are_skipped_with_their_row_number()
 
 #[test]
 fn ctrl_c_leaves_no_partial_file() {
-    let dir = std::env::temp_dir().join(format!("replydraft-sigint-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("sigint");
     let csv = dir.join("r.csv");
     let mut rows = String::from("name\n");
     for i in 0..2_000_000 {
@@ -124,7 +119,7 @@ fn ctrl_c_leaves_no_partial_file() {
     }
     std::fs::write(&csv, rows).unwrap();
     let out = dir.join("out.jsonl");
-    let child = Command::new(env!("CARGO_BIN_EXE_replydraft"))
+    let child = replydraft()
         .args(["bulk", "--topic", "care-review", "--date", "2026-11-22", "--recipients"])
         .arg(&csv)
         .arg("--jsonl")
@@ -139,7 +134,7 @@ fn ctrl_c_leaves_no_partial_file() {
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
     std::thread::sleep(std::time::Duration::from_millis(50));
-    let killed = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    let killed = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
     assert!(killed.success());
     let result = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&result.stderr);

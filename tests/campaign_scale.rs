@@ -1,5 +1,6 @@
 //! Ingest, campaigns and suggest on generated corpora with known answers.
 
+mod common;
 #[path = "../benches/synth.rs"]
 mod synth;
 
@@ -132,11 +133,9 @@ fn suggest_ranks_the_right_topic_first_for_each_seed_and_for_new_messages() {
 
 #[test]
 fn ingest_cli_output_combines_with_the_default_library() {
-    let dir = std::env::temp_dir().join(format!("replydraft-ingest-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = common::scratch("ingest-cli");
     let out = dir.join("proposed.toml");
-    let bin = env!("CARGO_BIN_EXE_replydraft");
-    let run = |args: &[&str]| std::process::Command::new(bin).args(args).output().unwrap();
+    let run = |args: &[&str]| common::replydraft().args(args).output().unwrap();
     let o = run(&["ingest", "tests/letters", "tests/letters", "--as-of", "2026-11-22", "--out", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(String::from_utf8_lossy(&o.stderr).contains("6 letters"));

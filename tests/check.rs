@@ -2,7 +2,7 @@
 //! and the rest scanned.
 
 use replydraft::{CheckOptions, Finding, Library, Severity, parse_date};
-use std::process::Command;
+mod common;
 
 fn d(s: &str) -> replydraft::Date {
     parse_date(s).unwrap()
@@ -155,7 +155,7 @@ fn unseen_letter_officeholders_and_spending_review_period() {
 
 #[test]
 fn check_json_has_the_documented_shape() {
-    let out = Command::new(env!("CARGO_BIN_EXE_replydraft"))
+    let out = common::replydraft()
         .args([
             "check",
             "--date",
@@ -196,7 +196,7 @@ fn check_json_has_the_documented_shape() {
         }
     }
     // One letter: written is the inferred date.
-    let out = Command::new(env!("CARGO_BIN_EXE_replydraft"))
+    let out = common::replydraft()
         .args(["check", "--date", "2026-11-22", "--format", "json", "seeds/000_dcdd2d49cfe08213.txt"])
         .output()
         .unwrap();
@@ -208,7 +208,7 @@ fn check_json_has_the_documented_shape() {
 fn check_cli_reads_stdin_and_denies_stale() {
     use std::io::Write;
     let run = |args: &[&str], input: &str| {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_replydraft"))
+        let mut child = common::replydraft()
             .args(args)
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())

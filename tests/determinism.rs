@@ -1,10 +1,9 @@
 //! The same inputs give byte-identical outputs, whatever the thread count.
 
-use std::process::Command;
+mod common;
 
 fn run(args: &[&str], threads: &str) -> Vec<u8> {
-    let out =
-        Command::new(env!("CARGO_BIN_EXE_replydraft")).args(args).env("RAYON_NUM_THREADS", threads).output().unwrap();
+    let out = common::replydraft().args(args).env("RAYON_NUM_THREADS", threads).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     out.stdout
 }
@@ -49,8 +48,7 @@ fn draft_and_check_are_byte_identical_across_runs() {
 
 #[test]
 fn bulk_ingest_and_campaigns_do_not_depend_on_the_thread_count() {
-    let dir = std::env::temp_dir().join(format!("replydraft-det-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = common::scratch("det");
     let csv = dir.join("r.csv");
     let mut rows = String::from("name,email\n");
     for i in 0..500 {

@@ -1,7 +1,9 @@
 //! Drafting: composition, escaping, strictness, spans and the command line.
 
 use replydraft::{DraftRequest, Format, Library, parse_date};
-use std::process::Command;
+mod common;
+
+use common::run as replydraft;
 
 fn lib() -> Library {
     Library::embedded().unwrap()
@@ -9,11 +11,6 @@ fn lib() -> Library {
 
 fn request(topic: &str, date: &str) -> DraftRequest {
     DraftRequest::new(topic, parse_date(date).unwrap())
-}
-
-fn replydraft(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_replydraft")).args(args).output().unwrap();
-    (out.status.code().unwrap_or(-1), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
 }
 
 /// A minimal library with one block whose text is given.
