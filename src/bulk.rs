@@ -9,15 +9,19 @@
 use crate::claims::Finding;
 use crate::error::{Error, Result};
 use crate::library::Library;
-use crate::matching::Fnv;
 use crate::render::{DraftRequest, Format, Recipient};
+use handlebars::template::TemplateElement;
 use std::collections::HashMap;
-use std::hash::Hasher;
 use std::io::Read;
-use std::path::Path;
 
+/// Marks where a recipient value goes in a letter rendered once per shape. The marker
+/// also carries a per-drafter random key (see [`BulkDrafter::key`]), so that text in
+/// the library, a subject or any input can never be read as a slot.
 const OPEN: char = '\u{E000}';
 const CLOSE: char = '\u{E001}';
+
+/// How many distinct row shapes are kept compiled at once (least recently used go first).
+const SHAPE_CACHE: usize = 256;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Slot {
@@ -40,7 +44,69 @@ struct Compiled {
     segments: Vec<Segment>,
 }
 
-/// Drafts one letter per recipient for a fixed topic, sender, date and format.
+/// What a row's letter depends on besides its values: which fields are present, and
+/// how many address lines. Rows of one shape share one compiled letter. The shape
+/// itself is the cache key (compared for equality), never a hash of it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct Shape {
+    name: bool,
+    salutation: bool,
+    email: bool,
+    address: usize,
+    fields: Vec<String>,
+}
+
+impl Shape {
+    fn of(r: &Recipient) -> Shape {
+        Shape {
+            name: r.name.is_some(),
+            salutation: r.salutation.is_some(),
+            email: r.email.is_some(),
+            address: r.address.len(),
+            fields: r.fields.keys().cloned().collect(),
+        }
+    }
+}
+
+/// Compiled letters by shape, at most `cap` of them: the least recently used one makes
+/// room for a new shape, so memory stays bounded however many shapes a CSV has.
+pub(crate) struct ShapeCache<V, S = std::collections::hash_map::RandomState> {
+    map: HashMap<Shape, (u64, V), S>,
+    clock: u64,
+    cap: usize,
+}
+
+impl<V, S: std::hash::BuildHasher + Default> ShapeCache<V, S> {
+    pub(crate) fn new(cap: usize) -> Self {
+        ShapeCache { map: HashMap::with_hasher(S::default()), clock: 0, cap: cap.max(1) }
+    }
+
+    /// The value for `shape`, made by `make` if it is not cached.
+    pub(crate) fn get_or_insert(&mut self, shape: Shape, make: impl FnOnce() -> V) -> &V {
+        self.clock += 1;
+        let clock = self.clock;
+        if !self.map.contains_key(&shape) && self.map.len() >= self.cap {
+            if let Some(old) = self.map.iter().min_by_key(|(_, (used, _))| *used).map(|(k, _)| k.clone()) {
+                self.map.remove(&old);
+            }
+        }
+        let entry = self.map.entry(shape).or_insert_with(|| (clock, make()));
+        entry.0 = clock;
+        &entry.1
+    }
+}
+
+/// How a drafter makes its letters.
+enum Mode {
+    /// Rendered once per shape, merged per row.
+    Merge(ShapeCache<std::result::Result<Compiled, String>>),
+    /// Drafted whole for every row: some template passes a merge value to a helper
+    /// (`eq`, `len`, `lookup` ...), so the text depends on the value itself.
+    PerRow,
+}
+
+/// Drafts one letter per recipient for a fixed topic, sender, date and format. The
+/// output is byte for byte what [`Library::draft`] gives for each recipient alone.
 ///
 /// ```
 /// use replydraft::{Library, DraftRequest, Recipient, parse_date};
@@ -57,7 +123,8 @@ struct Compiled {
 pub struct BulkDrafter<'l> {
     library: &'l Library,
     request: DraftRequest,
-    shapes: HashMap<u64, std::result::Result<Compiled, String>>,
+    mode: Mode,
+    key: String,
     findings: Option<Vec<Finding>>,
 }
 
@@ -65,26 +132,91 @@ impl Library {
     /// A bulk drafter for `request` (its recipient is ignored: each row gives one).
     pub fn bulk(&self, request: &DraftRequest) -> Result<BulkDrafter<'_>> {
         // Fail early on what does not depend on the recipient.
-        self.resolve_blocks(request)?;
-        Ok(BulkDrafter { library: self, request: request.clone(), shapes: HashMap::new(), findings: None })
+        let ids = self.resolve_blocks(request)?;
+        let mode = if self.reads_merge_values(request, &ids) {
+            Mode::PerRow
+        } else {
+            Mode::Merge(ShapeCache::new(SHAPE_CACHE))
+        };
+        let key = {
+            use std::hash::BuildHasher;
+            let n = std::collections::hash_map::RandomState::new().hash_one(std::process::id());
+            format!("{n:016x}:")
+        };
+        Ok(BulkDrafter { library: self, request: request.clone(), mode, key, findings: None })
     }
-}
 
-fn shape_key(r: &Recipient) -> u64 {
-    let mut h = Fnv::default();
-    h.write(&[u8::from(r.name.is_some()), u8::from(r.salutation.is_some()), u8::from(r.email.is_some())]);
-    h.write(&(r.address.len() as u64).to_le_bytes());
-    for (k, v) in &r.fields {
-        if !v.is_empty() {
-            h.write(k.as_bytes());
-            h.write(&[0xff]);
+    /// Whether any template of the letter (its blocks, the blocks they include, the
+    /// layout) hands recipient data to a helper, so that rendering once with
+    /// placeholders would not give the row's text.
+    fn reads_merge_values(&self, request: &DraftRequest, ids: &[String]) -> bool {
+        let layout = crate::render::layout_key(request.layout.as_deref().unwrap_or("letter"), request.format);
+        let registry = if request.format == Format::Html { &self.inner.html } else { &self.inner.plain };
+        let mut dependent = registry.get_template(&layout).is_some_and(|t| value_dependent(&t.elements));
+        for id in ids {
+            if let Some(block) = self.block(id) {
+                self.with_includes(block, &mut |b| {
+                    dependent |= self.inner.plain.get_template(&b.id).is_some_and(|t| value_dependent(&t.elements));
+                });
+            }
         }
+        dependent
     }
-    h.finish()
 }
 
-fn sentinel(i: usize) -> String {
-    format!("{OPEN}{i}{CLOSE}")
+/// Roots of the data a letter is rendered with that are the same for every row.
+const CONSTANT_ROOTS: [&str; 5] = ["sender", "date", "date_iso", "subject", "topic"];
+
+/// Whether a helper parameter may carry a recipient's value.
+fn reads_value(p: &handlebars::template::Parameter) -> bool {
+    use handlebars::template::Parameter;
+    match p {
+        Parameter::Literal(_) => false,
+        // @index, @key, @first, @last: the row's shape fixes them.
+        Parameter::Path(handlebars::Path::Local(_)) => false,
+        Parameter::Path(handlebars::Path::Relative((_, raw))) | Parameter::Name(raw) => {
+            let root = raw.split(['.', '/', '[']).next().unwrap_or("");
+            !CONSTANT_ROOTS.contains(&root)
+        }
+        _ => true,
+    }
+}
+
+/// Whether a template passes recipient data to a helper. Plain output (`{{x}}`) is
+/// safe, and so are `if`, `unless`, `each` and `with` over a plain path: values are
+/// trimmed and never empty, so the row's shape decides them.
+fn value_dependent(elements: &[TemplateElement]) -> bool {
+    const STRUCTURAL: [&str; 4] = ["if", "unless", "each", "with"];
+    elements.iter().any(|e| match e {
+        TemplateElement::RawString(_) | TemplateElement::Comment(_) => false,
+        TemplateElement::Expression(h) | TemplateElement::HtmlExpression(h) => {
+            matches!(h.name, handlebars::template::Parameter::Subexpression(_))
+                || h.params.iter().chain(h.hash.values()).any(reads_value)
+        }
+        TemplateElement::HelperBlock(h) => {
+            let structural = matches!(&h.name, handlebars::template::Parameter::Name(n) if STRUCTURAL.contains(&n.as_str()));
+            let params = h.params.iter().chain(h.hash.values());
+            let own = if structural {
+                params.into_iter().any(|p| matches!(p, handlebars::template::Parameter::Subexpression(_)))
+            } else {
+                params.into_iter().any(reads_value)
+            };
+            own || [&h.template, &h.inverse].into_iter().flatten().any(|t| value_dependent(&t.elements))
+        }
+        TemplateElement::PartialExpression(d) | TemplateElement::PartialBlock(d) => {
+            d.params.iter().chain(d.hash.values()).any(reads_value)
+                || d.template.as_ref().is_some_and(|t| value_dependent(&t.elements))
+        }
+        _ => true,
+    })
+}
+
+/// A piece of a bulk letter.
+enum Piece<'a> {
+    /// Letter text as it stands, and its JSON-escaped form if precomputed.
+    Literal(&'a str, Option<&'a str>),
+    /// A recipient's value.
+    Value(&'a str),
 }
 
 fn json_inner(s: &str) -> String {
@@ -99,12 +231,22 @@ impl BulkDrafter<'_> {
         self.findings.as_deref()
     }
 
+    /// Whether every row is drafted whole (a template hands merge values to helpers),
+    /// rather than rendered once per shape and merged.
+    pub fn per_row(&self) -> bool {
+        matches!(self.mode, Mode::PerRow)
+    }
+
+    fn sentinel(&self, i: usize) -> String {
+        format!("{OPEN}{}{i}{CLOSE}", self.key)
+    }
+
     fn compile(&self, r: &Recipient) -> Result<(Compiled, Vec<Finding>)> {
         let mut slots = Vec::new();
         let mut probe = Recipient::default();
         let mut slot = |s: Slot| {
             slots.push(s);
-            sentinel(slots.len() - 1)
+            self.sentinel(slots.len() - 1)
         };
         probe.salutation = Some(slot(Slot::Salutation));
         if r.name.is_some() {
@@ -114,10 +256,8 @@ impl BulkDrafter<'_> {
             probe.email = Some(slot(Slot::Email));
         }
         probe.address = (0..r.address.len()).map(|i| slot(Slot::Address(i))).collect();
-        for (k, v) in &r.fields {
-            if !v.is_empty() {
-                probe.fields.insert(k.clone(), slot(Slot::Field(k.clone())));
-            }
+        for k in r.fields.keys() {
+            probe.fields.insert(k.clone(), slot(Slot::Field(k.clone())));
         }
         let mut request = self.request.clone();
         request.recipient = probe;
@@ -125,20 +265,29 @@ impl BulkDrafter<'_> {
             request.format = Format::Text;
         }
         let draft = self.library.draft(&request)?;
+        let marker = format!("{OPEN}{}", self.key);
         let mut segments = Vec::new();
+        let mut literal = String::new();
         let mut rest = draft.text.as_str();
-        while let Some(open) = rest.find(OPEN) {
-            let after = &rest[open + OPEN.len_utf8()..];
-            let Some(close) = after.find(CLOSE) else { break };
-            let Ok(i) = after[..close].parse::<usize>() else { break };
-            if open > 0 {
-                segments.push(Segment::Literal { text: rest[..open].to_string(), json: json_inner(&rest[..open]) });
+        while let Some(open) = rest.find(&marker) {
+            let after = &rest[open + marker.len()..];
+            let index = after.find(CLOSE).and_then(|c| Some((after[..c].parse::<usize>().ok()?, c)));
+            let Some((i, close)) = index.filter(|(i, _)| *i < slots.len()) else {
+                literal.push_str(&rest[..open + marker.len()]);
+                rest = after;
+                continue;
+            };
+            literal.push_str(&rest[..open]);
+            if !literal.is_empty() {
+                let text = std::mem::take(&mut literal);
+                segments.push(Segment::Literal { json: json_inner(&text), text });
             }
             segments.push(Segment::Slot(slots[i].clone()));
             rest = &after[close + CLOSE.len_utf8()..];
         }
-        if !rest.is_empty() {
-            segments.push(Segment::Literal { text: rest.to_string(), json: json_inner(rest) });
+        literal.push_str(rest);
+        if !literal.is_empty() {
+            segments.push(Segment::Literal { json: json_inner(&literal), text: literal });
         }
         let label = |s: &Slot| match s {
             Slot::Name => "{recipient.name}".to_string(),
@@ -152,7 +301,7 @@ impl BulkDrafter<'_> {
             .into_iter()
             .map(|mut f| {
                 for (i, s) in slots.iter().enumerate() {
-                    f.text = f.text.replace(&sentinel(i), &label(s));
+                    f.text = f.text.replace(&self.sentinel(i), &label(s));
                 }
                 f
             })
@@ -160,20 +309,40 @@ impl BulkDrafter<'_> {
         Ok((Compiled { segments }, findings))
     }
 
-    fn compiled(&mut self, r: &Recipient) -> Result<&Compiled> {
-        let key = shape_key(r);
-        if !self.shapes.contains_key(&key) {
-            let compiled = match self.compile(r) {
+    /// The compiled letter for `r`'s shape, or `None` in per-row mode.
+    fn compiled(&mut self, r: &Recipient) -> Result<Option<&Compiled>> {
+        let shape = Shape::of(r);
+        let cached = match &self.mode {
+            Mode::PerRow => return Ok(None),
+            Mode::Merge(cache) => cache.map.contains_key(&shape),
+        };
+        let fresh = if cached {
+            None
+        } else {
+            Some(match self.compile(r) {
                 Ok((c, findings)) => {
                     self.findings.get_or_insert(findings);
                     Ok(c)
                 }
                 Err(e) if e.is_render() => Err(e.to_string()),
                 Err(e) => return Err(e),
-            };
-            self.shapes.insert(key, compiled);
+            })
+        };
+        let Mode::Merge(cache) = &mut self.mode else { return Ok(None) };
+        let entry = cache.get_or_insert(shape, || fresh.unwrap_or_else(|| Err(String::new())));
+        entry.as_ref().map(Some).map_err(|m| Error::Request(m.clone()))
+    }
+
+    /// The whole letter for `r` drafted alone (per-row mode).
+    fn draft_row(&mut self, r: &Recipient) -> Result<String> {
+        let mut request = self.request.clone();
+        request.recipient = r.clone();
+        if request.format == Format::Json {
+            request.format = Format::Text;
         }
-        self.shapes[&key].as_ref().map_err(|m| Error::Request(m.clone()))
+        let draft = self.library.draft(&request)?;
+        self.findings.get_or_insert(draft.findings);
+        Ok(draft.text)
     }
 
     fn value<'r>(r: &'r Recipient, slot: &Slot, greeting: &'r str) -> &'r str {
@@ -186,53 +355,68 @@ impl BulkDrafter<'_> {
         }
     }
 
-    /// Appends the letter for `recipient` to `out` (in the request's format; JSON
-    /// requests give plain text). A missing required field is an error for this row.
-    pub fn render_into(&mut self, recipient: &Recipient, out: &mut String) -> Result<()> {
-        let html = self.request.format == Format::Html;
+    /// Calls `out` with each piece of `recipient`'s letter: literal text (already in
+    /// the format, with its JSON-escaped form when precomputed) and values (to be
+    /// escaped for HTML).
+    fn pieces(&mut self, recipient: &Recipient, out: &mut dyn FnMut(Piece<'_>)) -> Result<()> {
+        let recipient = recipient.normalized();
         let greeting = recipient.greeting();
-        let compiled = self.compiled(recipient)?;
-        for seg in &compiled.segments {
-            match seg {
-                Segment::Literal { text, .. } => out.push_str(text),
-                Segment::Slot(s) => {
-                    let v = Self::value(recipient, s, &greeting);
-                    if html { out.push_str(&handlebars::html_escape(v)) } else { out.push_str(v) }
+        match self.compiled(&recipient)? {
+            Some(compiled) => {
+                for seg in &compiled.segments {
+                    match seg {
+                        Segment::Literal { text, json } => out(Piece::Literal(text, Some(json))),
+                        Segment::Slot(s) => out(Piece::Value(Self::value(&recipient, s, &greeting))),
+                    }
                 }
+            }
+            None => {
+                let text = self.draft_row(&recipient)?;
+                out(Piece::Literal(&text, None));
             }
         }
         Ok(())
     }
 
+    /// Appends the letter for `recipient` to `out` (in the request's format; JSON
+    /// requests give plain text). A missing required field is an error for this row.
+    pub fn render_into(&mut self, recipient: &Recipient, out: &mut String) -> Result<()> {
+        let html = self.request.format == Format::Html;
+        self.pieces(recipient, &mut |piece| match piece {
+            Piece::Value(v) if html => out.push_str(&handlebars::html_escape(v)),
+            Piece::Value(text) | Piece::Literal(text, _) => out.push_str(text),
+        })
+    }
+
     /// Appends one JSON line for `recipient`: `{"row":N,"name":...,"email":...,"text":"..."}`.
     pub fn json_line_into(&mut self, row: usize, recipient: &Recipient, out: &mut String) -> Result<()> {
         let html = self.request.format == Format::Html;
-        let greeting = recipient.greeting();
-        let compiled = self.compiled(recipient)?;
+        let start = out.len();
         out.push_str("{\"row\":");
         out.push_str(&row.to_string());
         out.push_str(",\"name\":");
-        out.push_str(&serde_json::to_string(&recipient.name).unwrap_or_default());
+        out.push_str(&serde_json::to_string(&recipient.normalized().name).unwrap_or_default());
         out.push_str(",\"email\":");
-        out.push_str(&serde_json::to_string(&recipient.email).unwrap_or_default());
+        out.push_str(&serde_json::to_string(&recipient.normalized().email).unwrap_or_default());
         out.push_str(",\"text\":\"");
-        for seg in &compiled.segments {
-            match seg {
-                Segment::Literal { json, .. } => out.push_str(json),
-                Segment::Slot(s) => {
-                    let v = Self::value(recipient, s, &greeting);
-                    if html {
-                        out.push_str(&json_inner(&handlebars::html_escape(v)))
-                    } else {
-                        out.push_str(&json_inner(v))
-                    }
-                }
-            }
+        let result = self.pieces(recipient, &mut |piece| match piece {
+            Piece::Literal(_, Some(json)) => out.push_str(json),
+            Piece::Value(v) if html => out.push_str(&json_inner(&handlebars::html_escape(v))),
+            Piece::Value(text) | Piece::Literal(text, None) => out.push_str(&json_inner(text)),
+        });
+        if result.is_err() {
+            out.truncate(start);
         }
+        result?;
         out.push_str("\"}\n");
         Ok(())
     }
 }
+
+/// The most columns a recipients CSV may have.
+pub const MAX_COLUMNS: usize = 1000;
+/// The most bytes one CSV cell may hold (64 KiB): a larger one is an error for its row.
+pub const MAX_FIELD_BYTES: usize = 64 * 1024;
 
 /// Recipients read from CSV, one per row, streamed.
 ///
@@ -271,6 +455,12 @@ pub fn recipients<R: Read>(input: R, source: &str) -> Result<Recipients<R>> {
         .iter()
         .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
         .collect::<Vec<_>>();
+    if headers.len() > MAX_COLUMNS {
+        return Err(Error::Request(format!(
+            "{source}:1: the CSV has {} columns; at most {MAX_COLUMNS} are read",
+            headers.len()
+        )));
+    }
     if headers.iter().all(|h| h.is_empty()) {
         return Err(Error::Request(format!("{source}:1: the CSV has no header row (name, email, ...)")));
     }
@@ -307,6 +497,16 @@ impl<R: Read> Iterator for Recipients<R> {
                     );
                     return Some((self.row, line, Err(Error::Request(msg))));
                 }
+                if let Some((i, v)) = self.record.iter().enumerate().find(|(_, v)| v.len() > MAX_FIELD_BYTES) {
+                    let msg = format!(
+                        "{}:{line}: row {}: column `{}` holds {} bytes; at most {MAX_FIELD_BYTES} are allowed",
+                        self.source,
+                        self.row,
+                        self.headers[i],
+                        v.len()
+                    );
+                    return Some((self.row, line, Err(Error::Request(msg))));
+                }
                 let mut r = Recipient::default();
                 for (h, v) in self.headers.iter().zip(self.record.iter()) {
                     if v.is_empty() {
@@ -335,44 +535,14 @@ impl<R: Read> Iterator for Recipients<R> {
     }
 }
 
-/// Where `path` is written before it is renamed into place: a hidden `.tmp` file in the
-/// same directory (so the rename stays on one file system).
-pub fn temp_path(path: &Path) -> std::path::PathBuf {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-    dir.join(format!(".{name}.{}.tmp", std::process::id()))
-}
-
-/// Writes `bytes` to `path` atomically: a temporary file in the same directory, then a
-/// rename. Without `overwrite`, an existing file is an error and is left untouched.
-pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<()> {
-    use std::io::Write;
-    if !overwrite && path.exists() {
-        return Err(Error::Request(format!("{}: exists already (use --force to overwrite)", path.display())));
-    }
-    let tmp = temp_path(path);
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_data()?;
-        if overwrite {
-            std::fs::rename(&tmp, path)
-        } else {
-            // A hard link fails if the file appeared meanwhile: never overwrite.
-            std::fs::hard_link(&tmp, path).and_then(|()| std::fs::remove_file(&tmp))
-        }
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.map_err(|e| Error::io(path.display(), e))
-}
-
-/// A file name for a bulk letter: the row number and a slug of the name.
+/// A file name for a bulk letter: the row number and a slug of the name (ASCII, at
+/// most 60 bytes, so that any name gives a file name every file system takes; the row
+/// number keeps it unique).
 ///
 /// ```
 /// assert_eq!(replydraft::letter_file_name(7, Some("Ann O'Brien"), "txt"), "000007-ann-o-brien.txt");
 /// assert_eq!(replydraft::letter_file_name(8, None, "html"), "000008.html");
+/// assert!(replydraft::letter_file_name(9, Some(&"x".repeat(5000)), "txt").len() < 80);
 /// ```
 pub fn letter_file_name(row: usize, name: Option<&str>, ext: &str) -> String {
     let slug: String = name
@@ -385,5 +555,6 @@ pub fn letter_file_name(row: usize, name: Option<&str>, ext: &str) -> String {
         .take(6)
         .collect::<Vec<_>>()
         .join("-");
+    let slug = slug.get(..60).unwrap_or(&slug).trim_end_matches('-');
     if slug.is_empty() { format!("{row:06}.{ext}") } else { format!("{row:06}-{slug}.{ext}") }
 }

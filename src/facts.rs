@@ -133,9 +133,35 @@ pub struct Election {
     pub source: String,
 }
 
+/// Every officeholder's name, found in one pass over a text (ASCII case folded, on
+/// text folded by [`crate::text::Folded`]).
+#[derive(Debug, Clone)]
+pub(crate) struct NameIndex {
+    /// Holder names as written in the facts base, in the automaton's pattern order.
+    pub(crate) names: Vec<String>,
+    /// `None` only if the names are too many to build an automaton of.
+    pub(crate) automaton: Option<aho_corasick::AhoCorasick>,
+}
+
+impl NameIndex {
+    fn build(tenures: &[Tenure]) -> NameIndex {
+        let mut names: Vec<String> = tenures.iter().map(|t| t.holder.clone()).collect();
+        names.sort_unstable();
+        names.dedup();
+        let folded: Vec<String> = names.iter().map(|n| crate::text::normalize(n)).collect();
+        let automaton = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(&folded)
+            .ok();
+        NameIndex { names, automaton }
+    }
+}
+
 /// All dated facts of a library.
 #[derive(Debug, Clone, Default)]
 pub struct Facts {
+    pub(crate) names: std::sync::OnceLock<NameIndex>,
     pub(crate) events: BTreeMap<String, Event>,
     pub(crate) offices: BTreeMap<String, Office>,
     pub(crate) tenures: Vec<Tenure>,
@@ -145,6 +171,11 @@ pub struct Facts {
 }
 
 impl Facts {
+    /// The officeholder names automaton, built on first use.
+    pub(crate) fn names(&self) -> &NameIndex {
+        self.names.get_or_init(|| NameIndex::build(&self.tenures))
+    }
+
     /// An event by id. Elections (`general-election-2024`, `general-election-2024.dissolution`)
     /// and bill stages (`cws-bill.royal-assent`) are events too.
     ///

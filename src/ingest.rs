@@ -2,6 +2,7 @@
 
 use crate::cluster::cluster;
 use crate::error::Result;
+use crate::files::{Walk, walk};
 use crate::matching::FnvBuild;
 use crate::scan::time_phrases;
 use crate::text::{bare_words, normalize, paragraphs, word_diff};
@@ -9,7 +10,6 @@ use jiff::ToSpan;
 use jiff::civil::Date;
 use rayon::prelude::*;
 use std::collections::HashMap;
-use std::fmt::Write as _;
 
 /// How to ingest.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -143,9 +143,11 @@ impl Corpus {
     }
 
     /// The proposed blocks as a library TOML file (loadable with `--library`), with
-    /// usage and variants in comments and claim stubs for time-bound phrases.
+    /// usage and variants in comments and claim stubs for time-bound phrases. Every
+    /// value goes through the TOML serializer and every comment through
+    /// [`toml_comment`], and blocks are `literal`: whatever the letters hold, the file
+    /// loads, and each block renders its letter's text as it was.
     pub fn to_toml(&self, proposed: &[Proposed], options: &IngestOptions) -> String {
-        let q = |s: &str| toml::Value::String(s.to_string()).to_string();
         let (letters, paras, distinct) = self.counts();
         let review_by = options.as_of.checked_add(6.months()).unwrap_or(options.as_of);
         let mut out = format!(
@@ -154,98 +156,143 @@ impl Corpus {
              # Review each block, give it a topic and role, and bind each claim stub to a fact.\n\n",
             options.threshold, options.min_letters
         );
-        let mut used_ids: HashMap<String, usize> = HashMap::new();
+        let mut used: std::collections::HashSet<String> = std::collections::HashSet::new();
         let mut ids = Vec::new();
         for p in proposed {
             let words = bare_words(&p.text);
             let base: String = words.iter().take(5).cloned().collect::<Vec<_>>().join("-");
             let base: String = base.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
             let base = if base.is_empty() { "block".to_string() } else { base };
-            let n = used_ids.entry(base.clone()).or_insert(0);
-            *n += 1;
-            let id = if *n == 1 { base } else { format!("{base}-{n}") };
+            let id = (1..)
+                .map(|n| if n == 1 { base.clone() } else { format!("{base}-{n}") })
+                .find(|id| !used.contains(id))
+                .unwrap_or_default();
+            used.insert(id.clone());
             ids.push(id.clone());
-            let title: String = p.text.split_whitespace().take(8).collect::<Vec<_>>().join(" ");
             let names: Vec<&str> = p.letters.iter().take(10).map(|&l| self.names[l as usize].as_str()).collect();
             let more = p.letters.len().saturating_sub(names.len());
-            let _ = writeln!(
-                out,
-                "# Used by {} letters: {}{}",
-                p.letters.len(),
-                names.join(", "),
-                if more > 0 { format!(" and {more} more") } else { String::new() }
-            );
+            let more = if more > 0 { format!(" and {more} more") } else { String::new() };
+            out.push_str(&toml_comment(&format!("Used by {} letters: {}{more}", p.letters.len(), names.join(", "))));
             for (v, count) in p.variants.iter().take(5) {
-                let _ = writeln!(out, "# Variant ({count} letters): {}", word_diff(&p.text, v));
+                out.push_str(&toml_comment(&format!("Variant ({count} letters): {}", word_diff(&p.text, v))));
             }
             if p.variants.len() > 5 {
-                let _ = writeln!(out, "# ... and {} more variants", p.variants.len() - 5);
+                out.push_str(&toml_comment(&format!("... and {} more variants", p.variants.len() - 5)));
             }
-            // A letter's paragraph is data: template syntax is escaped.
-            let text = p.text.replace("{{", "\\{{");
-            let _ = writeln!(
-                out,
-                "[[block]]\nid = {}\ntitle = {}\ntopics = []\nrole = \"body\"\ntext = {}",
-                q(&id),
-                q(&title),
-                q(&text)
-            );
-            let _ = writeln!(
-                out,
-                "provenance = [{{ seed = {}, paragraph = {} }}]",
-                q(&self.names[p.first.0 as usize]),
-                p.first.1
-            );
-            let _ = writeln!(out, "as_of = {}\nstatus = \"draft\"\n", options.as_of);
-            for (s, e, what) in time_phrases(&p.text) {
-                let quote = &p.text[s..e];
-                if quote.contains("{{") {
-                    continue;
-                }
-                let _ = writeln!(
-                    out,
-                    "[[block.claim]]\nquote = {}\nkind = \"review\"\nreview_by = {review_by}\nnote = {}\n",
-                    q(quote),
-                    q(&format!(
-                        "stub: the scanner found {what}; bind it to a fact (deadline, event, office, relative)"
-                    ))
-                );
-            }
+            let claim = time_phrases(&p.text)
+                .into_iter()
+                .map(|(s, e, what)| ClaimStub {
+                    quote: p.text[s..e].to_string(),
+                    kind: "review",
+                    review_by: toml_date(review_by),
+                    note: format!("stub: the scanner found {what}; bind it to a fact (deadline, event, office, relative)"),
+                })
+                .collect();
+            let block = ProposedBlock {
+                id,
+                title: p.text.split_whitespace().take(8).collect::<Vec<_>>().join(" "),
+                topics: Vec::new(),
+                role: "body",
+                literal: true,
+                text: p.text.clone(),
+                provenance: vec![ProvenanceStub {
+                    seed: self.names[p.first.0 as usize].clone(),
+                    paragraph: p.first.1 as usize,
+                }],
+                as_of: toml_date(options.as_of),
+                status: "draft",
+                claim,
+            };
+            out.push_str(&toml::to_string(&IngestFile { block: vec![block], topic: Vec::new() }).unwrap_or_default());
+            out.push('\n');
         }
         if !ids.is_empty() {
-            let list: Vec<String> = ids.iter().map(|i| q(i)).collect();
-            let _ = writeln!(
-                out,
-                "[[topic]]\nid = \"ingested\"\ntitle = \"Blocks proposed by ingest, most used first\"\nblocks = [{}]",
-                list.join(", ")
-            );
+            let topic = TopicStub {
+                id: "ingested".into(),
+                title: "Blocks proposed by ingest, most used first".into(),
+                blocks: ids,
+            };
+            out.push_str(&toml::to_string(&IngestFile { block: Vec::new(), topic: vec![topic] }).unwrap_or_default());
         }
         out
     }
 }
 
-/// Reads letters from paths: directories are walked (files ending `.txt`, `.eml` or
-/// with no extension), files taken as given. Sorted, for deterministic output.
-pub fn letter_paths(inputs: &[std::path::PathBuf]) -> Result<Vec<std::path::PathBuf>> {
-    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) -> Result<()> {
-        for e in std::fs::read_dir(dir).map_err(|e| crate::Error::io(dir.display(), e))? {
-            let p = e.map_err(|e| crate::Error::io(dir.display(), e))?.path();
-            if p.is_dir() {
-                walk(&p, out)?;
-            } else if p.extension().is_none_or(|x| x == "txt" || x == "eml") {
-                out.push(p);
-            }
-        }
-        Ok(())
-    }
-    let mut out = Vec::new();
-    for i in inputs {
-        if i.is_dir() {
-            walk(i, &mut out)?;
+/// A TOML comment line holding `text`: control characters (line breaks among them),
+/// which a comment cannot hold, are written as `\u{…}` escapes.
+///
+/// ```
+/// assert_eq!(replydraft::toml_comment("a\nb"), "# a\\u{a}b\n");
+/// ```
+pub fn toml_comment(text: &str) -> String {
+    let mut out = String::from("# ");
+    for c in text.chars() {
+        if c.is_control() {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
         } else {
-            out.push(i.clone());
+            out.push(c);
         }
     }
-    out.sort();
-    Ok(out)
+    out.push('\n');
+    out
+}
+
+fn toml_date(d: Date) -> toml::value::Datetime {
+    toml::value::Datetime {
+        date: Some(toml::value::Date { year: d.year() as u16, month: d.month() as u8, day: d.day() as u8 }),
+        time: None,
+        offset: None,
+    }
+}
+
+/// The shape of an ingested library file, for the serializer.
+#[derive(serde::Serialize)]
+struct IngestFile {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    block: Vec<ProposedBlock>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    topic: Vec<TopicStub>,
+}
+
+#[derive(serde::Serialize)]
+struct ProposedBlock {
+    id: String,
+    title: String,
+    topics: Vec<String>,
+    role: &'static str,
+    literal: bool,
+    text: String,
+    provenance: Vec<ProvenanceStub>,
+    as_of: toml::value::Datetime,
+    status: &'static str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    claim: Vec<ClaimStub>,
+}
+
+#[derive(serde::Serialize)]
+struct ProvenanceStub {
+    seed: String,
+    paragraph: usize,
+}
+
+#[derive(serde::Serialize)]
+struct ClaimStub {
+    quote: String,
+    kind: &'static str,
+    review_by: toml::value::Datetime,
+    note: String,
+}
+
+#[derive(serde::Serialize)]
+struct TopicStub {
+    id: String,
+    title: String,
+    blocks: Vec<String>,
+}
+
+/// Finds letters in paths: directories are walked (files ending `.txt`, `.eml` or with
+/// no extension; link loops end; pipes and devices are passed over, with the reason in
+/// [`Walk::skipped`]), files are taken as given. Sorted, for deterministic output.
+pub fn letter_paths(inputs: &[std::path::PathBuf]) -> Result<Walk> {
+    walk(inputs, &|p| p.extension().is_none_or(|x| x == "txt" || x == "eml"))
 }

@@ -66,8 +66,12 @@ pub struct Block {
     pub topics: Vec<String>,
     /// Where it sits in a letter.
     pub role: Role,
-    /// The handlebars template of the paragraph.
+    /// The handlebars template of the paragraph; with `literal = true`, plain text.
     pub text: String,
+    /// The text is data, not a template: `{{`, `\\` and everything else stand as they
+    /// are (blocks proposed by `ingest` from past letters are literal).
+    #[serde(default)]
+    pub literal: bool,
     /// Where the text was taken from.
     #[serde(default)]
     pub provenance: Vec<Provenance>,
@@ -261,7 +265,7 @@ impl Library {
         let meta = std::fs::metadata(path).map_err(|e| Error::io(path.display(), e))?;
         let mut files = Vec::new();
         if meta.is_dir() {
-            collect_files(path, path, &mut files)?;
+            collect_files(path, &mut files)?;
             if files.is_empty() {
                 return Err(Error::Request(format!(
                     "{}: no library files (*.toml, layouts/*.hbs) found",
@@ -345,17 +349,11 @@ fn read_text(path: &Path) -> Result<String> {
     crate::text::from_utf8(&path.display().to_string(), bytes)
 }
 
-fn collect_files(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) -> Result<()> {
-    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir.display(), e))?;
-    for entry in entries {
-        let entry = entry.map_err(|e| Error::io(dir.display(), e))?;
-        let path = entry.path();
-        if path.is_dir() {
-            collect_files(root, &path, out)?;
-        } else if path.extension().is_some_and(|e| e == "toml" || e == "hbs") {
-            let name = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
-            out.push((name, read_text(&path)?));
-        }
+fn collect_files(root: &Path, out: &mut Vec<(String, String)>) -> Result<()> {
+    let found = crate::files::walk(&[root.to_path_buf()], &|p| p.extension().is_some_and(|e| e == "toml" || e == "hbs"))?;
+    for path in found.files {
+        let name = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+        out.push((name, read_text(&path)?));
     }
     Ok(())
 }
@@ -545,6 +543,23 @@ impl Builder {
         loose.register_escape_fn(handlebars::no_escape);
         let mut includes = Vec::with_capacity(self.blocks.len());
         for (i, b) in self.blocks.iter().enumerate() {
+            if b.literal {
+                let mut raw = Template::compile("").unwrap_or_default();
+                raw.name = Some(b.id.clone());
+                raw.elements.push(TemplateElement::RawString(b.text.clone()));
+                loose.register_template(&b.id, raw.clone());
+                plain.register_template(&b.id, raw);
+                includes.push(Vec::new());
+                continue;
+            }
+            let (deep, offset) = nesting(&b.text);
+            if deep > MAX_NESTING {
+                let at = self.locate_in(&format!("block:{i}"), &b.at, &b.text[..offset.min(40)]);
+                return Err(invalid(
+                    at,
+                    format!("block `{}`: helpers and subexpressions nest {deep} deep; at most {MAX_NESTING}", b.id),
+                ));
+            }
             let tpl = Template::compile_with_name(&b.text, b.id.clone()).map_err(|e| {
                 let (line, col) = e.pos().unwrap_or((1, 1));
                 let mut at = self.locate_in(&format!("block:{i}"), &b.at, b.text.lines().next().unwrap_or(""));
@@ -662,6 +677,13 @@ impl Builder {
         let mut layouts = Vec::new();
         for (name, format, text, at) in &self.layouts {
             let key = render::layout_key(name, *format);
+            let (deep, offset) = nesting(text);
+            if deep > MAX_NESTING {
+                return Err(invalid(
+                    Location::at_offset(&at.file, text, offset),
+                    format!("layout: helpers and subexpressions nest {deep} deep; at most {MAX_NESTING}"),
+                ));
+            }
             let tpl = Template::compile_with_name(text, key.clone()).map_err(|e| {
                 let (line, column) = e.pos().unwrap_or((1, 1));
                 invalid(Location::new(&at.file, line, column), format!("layout template syntax error: {}", e.reason()))
@@ -725,39 +747,110 @@ fn partials(elements: &[TemplateElement], out: &mut Vec<String>) {
     }
 }
 
+/// How deep block helpers (`{{#if}}` inside `{{#each}}` ...) and subexpressions
+/// (`(len (lookup ...))`) may nest in one template.
+pub const MAX_NESTING: usize = 64;
+
+/// The deepest nesting of block helpers and of subexpressions in a template's text, and
+/// the byte offset where it is reached: counted on the raw text, so that a template
+/// too deep to render safely is refused before it is compiled.
+fn nesting(text: &str) -> (usize, usize) {
+    let (mut blocks, mut deepest, mut at) = (0usize, 0usize, 0usize);
+    let mut rest = 0;
+    while let Some(open) = text[rest..].find("{{").map(|p| p + rest) {
+        let inner_start = open + 2;
+        let Some(close) = text[inner_start..].find("}}").map(|p| p + inner_start) else { break };
+        let inner = text[inner_start..close].trim_start_matches(['{', '~']).trim_start();
+        if inner.starts_with('#') {
+            blocks += 1;
+        } else if inner.starts_with('/') {
+            blocks = blocks.saturating_sub(1);
+        }
+        let mut parens = 0usize;
+        for (i, c) in inner.char_indices() {
+            match c {
+                '(' => parens += 1,
+                ')' => parens = parens.saturating_sub(1),
+                _ => {}
+            }
+            if blocks + parens > deepest {
+                deepest = blocks + parens;
+                at = inner_start + i;
+            }
+        }
+        if blocks > deepest {
+            deepest = blocks;
+            at = open;
+        }
+        rest = close + 2;
+    }
+    (deepest, at)
+}
+
+/// How deep blocks may include blocks that include blocks (a chain `a -> b -> c` is 3).
+pub const MAX_INCLUDE_DEPTH: usize = 32;
+
+/// Rejects include cycles and include chains deeper than [`MAX_INCLUDE_DEPTH`], naming
+/// the chain. The walk itself never goes deeper than that bound.
 fn check_cycles(blocks: &[Block], index: &HashMap<String, usize>) -> Result<()> {
-    // 0 = unvisited, 1 = on the stack, 2 = done.
+    // 0 = unvisited, 1 = on the stack, 2 = done; `depth[i]` is the longest chain from i.
     fn visit(
         i: usize,
         blocks: &[Block],
         index: &HashMap<String, usize>,
         state: &mut [u8],
+        depth: &mut [usize],
         path: &mut Vec<usize>,
     ) -> Result<()> {
         state[i] = 1;
         path.push(i);
+        let chain = |path: &[usize], last: usize| {
+            path.iter().chain([&last]).map(|&k| blocks[k].id.as_str()).collect::<Vec<_>>().join(" -> ")
+        };
+        let mut deepest = 1;
         for inc in &blocks[i].includes {
             let j = index[inc];
             if state[j] == 1 {
                 let start = path.iter().position(|&p| p == j).unwrap_or(0);
-                let names: Vec<&str> = path[start..].iter().chain([&j]).map(|&k| blocks[k].id.as_str()).collect();
                 return Err(invalid(
                     blocks[i].at.clone(),
-                    format!("blocks include each other in a cycle: {}", names.join(" -> ")),
+                    format!("blocks include each other in a cycle: {}", chain(&path[start..], j)),
+                ));
+            }
+            if path.len() >= MAX_INCLUDE_DEPTH {
+                return Err(invalid(
+                    blocks[path[0]].at.clone(),
+                    format!(
+                        "blocks include blocks more than {MAX_INCLUDE_DEPTH} deep: {}",
+                        chain(&path[..MAX_INCLUDE_DEPTH.min(path.len())], j)
+                    ),
                 ));
             }
             if state[j] == 0 {
-                visit(j, blocks, index, state, path)?;
+                visit(j, blocks, index, state, depth, path)?;
+            }
+            deepest = deepest.max(depth[j] + 1);
+            if path.len() + depth[j] > MAX_INCLUDE_DEPTH {
+                return Err(invalid(
+                    blocks[path[0]].at.clone(),
+                    format!(
+                        "blocks include blocks more than {MAX_INCLUDE_DEPTH} deep: {} -> ... ({} more levels)",
+                        chain(&path[..path.len() - 1], i),
+                        depth[j]
+                    ),
+                ));
             }
         }
+        depth[i] = deepest;
         path.pop();
         state[i] = 2;
         Ok(())
     }
     let mut state = vec![0u8; blocks.len()];
+    let mut depth = vec![0usize; blocks.len()];
     for i in 0..blocks.len() {
         if state[i] == 0 {
-            visit(i, blocks, index, &mut state, &mut Vec::new())?;
+            visit(i, blocks, index, &mut state, &mut depth, &mut Vec::new())?;
         }
     }
     Ok(())

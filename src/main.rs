@@ -226,16 +226,29 @@ struct BulkArgs {
     /// Fail the whole run on the first bad row (and leave no output), instead of skipping it.
     #[arg(long)]
     strict: bool,
+    /// Continue an interrupted `--out` run: letters already written with the same text are kept.
+    #[arg(long, conflicts_with = "strict")]
+    resume: bool,
 }
 
-/// A JSON-lines sink, and for a file its (temporary, final) paths.
-type JsonlSink = (Box<dyn Write>, Option<(PathBuf, PathBuf)>);
+/// Temporary files and staging directories to remove if a signal ends the run. The
+/// signal handler holds the lock while it cleans up, and a run holds it while it moves
+/// its output into place, so an interrupt never leaves half of an all-or-nothing run.
+static CLEANUP: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
 
-/// Set by Ctrl-C: long runs stop at the next row and clean up.
-static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+fn cleanup_list() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    CLEANUP.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
 
-fn interrupted() -> bool {
-    INTERRUPTED.load(std::sync::atomic::Ordering::Relaxed)
+/// On SIGINT, SIGTERM or SIGHUP: remove what the run registered, and exit 130 at once
+/// (even while waiting on standard input).
+fn on_signal() {
+    let list = cleanup_list();
+    for p in list.iter() {
+        let _ = if p.is_dir() { std::fs::remove_dir_all(p) } else { std::fs::remove_file(p) };
+    }
+    eprintln!("replydraft: interrupted; no partial output left");
+    std::process::exit(130);
 }
 
 fn progress(what: &str) -> indicatif::ProgressBar {
@@ -251,8 +264,29 @@ fn progress(what: &str) -> indicatif::ProgressBar {
     bar
 }
 
+/// "1 letter", "2 letters".
+fn count(n: usize, what: &str) -> String {
+    if n == 1 { format!("1 {what}") } else { format!("{n} {what}s") }
+}
+
+/// Removes the temporary files that killed runs left in `dir`, saying so.
+fn sweep(dir: &std::path::Path) {
+    for p in replydraft::remove_stale_temps(dir) {
+        eprintln!("replydraft: removed {}, left by an interrupted run", p.display());
+    }
+}
+
+/// Where bulk letters go.
+enum Sink {
+    /// JSON lines to standard output.
+    Stdout(std::io::BufWriter<std::io::StdoutLock<'static>>),
+    /// JSON lines to a file, moved into place at the end.
+    Jsonl(replydraft::AtomicFile),
+    /// One file per letter in a directory; with `--strict`, staged first.
+    Dir(PathBuf, Option<replydraft::Staging>),
+}
+
 fn bulk(a: BulkArgs) -> Result<ExitCode, Error> {
-    use std::io::BufWriter;
     let library = a.letter.library.load()?;
     let request = a.letter.request()?;
     if request.format == Format::Json {
@@ -272,107 +306,108 @@ fn bulk(a: BulkArgs) -> Result<ExitCode, Error> {
     };
     let rows = replydraft::recipients(std::io::BufReader::with_capacity(1 << 16, input), &source)?;
 
-    // Where letters go: a directory of files, or JSON lines (a temporary file renamed at the end).
-    let mut jsonl: Option<JsonlSink> = None;
-    if let Some(path) = &a.jsonl {
-        if path.as_os_str() == "-" {
-            jsonl = Some((Box::new(BufWriter::with_capacity(1 << 20, std::io::stdout().lock())), None));
-        } else {
-            if path.exists() && !a.force {
-                return Err(Error::Request(format!("{}: exists already (use --force to overwrite)", path.display())));
-            }
-            let tmp = replydraft::temp_path(path);
-            let file =
-                std::fs::File::create(&tmp).map_err(|e| Error::Io { path: path.display().to_string(), source: e })?;
-            jsonl = Some((Box::new(BufWriter::with_capacity(1 << 20, file)), Some((tmp, path.clone()))));
+    let mut sink = match (&a.jsonl, &a.out) {
+        (Some(path), _) if path.as_os_str() == "-" => {
+            Sink::Stdout(std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock()))
         }
-    }
-    if let Some(dir) = &a.out {
-        std::fs::create_dir_all(dir).map_err(|e| Error::Io { path: dir.display().to_string(), source: e })?;
-    }
-    let mut created: Vec<PathBuf> = Vec::new();
-    let cleanup = |jsonl: &Option<JsonlSink>, created: &[PathBuf]| {
-        if let Some((_, Some((tmp, _)))) = jsonl {
-            let _ = std::fs::remove_file(tmp);
+        (Some(path), _) => {
+            sweep(path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new(".")));
+            let file = replydraft::AtomicFile::create(path, a.force)?;
+            cleanup_list().extend(file.temp_path().map(PathBuf::from));
+            Sink::Jsonl(file)
         }
-        for p in created {
-            let _ = std::fs::remove_file(p);
+        (None, Some(dir)) => {
+            std::fs::create_dir_all(dir).map_err(|e| Error::Io { path: dir.display().to_string(), source: e })?;
+            sweep(dir);
+            let staging = if a.strict { Some(replydraft::Staging::new(dir)?) } else { None };
+            cleanup_list().extend(staging.as_ref().map(|s| s.path().to_path_buf()));
+            Sink::Dir(dir.clone(), staging)
         }
+        (None, None) => return Err(Error::Request("give --out DIR or --jsonl FILE".into())),
     };
 
     let bar = progress("letters");
-    let (mut written, mut bad) = (0usize, 0usize);
+    let (mut written, mut resumed, mut bad) = (0usize, 0usize, 0usize);
     let mut buf = String::with_capacity(8192);
-    let mut err = std::io::stderr().lock();
+    // Standard error is locked per message, never across the loop: the signal handler
+    // writes to it too.
     for (row, line, recipient) in rows {
-        if interrupted() {
-            cleanup(&jsonl, &[]);
-            bar.finish_and_clear();
-            let _ = writeln!(err, "replydraft: interrupted after {written} letters; no partial file left");
-            return Ok(ExitCode::from(130));
-        }
         buf.clear();
-        let rendered = recipient.and_then(|r| {
-            match &mut jsonl {
-                Some(_) => drafter.json_line_into(row, &r, &mut buf)?,
-                None => drafter.render_into(&r, &mut buf)?,
+        let recipient = recipient.and_then(|r| {
+            match &sink {
+                Sink::Stdout(_) | Sink::Jsonl(_) => drafter.json_line_into(row, &r, &mut buf)?,
+                Sink::Dir(..) => drafter.render_into(&r, &mut buf)?,
             }
             Ok(r)
         });
-        let r = match rendered {
-            Ok(r) => r,
+        let outcome = recipient.and_then(|r| match &mut sink {
+            Sink::Stdout(w) => w.write_all(buf.as_bytes()).map_err(|e| Error::Io { path: "stdout".into(), source: e }),
+            Sink::Jsonl(f) => f.write_all(buf.as_bytes()).map_err(|e| Error::Io {
+                path: a.jsonl.as_ref().map_or(String::new(), |p| p.display().to_string()),
+                source: e,
+            }),
+            Sink::Dir(_, Some(staging)) => {
+                staging.write(&replydraft::letter_file_name(row, r.normalized().name.as_deref(), ext), buf.as_bytes())
+            }
+            Sink::Dir(dir, None) => {
+                let path = dir.join(replydraft::letter_file_name(row, r.normalized().name.as_deref(), ext));
+                if a.resume && !a.force {
+                    if let Ok(old) = std::fs::read(&path) {
+                        if old == buf.as_bytes() {
+                            resumed += 1;
+                            return Ok(());
+                        }
+                        return Err(Error::Request(format!(
+                            "{}: exists with other content (use --force to overwrite)",
+                            path.display()
+                        )));
+                    }
+                }
+                replydraft::write_atomic(&path, buf.as_bytes(), a.force)
+            }
+        });
+        match outcome {
+            Ok(()) => written += 1,
+            // Output that cannot be written at all (a full disk, a closed pipe) ends the run.
+            Err(e @ Error::Io { .. }) => {
+                bar.finish_and_clear();
+                return Err(e);
+            }
             Err(e) => {
                 let msg = e.to_string();
-                let msg = if msg.contains(&format!("row {row}")) {
-                    msg
-                } else {
-                    format!("{source}:{line}: row {row}: {msg}")
-                };
+                let msg =
+                    if msg.contains(&format!("row {row}")) { msg } else { format!("{source}:{line}: row {row}: {msg}") };
                 if a.strict {
-                    cleanup(&jsonl, if a.force { &[] } else { &created });
                     bar.finish_and_clear();
+                    // Dropping the sink removes the staging directory or temporary file.
                     return Err(Error::Request(format!("{msg} (--strict: no output kept)")));
                 }
                 bad += 1;
-                bar.suspend(|| {
-                    let _ = writeln!(err, "replydraft: {msg}; row skipped");
-                });
-                continue;
+                bar.suspend(|| eprintln!("replydraft: {msg}; row skipped"));
             }
-        };
-        match (&mut jsonl, &a.out) {
-            (Some((w, _)), _) => {
-                w.write_all(buf.as_bytes()).map_err(|e| Error::Io { path: "output".into(), source: e })?
-            }
-            (None, Some(dir)) => {
-                let path = dir.join(replydraft::letter_file_name(row, r.name.as_deref(), ext));
-                if let Err(e) = replydraft::write_atomic(&path, buf.as_bytes(), a.force) {
-                    cleanup(&jsonl, if a.strict && !a.force { &created } else { &[] });
-                    bar.finish_and_clear();
-                    return Err(e);
-                }
-                if a.strict {
-                    created.push(path);
-                }
-            }
-            (None, None) => {}
         }
-        written += 1;
         if written % 4096 == 0 {
             bar.set_position(written as u64);
         }
     }
     bar.finish_and_clear();
-    if let Some((mut w, target)) = jsonl {
-        w.flush().map_err(|e| Error::Io { path: "output".into(), source: e })?;
-        drop(w);
-        if let Some((tmp, path)) = target {
-            std::fs::rename(&tmp, &path).map_err(|e| Error::Io { path: path.display().to_string(), source: e })?;
+    {
+        let mut list = cleanup_list();
+        match sink {
+            Sink::Stdout(mut w) => w.flush().map_err(|e| Error::Io { path: "stdout".into(), source: e })?,
+            Sink::Jsonl(f) => f.commit()?,
+            Sink::Dir(_, Some(staging)) => staging.commit(a.force)?,
+            Sink::Dir(_, None) => {}
         }
+        list.clear();
     }
     let findings = drafter.findings().unwrap_or_default().to_vec();
     print_findings(&findings);
-    let _ = writeln!(err, "replydraft: {written} letters written, {bad} bad rows skipped");
+    let resumed = if resumed > 0 { format!(" ({resumed} already there from an earlier run)") } else { String::new() };
+    eprintln!("replydraft: {} written{resumed}, {} skipped", count(written, "letter"), count(bad, "bad row"));
+    if written == 0 && bad > 0 {
+        return Ok(ExitCode::from(2));
+    }
     if a.letter.deny_stale && findings.iter().any(|f| f.severity == Severity::Error) {
         return Ok(ExitCode::from(1));
     }
@@ -431,6 +466,30 @@ fn read_input(path: &std::path::Path) -> Result<(String, String), Error> {
     Ok((name.clone(), replydraft::text::from_utf8(&name, bytes)?))
 }
 
+/// The letters under `inputs`, saying what was passed over.
+fn corpus_paths(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
+    let found = replydraft::letter_paths(inputs)?;
+    for (p, why) in &found.skipped {
+        eprintln!("replydraft: {}: skipped: {why}", p.display());
+    }
+    Ok(found.files)
+}
+
+/// Reads letters of a corpus; one that cannot be read or is not UTF-8 text is passed
+/// over with a warning instead of stopping the run.
+fn read_corpus(paths: &[PathBuf]) -> Vec<(String, String)> {
+    paths
+        .iter()
+        .filter_map(|p| match read_input(p) {
+            Ok(letter) => Some(letter),
+            Err(e) => {
+                eprintln!("replydraft: {e}; skipped");
+                None
+            }
+        })
+        .collect()
+}
+
 /// `line:column` of byte offsets. Line starts are found once per letter, and columns
 /// are counted on from the previous offset when offsets come in order (as findings do).
 struct Lines<'a> {
@@ -442,7 +501,14 @@ struct Lines<'a> {
 
 impl<'a> Lines<'a> {
     fn new(text: &'a str) -> Lines<'a> {
-        let starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        // A line ends at \n, \r\n or a lone \r, as the library splits paragraphs.
+        let starts = std::iter::once(0)
+            .chain(replydraft::text::lines(text).scan(0, |pos, l| {
+                *pos += l.len();
+                Some(*pos)
+            }))
+            .filter(|&p| p < text.len())
+            .collect();
         Lines { text, starts, cursor: (0, 1, 1) }
     }
 
@@ -576,14 +642,12 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             if path.exists() && !force {
                 return Err(Error::Request(format!("{}: exists already (use --force to overwrite)", path.display())));
             }
-            let paths = replydraft::letter_paths(&inputs)?;
+            sweep(path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new(".")));
+            let paths = corpus_paths(&inputs)?;
             let bar = progress("letters read");
             let mut corpus = replydraft::Corpus::new();
             for chunk in paths.chunks(2048) {
-                if interrupted() {
-                    return Ok(ExitCode::from(130));
-                }
-                let letters = chunk.iter().map(|p| read_input(p)).collect::<Result<Vec<_>, _>>()?;
+                let letters = read_corpus(chunk);
                 corpus.add(letters);
                 bar.inc(chunk.len() as u64);
             }
@@ -600,8 +664,8 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         }
         Command::Campaigns { inputs, threshold, format } => {
             check_threshold(threshold)?;
-            let paths = replydraft::letter_paths(&inputs)?;
-            let messages = paths.iter().map(|p| read_input(p)).collect::<Result<Vec<_>, _>>()?;
+            let paths = corpus_paths(&inputs)?;
+            let messages = read_corpus(&paths);
             let campaigns = replydraft::campaigns(&messages, threshold);
             match format.as_str() {
                 "json" => {
@@ -679,11 +743,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let _ = ctrlc::set_handler(|| {
-        if INTERRUPTED.swap(true, std::sync::atomic::Ordering::Relaxed) {
-            std::process::exit(130);
-        }
-    });
+    let _ = ctrlc::set_handler(on_signal);
     match run(cli) {
         Ok(code) => code,
         Err(e) => {

@@ -75,6 +75,41 @@ impl Recipient {
         }
     }
 
+    /// The recipient as drafting reads it: every value trimmed, and a value that is
+    /// empty once trimmed left out (a missing field, as an empty CSV cell is). Drafting
+    /// one letter and drafting in bulk both read recipients this way.
+    ///
+    /// ```
+    /// let mut r = replydraft::Recipient::default();
+    /// r.name = Some("  Ann ".into());
+    /// r.fields.insert("ward".into(), " ".into());
+    /// let n = r.normalized();
+    /// assert_eq!(n.name.as_deref(), Some("Ann"));
+    /// assert!(n.fields.is_empty());
+    /// ```
+    pub fn normalized(&self) -> std::borrow::Cow<'_, Recipient> {
+        let clean = |v: &str| v.trim().len() == v.len() && !v.is_empty();
+        let fine = [&self.name, &self.salutation, &self.email].into_iter().flatten().all(|v| clean(v))
+            && self.address.iter().all(|v| clean(v))
+            && self.fields.iter().all(|(k, v)| clean(k) && clean(v));
+        if fine {
+            return std::borrow::Cow::Borrowed(self);
+        }
+        let opt = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(String::from);
+        std::borrow::Cow::Owned(Recipient {
+            name: opt(&self.name),
+            salutation: opt(&self.salutation),
+            email: opt(&self.email),
+            address: self.address.iter().map(|l| l.trim()).filter(|l| !l.is_empty()).map(String::from).collect(),
+            fields: self
+                .fields
+                .iter()
+                .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+                .filter(|(k, v)| !k.is_empty() && !v.is_empty())
+                .collect(),
+        })
+    }
+
     fn to_json(&self) -> Value {
         let mut m = Map::new();
         for (k, v) in &self.fields {
@@ -245,16 +280,32 @@ pub(crate) fn layout_key(name: &str, format: Format) -> String {
     format!("layout:{name}.{ext}")
 }
 
-fn render_error(e: RenderError) -> Error {
+/// The value at a dotted path (`recipient.ward`) of the merge data, if any.
+fn value_at<'v>(data: &'v Value, path: &str) -> Option<&'v Value> {
+    path.split('.').try_fold(data, |v, seg| match v {
+        Value::Object(m) => m.get(seg),
+        Value::Array(a) => a.get(seg.parse::<usize>().ok()?),
+        _ => None,
+    })
+}
+
+/// A render error with where it is and what is really wrong: strict mode reports a
+/// missing field, a loop over text and a lookup that found nothing all alike, so the
+/// merge data `data` is consulted to tell them apart.
+fn render_error(e: RenderError, data: &Value) -> Error {
     let template = match e.template_name.as_deref() {
         Some(n) if n.starts_with("layout:") => format!("layout `{}`", &n[7..]),
         Some(n) => format!("block `{n}`"),
         None => "template".to_string(),
     };
     let (field, what) = match e.reason() {
-        RenderErrorReason::MissingVariable(p) => (
-            p.clone(),
-            "missing merge field: give it a value (a recipient field: --field NAME=VALUE, or a CSV column) or take it out of the template".to_string(),
+        RenderErrorReason::MissingVariable(Some(p)) if value_at(data, p).is_some_and(|v| !v.is_null()) => (
+            Some(p.clone()),
+            "this value is text, not a list or a map: `#each` loops over lists (such as recipient.address) and maps".to_string(),
+        ),
+        RenderErrorReason::MissingVariable(None) => (
+            None,
+            "a lookup found nothing: the index is past the end of the list, or the key is not in the map".to_string(),
         ),
         other => (None, other.to_string()),
     };
@@ -338,9 +389,10 @@ impl Library {
             )));
         }
         let style = request.date_style.unwrap_or(sender.date_style);
+        let recipient = request.recipient.normalized();
         let mut ctx = json!({
             "sender": sender,
-            "recipient": request.recipient.to_json(),
+            "recipient": recipient.to_json(),
             "date": style.format(request.date),
             "date_iso": request.date.to_string(),
             "subject": request.subject,
@@ -360,10 +412,10 @@ impl Library {
             }
             rendered.push((id.clone(), text));
         }
-        ctx["salutation"] = json!(request.recipient.greeting());
+        ctx["salutation"] = json!(recipient.greeting());
         ctx["paragraphs"] = Value::Array(paragraphs);
         ctx["enclosures"] = Value::Array(enclosures);
-        let text = registry.render(&key, &ctx).map_err(render_error)?;
+        let text = registry.render(&key, &ctx).map_err(|e| render_error(e, &ctx))?;
         let blocks = self.spans(&text, &rendered, &ctx, html)?;
         let findings = claims::draft_findings(self, &text, &blocks, sender, request.date, html);
         Ok(Draft {
@@ -379,7 +431,7 @@ impl Library {
 
     /// Renders one block (as plain text) with the given merge data.
     pub(crate) fn render_block(&self, id: &str, ctx: &Value) -> Result<String> {
-        let text = self.inner.plain.render(id, ctx).map_err(render_error)?;
+        let text = self.inner.plain.render(id, ctx).map_err(|e| render_error(e, ctx))?;
         Ok(text.trim_end().to_string())
     }
 

@@ -4,6 +4,7 @@
 use crate::claims::{Finding, Severity, elapsed};
 use crate::date::next_day;
 use crate::facts::Facts;
+use crate::text::{Folded, is_homoglyph};
 use jiff::ToSpan;
 use jiff::civil::Date;
 use regex::{Regex, RegexBuilder};
@@ -113,11 +114,38 @@ fn floor_boundary(text: &str, mut i: usize) -> usize {
     i
 }
 
-/// The sentence around byte `at` (between sentence ends or line breaks).
-fn sentence(text: &str, start: usize, end: usize) -> &str {
-    let s = text[..start].rfind(['.', '!', '?', '\n']).map_or(0, |i| i + 1);
-    let e = text[end..].find(['.', '!', '?', '\n']).map_or(text.len(), |i| end + i);
-    &text[s..e]
+/// The sentences of a text: where each ends (at `.`, `!`, `?` or a line break), found
+/// once, so that finding the sentence around any span is a binary search.
+struct Sentences {
+    /// Byte offsets of the sentence-ending characters, ascending.
+    ends: Vec<usize>,
+    /// Whether each sentence (keyed by its start) looks forward, computed once.
+    forward: std::collections::HashMap<usize, bool>,
+}
+
+impl Sentences {
+    fn new(text: &str) -> Sentences {
+        let ends = text.bytes().enumerate().filter(|(_, b)| b".!?\n\r".contains(b)).map(|(i, _)| i).collect();
+        Sentences { ends, forward: std::collections::HashMap::new() }
+    }
+
+    /// The byte range of the sentence around `start..end`.
+    fn around(&self, text: &str, start: usize, end: usize) -> (usize, usize) {
+        let i = self.ends.partition_point(|&e| e < start);
+        let s = if i == 0 { 0 } else { self.ends[i - 1] + 1 };
+        let j = self.ends.partition_point(|&e| e < end);
+        let e = self.ends.get(j).copied().unwrap_or(text.len());
+        (s.min(e), e)
+    }
+
+    /// Whether the sentence around the span promises something (a commitment, "will", "by").
+    fn forward(&mut self, text: &str, start: usize, end: usize) -> bool {
+        let (s, e) = self.around(text, start, end);
+        *self.forward.entry(s).or_insert_with(|| {
+            let sent = text[s..e].to_lowercase();
+            COMMITMENT.is_match(&sent) || sent.contains("will") || sent.contains(" by ") || sent.starts_with("by ")
+        })
+    }
 }
 
 fn end_of_year(year: i16) -> Option<Date> {
@@ -194,12 +222,21 @@ impl Taken {
     }
 }
 
+/// A name found by [`Scan::officeholders`], judged once all are found.
+enum Found<'n> {
+    /// A holder in an implied office: span, name, office id, past-tense context.
+    Holder(usize, usize, &'n str, String, bool),
+    /// A name written with letters of another script: span, message.
+    Mixed(usize, usize, String),
+}
+
 struct Scan<'a> {
     text: &'a str,
     facts: &'a Facts,
     date: Date,
     written: Option<Date>,
     taken: Taken,
+    sentences: Sentences,
     out: Vec<Finding>,
 }
 
@@ -230,9 +267,7 @@ impl Scan<'_> {
 
     /// A stretch that ends on `end`: an error once passed in a forward-looking sentence, else info.
     fn judge_end(&mut self, kind: &str, span: (usize, usize), end: Date, what: &str) {
-        let sent = sentence(self.text, span.0, span.1).to_lowercase();
-        let forward =
-            COMMITMENT.is_match(&sent) || sent.contains("will") || sent.contains(" by ") || sent.starts_with("by ");
+        let forward = self.sentences.forward(self.text, span.0, span.1);
         let future_when_written = self.written.is_some_and(|w| w <= end);
         if self.date > end && (forward || future_when_written) {
             let message = format!("{what} ended on {end}; {} ago", elapsed(end, self.date));
@@ -434,38 +469,52 @@ impl Scan<'_> {
         }
     }
 
+    /// People in the facts base named in the letter, judged in the office the words
+    /// around them imply. Names are found in one pass over the folded text (white space
+    /// of any kind, line breaks, invisible characters and dashes read alike, ASCII case
+    /// ignored), and reported on the original text.
     fn officeholders(&mut self) {
-        let lower = self.text.to_lowercase();
-        if lower.len() != self.text.len() {
-            return; // offsets would not line up; names are ASCII in practice
-        }
-        let mut names: Vec<&str> = self.facts.tenures.iter().map(|t| t.holder.as_str()).collect();
-        names.sort_unstable();
-        names.dedup();
-        let mut seen: Vec<(String, String)> = Vec::new();
+        let index = self.facts.names();
+        let Some(automaton) = &index.automaton else { return };
+        let folded = Folded::new(self.text);
+        let f = folded.text.as_str();
         let mut found = Vec::new();
-        for name in names {
-            let needle = name.to_lowercase();
-            for (pos, _) in lower.match_indices(&needle).collect::<Vec<_>>().into_iter().rev() {
-                let end = pos + needle.len();
-                if !self.free(pos, end) {
-                    continue;
-                }
-                let before = &lower[floor_boundary(&lower, pos.saturating_sub(40))..pos];
-                let after = &lower[end..floor_boundary(&lower, end + 70)];
-                let window = format!("{before} {after}");
-                let past = PAST_MARKER.is_match(&window);
-                for office in self.implied_offices(name, &window, after) {
-                    if seen.contains(&(name.to_string(), office.clone())) {
-                        continue;
-                    }
-                    seen.push((name.to_string(), office.clone()));
-                    found.push((pos, end, name.to_string(), office, past));
-                }
+        for m in automaton.find_iter(f) {
+            let (pos, end) = (m.start(), m.end());
+            let word_char = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+            if word_char(f[..pos].chars().next_back()) || word_char(f[end..].chars().next()) {
+                continue;
+            }
+            let (s, e) = folded.original(pos, end);
+            if !self.free(s, e) {
+                continue;
+            }
+            let name = index.names[m.pattern().as_usize()].as_str();
+            let before = f[floor_boundary(f, pos.saturating_sub(40))..pos].to_lowercase();
+            let after = f[end..floor_boundary(f, end + 70)].to_lowercase();
+            let window = format!("{before} {after}");
+            let past = PAST_MARKER.is_match(&window);
+            if let Some(c) = self.text[s..e].chars().find(|&c| is_homoglyph(c)) {
+                let message = format!(
+                    "\"{}\" mixes scripts: `{c}` (U+{:04X}) only looks like a Latin letter; is this {name}?",
+                    &self.text[s..e],
+                    u32::from(c)
+                );
+                found.push(Found::Mixed(s, e, message));
+            }
+            // Every mention is judged: each one left in a letter needs mending.
+            for office in self.implied_offices(name, &window, &after) {
+                found.push(Found::Holder(s, e, name, office, past));
             }
         }
-        for (s, e, name, office, past) in found {
-            self.judge_holder(s, e, &name, &office, past);
+        for x in found {
+            match x {
+                Found::Holder(s, e, name, office, past) => self.judge_holder(s, e, name, &office, past),
+                Found::Mixed(s, e, message) => self.out.push(Finding {
+                    suggestion: Some("retype the name in Latin letters".into()),
+                    ..Finding::at(self.text, (s, e), Severity::Warning, "mixed-script", message)
+                }),
+            }
         }
     }
 
@@ -563,7 +612,7 @@ pub(crate) fn scan(
     for &(a, b) in claimed {
         taken.insert(a, b);
     }
-    let mut s = Scan { text, facts, date, written, taken, out: Vec::new() };
+    let mut s = Scan { text, facts, date, written, taken, sentences: Sentences::new(text), out: Vec::new() };
     s.officeholders();
     for &(a, b) in covered {
         s.taken.insert(a, b);
@@ -583,6 +632,7 @@ pub(crate) fn scan(
 /// claim stubs of ingested blocks. Overlapping finds keep the first.
 pub(crate) fn time_phrases(text: &str) -> Vec<(usize, usize, &'static str)> {
     let mut out: Vec<(usize, usize, &'static str)> = Vec::new();
+    let mut taken = Taken::default();
     let sets: [(&Regex, &'static str); 6] = [
         (&BY_YEAR, "a deadline"),
         (&FIN_YEAR, "a financial year"),
@@ -593,7 +643,8 @@ pub(crate) fn time_phrases(text: &str) -> Vec<(usize, usize, &'static str)> {
     ];
     for (re, what) in sets {
         for m in re.find_iter(text) {
-            if !out.iter().any(|&(s, e, _)| m.start() < e && s < m.end()) {
+            if !taken.overlaps(m.start(), m.end()) {
+                taken.insert(m.start(), m.end());
                 out.push((m.start(), m.end(), what));
             }
         }

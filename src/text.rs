@@ -21,33 +21,166 @@ pub fn from_utf8(name: &str, bytes: Vec<u8>) -> Result<String> {
     })
 }
 
-/// Straightens curly quotes and apostrophes, turns non-breaking spaces into spaces,
-/// and folds every run of white space into one space.
+/// How one character reads when texts are compared: the table behind [`normalize`],
+/// [`Folded`] and every case-insensitive search of names. It is data a maintainer can
+/// read: quotes straightened, dashes and hyphens made `-`, invisible characters
+/// (zero-width spaces and joiners, soft hyphens, direction marks, byte-order marks)
+/// dropped, white space of any kind a space, and Cyrillic and Greek letters that look
+/// like Latin ones (homoglyphs) read as those Latin letters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fold {
+    /// Left out.
+    Drop,
+    /// White space (runs of it fold to one space).
+    Space,
+    /// This character (the same one, or what it stands for).
+    Char(char),
+}
+
+/// Characters that are read as another one: `(from, to)`.
+const FOLD_TABLE: &[(char, char)] = &[
+    // Quotes and primes.
+    ('\u{2018}', '\''), ('\u{2019}', '\''), ('\u{201B}', '\''), ('\u{2032}', '\''),
+    ('\u{201C}', '"'), ('\u{201D}', '"'), ('\u{201E}', '"'), ('\u{2033}', '"'),
+    // Hyphens and dashes that join words or numbers (the em dash stays punctuation).
+    ('\u{2010}', '-'), ('\u{2011}', '-'), ('\u{2012}', '-'), ('\u{2013}', '-'), ('\u{2212}', '-'),
+    // Cyrillic letters that look Latin.
+    ('\u{0410}', 'A'), ('\u{0412}', 'B'), ('\u{0415}', 'E'), ('\u{041A}', 'K'), ('\u{041C}', 'M'),
+    ('\u{041D}', 'H'), ('\u{041E}', 'O'), ('\u{0420}', 'P'), ('\u{0421}', 'C'), ('\u{0422}', 'T'),
+    ('\u{0425}', 'X'), ('\u{0405}', 'S'), ('\u{0406}', 'I'), ('\u{0408}', 'J'),
+    ('\u{0430}', 'a'), ('\u{0435}', 'e'), ('\u{043E}', 'o'), ('\u{0440}', 'p'), ('\u{0441}', 'c'),
+    ('\u{0443}', 'y'), ('\u{0445}', 'x'), ('\u{0455}', 's'), ('\u{0456}', 'i'), ('\u{0458}', 'j'),
+    ('\u{0501}', 'd'), ('\u{04BB}', 'h'),
+    // Greek letters that look Latin.
+    ('\u{0391}', 'A'), ('\u{0392}', 'B'), ('\u{0395}', 'E'), ('\u{0396}', 'Z'), ('\u{0397}', 'H'),
+    ('\u{0399}', 'I'), ('\u{039A}', 'K'), ('\u{039C}', 'M'), ('\u{039D}', 'N'), ('\u{039F}', 'O'),
+    ('\u{03A1}', 'P'), ('\u{03A4}', 'T'), ('\u{03A5}', 'Y'), ('\u{03A7}', 'X'), ('\u{03BF}', 'o'),
+];
+
+/// Characters that are left out: zero-width spaces and joiners, the soft hyphen, the
+/// word joiner, the byte-order mark, and direction marks and embeddings.
+const INVISIBLE: &[char] = &[
+    '\u{00AD}', '\u{200B}', '\u{200C}', '\u{200D}', '\u{200E}', '\u{200F}', '\u{202A}', '\u{202B}', '\u{202C}',
+    '\u{202D}', '\u{202E}', '\u{2060}', '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}', '\u{FEFF}',
+];
+
+/// How `c` reads when texts are compared (see [`Fold`]).
+///
+/// ```
+/// use replydraft::text::{Fold, fold_char};
+/// assert_eq!(fold_char('\u{2019}'), Fold::Char('\''));
+/// assert_eq!(fold_char('\u{00A0}'), Fold::Space);
+/// assert_eq!(fold_char('\u{200B}'), Fold::Drop);
+/// assert_eq!(fold_char('\u{041D}'), Fold::Char('H')); // Cyrillic En
+/// ```
+pub fn fold_char(c: char) -> Fold {
+    if c.is_ascii() {
+        return if c.is_ascii_whitespace() { Fold::Space } else { Fold::Char(c) };
+    }
+    if INVISIBLE.contains(&c) {
+        Fold::Drop
+    } else if c.is_whitespace() {
+        Fold::Space
+    } else {
+        FOLD_TABLE.iter().find(|(from, _)| *from == c).map_or(Fold::Char(c), |&(_, to)| Fold::Char(to))
+    }
+}
+
+/// Whether `c` is read as another letter (a homoglyph such as Cyrillic `Н` for `H`).
+pub fn is_homoglyph(c: char) -> bool {
+    c.is_alphabetic() && !c.is_ascii() && matches!(fold_char(c), Fold::Char(x) if x.is_ascii_alphabetic())
+}
+
+/// Folds `text` as [`fold_char`] reads it, and folds every run of white space into
+/// one space (none at the ends).
 ///
 /// ```
 /// assert_eq!(replydraft::text::normalize("children\u{2019}s  \n care"), "children's care");
+/// assert_eq!(replydraft::text::normalize("Gavin\u{00A0}\u{200B}Williamson"), "Gavin Williamson");
 /// ```
 pub fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut space = false;
     for c in text.chars() {
-        let c = match c {
-            '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{2032}' => '\'',
-            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{2033}' => '"',
-            '\u{00A0}' | '\u{2007}' | '\u{202F}' => ' ',
-            c => c,
-        };
-        if c.is_whitespace() {
-            space = !out.is_empty();
-        } else {
-            if space {
-                out.push(' ');
-                space = false;
+        match fold_char(c) {
+            Fold::Drop => {}
+            Fold::Space => space = !out.is_empty(),
+            Fold::Char(c) => {
+                if space {
+                    out.push(' ');
+                    space = false;
+                }
+                out.push(c);
             }
-            out.push(c);
         }
     }
     out
+}
+
+/// A text as [`normalize`] folds it, with the way back: every byte of the folded text
+/// knows the range of the original bytes it came from, so a match found in the folded
+/// text is reported on the original (whose byte lengths may differ).
+///
+/// ```
+/// let letter = "Rt Hon Gavin\u{00A0}\u{00A0}Williamson";
+/// let f = replydraft::text::Folded::new(letter);
+/// assert_eq!(f.text, "Rt Hon Gavin Williamson");
+/// let p = f.text.find("Gavin Williamson").unwrap();
+/// let (s, e) = f.original(p, p + "Gavin Williamson".len());
+/// assert_eq!(&letter[s..e], "Gavin\u{00A0}\u{00A0}Williamson");
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Folded {
+    /// The folded text (the same as [`normalize`] gives).
+    pub text: String,
+    /// For each byte of `text`, the original offset where its character starts.
+    starts: Vec<usize>,
+    /// For each byte of `text`, the original offset where its character ends.
+    ends: Vec<usize>,
+}
+
+impl Folded {
+    /// Folds `original`.
+    pub fn new(original: &str) -> Folded {
+        let mut f =
+            Folded { text: String::with_capacity(original.len()), starts: Vec::new(), ends: Vec::new() };
+        let mut pending: Option<(usize, usize)> = None;
+        for (i, c) in original.char_indices() {
+            match fold_char(c) {
+                Fold::Drop => {}
+                Fold::Space => {
+                    if !f.text.is_empty() {
+                        let end = i + c.len_utf8();
+                        pending = Some(pending.map_or((i, end), |(s, _)| (s, end)));
+                    }
+                }
+                Fold::Char(x) => {
+                    if let Some((s, e)) = pending.take() {
+                        f.push(' ', s, e);
+                    }
+                    f.push(x, i, i + c.len_utf8());
+                }
+            }
+        }
+        f
+    }
+
+    fn push(&mut self, c: char, start: usize, end: usize) {
+        for _ in 0..c.len_utf8() {
+            self.starts.push(start);
+            self.ends.push(end);
+        }
+        self.text.push(c);
+    }
+
+    /// The original byte range of the folded range `start..end` (non-empty, on
+    /// character boundaries of the folded text).
+    pub fn original(&self, start: usize, end: usize) -> (usize, usize) {
+        match (self.starts.get(start), end.checked_sub(1).and_then(|e| self.ends.get(e))) {
+            (Some(&s), Some(&e)) if end > start => (s, e),
+            _ => (0, 0),
+        }
+    }
 }
 
 /// The words of a normalised text (split on white space, punctuation kept).
@@ -176,7 +309,7 @@ pub fn paragraphs(text: &str) -> Vec<(usize, usize)> {
     let mut start: Option<usize> = None;
     let mut end = 0;
     let mut pos = 0;
-    for line in text.split_inclusive('\n') {
+    for line in lines(text) {
         let content = line.trim_end_matches(['\n', '\r']);
         let trimmed = content.trim();
         if trimmed.is_empty() {
@@ -203,6 +336,40 @@ pub fn paragraphs(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
+/// The lines of `text` with their line breaks: `\n`, `\r\n`, or a lone `\r` (old Mac
+/// files) each end a line.
+///
+/// ```
+/// let l: Vec<&str> = replydraft::text::lines("a\rb\r\nc\nd").collect();
+/// assert_eq!(l, ["a\r", "b\r\n", "c\n", "d"]);
+/// ```
+pub fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        if start >= bytes.len() {
+            return None;
+        }
+        let from = start;
+        let mut i = from;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\n' => {
+                    i += 1;
+                    break;
+                }
+                b'\r' => {
+                    i += 1 + usize::from(bytes.get(i + 1) == Some(&b'\n'));
+                    break;
+                }
+                _ => i += 1,
+            }
+        }
+        start = i;
+        Some(&text[from..i])
+    })
+}
+
 /// Whether a line ends its paragraph even without a blank line after it.
 fn ends_paragraph(line: &str) -> bool {
     let core = line.trim_end_matches(['"', '\'', '\u{2019}', '\u{201D}', ')', '*']);
@@ -225,30 +392,7 @@ pub fn find_normalized(haystack: &str, needle: &str) -> Option<(usize, usize)> {
     if needle.is_empty() {
         return None;
     }
-    // The normalised haystack, and for each of its bytes the original byte offset.
-    let mut norm = String::with_capacity(haystack.len());
-    let mut map: Vec<usize> = Vec::with_capacity(haystack.len());
-    let mut ends: Vec<usize> = Vec::with_capacity(haystack.len());
-    let mut pending_space: Option<usize> = None;
-    for (i, c) in haystack.char_indices() {
-        let n = normalize(c.encode_utf8(&mut [0; 4]));
-        if n.is_empty() {
-            if !norm.is_empty() && pending_space.is_none() {
-                pending_space = Some(i);
-            }
-            continue;
-        }
-        if let Some(sp) = pending_space.take() {
-            norm.push(' ');
-            map.push(sp);
-            ends.push(sp + 1);
-        }
-        for _ in 0..n.len() {
-            map.push(i);
-            ends.push(i + c.len_utf8());
-        }
-        norm.push_str(&n);
-    }
-    let p = norm.find(&needle)?;
-    Some((map[p], ends[p + needle.len() - 1]))
+    let folded = Folded::new(haystack);
+    let p = folded.text.find(&needle)?;
+    Some(folded.original(p, p + needle.len()))
 }

@@ -62,7 +62,7 @@ fn jsonl_lines_hold_the_letters_and_bad_rows_are_skipped_with_their_row_number()
         err.contains(":3: row 2:") && err.contains("recipient.letter_date") && err.contains("row skipped"),
         "{err}"
     );
-    assert!(err.contains("2 letters written, 1 bad rows skipped"));
+    assert!(err.contains("2 letters written, 1 bad row skipped"), "{err}");
 
     // --strict fails the run and keeps nothing.
     let out_file = dir.join("out.jsonl");
