@@ -1,5 +1,5 @@
 //! Scale benchmarks on synthetic corpora made from the real blocks (fixed seeds):
-//! checking a letter against 100, 1k and 10k blocks; ingesting 1k and 10k letters;
+//! checking a letter against 100, 1k and 10k blocks; one long sentence of 6k and 12k clauses; ingesting 1k and 10k letters;
 //! grouping 10k messages into campaigns.
 
 #[path = "synth.rs"]
@@ -19,6 +19,24 @@ fn check(c: &mut Criterion) {
         library.index(); // built once per library, not per letter
         group.bench_with_input(BenchmarkId::new("blocks", n), &library, |b, lib| {
             b.iter(|| black_box(lib.check_letter("bench", &letter, &options)))
+        });
+    }
+    group.finish();
+}
+
+/// One "sentence" of many findings with no sentence end or line break: each finding
+/// used to scan back to the start of its sentence (quadratic); doubling the clauses
+/// should double the time.
+fn long_sentence(c: &mut Criterion) {
+    let library = Library::embedded().unwrap();
+    let options = CheckOptions::new(parse_date("2026-11-22").unwrap());
+    let mut group = c.benchmark_group("check one sentence");
+    group.sample_size(10);
+    for n in [6_000, 12_000] {
+        let letter = "we will fund it by 2024-25 and ".repeat(n);
+        group.throughput(Throughput::Elements(n as u64));
+        group.bench_with_input(BenchmarkId::new("clauses", n), &letter, |b, letter| {
+            b.iter(|| black_box(library.check_letter("bench", letter, &options).findings.len()))
         });
     }
     group.finish();
@@ -55,5 +73,5 @@ fn campaigns(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, check, ingest, campaigns);
+criterion_group!(benches, check, long_sentence, ingest, campaigns);
 criterion_main!(benches);

@@ -4,8 +4,9 @@
 use crate::claims::{Finding, Severity, claim_findings};
 use crate::date::toml_date;
 use crate::library::{Block, Library};
+use crate::matching::{SLOT, slot_fills};
 use crate::scan::{infer_written, scan};
-use crate::text::{find_normalized, paragraphs, word_diff};
+use crate::text::{Folded, find_normalized, paragraphs, word_diff};
 use jiff::civil::Date;
 use serde::Serialize;
 
@@ -79,6 +80,30 @@ impl CheckReport {
     }
 }
 
+/// The parts of a paragraph that a matched block's claims account for: all of it, but
+/// for the text filling the block's merge-field slots, which is the letter's own and is
+/// scanned as free text. When the slots cannot be placed, nothing is taken as reviewed.
+fn reviewed_parts(para: &str, block_text: &str) -> Vec<(usize, usize)> {
+    if !block_text.contains(SLOT) {
+        return vec![(0, para.len())];
+    }
+    let folded = Folded::new(para);
+    let Some(fills) = slot_fills(block_text, &folded.text) else { return Vec::new() };
+    let mut parts = Vec::new();
+    let mut from = 0;
+    for (a, z) in fills {
+        let (a, z) = folded.original(a, z);
+        if a > from {
+            parts.push((from, a));
+        }
+        from = z;
+    }
+    if from < para.len() {
+        parts.push((from, para.len()));
+    }
+    parts
+}
+
 impl Library {
     /// Checks letters given as `(path, text)` pairs.
     pub fn check<'a>(
@@ -138,7 +163,7 @@ impl Library {
             // draft (an ingested one, say) has no real claims yet and is scanned as well.
             let reviewed = self.block(&m.block).is_some_and(|b| b.status != crate::Status::Draft);
             if m.similarity >= 0.9 && reviewed {
-                covered.push((s, e));
+                covered.extend(reviewed_parts(para, &m.block_text).into_iter().map(|(a, z)| (s + a, s + z)));
             }
             if m.similarity < 1.0 {
                 let message = format!(

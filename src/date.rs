@@ -74,7 +74,13 @@ pub(crate) mod span_text {
     use super::*;
     pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<jiff::Span>, D::Error> {
         let text = String::deserialize(d)?;
-        parse_span(&text).map(Some).map_err(serde::de::Error::custom)
+        let span = parse_span(&text).map_err(serde::de::Error::custom)?;
+        if span.is_negative() {
+            return Err(serde::de::Error::custom(format!(
+                "`{text}` is a negative length of time; write how long it lasts, for example `6 months`"
+            )));
+        }
+        Ok(Some(span))
     }
 }
 

@@ -185,7 +185,9 @@ impl Corpus {
                     quote: p.text[s..e].to_string(),
                     kind: "review",
                     review_by: toml_date(review_by),
-                    note: format!("stub: the scanner found {what}; bind it to a fact (deadline, event, office, relative)"),
+                    note: format!(
+                        "stub: the scanner found {what}; bind it to a fact (deadline, event, office, relative)"
+                    ),
                 })
                 .collect();
             let block = ProposedBlock {

@@ -52,16 +52,19 @@ mod suggest;
 pub mod text;
 
 pub use bulk::{BulkDrafter, MAX_COLUMNS, MAX_FIELD_BYTES, RecipientRow, Recipients, letter_file_name, recipients};
-pub use files::{AtomicFile, Staging, TEMP_PREFIX, Walk, remove_stale_temps, walk, write_atomic};
 pub use check::{CheckOptions, CheckReport, FileReport, Paragraph};
 pub use claims::{BlockHealth, Claim, ClaimKind, Finding, Severity, Stale, Validation};
 pub use cluster::{Campaign, campaigns, cluster};
 pub use date::{DateStyle, parse_date, parse_span};
 pub use error::{Error, Location, Result};
 pub use facts::{Bill, Election, Event, Facts, Office, Period, Stage, Tenure};
+pub use files::{AtomicFile, Staging, TEMP_PREFIX, Walk, remove_stale_temps, walk, write_atomic};
 pub use ingest::{Corpus, IngestOptions, Proposed, letter_paths, toml_comment};
 pub use jiff::civil::Date;
-pub use library::{Block, Library, MAX_INCLUDE_DEPTH, MAX_NESTING, Provenance, Role, Sender, Status, Topic, embedded_files};
+pub use library::{
+    Block, Library, MAX_BLOCK_BYTES, MAX_INCLUDE_DEPTH, MAX_NESTING, Provenance, Role, Sender, Status, Topic,
+    embedded_files,
+};
 pub use matching::{BlockIndex, BlockMatch};
 pub use render::{BlockSpan, Draft, DraftRequest, Format, Recipient};
 pub use scan::infer_written;

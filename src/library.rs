@@ -350,7 +350,8 @@ fn read_text(path: &Path) -> Result<String> {
 }
 
 fn collect_files(root: &Path, out: &mut Vec<(String, String)>) -> Result<()> {
-    let found = crate::files::walk(&[root.to_path_buf()], &|p| p.extension().is_some_and(|e| e == "toml" || e == "hbs"))?;
+    let found =
+        crate::files::walk(&[root.to_path_buf()], &|p| p.extension().is_some_and(|e| e == "toml" || e == "hbs"))?;
     for path in found.files {
         let name = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
         out.push((name, read_text(&path)?));
@@ -420,6 +421,12 @@ impl Builder {
             let span = extent(s.span());
             let mut b = s.into_inner();
             b.at = at(span.clone());
+            if b.text.len() > MAX_BLOCK_BYTES {
+                return Err(invalid(
+                    b.at.clone(),
+                    format!("block `{}`: its text is {} bytes; at most {MAX_BLOCK_BYTES}", b.id, b.text.len()),
+                ));
+            }
             b.text = b.text.trim_end().to_string();
             for c in &mut b.claims {
                 c.at = locate(file, text, &span, &c.quote);
@@ -746,6 +753,10 @@ fn partials(elements: &[TemplateElement], out: &mut Vec<String>) {
         }
     }
 }
+
+/// The largest block text a library may hold (1 MiB): a standard line is a paragraph,
+/// and a larger one is a mistake that would make every check slow and large.
+pub const MAX_BLOCK_BYTES: usize = 1 << 20;
 
 /// How deep block helpers (`{{#if}}` inside `{{#each}}` ...) and subexpressions
 /// (`(len (lookup ...))`) may nest in one template.

@@ -304,8 +304,7 @@ fn bulk(a: BulkArgs) -> Result<ExitCode, Error> {
     } else {
         Box::new(std::fs::File::open(&a.recipients).map_err(|e| Error::Io { path: source.clone(), source: e })?)
     };
-    let rows = replydraft::recipients(std::io::BufReader::with_capacity(1 << 16, input), &source)?;
-
+    // The output first (an unwritable target fails before any input is read), then the CSV header.
     let mut sink = match (&a.jsonl, &a.out) {
         (Some(path), _) if path.as_os_str() == "-" => {
             Sink::Stdout(std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock()))
@@ -325,6 +324,7 @@ fn bulk(a: BulkArgs) -> Result<ExitCode, Error> {
         }
         (None, None) => return Err(Error::Request("give --out DIR or --jsonl FILE".into())),
     };
+    let rows = replydraft::recipients(std::io::BufReader::with_capacity(1 << 16, input), &source)?;
 
     let bar = progress("letters");
     let (mut written, mut resumed, mut bad) = (0usize, 0usize, 0usize);
@@ -375,8 +375,11 @@ fn bulk(a: BulkArgs) -> Result<ExitCode, Error> {
             }
             Err(e) => {
                 let msg = e.to_string();
-                let msg =
-                    if msg.contains(&format!("row {row}")) { msg } else { format!("{source}:{line}: row {row}: {msg}") };
+                let msg = if msg.contains(&format!("row {row}")) {
+                    msg
+                } else {
+                    format!("{source}:{line}: row {row}: {msg}")
+                };
                 if a.strict {
                     bar.finish_and_clear();
                     // Dropping the sink removes the staging directory or temporary file.

@@ -136,21 +136,34 @@ pub(crate) fn slot_fields(text: &str) -> String {
     out
 }
 
-/// Whether `query` is `pattern` with each [`SLOT`] filled by some non-empty text.
-fn fills_slots(pattern: &str, query: &str) -> bool {
+/// Where `query` fills the [`SLOT`]s of `pattern`: the byte range of each slot's text in
+/// `query`, if `query` is `pattern` with every slot filled by some non-empty text.
+///
+/// (Slot contents are the letter's own words, to be read as free text.)
+pub(crate) fn slot_fills(pattern: &str, query: &str) -> Option<Vec<(usize, usize)>> {
     let chunks: Vec<&str> = pattern.split(SLOT).collect();
     let (first, last) = (chunks[0], chunks[chunks.len() - 1]);
     if chunks.len() < 2 || !query.starts_with(first) || !query[first.len()..].ends_with(last) {
-        return false;
+        return None;
     }
-    let mut rest = &query[first.len()..query.len() - last.len()];
+    let end = query.len() - last.len();
+    if end < first.len() {
+        return None;
+    }
+    let mut fills = Vec::with_capacity(chunks.len() - 1);
+    let mut pos = first.len();
     for mid in &chunks[1..chunks.len() - 1] {
-        match rest.get(1..).and_then(|r| r.find(mid)) {
-            Some(p) => rest = &rest[1 + p + mid.len()..],
-            None => return false,
-        }
+        // A fill holds at least one character.
+        let skip = query[pos..end].chars().next()?.len_utf8();
+        let p = query[pos + skip..end].find(mid)?;
+        fills.push((pos, pos + skip + p));
+        pos += skip + p + mid.len();
     }
-    !rest.is_empty()
+    if pos >= end {
+        return None;
+    }
+    fills.push((pos, end));
+    Some(fills)
 }
 
 /// One indexed paragraph of a block.
@@ -236,7 +249,7 @@ impl BlockIndex {
             .filter(|(_, e)| ratio_bound(query.len(), self.entries[*e as usize].words) >= threshold)
             .map(|(_, e)| {
                 let entry = &self.entries[e as usize];
-                let filled = entry.text.contains(SLOT) && fills_slots(&entry.text, &norm);
+                let filled = entry.text.contains(SLOT) && slot_fills(&entry.text, &norm).is_some();
                 (if filled { 1.0 } else { word_ratio(&query, &words(&entry.text)) }, e)
             })
             .filter(|(r, _)| *r >= threshold)

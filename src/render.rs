@@ -301,11 +301,16 @@ fn render_error(e: RenderError, data: &Value) -> Error {
     let (field, what) = match e.reason() {
         RenderErrorReason::MissingVariable(Some(p)) if value_at(data, p).is_some_and(|v| !v.is_null()) => (
             Some(p.clone()),
-            "this value is text, not a list or a map: `#each` loops over lists (such as recipient.address) and maps".to_string(),
+            "this value is text, not a list or a map: `#each` loops over lists (such as recipient.address) and maps"
+                .to_string(),
         ),
         RenderErrorReason::MissingVariable(None) => (
             None,
             "a lookup found nothing: the index is past the end of the list, or the key is not in the map".to_string(),
+        ),
+        RenderErrorReason::MissingVariable(p) => (
+            p.clone(),
+            "missing merge field: give it a value (a recipient field: --field NAME=VALUE, or a CSV column) or take it out of the template".to_string(),
         ),
         other => (None, other.to_string()),
     };
