@@ -99,9 +99,7 @@ fn cr_only_line_endings_break_lines() {
 
 /// A library with a block whose merge field can hold anything.
 fn slot_library() -> Library {
-    let mut files = Library::embedded_sources();
-    files.push((
-        "slots.toml".into(),
+    load_with(
         r#"
 [[block]]
 id = "ward-news"
@@ -128,10 +126,9 @@ id = "helpers"
 title = "Helpers"
 sender = "gavin-williamson"
 blocks = ["helpers"]
-"#
-        .into(),
-    ));
-    Library::from_files(files).unwrap()
+"#,
+    )
+    .unwrap()
 }
 
 #[test]
@@ -171,9 +168,7 @@ fn bulk_slot_markers_cannot_be_forged_by_a_subject() {
 
 #[test]
 fn merge_error_messages_say_what_is_wrong() {
-    let mut files = Library::embedded_sources();
-    files.push((
-        "x.toml".into(),
+    let library = load_with(
         r#"
 [[block]]
 id = "loop"
@@ -197,10 +192,9 @@ id = "look"
 title = "t"
 sender = "gavin-williamson"
 blocks = ["look"]
-"#
-        .into(),
-    ));
-    let library = Library::from_files(files).unwrap();
+"#,
+    )
+    .unwrap();
     let mut r = DraftRequest::new("loop", d("2021-03-01"));
     r.recipient.fields.insert("ward".into(), "Abbey".into());
     let e = library.draft(&r).unwrap_err().to_string();
@@ -310,6 +304,25 @@ fn ingest_writes_valid_toml_whatever_the_letters_and_names_hold() {
     renders_literally(&proposed, &library);
 }
 
+/// Drafts `recipient` in bulk and alone: both give the same letter, or both fail.
+fn same_in_bulk_and_alone(
+    library: &Library,
+    bulk: &mut replydraft::BulkDrafter<'_>,
+    request: &DraftRequest,
+    recipient: Recipient,
+) -> Result<(), TestCaseError> {
+    let mut merged = String::new();
+    let merged = bulk.render_into(&recipient, &mut merged).map(|()| merged);
+    let mut alone = request.clone();
+    alone.recipient = recipient;
+    match (merged, library.draft(&alone).map(|d| d.text)) {
+        (Ok(a), Ok(b)) => prop_assert_eq!(a, b),
+        (Err(_), Err(_)) => {}
+        (a, b) => prop_assert!(false, "disagree: {:?} vs {:?}", a, b),
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
@@ -345,16 +358,7 @@ proptest! {
                 if let Some(w) = ward {
                     r.fields.insert("ward".into(), w.clone());
                 }
-                let mut merged = String::new();
-                let merged = bulk.render_into(&r, &mut merged).map(|()| merged);
-                let mut alone = request.clone();
-                alone.recipient = r;
-                let drafted = library.draft(&alone).map(|d| d.text);
-                match (merged, drafted) {
-                    (Ok(a), Ok(b)) => prop_assert_eq!(a, b),
-                    (Err(_), Err(_)) => {}
-                    (a, b) => prop_assert!(false, "disagree: {:?} vs {:?}", a, b),
-                }
+                same_in_bulk_and_alone(&library, &mut bulk, &request, r)?;
             }
         }
     }
@@ -371,16 +375,7 @@ proptest! {
         for (name, news) in &rows {
             let mut r = Recipient { name: Some(name.clone()), ..Default::default() };
             r.fields.insert("news".into(), news.clone());
-            let mut merged = String::new();
-            let merged = bulk.render_into(&r, &mut merged).map(|()| merged);
-            let mut alone = request.clone();
-            alone.recipient = r;
-            let drafted = library.draft(&alone).map(|d| d.text);
-            match (merged, drafted) {
-                (Ok(a), Ok(b)) => prop_assert_eq!(a, b),
-                (Err(_), Err(_)) => {}
-                (a, b) => prop_assert!(false, "disagree: {:?} vs {:?}", a, b),
-            }
+            same_in_bulk_and_alone(&library, &mut bulk, &request, r)?;
         }
     }
 }
