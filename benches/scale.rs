@@ -1,4 +1,5 @@
 //! Scale benchmarks on synthetic corpora made from the real blocks (fixed seeds):
+//! loading a library of 1k, 10k and 100k blocks (one file, or 100);
 //! checking a letter against 100, 1k and 10k blocks; one long sentence of 6k and 12k clauses; ingesting 1k and 10k letters;
 //! grouping 10k messages into campaigns.
 
@@ -20,6 +21,32 @@ fn check(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new("blocks", n), &library, |b, lib| {
             b.iter(|| black_box(lib.check_letter("bench", &letter, &options)))
         });
+    }
+    group.finish();
+}
+
+/// Loading a library (parse, validate, register templates) of 1k, 10k and 100k blocks,
+/// written as one file (the form `ingest` writes) and split over 100 files.
+fn load(c: &mut Criterion) {
+    let mut group = c.benchmark_group("load library");
+    group.sample_size(10);
+    for n in [1_000, 10_000, 100_000] {
+        let one = synth::library_files(n, 42);
+        let split: Vec<(String, String)> = {
+            let text = &one[0].1;
+            let blocks: Vec<&str> = text.split("[[block]]").filter(|b| !b.trim().is_empty()).collect();
+            blocks
+                .chunks(blocks.len().div_ceil(100))
+                .enumerate()
+                .map(|(i, c)| (format!("blocks-{i:03}.toml"), c.iter().map(|b| format!("[[block]]{b}")).collect()))
+                .collect()
+        };
+        group.throughput(Throughput::Elements(n as u64));
+        for (form, files) in [("one file", &one), ("100 files", &split)] {
+            group.bench_with_input(BenchmarkId::new(form, n), files, |b, files| {
+                b.iter(|| black_box(Library::from_files(files.clone()).unwrap().blocks().len()))
+            });
+        }
     }
     group.finish();
 }
@@ -73,5 +100,5 @@ fn campaigns(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, check, long_sentence, ingest, campaigns);
+criterion_group!(benches, load, check, long_sentence, ingest, campaigns);
 criterion_main!(benches);

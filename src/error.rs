@@ -31,14 +31,32 @@ impl Location {
     /// assert_eq!((at.line, at.column), (2, 3));
     /// ```
     pub fn at_offset(file: &str, text: &str, offset: usize) -> Location {
-        let mut offset = offset.min(text.len());
-        while !text.is_char_boundary(offset) {
+        LineIndex::new(text).at(file, offset)
+    }
+}
+
+/// The line starts of a text, found once, so that the location of any offset is a
+/// binary search and a count within its line (loading a file of many items is then
+/// linear in its size, not quadratic).
+pub(crate) struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub(crate) fn new(text: &'a str) -> LineIndex<'a> {
+        let starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        LineIndex { text, starts }
+    }
+
+    /// The location of byte `offset` (clamped to the text, moved back to a character boundary).
+    pub(crate) fn at(&self, file: &str, offset: usize) -> Location {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let before = &text[..offset];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let column = before[line_start..].chars().count() + 1;
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let column = self.text[self.starts[line - 1]..offset].chars().count() + 1;
         Location { file: file.to_string(), line, column }
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::claims::{Claim, ClaimKind};
 use crate::date::toml_date;
-use crate::error::{Error, Location, Result, hint};
+use crate::error::{Error, LineIndex, Location, Result, hint};
 use crate::facts::{Bill, Election, Event, Facts, Office, Period, Tenure};
 use crate::render::{self, Format};
 use handlebars::Handlebars;
@@ -374,11 +374,11 @@ fn toml_error(file: &str, text: &str, e: toml::de::Error) -> Error {
 }
 
 /// Finds `needle` inside `span` of `text`, for pointing at a reference precisely.
-fn locate(file: &str, text: &str, span: &std::ops::Range<usize>, needle: &str) -> Location {
+fn locate(file: &str, lines: &LineIndex<'_>, text: &str, span: &std::ops::Range<usize>, needle: &str) -> Location {
     let hay = text.get(span.clone()).unwrap_or("");
     let quoted = format!("\"{needle}\"");
     let off = hay.find(&quoted).or_else(|| hay.find(needle)).map_or(0, |i| i + usize::from(hay[i..].starts_with('"')));
-    Location::at_offset(file, text, span.start + off)
+    lines.at(file, span.start + off)
 }
 
 #[derive(Default)]
@@ -401,7 +401,8 @@ fn invalid(at: Location, message: impl Into<String>) -> Error {
 impl Builder {
     fn add_toml(&mut self, file: &str, text: &str) -> Result<()> {
         let parsed: LibraryFile = toml::from_str(text).map_err(|e| toml_error(file, text, e))?;
-        let at = |span: std::ops::Range<usize>| Location::at_offset(file, text, span.start);
+        let lines = LineIndex::new(text);
+        let at = |span: std::ops::Range<usize>| lines.at(file, span.start);
         // A table's span covers its header only: an item runs to the next item.
         let mut starts: Vec<usize> = parsed.block.iter().map(|s| s.span().start).collect();
         starts.extend(parsed.topic.iter().map(|s| s.span().start));
@@ -414,8 +415,8 @@ impl Builder {
         starts.extend(parsed.election.iter().map(|s| s.span().start));
         starts.sort_unstable();
         let extent = |span: std::ops::Range<usize>| {
-            let end = starts.iter().copied().find(|&s| s > span.start).unwrap_or(text.len());
-            span.start..end
+            let next = starts.partition_point(|&s| s <= span.start);
+            span.start..starts.get(next).copied().unwrap_or(text.len())
         };
         for s in parsed.block {
             let span = extent(s.span());
@@ -429,7 +430,7 @@ impl Builder {
             }
             b.text = b.text.trim_end().to_string();
             for c in &mut b.claims {
-                c.at = locate(file, text, &span, &c.quote);
+                c.at = locate(file, &lines, text, &span, &c.quote);
             }
             self.spans.insert(format!("block:{}", self.blocks.len()), span);
             self.blocks.push(b);
@@ -468,7 +469,7 @@ impl Builder {
             t.at = at(span.clone());
             if let Some(to) = t.to.filter(|to| *to < t.from) {
                 return Err(invalid(
-                    locate(file, text, &span, "to ="),
+                    locate(file, &lines, text, &span, "to ="),
                     format!("tenure of {} in `{}` ends ({to}) before it starts ({})", t.holder, t.office, t.from),
                 ));
             }
@@ -520,7 +521,7 @@ impl Builder {
     /// The position of `needle` inside the definition of item `key` (`block:3`).
     fn locate_in(&self, key: &str, at: &Location, needle: &str) -> Location {
         match (self.spans.get(key), self.texts.get(&at.file)) {
-            (Some(span), Some(text)) => locate(&at.file, text, span, needle),
+            (Some(span), Some(text)) => locate(&at.file, &LineIndex::new(text), text, span, needle),
             _ => at.clone(),
         }
     }
@@ -550,7 +551,9 @@ impl Builder {
         loose.register_escape_fn(handlebars::no_escape);
         let mut includes = Vec::with_capacity(self.blocks.len());
         for (i, b) in self.blocks.iter().enumerate() {
-            if b.literal {
+            // Literal text, or text with no `{{` at all (most standard lines), is one raw
+            // string to handlebars: built directly, without running its parser.
+            if b.literal || !b.text.contains("{{") {
                 let mut raw = Template::compile("").unwrap_or_default();
                 raw.name = Some(b.id.clone());
                 raw.elements.push(TemplateElement::RawString(b.text.clone()));

@@ -199,6 +199,10 @@ blocks = ["look"]
     r.recipient.fields.insert("ward".into(), "Abbey".into());
     let e = library.draft(&r).unwrap_err().to_string();
     assert!(e.contains("is text, not a list"), "{e}");
+    // `{{#each}}` over a field that does not exist is an error, never silently empty.
+    r.recipient.fields.clear();
+    let e = library.draft(&r).unwrap_err().to_string();
+    assert!(e.contains("missing merge field") && e.contains("recipient.ward"), "{e}");
     r.topic = "look".into();
     r.recipient.address = vec!["1 Road".into()];
     let e = library.draft(&r).unwrap_err().to_string();
