@@ -198,24 +198,43 @@ impl BlockIndex {
     /// Indexes every paragraph of every block of `library` (includes expanded,
     /// merge fields left empty).
     pub fn build(library: &Library) -> BlockIndex {
+        use rayon::prelude::*;
+        // Paragraphs, normalised, with their shingles: in parallel, block by block.
+        let prepared: Vec<Vec<(String, Vec<u64>, usize)>> = library
+            .blocks()
+            .par_iter()
+            .map(|block| {
+                // Plain text (no `{{`) is its own rendering.
+                let rendered = if block.literal || !block.text.contains("{{") {
+                    std::borrow::Cow::Borrowed(block.text.as_str())
+                } else {
+                    match library.inner.loose.render(&block.id, &serde_json::json!({})) {
+                        Ok(t) => std::borrow::Cow::Owned(t),
+                        Err(_) => return Vec::new(),
+                    }
+                };
+                paragraphs(&rendered)
+                    .into_iter()
+                    .filter_map(|(s, e)| {
+                        let text = normalize(&rendered[s..e]);
+                        let ws = bare_words(&text);
+                        (ws.len() >= 4).then(|| {
+                            let n = words(&text).len();
+                            (shingles(&ws), n, text)
+                        })
+                    })
+                    .map(|(sh, n, text)| (text, sh, n))
+                    .collect()
+            })
+            .collect();
         let mut index = BlockIndex::default();
-        for (i, block) in library.blocks().iter().enumerate() {
-            let Ok(text) = library.inner.loose.render(&block.id, &serde_json::json!({})) else { continue };
-            for (s, e) in paragraphs(&text) {
-                index.add(i, normalize(&text[s..e]));
+        for (block, paras) in prepared.into_iter().enumerate() {
+            for (text, shingles, words) in paras {
+                index.postings.add(&shingles);
+                index.entries.push(Entry { block, text, words });
             }
         }
         index
-    }
-
-    fn add(&mut self, block: usize, text: String) {
-        let ws = bare_words(&text);
-        if ws.len() < 4 {
-            return;
-        }
-        self.postings.add(&shingles(&ws));
-        let n = words(&text).len();
-        self.entries.push(Entry { block, text, words: n });
     }
 
     /// Number of indexed paragraphs.
