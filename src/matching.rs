@@ -2,15 +2,15 @@
 //! shingles picks a few candidates, and `similar` confirms and diffs them.
 
 use crate::library::Library;
-use crate::text::{bare_words, normalize, paragraphs, ratio_bound, word_ratio, words};
+use crate::text::{bare_words, normalize, paragraphs, word_ratio, words};
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hasher};
 
 /// Words per shingle.
 const SHINGLE: usize = 3;
-/// Candidates confirmed with a full comparison.
-const CANDIDATES: usize = 4;
+/// The least shingle overlap (Jaccard) for a block paragraph to be a candidate.
+const MIN_OVERLAP: f32 = 0.05;
 
 /// FNV-1a, for hashing shingles: fast, deterministic, good enough for an index.
 #[derive(Default, Clone, Copy)]
@@ -174,6 +174,40 @@ pub(crate) struct Entry {
     pub text: String,
     /// Number of words (as [`words`] counts them).
     pub words: usize,
+    /// The hashes of those words, sorted: the bag of words that bounds the similarity.
+    pub bag: Vec<u64>,
+}
+
+/// The sorted hashes of `ws`, for [`shared`].
+fn bag(ws: &[&str]) -> Vec<u64> {
+    let mut out: Vec<u64> = ws
+        .iter()
+        .map(|w| {
+            let mut h = Fnv::default();
+            h.write(w.as_bytes());
+            h.finish()
+        })
+        .collect();
+    out.sort_unstable();
+    out
+}
+
+/// How many words two bags share, counting repeats (a multiset intersection). A diff
+/// can match no more words than this, so `2 * shared / (a + b)` bounds the ratio.
+fn shared(a: &[u64], b: &[u64]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
 }
 
 /// A paragraph's best block.
@@ -200,10 +234,11 @@ impl BlockIndex {
     pub fn build(library: &Library) -> BlockIndex {
         use rayon::prelude::*;
         // Paragraphs, normalised, with their shingles: in parallel, block by block.
-        let prepared: Vec<Vec<(String, Vec<u64>, usize)>> = library
+        let prepared: Vec<Vec<(Vec<u64>, Entry)>> = library
             .blocks()
             .par_iter()
-            .map(|block| {
+            .enumerate()
+            .map(|(block_no, block)| {
                 // Plain text (no `{{`) is its own rendering.
                 let rendered = if block.literal || !block.text.contains("{{") {
                     std::borrow::Cow::Borrowed(block.text.as_str())
@@ -218,21 +253,20 @@ impl BlockIndex {
                     .filter_map(|(s, e)| {
                         let text = normalize(&rendered[s..e]);
                         let ws = bare_words(&text);
-                        (ws.len() >= 4).then(|| {
-                            let n = words(&text).len();
-                            (shingles(&ws), n, text)
-                        })
+                        if ws.len() < 4 {
+                            return None;
+                        }
+                        let all = words(&text);
+                        let (words, bag) = (all.len(), bag(&all));
+                        Some((shingles(&ws), Entry { block: block_no, text, words, bag }))
                     })
-                    .map(|(sh, n, text)| (text, sh, n))
                     .collect()
             })
             .collect();
         let mut index = BlockIndex::default();
-        for (block, paras) in prepared.into_iter().enumerate() {
-            for (text, shingles, words) in paras {
-                index.postings.add(&shingles);
-                index.entries.push(Entry { block, text, words });
-            }
+        for (shingles, entry) in prepared.into_iter().flatten() {
+            index.postings.add(&shingles);
+            index.entries.push(entry);
         }
         index
     }
@@ -255,32 +289,70 @@ impl BlockIndex {
         if ws.len() < 4 {
             return None;
         }
-        // Rank by shingle overlap, keep a few, confirm with a full comparison.
+        // Every block paragraph sharing enough shingles is a candidate; each gets an exact
+        // upper bound on its similarity from the words it shares, and candidates are
+        // compared in order of that bound until it falls below the best found: the
+        // result is the best of all candidates, not of the first few.
         thread_local! {
             /// Per-entry counters, reused from one paragraph to the next.
             static SCRATCH: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
         }
-        let ranked = SCRATCH.with(|s| self.postings.ranked(&shingles(&ws), 0.1, &mut s.borrow_mut()));
-        let query = words(&norm);
-        ranked
-            .into_iter()
-            .take(CANDIDATES)
-            .filter(|(_, e)| ratio_bound(query.len(), self.entries[*e as usize].words) >= threshold)
-            .map(|(_, e)| {
+        let ranked = SCRATCH.with(|s| self.postings.ranked(&shingles(&ws), MIN_OVERLAP, &mut s.borrow_mut()));
+        let best = self.pick(&norm, ranked.into_iter().map(|(_, e)| e), threshold);
+        best.map(|(similarity, e)| self.matched(library, similarity, e))
+    }
+
+    /// The most similar paragraph by an exhaustive comparison with every indexed block
+    /// paragraph, as [`BlockIndex::best`] would find it without its candidate stage:
+    /// the reference that the index is tested against (slow on large libraries).
+    pub fn best_exhaustive(&self, library: &Library, paragraph: &str, threshold: f32) -> Option<BlockMatch> {
+        let norm = normalize(paragraph);
+        if bare_words(&norm).len() < 4 {
+            return None;
+        }
+        let best = self.pick(&norm, 0..self.entries.len() as u32, threshold);
+        best.map(|(similarity, e)| self.matched(library, similarity, e))
+    }
+
+    /// The best of `candidates` for the normalised paragraph `norm`, as (similarity,
+    /// entry). Each candidate gets an exact upper bound on its similarity from the words
+    /// it shares (a diff matches no more), and candidates are compared in order of that
+    /// bound until it falls below the best found; ties go to the earlier entry.
+    fn pick(&self, norm: &str, candidates: impl Iterator<Item = u32>, threshold: f32) -> Option<(f32, u32)> {
+        let query = words(norm);
+        let query_bag = bag(&query);
+        let mut bounded: Vec<(f32, u32)> = candidates
+            .filter_map(|e| {
                 let entry = &self.entries[e as usize];
-                let filled = entry.text.contains(SLOT) && slot_fills(&entry.text, &norm).is_some();
-                (if filled { 1.0 } else { word_ratio(&query, &words(&entry.text)) }, e)
-            })
-            .filter(|(r, _)| *r >= threshold)
-            .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)))
-            .map(|(similarity, e)| {
-                let entry = &self.entries[e as usize];
-                BlockMatch {
-                    block: library.blocks()[entry.block].id.clone(),
-                    similarity,
-                    block_text: entry.text.clone(),
+                if entry.text.contains(SLOT) && slot_fills(&entry.text, norm).is_some() {
+                    return Some((f32::INFINITY, e)); // fills the block's slots: similarity 1
                 }
+                let bound = 2.0 * shared(&query_bag, &entry.bag) as f32 / (query.len() + entry.words) as f32;
+                (bound >= threshold).then_some((bound, e))
             })
+            .collect();
+        bounded.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut best: Option<(f32, u32)> = None;
+        for (bound, e) in bounded {
+            if best.is_some_and(|(score, _)| bound < score) {
+                break;
+            }
+            let entry = &self.entries[e as usize];
+            let score = if bound.is_infinite() { 1.0 } else { word_ratio(&query, &words(&entry.text)) };
+            let better = match best {
+                None => score >= threshold,
+                Some((s, b)) => score > s || (score == s && e < b),
+            };
+            if better {
+                best = Some((score, e));
+            }
+        }
+        best
+    }
+
+    fn matched(&self, library: &Library, similarity: f32, e: u32) -> BlockMatch {
+        let entry = &self.entries[e as usize];
+        BlockMatch { block: library.blocks()[entry.block].id.clone(), similarity, block_text: entry.text.clone() }
     }
 }
 
