@@ -6,8 +6,8 @@
 //! threshold, or becomes a leader itself. Leaders are found through an inverted index
 //! of word shingles, so a text is compared in full with a handful of leaders only.
 
-use crate::matching::{Postings, shingles};
-use crate::text::{bare_words, ratio_bound, word_ratio};
+use crate::matching::{Fnv, Postings, shingles};
+use crate::text::{bare_words, ratio_bound};
 use rayon::prelude::*;
 
 /// Leaders whose shingles overlap this little (Jaccard) are not compared in full.
@@ -38,22 +38,23 @@ pub fn cluster<T: AsRef<str> + Sync>(texts: &[T], weights: &[usize], threshold: 
     let mut order: Vec<usize> = (0..texts.len()).collect();
     order.sort_by_key(|&i| (std::cmp::Reverse(weights.get(i).copied().unwrap_or(1)), i));
 
-    let mut leaders: Vec<Vec<String>> = Vec::new();
+    // Leaders keep their words as hashes (8 bytes a word, not a String each).
+    let mut leaders: Vec<Vec<u64>> = Vec::new();
     let mut members: Vec<Vec<usize>> = Vec::new();
     let mut postings = Postings::default();
     let mut scratch: Vec<u32> = Vec::new();
     for &i in &order {
         let (len, sh) = &prepared[i];
         let ranked = postings.ranked(sh, MIN_OVERLAP, &mut scratch);
-        let mut words: Option<Vec<String>> = None;
+        let mut words: Option<Vec<u64>> = None;
         let mut best: Option<(f32, u32)> = None;
         for (_, l) in ranked.into_iter().take(CANDIDATES) {
             let leader = &leaders[l as usize];
             if ratio_bound(*len, leader.len()) < threshold {
                 continue;
             }
-            let w = words.get_or_insert_with(|| bare_words(texts[i].as_ref()));
-            let r = word_ratio(w, leader);
+            let w = words.get_or_insert_with(|| word_hashes(texts[i].as_ref()));
+            let r = hashed_ratio(w, leader);
             if r >= threshold && best.is_none_or(|(b, bl)| r > b || (r == b && l < bl)) {
                 best = Some((r, l));
             }
@@ -62,7 +63,7 @@ pub fn cluster<T: AsRef<str> + Sync>(texts: &[T], weights: &[usize], threshold: 
             Some((_, l)) => members[l as usize].push(i),
             None => {
                 postings.add(sh);
-                leaders.push(words.unwrap_or_else(|| bare_words(texts[i].as_ref())));
+                leaders.push(words.unwrap_or_else(|| word_hashes(texts[i].as_ref())));
                 members.push(vec![i]);
             }
         }
@@ -70,6 +71,25 @@ pub fn cluster<T: AsRef<str> + Sync>(texts: &[T], weights: &[usize], threshold: 
     let weight = |g: &Vec<usize>| g.iter().map(|&i| weights.get(i).copied().unwrap_or(1)).sum::<usize>();
     members.sort_by(|a, b| weight(b).cmp(&weight(a)).then(a[0].cmp(&b[0])));
     members
+}
+
+/// The hashes of a text's bare words, in order: what leaders keep to be compared by.
+fn word_hashes(text: &str) -> Vec<u64> {
+    bare_words(text)
+        .iter()
+        .map(|w| {
+            let mut h = Fnv::default();
+            std::hash::Hasher::write(&mut h, w.as_bytes());
+            std::hash::Hasher::finish(&h)
+        })
+        .collect()
+}
+
+/// [`word_ratio`](crate::text::word_ratio) on word hashes: the same diff, over
+/// 8-byte items.
+fn hashed_ratio(a: &[u64], b: &[u64]) -> f32 {
+    let ops = similar::capture_diff_slices(similar::Algorithm::Myers, a, b);
+    similar::diff_ratio(&ops, a.len(), b.len())
 }
 
 /// A group of incoming messages that share most of their text.
