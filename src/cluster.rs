@@ -26,15 +26,11 @@ const CANDIDATES: usize = 3;
 /// assert_eq!(groups, vec![vec![0, 1], vec![2]]);
 /// ```
 pub fn cluster<T: AsRef<str> + Sync>(texts: &[T], weights: &[usize], threshold: f32) -> Vec<Vec<usize>> {
-    // Shingles and word counts in parallel; the greedy pass itself is sequential
-    // (deterministic). Only leaders keep their words: memory stays near the shingles.
-    let prepared: Vec<(usize, Vec<u64>)> = texts
-        .par_iter()
-        .map(|t| {
-            let w = bare_words(t.as_ref());
-            (w.len(), shingles(&w))
-        })
-        .collect();
+    // Texts are taken heaviest first, in chunks: each chunk's shingles and word counts
+    // are computed in parallel, then the greedy pass (sequential, deterministic) runs
+    // over it and the shingles are dropped. Memory holds one chunk's shingles and the
+    // leaders' words (as hashes), not every text's.
+    const CHUNK: usize = 4096;
     let mut order: Vec<usize> = (0..texts.len()).collect();
     order.sort_by_key(|&i| (std::cmp::Reverse(weights.get(i).copied().unwrap_or(1)), i));
 
@@ -43,28 +39,36 @@ pub fn cluster<T: AsRef<str> + Sync>(texts: &[T], weights: &[usize], threshold: 
     let mut members: Vec<Vec<usize>> = Vec::new();
     let mut postings = Postings::default();
     let mut scratch: Vec<u32> = Vec::new();
-    for &i in &order {
-        let (len, sh) = &prepared[i];
-        let ranked = postings.ranked(sh, MIN_OVERLAP, &mut scratch);
-        let mut words: Option<Vec<u64>> = None;
-        let mut best: Option<(f32, u32)> = None;
-        for (_, l) in ranked.into_iter().take(CANDIDATES) {
-            let leader = &leaders[l as usize];
-            if ratio_bound(*len, leader.len()) < threshold {
-                continue;
+    for chunk in order.chunks(CHUNK) {
+        let prepared: Vec<(usize, Vec<u64>)> = chunk
+            .par_iter()
+            .map(|&i| {
+                let w = bare_words(texts[i].as_ref());
+                (w.len(), shingles(&w))
+            })
+            .collect();
+        for (&i, (len, sh)) in chunk.iter().zip(&prepared) {
+            let ranked = postings.ranked(sh, MIN_OVERLAP, &mut scratch);
+            let mut words: Option<Vec<u64>> = None;
+            let mut best: Option<(f32, u32)> = None;
+            for (_, l) in ranked.into_iter().take(CANDIDATES) {
+                let leader = &leaders[l as usize];
+                if ratio_bound(*len, leader.len()) < threshold {
+                    continue;
+                }
+                let w = words.get_or_insert_with(|| word_hashes(texts[i].as_ref()));
+                let r = hashed_ratio(w, leader);
+                if r >= threshold && best.is_none_or(|(b, bl)| r > b || (r == b && l < bl)) {
+                    best = Some((r, l));
+                }
             }
-            let w = words.get_or_insert_with(|| word_hashes(texts[i].as_ref()));
-            let r = hashed_ratio(w, leader);
-            if r >= threshold && best.is_none_or(|(b, bl)| r > b || (r == b && l < bl)) {
-                best = Some((r, l));
-            }
-        }
-        match best {
-            Some((_, l)) => members[l as usize].push(i),
-            None => {
-                postings.add(sh);
-                leaders.push(words.unwrap_or_else(|| word_hashes(texts[i].as_ref())));
-                members.push(vec![i]);
+            match best {
+                Some((_, l)) => members[l as usize].push(i),
+                None => {
+                    postings.add(sh);
+                    leaders.push(words.unwrap_or_else(|| word_hashes(texts[i].as_ref())));
+                    members.push(vec![i]);
+                }
             }
         }
     }
