@@ -51,8 +51,10 @@ pub struct Proposed {
     pub text: String,
     /// The letters (indices into [`Corpus::names`]) that use it or a variant.
     pub letters: Vec<u32>,
-    /// Other variants and how many letters use each, most used first.
-    pub variants: Vec<(String, usize)>,
+    /// Other variants, as ids of the corpus's distinct paragraphs (read one with
+    /// [`Corpus::paragraph`]), and how many letters use each, most used first. Ids, not
+    /// copies: a large corpus's variants would double its memory.
+    pub variants: Vec<(u32, usize)>,
     /// First use of the canonical text: (letter, paragraph).
     pub first: (u32, u32),
 }
@@ -113,6 +115,11 @@ impl Corpus {
         &self.names
     }
 
+    /// Distinct paragraph `id` (as in [`Proposed::variants`]), normalised.
+    pub fn paragraph(&self, id: u32) -> &str {
+        self.texts.get(id as usize).map_or("", String::as_str)
+    }
+
     /// (letters, paragraphs, distinct paragraphs) seen.
     pub fn counts(&self) -> (usize, usize, usize) {
         (self.names.len(), self.paragraphs, self.texts.len())
@@ -133,9 +140,9 @@ impl Corpus {
             }
             // The leader is the heaviest member: the canonical text.
             let canonical = g[0];
-            let mut variants: Vec<(String, usize)> =
-                g[1..].iter().map(|&i| (self.texts[i].clone(), weights[i])).collect();
-            variants.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            let mut variants: Vec<(u32, usize)> = g[1..].iter().map(|&i| (i as u32, weights[i])).collect();
+            variants
+                .sort_by(|a, b| b.1.cmp(&a.1).then_with(|| self.texts[a.0 as usize].cmp(&self.texts[b.0 as usize])));
             out.push(Proposed { text: self.texts[canonical].clone(), letters, variants, first: self.first[canonical] });
         }
         out.sort_by_key(|p| std::cmp::Reverse(p.letters.len()));
@@ -173,8 +180,9 @@ impl Corpus {
             let more = p.letters.len().saturating_sub(names.len());
             let more = if more > 0 { format!(" and {more} more") } else { String::new() };
             out.push_str(&toml_comment(&format!("Used by {} letters: {}{more}", p.letters.len(), names.join(", "))));
-            for (v, count) in p.variants.iter().take(5) {
-                out.push_str(&toml_comment(&format!("Variant ({count} letters): {}", word_diff(&p.text, v))));
+            for &(v, count) in p.variants.iter().take(5) {
+                let diff = word_diff(&p.text, self.paragraph(v));
+                out.push_str(&toml_comment(&format!("Variant ({count} letters): {diff}")));
             }
             if p.variants.len() > 5 {
                 out.push_str(&toml_comment(&format!("... and {} more variants", p.variants.len() - 5)));

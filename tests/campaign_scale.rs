@@ -50,9 +50,9 @@ fn ingest_clusters_variants_of_the_same_paragraph() {
     for prop in &proposed {
         let mut g = vec![items.len()];
         items.push(prop.text.clone());
-        for (v, _) in &prop.variants {
+        for &(v, _) in &prop.variants {
             g.push(items.len());
-            items.push(v.clone());
+            items.push(corpus.paragraph(v).to_string());
         }
         predicted.push(g);
     }
