@@ -356,23 +356,22 @@ impl BulkDrafter<'_> {
         }
     }
 
-    /// Calls `out` with each piece of `recipient`'s letter: literal text (already in
-    /// the format, with its JSON-escaped form when precomputed) and values (to be
-    /// escaped for HTML).
+    /// Calls `out` with each piece of the letter for `recipient` (already
+    /// [`Recipient::normalized`]): literal text (in the format, with its JSON-escaped
+    /// form when precomputed) and values (to be escaped for HTML).
     fn pieces(&mut self, recipient: &Recipient, out: &mut dyn FnMut(Piece<'_>)) -> Result<()> {
-        let recipient = recipient.normalized();
         let greeting = recipient.greeting();
-        match self.compiled(&recipient)? {
+        match self.compiled(recipient)? {
             Some(compiled) => {
                 for seg in &compiled.segments {
                     match seg {
                         Segment::Literal { text, json } => out(Piece::Literal(text, Some(json))),
-                        Segment::Slot(s) => out(Piece::Value(Self::value(&recipient, s, &greeting))),
+                        Segment::Slot(s) => out(Piece::Value(Self::value(recipient, s, &greeting))),
                     }
                 }
             }
             None => {
-                let text = self.draft_row(&recipient)?;
+                let text = self.draft_row(recipient)?;
                 out(Piece::Literal(&text, None));
             }
         }
@@ -383,7 +382,7 @@ impl BulkDrafter<'_> {
     /// requests give plain text). A missing required field is an error for this row.
     pub fn render_into(&mut self, recipient: &Recipient, out: &mut String) -> Result<()> {
         let html = self.request.format == Format::Html;
-        self.pieces(recipient, &mut |piece| match piece {
+        self.pieces(&recipient.normalized(), &mut |piece| match piece {
             Piece::Value(v) if html => out.push_str(&handlebars::html_escape(v)),
             Piece::Value(text) | Piece::Literal(text, _) => out.push_str(text),
         })
@@ -392,15 +391,16 @@ impl BulkDrafter<'_> {
     /// Appends one JSON line for `recipient`: `{"row":N,"name":...,"email":...,"text":"..."}`.
     pub fn json_line_into(&mut self, row: usize, recipient: &Recipient, out: &mut String) -> Result<()> {
         let html = self.request.format == Format::Html;
+        let recipient = recipient.normalized();
         let start = out.len();
         out.push_str("{\"row\":");
         out.push_str(&row.to_string());
         out.push_str(",\"name\":");
-        out.push_str(&serde_json::to_string(&recipient.normalized().name).unwrap_or_default());
+        out.push_str(&serde_json::to_string(&recipient.name).unwrap_or_default());
         out.push_str(",\"email\":");
-        out.push_str(&serde_json::to_string(&recipient.normalized().email).unwrap_or_default());
+        out.push_str(&serde_json::to_string(&recipient.email).unwrap_or_default());
         out.push_str(",\"text\":\"");
-        let result = self.pieces(recipient, &mut |piece| match piece {
+        let result = self.pieces(&recipient, &mut |piece| match piece {
             Piece::Literal(_, Some(json)) => out.push_str(json),
             Piece::Value(v) if html => out.push_str(&json_inner(&handlebars::html_escape(v))),
             Piece::Value(text) | Piece::Literal(text, None) => out.push_str(&json_inner(text)),

@@ -6,7 +6,7 @@
 //! threshold, or becomes a leader itself. Leaders are found through an inverted index
 //! of word shingles, so a text is compared in full with a handful of leaders only.
 
-use crate::matching::{Fnv, Postings, shingles};
+use crate::matching::{Postings, hash_str, shingles};
 use crate::text::{bare_words, ratio_bound};
 use rayon::prelude::*;
 
@@ -79,14 +79,7 @@ pub fn cluster<T: AsRef<str> + Sync>(texts: &[T], weights: &[usize], threshold: 
 
 /// The hashes of a text's bare words, in order: what leaders keep to be compared by.
 fn word_hashes(text: &str) -> Vec<u64> {
-    bare_words(text)
-        .iter()
-        .map(|w| {
-            let mut h = Fnv::default();
-            std::hash::Hasher::write(&mut h, w.as_bytes());
-            std::hash::Hasher::finish(&h)
-        })
-        .collect()
+    bare_words(text).iter().map(|w| hash_str(w)).collect()
 }
 
 /// [`word_ratio`](crate::text::word_ratio) on word hashes: the same diff, over

@@ -84,11 +84,7 @@ impl Corpus {
             self.names.push(name);
             for (no, p) in paras {
                 self.paragraphs += 1;
-                let hash = {
-                    let mut h = crate::matching::Fnv::default();
-                    std::hash::Hasher::write(&mut h, p.as_bytes());
-                    std::hash::Hasher::finish(&h)
-                };
+                let hash = crate::matching::hash_str(&p);
                 let same =
                     self.index.get(&hash).and_then(|ids| ids.iter().copied().find(|&i| self.texts[i as usize] == p));
                 let id = match same {

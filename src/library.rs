@@ -95,6 +95,14 @@ pub struct Block {
     pub includes: Vec<String>,
 }
 
+impl Block {
+    /// Whether the text is plain text to handlebars: `literal`, or with no `{{` at all
+    /// (most standard lines). Such a block renders as itself, whatever the data.
+    pub fn is_plain(&self) -> bool {
+        self.literal || !self.text.contains("{{")
+    }
+}
+
 /// A reply topic: which blocks, in which order.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -551,9 +559,8 @@ impl Builder {
         loose.register_escape_fn(handlebars::no_escape);
         let mut includes = Vec::with_capacity(self.blocks.len());
         for (i, b) in self.blocks.iter().enumerate() {
-            // Literal text, or text with no `{{` at all (most standard lines), is one raw
-            // string to handlebars: built directly, without running its parser.
-            if b.literal || !b.text.contains("{{") {
+            // Plain text is one raw string to handlebars: built directly, without its parser.
+            if b.is_plain() {
                 let mut raw = Template::compile("").unwrap_or_default();
                 raw.name = Some(b.id.clone());
                 raw.elements.push(TemplateElement::RawString(b.text.clone()));

@@ -269,6 +269,11 @@ fn count(n: usize, what: &str) -> String {
     if n == 1 { format!("1 {what}") } else { format!("{n} {what}s") }
 }
 
+/// The directory a file is written in (`.` for a bare file name).
+fn parent_dir(path: &std::path::Path) -> &std::path::Path {
+    path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."))
+}
+
 /// Removes the temporary files that killed runs left in `dir`, saying so.
 fn sweep(dir: &std::path::Path) {
     for p in replydraft::remove_stale_temps(dir) {
@@ -310,7 +315,7 @@ fn bulk(a: BulkArgs) -> Result<ExitCode, Error> {
             Sink::Stdout(std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock()))
         }
         (Some(path), _) => {
-            sweep(path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new(".")));
+            sweep(parent_dir(path));
             let file = replydraft::AtomicFile::create(path, a.force)?;
             cleanup_list().extend(file.temp_path().map(PathBuf::from));
             Sink::Jsonl(file)
@@ -340,30 +345,33 @@ fn bulk(a: BulkArgs) -> Result<ExitCode, Error> {
             }
             Ok(r)
         });
-        let outcome = recipient.and_then(|r| match &mut sink {
-            Sink::Stdout(w) => w.write_all(buf.as_bytes()).map_err(|e| Error::Io { path: "stdout".into(), source: e }),
-            Sink::Jsonl(f) => f.write_all(buf.as_bytes()).map_err(|e| Error::Io {
-                path: a.jsonl.as_ref().map_or(String::new(), |p| p.display().to_string()),
-                source: e,
-            }),
-            Sink::Dir(_, Some(staging)) => {
-                staging.write(&replydraft::letter_file_name(row, r.normalized().name.as_deref(), ext), buf.as_bytes())
-            }
-            Sink::Dir(dir, None) => {
-                let path = dir.join(replydraft::letter_file_name(row, r.normalized().name.as_deref(), ext));
-                if a.resume && !a.force {
-                    if let Ok(old) = std::fs::read(&path) {
-                        if old == buf.as_bytes() {
-                            resumed += 1;
-                            return Ok(());
-                        }
-                        return Err(Error::Request(format!(
-                            "{}: exists with other content (use --force to overwrite)",
-                            path.display()
-                        )));
-                    }
+        let outcome = recipient.and_then(|r| {
+            let file_name = || replydraft::letter_file_name(row, r.normalized().name.as_deref(), ext);
+            match &mut sink {
+                Sink::Stdout(w) => {
+                    w.write_all(buf.as_bytes()).map_err(|e| Error::Io { path: "stdout".into(), source: e })
                 }
-                replydraft::write_atomic(&path, buf.as_bytes(), a.force)
+                Sink::Jsonl(f) => f.write_all(buf.as_bytes()).map_err(|e| Error::Io {
+                    path: a.jsonl.as_ref().map_or(String::new(), |p| p.display().to_string()),
+                    source: e,
+                }),
+                Sink::Dir(_, Some(staging)) => staging.write(&file_name(), buf.as_bytes()),
+                Sink::Dir(dir, None) => {
+                    let path = dir.join(file_name());
+                    if a.resume && !a.force {
+                        if let Ok(old) = std::fs::read(&path) {
+                            if old == buf.as_bytes() {
+                                resumed += 1;
+                                return Ok(());
+                            }
+                            return Err(Error::Request(format!(
+                                "{}: exists with other content (use --force to overwrite)",
+                                path.display()
+                            )));
+                        }
+                    }
+                    replydraft::write_atomic(&path, buf.as_bytes(), a.force)
+                }
             }
         });
         match outcome {
@@ -645,7 +653,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             if path.exists() && !force {
                 return Err(Error::Request(format!("{}: exists already (use --force to overwrite)", path.display())));
             }
-            sweep(path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new(".")));
+            sweep(parent_dir(&path));
             let paths = corpus_paths(&inputs)?;
             let bar = progress("letters read");
             let mut corpus = replydraft::Corpus::new();

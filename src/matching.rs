@@ -49,6 +49,13 @@ pub(crate) fn shingles(words: &[String]) -> Vec<u64> {
     out
 }
 
+/// The FNV hash of one string (a word, a paragraph).
+pub(crate) fn hash_str(s: &str) -> u64 {
+    let mut h = Fnv::default();
+    h.write(s.as_bytes());
+    h.finish()
+}
+
 fn hash_words(ws: &[String]) -> u64 {
     let mut h = Fnv::default();
     for w in ws {
@@ -180,14 +187,7 @@ pub(crate) struct Entry {
 
 /// The sorted hashes of `ws`, for [`shared`].
 fn bag(ws: &[&str]) -> Vec<u64> {
-    let mut out: Vec<u64> = ws
-        .iter()
-        .map(|w| {
-            let mut h = Fnv::default();
-            h.write(w.as_bytes());
-            h.finish()
-        })
-        .collect();
+    let mut out: Vec<u64> = ws.iter().map(|w| hash_str(w)).collect();
     out.sort_unstable();
     out
 }
@@ -239,8 +239,8 @@ impl BlockIndex {
             .par_iter()
             .enumerate()
             .map(|(block_no, block)| {
-                // Plain text (no `{{`) is its own rendering.
-                let rendered = if block.literal || !block.text.contains("{{") {
+                // Plain text is its own rendering.
+                let rendered = if block.is_plain() {
                     std::borrow::Cow::Borrowed(block.text.as_str())
                 } else {
                     match library.inner.loose.render(&block.id, &serde_json::json!({})) {

@@ -13,6 +13,18 @@ fn bulk_args(csv: &str) -> Vec<&str> {
     vec!["bulk", "--topic", "care-review", "--date", "2026-11-22", "--recipients", csv]
 }
 
+/// Writes `text` as `r.csv` in `dir`.
+fn csv_in(dir: &Path, text: &str) -> std::path::PathBuf {
+    let csv = dir.join("r.csv");
+    std::fs::write(&csv, text).unwrap();
+    csv
+}
+
+/// Every file in `dir` with its bytes, by name.
+fn contents(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    names_in(dir).into_iter().map(|n| (n.clone(), std::fs::read(dir.join(&n)).unwrap())).collect()
+}
+
 fn names_in(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> =
         std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).collect();
@@ -64,8 +76,7 @@ fn a_file_that_appears_meanwhile_is_never_overwritten() {
 fn devices_and_pipes_are_written_through_never_replaced() {
     // 8.4: `--jsonl /dev/null --force` replaced the device node itself.
     let dir = scratch("fifo");
-    let csv = dir.join("r.csv");
-    std::fs::write(&csv, "name\nAnn\nBob\n").unwrap();
+    let csv = csv_in(&dir, "name\nAnn\nBob\n");
     let fifo = dir.join("pipe");
     assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
     let reader = {
@@ -134,8 +145,7 @@ fn signals_end_a_run_waiting_on_standard_input_and_leave_nothing() {
 fn stale_temp_files_of_killed_runs_are_removed_on_start() {
     // 15.8: SIGKILL and a full disk leave temporary files no later run cleaned.
     let dir = scratch("stale");
-    let csv = dir.join("r.csv");
-    std::fs::write(&csv, "name\nAnn\n").unwrap();
+    let csv = csv_in(&dir, "name\nAnn\n");
     let out = dir.join("letters");
     std::fs::create_dir_all(&out).unwrap();
     // A process id that does not run: a finished child's.
@@ -169,8 +179,7 @@ fn strict_is_all_or_nothing_even_with_force() {
     let mut args = bulk_args(good.to_str().unwrap());
     args.extend(["--out", out.to_str().unwrap()]);
     assert_eq!(run(&args).0, 0);
-    let before: Vec<(String, Vec<u8>)> =
-        names_in(&out).into_iter().map(|n| (n.clone(), std::fs::read(out.join(&n)).unwrap())).collect();
+    let before = contents(&out);
     assert_eq!(before.len(), 3);
     // Same names, a later date (so different letters), and a broken third row.
     let bad = dir.join("bad.csv");
@@ -191,8 +200,7 @@ fn strict_is_all_or_nothing_even_with_force() {
     let (code, _, err) = run(&args);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("no output kept"), "{err}");
-    let after: Vec<(String, Vec<u8>)> =
-        names_in(&out).into_iter().map(|n| (n.clone(), std::fs::read(out.join(&n)).unwrap())).collect();
+    let after = contents(&out);
     assert_eq!(after, before, "nothing written, nothing overwritten, no staging left");
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -201,8 +209,7 @@ fn strict_is_all_or_nothing_even_with_force() {
 fn a_very_long_name_is_one_row_not_the_end_of_the_run() {
     // 15.4: a name over ~245 bytes aborted the run with "File name too long".
     let dir = scratch("longname");
-    let csv = dir.join("r.csv");
-    std::fs::write(&csv, format!("name\nAnn\n{}\nBob\n", "Bartholomew".repeat(40))).unwrap();
+    let csv = csv_in(&dir, &format!("name\nAnn\n{}\nBob\n", "Bartholomew".repeat(40)));
     let out = dir.join("letters");
     let mut args = bulk_args(csv.to_str().unwrap());
     args.extend(["--out", out.to_str().unwrap()]);
@@ -217,8 +224,7 @@ fn a_very_long_name_is_one_row_not_the_end_of_the_run() {
 fn an_interrupted_out_run_resumes() {
     // 15.8: after an interrupted --out run, --resume continues instead of needing --force.
     let dir = scratch("resume");
-    let csv = dir.join("r.csv");
-    std::fs::write(&csv, "name\nAnn\nBob\nCara\n").unwrap();
+    let csv = csv_in(&dir, "name\nAnn\nBob\nCara\n");
     let out = dir.join("letters");
     let mut args = bulk_args(csv.to_str().unwrap());
     args.extend(["--out", out.to_str().unwrap()]);
