@@ -1,6 +1,7 @@
 //! Scale benchmarks on synthetic corpora made from the real blocks (fixed seeds):
 //! loading a library of 1k, 10k and 100k blocks (one file, or 100);
-//! checking a letter against 100, 1k and 10k blocks; one long sentence of 6k and 12k clauses; ingesting 1k and 10k letters;
+//! checking a letter against 100, 1k and 10k blocks; one check process (load 10k blocks and
+//! check a letter, and building the index); one long sentence of 6k and 12k clauses; ingesting 1k and 10k letters;
 //! grouping 10k messages into campaigns.
 
 #[path = "synth.rs"]
@@ -22,6 +23,29 @@ fn check(c: &mut Criterion) {
             b.iter(|| black_box(lib.check_letter("bench", &letter, &options)))
         });
     }
+    group.finish();
+}
+
+/// What one `check` of one letter does with a library of 10k blocks in one file: load
+/// it, match the letter without building the index (a first letter is scanned), judge;
+/// and, for comparison, building the whole index.
+fn check_process(c: &mut Criterion) {
+    let files = synth::library_files(10_000, 42);
+    let sources = synth::source_paragraphs();
+    let letter = synth::letters(1, &sources, 0.02, 5).remove(0).1;
+    let options = CheckOptions::new(parse_date("2026-11-22").unwrap());
+    let mut group = c.benchmark_group("one check process");
+    group.sample_size(10);
+    group.bench_function("load 10k blocks and check one letter", |b| {
+        b.iter(|| {
+            let library = Library::from_files(files.clone()).unwrap();
+            black_box(library.check_letter("bench", &letter, &options).findings.len())
+        })
+    });
+    let library = Library::from_files(files.clone()).unwrap();
+    group.bench_function("build the index of 10k blocks", |b| {
+        b.iter(|| black_box(replydraft::BlockIndex::build(&library).len()))
+    });
     group.finish();
 }
 
@@ -100,5 +124,5 @@ fn campaigns(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, load, check, long_sentence, ingest, campaigns);
+criterion_group!(benches, load, check, check_process, long_sentence, ingest, campaigns);
 criterion_main!(benches);

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Runs fuzz targets one after another, each until 10 million executions or SECONDS
 # seconds, no sanitizer (-s none: safe Rust; panics, aborts, stack overflows, hangs and
-# memory blow-ups are what is looked for), inputs up to 4 KiB. Corpora grow in
+# memory blow-ups are what is looked for), inputs up to MAX_LEN bytes (default 4096). Corpora grow in
 # corpus/TARGET; crashes land in artifacts/. One line per run is appended to runs.log:
 # the executions count toward each target's total.
-#   usage: fuzz/run.sh SECONDS [TARGET...]     (default: every target)
+#   usage: [MAX_LEN=N] fuzz/run.sh SECONDS [TARGET...]     (default: every target)
 set -uo pipefail
 cd "$(dirname "$0")"
 export RUSTC_BOOTSTRAP=1
 secs=${1:-1800}
+max_len=${MAX_LEN:-4096}
 shift || true
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=(library_toml check_bytes csv_recipients render_merge name_folding ingest_toml)
@@ -18,11 +19,11 @@ mkdir -p artifacts
 for t in "${targets[@]}"; do
   mkdir -p "corpus/$t"
   log=$(mktemp)
-  nice -n 5 "target/x86_64-unknown-linux-gnu/release/$t" "corpus/$t" -runs=10000000 -max_total_time="$secs" \
-    -max_len=4096 -timeout=20 -rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix="artifacts/$t-" >"$log" 2>&1
+  nice -n 19 "target/x86_64-unknown-linux-gnu/release/$t" "corpus/$t" -runs=10000000 -max_total_time="$secs" \
+    -max_len="$max_len" -timeout=20 -rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix="artifacts/$t-" >"$log" 2>&1
   code=$?
   runs=$(grep -o 'number_of_executed_units: [0-9]*' "$log" | grep -o '[0-9]*$')
-  echo "$(date -u +%F) $t executions=${runs:-?} exit=$code" >> runs.log
+  echo "$(date -u +%F) $t executions=${runs:-?} exit=$code max_len=$max_len" >> runs.log
   [ $code -ne 0 ] && tail -40 "$log"
   rm -f "$log"
 done

@@ -508,6 +508,12 @@ impl<R: Read> Iterator for Recipients<R> {
                     );
                     return Some((self.row, line, Err(Error::Request(msg))));
                 }
+                // A row of empty cells (a spreadsheet's trailing `,,,`) is nobody, not a
+                // "Dear Constituent" letter.
+                if self.record.iter().all(|v| v.trim().is_empty()) {
+                    let msg = format!("{}:{line}: row {}: every cell is blank", self.source, self.row);
+                    return Some((self.row, line, Err(Error::Request(msg))));
+                }
                 let mut r = Recipient::default();
                 for (h, v) in self.headers.iter().zip(self.record.iter()) {
                     if v.is_empty() {

@@ -150,11 +150,12 @@ impl Library {
             )),
             None => {}
         }
-        let index = self.index();
+        let spans = paragraphs(text);
+        let texts: Vec<&str> = spans.iter().map(|&(s, e)| &text[s..e]).collect();
+        let matches = self.best_blocks(&texts, options.threshold);
         let mut out_paragraphs = Vec::new();
-        for (s, e) in paragraphs(text) {
+        for ((s, e), best) in spans.into_iter().zip(matches) {
             let para = &text[s..e];
-            let best = index.best(self, para, options.threshold);
             let Some(m) = best else {
                 out_paragraphs.push(Paragraph { start: s, end: e, block: None, similarity: 0.0 });
                 continue;

@@ -6,8 +6,8 @@
 //! threshold, or becomes a leader itself. Leaders are found through an inverted index
 //! of word shingles, so a text is compared in full with a handful of leaders only.
 
-use crate::matching::{Postings, hash_str, shingles};
-use crate::text::{bare_words, ratio_bound};
+use crate::matching::{Postings, shingles, word_hashes};
+use crate::text::ratio_bound;
 use rayon::prelude::*;
 
 /// Leaders whose shingles overlap this little (Jaccard) are not compared in full.
@@ -40,24 +40,24 @@ pub fn cluster<T: AsRef<str> + Sync>(texts: &[T], weights: &[usize], threshold: 
     let mut postings = Postings::default();
     let mut scratch: Vec<u32> = Vec::new();
     for chunk in order.chunks(CHUNK) {
-        let prepared: Vec<(usize, Vec<u64>)> = chunk
+        let prepared: Vec<(Vec<u64>, Vec<u64>)> = chunk
             .par_iter()
             .map(|&i| {
-                let w = bare_words(texts[i].as_ref());
-                (w.len(), shingles(&w))
+                let w = word_hashes(texts[i].as_ref());
+                let sh = shingles(&w);
+                (w, sh)
             })
             .collect();
-        for (&i, (len, sh)) in chunk.iter().zip(&prepared) {
-            let ranked = postings.ranked(sh, MIN_OVERLAP, &mut scratch);
-            let mut words: Option<Vec<u64>> = None;
+        for (&i, (words, sh)) in chunk.iter().zip(prepared) {
+            let len = words.len();
+            let ranked = postings.ranked(&sh, MIN_OVERLAP, &mut scratch);
             let mut best: Option<(f32, u32)> = None;
             for (_, l) in ranked.into_iter().take(CANDIDATES) {
                 let leader = &leaders[l as usize];
-                if ratio_bound(*len, leader.len()) < threshold {
+                if ratio_bound(len, leader.len()) < threshold {
                     continue;
                 }
-                let w = words.get_or_insert_with(|| word_hashes(texts[i].as_ref()));
-                let r = hashed_ratio(w, leader);
+                let r = hashed_ratio(&words, leader);
                 if r >= threshold && best.is_none_or(|(b, bl)| r > b || (r == b && l < bl)) {
                     best = Some((r, l));
                 }
@@ -65,8 +65,8 @@ pub fn cluster<T: AsRef<str> + Sync>(texts: &[T], weights: &[usize], threshold: 
             match best {
                 Some((_, l)) => members[l as usize].push(i),
                 None => {
-                    postings.add(sh);
-                    leaders.push(words.unwrap_or_else(|| word_hashes(texts[i].as_ref())));
+                    postings.add(&sh);
+                    leaders.push(words);
                     members.push(vec![i]);
                 }
             }
@@ -75,11 +75,6 @@ pub fn cluster<T: AsRef<str> + Sync>(texts: &[T], weights: &[usize], threshold: 
     let weight = |g: &Vec<usize>| g.iter().map(|&i| weights.get(i).copied().unwrap_or(1)).sum::<usize>();
     members.sort_by(|a, b| weight(b).cmp(&weight(a)).then(a[0].cmp(&b[0])));
     members
-}
-
-/// The hashes of a text's bare words, in order: what leaders keep to be compared by.
-fn word_hashes(text: &str) -> Vec<u64> {
-    bare_words(text).iter().map(|w| hash_str(w)).collect()
 }
 
 /// [`word_ratio`](crate::text::word_ratio) on word hashes: the same diff, over

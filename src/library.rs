@@ -225,6 +225,8 @@ pub(crate) struct Inner {
     pub(crate) loose: Handlebars<'static>,
     /// The matching index, built on first use.
     pub(crate) index: std::sync::OnceLock<crate::matching::BlockIndex>,
+    /// How many letters were matched without the index (see `Library::best_blocks`).
+    pub(crate) scans: std::sync::atomic::AtomicUsize,
     /// Topic term counts for `suggest`, built on first use.
     pub(crate) topic_terms: std::sync::OnceLock<crate::suggest::TopicTerms>,
 }
@@ -295,12 +297,21 @@ impl Library {
     /// Builds a library from `(name, contents)` pairs: `.toml` files hold tables
     /// `[[block]]`, `[[topic]]`, `[[sender]]` and facts; `layouts/NAME.FORMAT.hbs` are layouts.
     pub fn from_files(files: impl IntoIterator<Item = (String, String)>) -> Result<Library> {
+        use rayon::prelude::*;
+        let files: Vec<(String, String)> = files.into_iter().collect();
+        // TOML files are parsed in parallel (most of loading); added in order.
+        let parsed: Vec<Option<Result<LibraryFile>>> = files
+            .par_iter()
+            .map(|(name, text)| {
+                name.ends_with(".toml").then(|| toml::from_str(text).map_err(|e| toml_error(name, text, e)))
+            })
+            .collect();
         let mut b = Builder::default();
-        for (name, text) in files {
-            if name.ends_with(".toml") {
-                b.add_toml(&name, &text)?;
-            } else if name.ends_with(".hbs") {
-                b.add_layout(&name, &text)?;
+        for ((name, text), parsed) in files.into_iter().zip(parsed) {
+            match parsed {
+                Some(parsed) => b.add_toml(&name, text, parsed?)?,
+                None if name.ends_with(".hbs") => b.add_layout(&name, &text)?,
+                None => {}
             }
         }
         b.finish()
@@ -407,8 +418,8 @@ fn invalid(at: Location, message: impl Into<String>) -> Error {
 }
 
 impl Builder {
-    fn add_toml(&mut self, file: &str, text: &str) -> Result<()> {
-        let parsed: LibraryFile = toml::from_str(text).map_err(|e| toml_error(file, text, e))?;
+    fn add_toml(&mut self, file: &str, owned: String, parsed: LibraryFile) -> Result<()> {
+        let text = owned.as_str();
         let lines = LineIndex::new(text);
         let at = |span: std::ops::Range<usize>| lines.at(file, span.start);
         // A table's span covers its header only: an item runs to the next item.
@@ -498,7 +509,7 @@ impl Builder {
         }
         facts.bills.extend(parsed.bill.into_iter().map(toml::Spanned::into_inner));
         facts.elections.extend(parsed.election.into_iter().map(toml::Spanned::into_inner));
-        self.texts.insert(file.to_string(), text.to_string());
+        self.texts.insert(file.to_string(), owned);
         Ok(())
     }
 
@@ -558,10 +569,11 @@ impl Builder {
         let mut loose = Handlebars::new();
         loose.register_escape_fn(handlebars::no_escape);
         let mut includes = Vec::with_capacity(self.blocks.len());
+        let empty = Template::compile("").unwrap_or_default();
         for (i, b) in self.blocks.iter().enumerate() {
             // Plain text is one raw string to handlebars: built directly, without its parser.
             if b.is_plain() {
-                let mut raw = Template::compile("").unwrap_or_default();
+                let mut raw = empty.clone();
                 raw.name = Some(b.id.clone());
                 raw.elements.push(TemplateElement::RawString(b.text.clone()));
                 loose.register_template(&b.id, raw.clone());
@@ -724,6 +736,7 @@ impl Builder {
                 html,
                 loose,
                 index: std::sync::OnceLock::new(),
+                scans: std::sync::atomic::AtomicUsize::new(0),
                 topic_terms: std::sync::OnceLock::new(),
             }),
         })

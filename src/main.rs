@@ -13,6 +13,41 @@ struct Cli {
     command: Command,
 }
 
+/// How `check`, `validate` and `campaigns` report.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ReportFormat {
+    /// Lines for people.
+    Text,
+    /// One JSON document.
+    Json,
+}
+
+/// What a letter is written as.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum LetterFormat {
+    /// Plain text.
+    #[value(alias = "txt")]
+    Text,
+    /// Markdown.
+    #[value(alias = "md")]
+    Markdown,
+    /// HTML, every value escaped.
+    Html,
+    /// The letter and its findings as JSON (draft only).
+    Json,
+}
+
+impl From<LetterFormat> for Format {
+    fn from(f: LetterFormat) -> Format {
+        match f {
+            LetterFormat::Text => Format::Text,
+            LetterFormat::Markdown => Format::Markdown,
+            LetterFormat::Html => Format::Html,
+            LetterFormat::Json => Format::Json,
+        }
+    }
+}
+
 #[derive(clap::Args)]
 struct LibraryArg {
     /// A library directory or TOML file (default: the embedded library). Repeat it to
@@ -35,7 +70,11 @@ impl LibraryArg {
                 sources.into_iter().map(|(n, t)| if n.ends_with(".hbs") { (format!("{i:02}/{n}"), t) } else { (n, t) }),
             );
         }
-        Library::from_files(files)
+        let library = Library::from_files(files)?;
+        // The process ends after one command: a large library is not worth freeing
+        // block by block on the way out (milliseconds at 10k blocks).
+        std::mem::forget(library.clone());
+        Ok(library)
     }
 }
 
@@ -66,9 +105,9 @@ enum Command {
         /// When the letters were written (default: inferred from each letter's own dates).
         #[arg(long)]
         written: Option<String>,
-        /// Output format: text or json.
-        #[arg(long, default_value = "text")]
-        format: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
         /// Show info findings too in text output.
         #[arg(long)]
         all: bool,
@@ -109,9 +148,9 @@ enum Command {
         /// Messages at least this similar (word ratio, 0 to 1) are one campaign.
         #[arg(long, default_value_t = 0.7)]
         threshold: f32,
-        /// Output format: text or json.
-        #[arg(long, default_value = "text")]
-        format: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
     },
     /// Rank the library's topics for an incoming message (top three).
     Suggest {
@@ -126,9 +165,9 @@ enum Command {
         /// The date, YYYY-MM-DD (default: today).
         #[arg(long)]
         date: Option<String>,
-        /// Output format: text or json.
-        #[arg(long, default_value = "text")]
-        format: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
         /// Exit 1 when any error finding exists or a sender can no longer sign.
         #[arg(long)]
         deny_stale: bool,
@@ -158,9 +197,9 @@ struct LetterArgs {
     /// Leave a block out (repeatable).
     #[arg(long = "exclude", value_name = "ID")]
     exclude: Vec<String>,
-    /// Output format: text, markdown or html (draft also: json).
-    #[arg(long, default_value = "text")]
-    format: String,
+    /// Output format (json: draft only).
+    #[arg(long, value_enum, default_value_t = LetterFormat::Text)]
+    format: LetterFormat,
     /// Layout: letter (default) or body.
     #[arg(long)]
     layout: Option<String>,
@@ -180,7 +219,7 @@ impl LetterArgs {
         request.include = self.include.clone();
         request.exclude = self.exclude.clone();
         request.layout = self.layout.clone();
-        request.format = self.format.parse::<Format>()?;
+        request.format = self.format.into();
         Ok(request)
     }
 }
@@ -345,6 +384,16 @@ fn bulk(a: BulkArgs) -> Result<ExitCode, Error> {
             }
             Ok(r)
         });
+        // Claims do not depend on the recipient: the first letter rendered tells whether
+        // every letter is stale, and under --deny-stale nothing is written then.
+        if a.letter.deny_stale && written == 0 && resumed == 0 {
+            if let Some(findings) = drafter.findings().filter(|f| f.iter().any(|f| f.severity == Severity::Error)) {
+                bar.finish_and_clear();
+                print_findings(findings);
+                eprintln!("replydraft: --deny-stale: the letter has out-of-date claims; no letters written");
+                return Ok(ExitCode::from(1));
+            }
+        }
         let outcome = recipient.and_then(|r| {
             let file_name = || replydraft::letter_file_name(row, r.normalized().name.as_deref(), ext);
             match &mut sink {
@@ -467,6 +516,9 @@ fn print_findings(findings: &[Finding]) {
 fn read_input(path: &std::path::Path) -> Result<(String, String), Error> {
     let name = path.display().to_string();
     let bytes = if name == "-" {
+        if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+            eprintln!("replydraft: reading a letter from standard input; Ctrl-D to end");
+        }
         let mut buf = Vec::new();
         std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf)
             .map_err(|e| Error::Io { path: name.clone(), source: e })?;
@@ -597,11 +649,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let library = library.load()?;
             let mut options = CheckOptions::new(date_or_today(&date)?);
             options.written = written.as_deref().map(parse_date).transpose()?;
-            let json = match format.as_str() {
-                "text" => false,
-                "json" => true,
-                other => return Err(Error::Request(format!("unknown format `{other}`: use text or json"))),
-            };
+            let json = format == ReportFormat::Json;
             let files = if files.is_empty() { vec![PathBuf::from("-")] } else { files };
             let inputs = files.iter().map(|p| read_input(p)).collect::<Result<Vec<_>, _>>()?;
             let report = library.check(inputs.iter().map(|(p, t)| (p.as_str(), t.as_str())), &options);
@@ -628,14 +676,14 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                         }
                         write_finding(&mut out, &format!("  {}:{}: ", file.path, lines.at(f.start)), f).map_err(io)?;
                     }
-                    let count = |s| file.findings.iter().filter(|f| f.severity == s).count();
+                    let of = |s| file.findings.iter().filter(|f| f.severity == s).count();
                     let more = if hidden > 0 { " (--all shows info)" } else { "" };
                     writeln!(
                         out,
-                        "  {} errors, {} warnings, {} info{more}\n",
-                        count(Severity::Error),
-                        count(Severity::Warning),
-                        count(Severity::Info)
+                        "  {}, {}, {} info{more}\n",
+                        count(of(Severity::Error), "error"),
+                        count(of(Severity::Warning), "warning"),
+                        of(Severity::Info)
                     )
                     .map_err(io)?;
                 }
@@ -678,11 +726,11 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let paths = corpus_paths(&inputs)?;
             let messages = read_corpus(&paths);
             let campaigns = replydraft::campaigns(&messages, threshold);
-            match format.as_str() {
-                "json" => {
+            match format {
+                ReportFormat::Json => {
                     writeln!(out, "{}", serde_json::to_string_pretty(&campaigns).unwrap_or_default()).map_err(io)?
                 }
-                "text" => {
+                ReportFormat::Text => {
                     for (i, c) in campaigns.iter().enumerate() {
                         let rep: String = c
                             .representative
@@ -692,13 +740,13 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                             .chars()
                             .take(160)
                             .collect();
-                        writeln!(out, "campaign {} ({} messages): {rep}", i + 1, c.members.len()).map_err(io)?;
+                        writeln!(out, "campaign {} ({}): {rep}", i + 1, count(c.members.len(), "message"))
+                            .map_err(io)?;
                         for m in &c.members {
                             writeln!(out, "  {m}").map_err(io)?;
                         }
                     }
                 }
-                other => return Err(Error::Request(format!("unknown format `{other}`: use text or json"))),
             }
         }
         Command::Suggest { file, library } => {
@@ -711,15 +759,17 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Validate { date, format, deny_stale, library } => {
             let library = library.load()?;
             let v = library.validate(date_or_today(&date)?);
-            match format.as_str() {
-                "json" => writeln!(out, "{}", serde_json::to_string_pretty(&v).unwrap_or_default()).map_err(io)?,
-                "text" => {
+            match format {
+                ReportFormat::Json => {
+                    writeln!(out, "{}", serde_json::to_string_pretty(&v).unwrap_or_default()).map_err(io)?
+                }
+                ReportFormat::Text => {
                     writeln!(
                         out,
-                        "library: {} blocks, {} topics, {} senders; at {}",
-                        library.blocks().len(),
-                        library.topics().len(),
-                        library.senders().len(),
+                        "library: {}, {}, {}; at {}",
+                        count(library.blocks().len(), "block"),
+                        count(library.topics().len(), "topic"),
+                        count(library.senders().len(), "sender"),
                         v.date
                     )
                     .map_err(io)?;
@@ -734,15 +784,14 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                     }
                     writeln!(
                         out,
-                        "{} errors, {} warnings in {} blocks; {} senders cannot sign",
-                        v.errors(),
-                        v.warnings(),
-                        v.blocks.len(),
-                        v.senders.len()
+                        "{}, {} in {}; {} cannot sign",
+                        count(v.errors(), "error"),
+                        count(v.warnings(), "warning"),
+                        count(v.blocks.len(), "block"),
+                        count(v.senders.len(), "sender")
                     )
                     .map_err(io)?;
                 }
-                other => return Err(Error::Request(format!("unknown format `{other}`: use text or json"))),
             }
             if deny_stale && !v.is_clean() {
                 return Ok(ExitCode::from(1));
@@ -757,6 +806,10 @@ fn main() -> ExitCode {
     let _ = ctrlc::set_handler(on_signal);
     match run(cli) {
         Ok(code) => code,
+        // A reader that stops early (`| head`) is not an error: end quietly, as other tools do.
+        Err(Error::Io { path, source }) if path == "stdout" && source.kind() == std::io::ErrorKind::BrokenPipe => {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("replydraft: {e}");
             ExitCode::from(2)

@@ -2,7 +2,7 @@
 //! shingles picks a few candidates, and `similar` confirms and diffs them.
 
 use crate::library::Library;
-use crate::text::{bare_words, normalize, paragraphs, word_ratio, words};
+use crate::text::{Fold, fold_char, normalize, paragraphs, word_ratio, words};
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hasher};
@@ -11,6 +11,13 @@ use std::hash::{BuildHasher, Hasher};
 const SHINGLE: usize = 3;
 /// The least shingle overlap (Jaccard) for a block paragraph to be a candidate.
 const MIN_OVERLAP: f32 = 0.05;
+
+const FNV_BASIS: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// One byte into an FNV-1a hash.
+fn fnv_byte(h: u64, b: u8) -> u64 {
+    (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+}
 
 /// FNV-1a, for hashing shingles: fast, deterministic, good enough for an index.
 #[derive(Default, Clone, Copy)]
@@ -21,12 +28,8 @@ impl Hasher for Fnv {
         self.0
     }
     fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
-        for b in bytes {
-            h ^= u64::from(*b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
+        let h = if self.0 == 0 { FNV_BASIS } else { self.0 };
+        self.0 = bytes.iter().fold(h, |h, b| fnv_byte(h, *b));
     }
 }
 
@@ -40,8 +43,8 @@ impl BuildHasher for FnvBuild {
     }
 }
 
-/// The shingle hashes of a word list (each distinct once).
-pub(crate) fn shingles(words: &[String]) -> Vec<u64> {
+/// The shingle hashes of a text's word hashes (see [`word_hashes`]), each distinct once.
+pub(crate) fn shingles(words: &[u64]) -> Vec<u64> {
     let mut out: Vec<u64> =
         if words.len() < SHINGLE { vec![hash_words(words)] } else { words.windows(SHINGLE).map(hash_words).collect() };
     out.sort_unstable();
@@ -56,13 +59,37 @@ pub(crate) fn hash_str(s: &str) -> u64 {
     h.finish()
 }
 
-fn hash_words(ws: &[String]) -> u64 {
-    let mut h = Fnv::default();
-    for w in ws {
-        h.write(w.as_bytes());
-        h.write(&[0xff]);
+fn hash_words(ws: &[u64]) -> u64 {
+    // Order matters: each word is mixed into the running value, then multiplied.
+    ws.iter().fold(FNV_BASIS, |h: u64, w| (h ^ w).wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(31))
+}
+
+/// The hashes ([`hash_str`]) of the words of `text` as [`bare_words`](crate::text::bare_words)
+/// finds them in the [`normalize`]d text, in order, computed without building either:
+/// words are split at white space (as the normalised text is), and an ASCII word is
+/// trimmed, lowercased and hashed in place; any other word is folded first.
+pub(crate) fn word_hashes(text: &str) -> Vec<u64> {
+    let mut out = Vec::with_capacity(text.len() / 6);
+    let mut folded = String::new();
+    for token in text.split(char::is_whitespace) {
+        if token.is_ascii() {
+            let w = token.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+            if !w.is_empty() {
+                out.push(w.bytes().fold(FNV_BASIS, |h, b| fnv_byte(h, b.to_ascii_lowercase())));
+            }
+        } else {
+            folded.clear();
+            folded.extend(token.chars().filter_map(|c| match fold_char(c) {
+                Fold::Char(c) => Some(c),
+                _ => None,
+            }));
+            let w = folded.trim_matches(|c: char| !c.is_alphanumeric());
+            if !w.is_empty() {
+                out.push(hash_str(&w.to_lowercase()));
+            }
+        }
     }
-    h.finish()
+    out
 }
 
 /// Which items (numbered in the order added) hold each shingle: the candidate
@@ -173,7 +200,7 @@ pub(crate) fn slot_fills(pattern: &str, query: &str) -> Option<Vec<(usize, usize
     Some(fills)
 }
 
-/// One indexed paragraph of a block.
+/// One block paragraph, as the matcher compares it.
 #[derive(Debug, Clone)]
 pub(crate) struct Entry {
     pub block: usize,
@@ -183,6 +210,15 @@ pub(crate) struct Entry {
     pub words: usize,
     /// The hashes of those words, sorted: the bag of words that bounds the similarity.
     pub bag: Vec<u64>,
+}
+
+impl Entry {
+    fn new(block: usize, paragraph: &str) -> Entry {
+        let text = normalize(paragraph);
+        let all = words(&text);
+        let (words, bag) = (all.len(), bag(&all));
+        Entry { block, text, words, bag }
+    }
 }
 
 /// The sorted hashes of `ws`, for [`shared`].
@@ -221,6 +257,40 @@ pub struct BlockMatch {
     pub block_text: String,
 }
 
+/// A block's text as the matcher reads it: plain text is its own rendering; a template
+/// is rendered with no data (includes expanded, merge fields as slot markers). `None`
+/// when it cannot be rendered.
+fn matched_text<'a>(library: &Library, block: &'a crate::library::Block) -> Option<std::borrow::Cow<'a, str>> {
+    if block.is_plain() {
+        Some(std::borrow::Cow::Borrowed(block.text.as_str()))
+    } else {
+        library.inner.loose.render(&block.id, &serde_json::json!({})).ok().map(std::borrow::Cow::Owned)
+    }
+}
+
+/// Calls `f` with every paragraph of every block that has enough words to be matched,
+/// with its word hashes, in the order the index numbers them (by block, then paragraph);
+/// blocks are read in parallel. Returns what `f` returns, in that order.
+fn each_paragraph<T: Send>(library: &Library, f: impl Fn(usize, &str, &[u64]) -> Option<T> + Sync) -> Vec<T> {
+    use rayon::prelude::*;
+    let per_block: Vec<Vec<T>> = library
+        .blocks()
+        .par_iter()
+        .enumerate()
+        .map(|(block_no, block)| {
+            let Some(text) = matched_text(library, block) else { return Vec::new() };
+            paragraphs(&text)
+                .into_iter()
+                .filter_map(|(s, e)| {
+                    let ws = word_hashes(&text[s..e]);
+                    if ws.len() < 4 { None } else { f(block_no, &text[s..e], &ws) }
+                })
+                .collect()
+        })
+        .collect();
+    per_block.into_iter().flatten().collect()
+}
+
 /// An inverted index from word shingles to block paragraphs.
 #[derive(Debug, Default)]
 pub struct BlockIndex {
@@ -232,39 +302,9 @@ impl BlockIndex {
     /// Indexes every paragraph of every block of `library` (includes expanded,
     /// merge fields left empty).
     pub fn build(library: &Library) -> BlockIndex {
-        use rayon::prelude::*;
-        // Paragraphs, normalised, with their shingles: in parallel, block by block.
-        let prepared: Vec<Vec<(Vec<u64>, Entry)>> = library
-            .blocks()
-            .par_iter()
-            .enumerate()
-            .map(|(block_no, block)| {
-                // Plain text is its own rendering.
-                let rendered = if block.is_plain() {
-                    std::borrow::Cow::Borrowed(block.text.as_str())
-                } else {
-                    match library.inner.loose.render(&block.id, &serde_json::json!({})) {
-                        Ok(t) => std::borrow::Cow::Owned(t),
-                        Err(_) => return Vec::new(),
-                    }
-                };
-                paragraphs(&rendered)
-                    .into_iter()
-                    .filter_map(|(s, e)| {
-                        let text = normalize(&rendered[s..e]);
-                        let ws = bare_words(&text);
-                        if ws.len() < 4 {
-                            return None;
-                        }
-                        let all = words(&text);
-                        let (words, bag) = (all.len(), bag(&all));
-                        Some((shingles(&ws), Entry { block: block_no, text, words, bag }))
-                    })
-                    .collect()
-            })
-            .collect();
+        let prepared = each_paragraph(library, |block, text, ws| Some((shingles(ws), Entry::new(block, text))));
         let mut index = BlockIndex::default();
-        for (shingles, entry) in prepared.into_iter().flatten() {
+        for (shingles, entry) in prepared {
             index.postings.add(&shingles);
             index.entries.push(entry);
         }
@@ -284,81 +324,187 @@ impl BlockIndex {
     /// The most similar block paragraph to `paragraph` with a similarity of at least
     /// `threshold`, if any.
     pub fn best(&self, library: &Library, paragraph: &str, threshold: f32) -> Option<BlockMatch> {
-        let norm = normalize(paragraph);
-        let ws = bare_words(&norm);
+        let ws = word_hashes(paragraph);
         if ws.len() < 4 {
             return None;
         }
-        // Every block paragraph sharing enough shingles is a candidate; each gets an exact
-        // upper bound on its similarity from the words it shares, and candidates are
-        // compared in order of that bound until it falls below the best found: the
-        // result is the best of all candidates, not of the first few.
+        // Every block paragraph sharing enough shingles is a candidate.
         thread_local! {
             /// Per-entry counters, reused from one paragraph to the next.
             static SCRATCH: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
         }
         let ranked = SCRATCH.with(|s| self.postings.ranked(&shingles(&ws), MIN_OVERLAP, &mut s.borrow_mut()));
-        let best = self.pick(&norm, ranked.into_iter().map(|(_, e)| e), threshold);
-        best.map(|(similarity, e)| self.matched(library, similarity, e))
+        let candidates = ranked.into_iter().map(|(_, e)| (e as usize, &self.entries[e as usize]));
+        pick(&normalize(paragraph), candidates, threshold)
+            .map(|(similarity, _, entry)| matched(library, similarity, entry))
     }
 
     /// The most similar paragraph by an exhaustive comparison with every indexed block
     /// paragraph, as [`BlockIndex::best`] would find it without its candidate stage:
     /// the reference that the index is tested against (slow on large libraries).
     pub fn best_exhaustive(&self, library: &Library, paragraph: &str, threshold: f32) -> Option<BlockMatch> {
-        let norm = normalize(paragraph);
-        if bare_words(&norm).len() < 4 {
+        if word_hashes(paragraph).len() < 4 {
             return None;
         }
-        let best = self.pick(&norm, 0..self.entries.len() as u32, threshold);
-        best.map(|(similarity, e)| self.matched(library, similarity, e))
-    }
-
-    /// The best of `candidates` for the normalised paragraph `norm`, as (similarity,
-    /// entry). Each candidate gets an exact upper bound on its similarity from the words
-    /// it shares (a diff matches no more), and candidates are compared in order of that
-    /// bound until it falls below the best found; ties go to the earlier entry.
-    fn pick(&self, norm: &str, candidates: impl Iterator<Item = u32>, threshold: f32) -> Option<(f32, u32)> {
-        let query = words(norm);
-        let query_bag = bag(&query);
-        let mut bounded: Vec<(f32, u32)> = candidates
-            .filter_map(|e| {
-                let entry = &self.entries[e as usize];
-                if entry.text.contains(SLOT) && slot_fills(&entry.text, norm).is_some() {
-                    return Some((f32::INFINITY, e)); // fills the block's slots: similarity 1
-                }
-                let bound = 2.0 * shared(&query_bag, &entry.bag) as f32 / (query.len() + entry.words) as f32;
-                (bound >= threshold).then_some((bound, e))
-            })
-            .collect();
-        bounded.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        let mut best: Option<(f32, u32)> = None;
-        for (bound, e) in bounded {
-            if best.is_some_and(|(score, _)| bound < score) {
-                break;
-            }
-            let entry = &self.entries[e as usize];
-            let score = if bound.is_infinite() { 1.0 } else { word_ratio(&query, &words(&entry.text)) };
-            let better = match best {
-                None => score >= threshold,
-                Some((s, b)) => score > s || (score == s && e < b),
-            };
-            if better {
-                best = Some((score, e));
-            }
-        }
-        best
-    }
-
-    fn matched(&self, library: &Library, similarity: f32, e: u32) -> BlockMatch {
-        let entry = &self.entries[e as usize];
-        BlockMatch { block: library.blocks()[entry.block].id.clone(), similarity, block_text: entry.text.clone() }
+        pick(&normalize(paragraph), self.entries.iter().enumerate(), threshold)
+            .map(|(similarity, _, entry)| matched(library, similarity, entry))
     }
 }
+
+/// The best of `candidates` (each with a key: ties go to the smaller) for the
+/// normalised paragraph `norm`, as (similarity, key, entry). Each candidate gets an
+/// exact upper bound on its similarity from the words it shares (a diff matches no
+/// more), and candidates are compared in order of that bound until it falls below the
+/// best found: the result is the best of all candidates, not of the first few.
+fn pick<'a, K: Ord + Copy>(
+    norm: &str,
+    candidates: impl Iterator<Item = (K, &'a Entry)>,
+    threshold: f32,
+) -> Option<(f32, K, &'a Entry)> {
+    let query = words(norm);
+    let query_bag = bag(&query);
+    let mut bounded: Vec<(f32, K, &Entry)> = candidates
+        .filter_map(|(k, entry)| {
+            if entry.text.contains(SLOT) && slot_fills(&entry.text, norm).is_some() {
+                return Some((f32::INFINITY, k, entry)); // fills the block's slots: similarity 1
+            }
+            let bound = 2.0 * shared(&query_bag, &entry.bag) as f32 / (query.len() + entry.words) as f32;
+            (bound >= threshold).then_some((bound, k, entry))
+        })
+        .collect();
+    bounded.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut best: Option<(f32, K, &Entry)> = None;
+    for (bound, k, entry) in bounded {
+        if best.is_some_and(|(score, _, _)| bound < score) {
+            break;
+        }
+        let score = if bound.is_infinite() { 1.0 } else { word_ratio(&query, &words(&entry.text)) };
+        let better = match best {
+            None => score >= threshold,
+            Some((s, b, _)) => score > s || (score == s && k < b),
+        };
+        if better {
+            best = Some((score, k, entry));
+        }
+    }
+    best
+}
+
+fn matched(library: &Library, similarity: f32, entry: &Entry) -> BlockMatch {
+    BlockMatch { block: library.blocks()[entry.block].id.clone(), similarity, block_text: entry.text.clone() }
+}
+
+/// The best block for each of `paragraphs` without an index: every block paragraph's
+/// shingles are compared with the paragraphs' own (a few hundred), and only the block
+/// paragraphs that share enough become candidates. The same candidates and the same
+/// answers as [`BlockIndex::best`]; for a letter or two this costs a fraction of
+/// building the index.
+fn best_by_scan(library: &Library, queries: &[&str], threshold: f32) -> Vec<Option<BlockMatch>> {
+    let query_shingles: Vec<Vec<u64>> = queries
+        .iter()
+        .map(|q| {
+            let ws = word_hashes(q);
+            if ws.len() < 4 { Vec::new() } else { shingles(&ws) }
+        })
+        .collect();
+    let mut holders: HashMap<u64, Vec<u32>, FnvBuild> = HashMap::default();
+    for (q, sh) in query_shingles.iter().enumerate() {
+        for h in sh {
+            holders.entry(*h).or_default().push(q as u32);
+        }
+    }
+    if holders.is_empty() {
+        return vec![None; queries.len()];
+    }
+    // (entry number within its block's order, queries it is a candidate for, entry)
+    let found: Vec<(Vec<u32>, Entry)> = each_paragraph(library, |block, text, ws| {
+        let sh = shingles(ws);
+        let mut counts = vec![0u32; queries.len()];
+        for h in &sh {
+            for &q in holders.get(h).map_or(&[][..], Vec::as_slice) {
+                counts[q as usize] += 1;
+            }
+        }
+        let wanted: Vec<u32> = (0..queries.len() as u32)
+            .filter(|&q| {
+                let c = counts[q as usize] as f32;
+                c > 0.0 && c / (query_shingles[q as usize].len() as f32 + sh.len() as f32 - c).max(1.0) >= MIN_OVERLAP
+            })
+            .collect();
+        (!wanted.is_empty()).then(|| (wanted, Entry::new(block, text)))
+    });
+    queries
+        .iter()
+        .enumerate()
+        .map(|(q, paragraph)| {
+            if query_shingles[q].is_empty() {
+                return None;
+            }
+            let candidates =
+                found.iter().enumerate().filter(|(_, (qs, _))| qs.contains(&(q as u32))).map(|(k, (_, e))| (k, e));
+            pick(&normalize(paragraph), candidates, threshold)
+                .map(|(similarity, _, entry)| matched(library, similarity, entry))
+        })
+        .collect()
+}
+
+/// Letters matched by scanning before the index is built: scanning one letter costs
+/// about as much as a tenth of the index.
+const SCANNED_LETTERS: usize = 4;
 
 impl Library {
     /// The matching index of this library (built once, on first use).
     pub fn index(&self) -> &BlockIndex {
         self.inner.index.get_or_init(|| BlockIndex::build(self))
+    }
+
+    /// The best block for each of `paragraphs` (each at least `threshold` similar), as
+    /// [`BlockIndex::best`] finds it. The first few calls on a library compare the
+    /// paragraphs with every block without building the index (one `check` of one
+    /// letter does not pay for an index of the whole library); later ones build it once
+    /// and use it. The answers are the same either way.
+    ///
+    /// ```
+    /// let library = replydraft::Library::embedded().unwrap();
+    /// let block = &library.block("nib-proposals").unwrap().text;
+    /// let found = library.best_blocks(&[block.as_str(), "Nothing like any block at all here."], 0.6);
+    /// assert_eq!(found[0].as_ref().unwrap().block, "nib-proposals");
+    /// assert!(found[1].is_none());
+    /// ```
+    pub fn best_blocks(&self, paragraphs: &[&str], threshold: f32) -> Vec<Option<BlockMatch>> {
+        use std::sync::atomic::Ordering;
+        let index = match self.inner.index.get() {
+            Some(index) => index,
+            None if self.inner.scans.fetch_add(1, Ordering::Relaxed) < SCANNED_LETTERS => {
+                return best_by_scan(self, paragraphs, threshold);
+            }
+            None => self.index(),
+        };
+        paragraphs.iter().map(|p| index.best(self, p, threshold)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The one-pass word hashes are the hashes of the bare words of the normalised
+        /// text, whatever the text holds (white space of every kind, invisible
+        /// characters, homoglyphs, letters whose case changes their length).
+        #[test]
+        fn word_hashes_are_those_of_the_bare_words(text in "([a-zA-Z0-9,.;'()\\- ]|\u{0B}|\u{A0}|\u{200B}|\u{2019}|\u{041D}|\u{3A3}|\u{130}|\u{1E9E}|\u{2028}|\u{85}|é){0,40}") {
+            let expected: Vec<u64> =
+                crate::text::bare_words(&normalize(&text)).iter().map(|w| hash_str(w)).collect();
+            prop_assert_eq!(word_hashes(&text), expected);
+        }
+    }
+
+    #[test]
+    fn shingles_depend_on_word_order() {
+        let (a, b, c) = (hash_str("a"), hash_str("b"), hash_str("c"));
+        assert_ne!(shingles(&[a, b, c]), shingles(&[c, b, a]));
+        assert_eq!(shingles(&[a, b, c, a, b, c]).len(), 3);
     }
 }

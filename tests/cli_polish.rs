@@ -1,0 +1,130 @@
+//! The command line as a newcomer meets it: a closed pipe, closed lists of formats,
+//! bulk runs that write nothing when they should not, counts in proper English.
+
+mod common;
+use common::{replydraft, run, scratch};
+use std::process::Stdio;
+
+/// `replydraft check … | head -1`: the reader goes away; the tool ends quietly with 0.
+#[test]
+fn a_closed_pipe_ends_the_run_quietly() {
+    let dir = scratch("pipe");
+    let csv = dir.join("r.csv");
+    let rows: String = std::iter::once("name\n".to_string()).chain((0..20_000).map(|i| format!("P {i}\n"))).collect();
+    std::fs::write(&csv, rows).unwrap();
+    let mut child = replydraft()
+        .args(["bulk", "--topic", "care-review", "--date", "2022-07-01", "--jsonl", "-", "--recipients"])
+        .arg(&csv)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read one line, then close the pipe.
+    let mut first = [0u8; 64];
+    std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut first).unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(!err.contains("Broken pipe") && !err.contains("broken pipe"), "{err}");
+}
+
+/// `--format` is a closed list: `--help` names the values, a wrong one is a usage error.
+#[test]
+fn formats_are_a_closed_list() {
+    let (_, help, _) = run(&["draft", "-h"]);
+    assert!(help.contains("[possible values: text, markdown, html, json]"), "{help}");
+    let (_, help, _) = run(&["check", "-h"]);
+    assert!(help.contains("[possible values: text, json]"), "{help}");
+    let (code, _, err) = run(&["validate", "--format", "xml"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("invalid value 'xml'") && err.contains("text, json"), "{err}");
+    // The short spellings still work: `md` is Markdown (hard line breaks in the signature).
+    let (code, out, _) = run(&["draft", "--topic", "care-review", "--date", "2022-07-01", "--format", "md"]);
+    assert_eq!(code, 0);
+    assert!(out.contains(" MP  \n"), "markdown output: {out}");
+}
+
+/// Under --deny-stale a stale letter is stale for every row: nothing is written, exit 1.
+/// On a date when the letter is current, the letters are written.
+#[test]
+fn bulk_deny_stale_writes_nothing() {
+    let dir = scratch("deny-stale");
+    let csv = dir.join("r.csv");
+    std::fs::write(&csv, "name\nAnn Lee\nBo Chan\n").unwrap();
+    let out = dir.join("letters");
+    let args = |date: &'static str| {
+        let mut c = replydraft();
+        c.args(["bulk", "--topic", "care-review", "--deny-stale", "--date", date, "--recipients"])
+            .arg(&csv)
+            .arg("--out")
+            .arg(&out);
+        c
+    };
+    let stale = args("2026-11-22").output().unwrap();
+    assert_eq!(stale.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&stale.stderr).contains("no letters written"));
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0, "nothing written");
+
+    let jsonl = dir.join("l.jsonl");
+    let (code, _, _) = run(&[
+        "bulk",
+        "--topic",
+        "care-review",
+        "--deny-stale",
+        "--date",
+        "2026-11-22",
+        "--recipients",
+        csv.to_str().unwrap(),
+        "--jsonl",
+        jsonl.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    assert!(!jsonl.exists(), "no JSON lines file");
+
+    let current = args("2022-07-01").output().unwrap();
+    assert_eq!(current.status.code(), Some(0), "{}", String::from_utf8_lossy(&current.stderr));
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 2);
+}
+
+/// A row of blank cells is skipped with a warning, not drafted as "Dear Constituent";
+/// the summary counts in proper English.
+#[test]
+fn bulk_skips_blank_rows_and_counts_properly() {
+    let dir = scratch("blank-rows");
+    let csv = dir.join("r.csv");
+    std::fs::write(&csv, "name,email\nAnn Lee,a@example.org\n , \n").unwrap();
+    let out = dir.join("letters");
+    let (code, _, err) = run(&[
+        "bulk",
+        "--topic",
+        "care-review",
+        "--date",
+        "2022-07-01",
+        "--recipients",
+        csv.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("row 2: every cell is blank; row skipped"), "{err}");
+    assert!(err.contains("1 letter written, 1 bad row skipped"), "{err}");
+    let letters: Vec<_> = std::fs::read_dir(&out).unwrap().collect();
+    assert_eq!(letters.len(), 1);
+
+    // Every row bad: exit 2.
+    std::fs::write(&csv, "name,email\n,\n , \n").unwrap();
+    let (code, _, err) = run(&[
+        "bulk",
+        "--topic",
+        "care-review",
+        "--date",
+        "2022-07-01",
+        "--recipients",
+        csv.to_str().unwrap(),
+        "--jsonl",
+        "-",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("0 letters written, 2 bad rows skipped"), "{err}");
+}
