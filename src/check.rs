@@ -1,11 +1,11 @@
 //! Checking any letter: paragraphs matched to blocks, the matched blocks' claims
 //! mapped onto the letter, and the rest scanned for time-bound language.
 
-use crate::claims::{Finding, Severity, claim_findings};
+use crate::claims::{Finding, Severity, block_state_findings, claim_findings};
 use crate::date::toml_date;
 use crate::library::{Block, Library};
 use crate::matching::{SLOT, slot_fills};
-use crate::scan::{infer_written, scan};
+use crate::scan::{infer_written, is_signature, scan};
 use crate::text::{Folded, find_normalized, paragraphs, word_diff};
 use jiff::civil::Date;
 use serde::Serialize;
@@ -138,7 +138,7 @@ impl Library {
         match inferred {
             Some((d, s, e)) => {
                 covered.push((s, e));
-                let message = format!("the letter is dated {d}; relative phrases are read from this date");
+                let message = format!("the letter is dated {d}; relative phrases outside known blocks are read from this date");
                 findings.push(Finding::at(text, (s, e), Severity::Info, "written", message));
             }
             None if options.written.is_none() => findings.push(Finding::at(
@@ -154,6 +154,7 @@ impl Library {
         let texts: Vec<&str> = spans.iter().map(|&(s, e)| &text[s..e]).collect();
         let matches = self.best_blocks(&texts, options.threshold);
         let mut out_paragraphs = Vec::new();
+        let mut runs: Vec<(String, usize, usize)> = Vec::new();
         for ((s, e), best) in spans.into_iter().zip(matches) {
             let para = &text[s..e];
             let Some(m) = best else {
@@ -179,17 +180,38 @@ impl Library {
                 });
             }
             if let Some(block) = self.block(&m.block) {
-                let anchor = written.unwrap_or(block.as_of);
+                // A block's claims were made when the block was written (its `as_of`), as
+                // a draft reads them, whatever the letter's own date.
                 self.with_includes(block, &mut |b: &Block| {
                     let locate = |quote: &str| find_normalized(para, quote).map(|(a, z)| (s + a, s + z));
-                    findings.extend(claim_findings(b, self.facts(), anchor, options.date, text, &locate));
+                    findings.extend(claim_findings(b, self.facts(), block.as_of, options.date, text, &locate));
                 });
+                // Consecutive paragraphs of one block are one run, as a draft's block span is.
+                match runs.last_mut() {
+                    Some((id, _, end)) if *id == m.block && text[*end..s].trim().is_empty() => *end = e,
+                    _ => runs.push((m.block.clone(), s, e)),
+                }
             }
             out_paragraphs.push(Paragraph { start: s, end: e, block: Some(m.block), similarity: m.similarity });
         }
         let claimed: Vec<(usize, usize)> =
             findings.iter().filter(|f| f.kind != "variant").map(|f| (f.start, f.end)).collect();
-        findings.extend(scan(text, self.facts(), options.date, written, &covered, &claimed));
+        // A reviewed block's own state (an ingested draft's `as_of` is when it was
+        // ingested, not when its words were written).
+        for (id, s, e) in &runs {
+            if let Some(block) = self.block(id).filter(|b| b.status != crate::Status::Draft) {
+                findings.extend(block_state_findings(block, written, options.date, text, (*s, *e)));
+            }
+        }
+        let mut scanned = scan(text, self.facts(), options.date, written, &covered, &claimed);
+        // An out-of-office name that signs the letter is the signer, as a draft calls it.
+        for f in &mut scanned {
+            if f.kind == "officeholder" && f.severity == Severity::Error && is_signature(text, (f.start, f.end)) {
+                f.kind = "signer".into();
+                f.message = format!("the signer: {}", f.message);
+            }
+        }
+        findings.extend(scanned);
         Finding::sort(&mut findings);
         FileReport { path: path.to_string(), written, paragraphs: out_paragraphs, findings }
     }

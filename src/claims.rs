@@ -337,7 +337,15 @@ pub(crate) fn claim_findings(
 
 /// Findings about a whole block in a draft: dated before it was written, due for
 /// review, retired.
-fn block_state_findings(block: &Block, date: Date, letter: &str, (start, end): (usize, usize)) -> Vec<Finding> {
+/// A block's own state in a letter: written after the letter's date (`written`, when
+/// known), due for review or retired at `date`.
+pub(crate) fn block_state_findings(
+    block: &Block,
+    written: Option<Date>,
+    date: Date,
+    letter: &str,
+    (start, end): (usize, usize),
+) -> Vec<Finding> {
     let whole = |severity, kind: &str, since, message: String, suggestion: Option<String>| Finding {
         block: Some(block.id.clone()),
         since,
@@ -345,12 +353,12 @@ fn block_state_findings(block: &Block, date: Date, letter: &str, (start, end): (
         ..Finding::at(letter, (start, end), severity, kind, message)
     };
     let mut out = Vec::new();
-    if date < block.as_of {
+    if let Some(written) = written.filter(|w| *w < block.as_of) {
         out.push(whole(
             Severity::Warning,
             "before-as-of",
             None,
-            format!("the letter is dated {date}, before block `{}` was written ({})", block.id, block.as_of),
+            format!("the letter is dated {written}, before block `{}` was written ({})", block.id, block.as_of),
             Some("check the date, or use a block that was true then".into()),
         ));
     }
@@ -386,13 +394,16 @@ pub(crate) fn signer_finding(sender: &Sender, facts: &Facts, date: Date, letter:
         }
         None => format!("no one holds office as {title} on {date}"),
     };
-    // Point at the signature: the last place the signer's name (any case) appears.
-    let lower = letter.to_lowercase();
-    let name = sender.name.to_lowercase();
-    let (start, end) = match lower.rfind(&name) {
-        Some(p) if lower.len() == letter.len() => (p, p + name.len()),
-        _ => (0, 0),
-    };
+    // Point at the signature: the last place the signer's name appears (any ASCII case,
+    // any white space), found on the folded letter and mapped back to the original.
+    let folded = crate::text::Folded::new(letter);
+    let name = crate::text::normalize(&sender.name);
+    let (start, end) = aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build([name.as_str()])
+        .ok()
+        .and_then(|ac| ac.find_iter(&folded.text).last())
+        .map_or((0, 0), |m| folded.original(m.start(), m.end()));
     Some(Finding {
         since,
         suggestion: Some(suggestion),
@@ -418,7 +429,7 @@ pub(crate) fn draft_findings(
             region.find(&needle).map(|p| (span.start + p, span.start + p + needle.len()))
         };
         out.extend(claim_findings(block, library.facts(), block.as_of, date, letter, &locate));
-        out.extend(block_state_findings(block, date, letter, (span.start, span.end)));
+        out.extend(block_state_findings(block, Some(date), date, letter, (span.start, span.end)));
     }
     out.extend(signer_finding(sender, library.facts(), date, letter));
     Finding::sort(&mut out);
@@ -493,7 +504,7 @@ impl Library {
             // Claims are judged from the block's own as_of, and never "before" it.
             let at = date.max(block.as_of);
             let mut findings = claim_findings(block, self.facts(), block.as_of, at, text, &locate);
-            let mut state = block_state_findings(block, at, text, (0, text.len()));
+            let mut state = block_state_findings(block, Some(at), at, text, (0, text.len()));
             if block.status == Status::Draft {
                 state.push(Finding {
                     block: Some(block.id.clone()),

@@ -49,6 +49,64 @@ const WEAK: [&str; 8] = ["now", "currently", "at present", "at the moment", "rec
 static PAST_MARKER: LazyLock<Regex> =
     LazyLock::new(|| re(r"\b(then|former|formerly|previous|previously|was|were|had been|served as)\b"));
 
+/// How letters are signed off: a line that starts with one of these (any case) ends the
+/// body, and names after it are the signature.
+const VALEDICTIONS: &[&str] = &[
+    "yours sincerely",
+    "yours faithfully",
+    "yours truly",
+    "yours ever",
+    "with best wishes",
+    "with kind regards",
+    "with warm regards",
+    "best wishes",
+    "kind regards",
+    "warm regards",
+    "best regards",
+    "regards",
+];
+
+/// Words that may stand beside a name on a signature line: honorifics and post-nominals.
+const HONORIFICS: &[&str] = &[
+    "rt", "hon", "the", "mp", "msp", "ms", "mr", "mrs", "miss", "mx", "dr", "sir", "dame", "lord", "lady", "baroness",
+    "baron", "cbe", "obe", "mbe", "dbe", "kbe", "kc", "qc", "pc", "frs",
+];
+
+/// Where the signature begins: the end of the last line that opens with a valediction
+/// ("Yours sincerely,"), if there is one.
+pub(crate) fn signature_start(text: &str) -> Option<usize> {
+    let mut found = None;
+    let mut pos = 0;
+    for line in text.split_inclusive('\n') {
+        let start = line.trim_start();
+        if VALEDICTIONS.iter().any(|v| start.get(..v.len()).is_some_and(|p| p.eq_ignore_ascii_case(v))) {
+            found = Some(pos + line.len());
+        }
+        pos += line.len();
+    }
+    found
+}
+
+/// Whether the name at `start..end` signs the letter: it follows the valediction, or,
+/// after the salutation ("Dear …"), it stands on a line of its own with nothing beside
+/// it but honorifics and post-nominals ("Rt Hon Ann Lee CBE MP").
+pub(crate) fn is_signature(text: &str, (start, end): (usize, usize)) -> bool {
+    if signature_start(text).is_some_and(|s| start >= s) {
+        return true;
+    }
+    let line_start = text[..start].rfind('\n').map_or(0, |p| p + 1);
+    let line_end = text[end..].find('\n').map_or(text.len(), |p| end + p);
+    let after_salutation = text[..line_start].lines().any(|l| {
+        let l = l.trim_start();
+        l.get(..5).is_some_and(|d| d.eq_ignore_ascii_case("dear "))
+    });
+    let beside = text[line_start..start].split_whitespace().chain(text[end..line_end].split_whitespace());
+    after_salutation
+        && beside
+            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+            .all(|w| w.is_empty() || HONORIFICS.iter().any(|h| h.eq_ignore_ascii_case(w)))
+}
+
 fn month_number(name: &str) -> i8 {
     let n = name.to_ascii_lowercase();
     let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
@@ -651,4 +709,21 @@ pub(crate) fn time_phrases(text: &str) -> Vec<(usize, usize, &'static str)> {
     }
     out.sort_unstable();
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_signature_follows_the_last_valediction() {
+        let letter = "Dear Sam,\n\nBest wishes for the year; regards to all.\n\nYours sincerely,\n\nAnn Lee MP\n";
+        let at = super::signature_start(letter).unwrap();
+        assert_eq!(letter[at..].trim(), "Ann Lee MP");
+        assert_eq!(super::signature_start("Dear Sam,\n\nThank you for writing.\n"), None);
+        let letter = "Rt Hon Ann Lee MP\n\nDear Sam,\n\nAnn Lee said so.\n\nRt Hon Ann Lee CBE MP\nMinister\n";
+        let at = |n: usize| {
+            let s = letter.match_indices("Ann Lee").nth(n).unwrap().0;
+            super::is_signature(letter, (s, s + 7))
+        };
+        assert_eq!((at(0), at(1), at(2)), (false, false, true), "letterhead, body, signature");
+    }
 }

@@ -159,7 +159,11 @@ fn ingest_cli_output_combines_with_the_default_library() {
     let file = &v["files"][0];
     assert!(file["paragraphs"].as_array().unwrap().iter().any(|p| p["similarity"] == 1.0), "ingested blocks match");
     assert!(
-        file["findings"].as_array().unwrap().iter().any(|f| f["kind"] == "officeholder" && f["severity"] == "error")
+        file["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| (f["kind"] == "officeholder" || f["kind"] == "signer") && f["severity"] == "error")
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -27,7 +27,7 @@ fn seed_000_flags_signer_framework_and_within_months_but_not_history() {
     let (text, r) = check("seeds/000_dcdd2d49cfe08213.txt", "2026-11-22");
     assert_eq!(r.written, Some(d("2022-07-01")), "inferred from 'July 2022'");
     let f = &r.findings;
-    assert!(has(f, "officeholder", "CHRIS HEATON-HARRIS", Severity::Error), "the signer lost office");
+    assert!(has(f, "signer", "CHRIS HEATON-HARRIS", Severity::Error), "the signer lost office");
     assert!(has(f, "event", "National Children's Social Care Framework will also be developed", Severity::Error));
     assert!(has(f, "relative", "within months", Severity::Error));
     // "In 2021, the Department for Education launched an independent review" is true history.
