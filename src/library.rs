@@ -111,7 +111,11 @@ pub struct Topic {
     pub id: String,
     /// A short description.
     pub title: String,
-    /// Words and phrases an incoming letter on this topic uses.
+    /// What a message must be about for this topic to apply: words and phrases of the
+    /// topic's area (for `suggest`; a message naming none of any topic's gets no topic).
+    #[serde(default)]
+    pub subjects: Vec<String>,
+    /// Words and phrases an incoming letter on this topic uses (they rank the topics).
     #[serde(default)]
     pub keywords: Vec<String>,
     /// The default sender's id.

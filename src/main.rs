@@ -157,6 +157,9 @@ enum Command {
         /// The message, or - for standard input.
         #[arg(default_value = "-")]
         file: PathBuf,
+        /// Output format (json: every topic that fits, with its score and matched words).
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
         #[command(flatten)]
         library: LibraryArg,
     },
@@ -749,11 +752,24 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 }
             }
         }
-        Command::Suggest { file, library } => {
+        Command::Suggest { file, format, library } => {
             let library = library.load()?;
             let (_, text) = read_input(&file)?;
-            for s in library.suggest(&text).iter().take(3) {
-                writeln!(out, "{}\t{:.3}\t{}", s.topic, s.score, s.title).map_err(io)?;
+            let found = library.suggest(&text);
+            match format {
+                ReportFormat::Json => {
+                    writeln!(out, "{}", serde_json::to_string_pretty(&found).unwrap_or_default()).map_err(io)?
+                }
+                ReportFormat::Text => {
+                    for s in found.iter().take(3) {
+                        writeln!(out, "{}\t{:.3}\t{}\t{}", s.topic, s.score, s.title, s.matched.join(", "))
+                            .map_err(io)?;
+                    }
+                }
+            }
+            if found.is_empty() {
+                eprintln!("replydraft: no topic matches this message");
+                return Ok(ExitCode::from(3));
             }
         }
         Command::Validate { date, format, deny_stale, library } => {

@@ -1,67 +1,91 @@
-//! Suggesting a topic for an incoming message: BM25 over each topic's title,
-//! keywords (counted three times) and the text of its blocks.
+//! Suggesting a topic for an incoming message. A topic's `subjects` are the words and
+//! phrases of its area ("children's social care", "kinship"); a message that names no
+//! subject of any topic is about none of them (an office's library answers what it
+//! has lines for, and "potholes" or "school funding" are not among them). Otherwise
+//! topics are ranked by the subjects and `keywords` they match (each weighted by how
+//! few topics share it) plus BM25 over the topic's title and block text. Words are
+//! compared as Snowball (Porter 2) English stems, stopwords left out.
 
 use crate::library::Library;
-use crate::text::bare_words;
+use crate::text::normalize;
 
 use std::collections::HashMap;
 
 const K1: f32 = 1.2;
 const B: f32 = 0.75;
-/// How many times a topic's title and keywords count, against its block text.
-const KEYWORD_WEIGHT: f32 = 3.0;
+/// How much the block text's BM25 counts against the keywords.
+const TEXT_WEIGHT: f32 = 1.0;
 /// Enclosures (annexes, terms of reference) are attachments, not what a reply is about.
 const ENCLOSURE_WEIGHT: f32 = 0.25;
 
-/// A light stem: plural and common verb endings off, so "recommend" meets "recommendations".
-fn stem(word: &str) -> String {
-    let w = word.strip_suffix("'s").unwrap_or(word);
-    for suffix in ["ations", "ation", "ings", "ing", "ies", "ed", "es", "s"] {
-        if let Some(base) = w.strip_suffix(suffix) {
-            if base.chars().count() >= 4 {
-                return base.to_string();
-            }
-        }
-    }
-    w.to_string()
-}
-
 /// Words too common to say anything about a topic.
 const STOPWORDS: &[&str] = &[
-    "a", "about", "after", "all", "also", "an", "and", "any", "are", "as", "at", "be", "been", "being", "but", "by",
-    "can", "could", "did", "do", "does", "for", "from", "had", "has", "have", "he", "her", "his", "how", "i", "if",
-    "in", "into", "is", "it", "its", "me", "more", "my", "no", "not", "of", "on", "or", "our", "she", "should", "so",
-    "some", "such", "than", "that", "the", "their", "them", "there", "these", "they", "this", "those", "to", "up",
-    "us", "very", "was", "we", "were", "what", "when", "where", "which", "who", "why", "will", "with", "would", "you",
-    "your",
+    "a", "about", "after", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "been", "being", "but",
+    "by", "can", "could", "dear", "did", "do", "does", "for", "from", "get", "had", "has", "have", "he", "her", "his",
+    "how", "i", "if", "in", "into", "is", "it", "its", "me", "more", "mp", "my", "no", "not", "of", "on", "or", "our",
+    "please", "she", "should", "so", "some", "such", "than", "that", "the", "their", "them", "there", "these", "they",
+    "this", "those", "to", "up", "us", "very", "was", "we", "were", "what", "when", "where", "which", "who", "why",
+    "will", "with", "would", "you", "your",
 ];
 
-fn terms(text: &str) -> impl Iterator<Item = String> {
-    bare_words(text).into_iter().filter(|w| !STOPWORDS.contains(&w.as_str())).map(|w| stem(&w))
+/// The stems of `text`'s words, in order, stopwords left out. Words are split at
+/// anything but letters, digits and apostrophes ("mixed-race" is two words), and a
+/// possessive `'s` is dropped.
+fn terms(text: &str) -> Vec<String> {
+    thread_local! {
+        static STEMMER: rust_stemmers::Stemmer = rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English);
+    }
+    let text = normalize(text).to_lowercase();
+    STEMMER.with(|stemmer| {
+        text.split(|c: char| !(c.is_alphanumeric() || c == '\''))
+            .map(|w| w.trim_matches('\''))
+            .map(|w| w.strip_suffix("'s").unwrap_or(w))
+            .filter(|w| !w.is_empty() && !STOPWORDS.contains(w))
+            .map(|w| stemmer.stem(w).into_owned())
+            .collect()
+    })
+}
+
+/// Whether `phrase` occurs in `words` as a contiguous run.
+fn contains(words: &[String], phrase: &[String]) -> bool {
+    !phrase.is_empty() && words.windows(phrase.len()).any(|w| w == phrase)
 }
 
 /// A topic and how well it fits a message.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Suggestion {
     /// Topic id.
     pub topic: String,
     /// Topic title.
     pub title: String,
-    /// BM25 score (higher fits better; comparable within one message only).
+    /// Score (higher fits better; comparable within one message only).
     pub score: f32,
+    /// The topic's keywords the message uses.
+    pub matched: Vec<String>,
 }
 
-/// Each topic's weighted term counts, built once per library.
+/// One topic's subjects and keywords (as stems) and weighted term counts, built once
+/// per library.
+#[derive(Debug)]
+struct TopicProfile {
+    subjects: Vec<Vec<String>>,
+    keywords: Vec<(String, Vec<String>)>,
+    tf: HashMap<String, f32>,
+    length: f32,
+}
+
+/// Every topic's profile, built once per library.
 #[derive(Debug)]
 pub(crate) struct TopicTerms {
-    docs: Vec<HashMap<String, f32>>,
-    lengths: Vec<f32>,
+    topics: Vec<TopicProfile>,
     avg: f32,
+    /// How many topics list each subject or keyword (as stems).
+    keyword_df: HashMap<Vec<String>, usize>,
 }
 
 impl TopicTerms {
     fn build(library: &Library) -> TopicTerms {
-        let docs: Vec<HashMap<String, f32>> = library
+        let topics: Vec<TopicProfile> = library
             .topics()
             .iter()
             .map(|t| {
@@ -71,10 +95,7 @@ impl TopicTerms {
                         *tf.entry(w).or_default() += n;
                     }
                 };
-                add(&t.title, KEYWORD_WEIGHT);
-                for k in &t.keywords {
-                    add(k, KEYWORD_WEIGHT);
-                }
+                add(&t.title, 1.0);
                 for id in t.blocks.iter().chain(t.alternatives.iter().flatten()) {
                     let weight = match library.block(id).map(|b| b.role) {
                         Some(crate::Role::Enclosure) => ENCLOSURE_WEIGHT,
@@ -84,47 +105,86 @@ impl TopicTerms {
                         add(&text, weight);
                     }
                 }
-                tf
+                let mut keywords: Vec<(String, Vec<String>)> = t
+                    .subjects
+                    .iter()
+                    .chain(&t.keywords)
+                    .map(|k| (k.clone(), terms(k)))
+                    .filter(|(_, s)| !s.is_empty())
+                    .collect();
+                keywords.sort_by(|a, b| a.1.cmp(&b.1));
+                keywords.dedup_by(|a, b| a.1 == b.1);
+                let subjects = t.subjects.iter().map(|k| terms(k)).filter(|s| !s.is_empty()).collect();
+                let length = tf.values().sum::<f32>();
+                TopicProfile { subjects, keywords, tf, length }
             })
             .collect();
-        let lengths: Vec<f32> = docs.iter().map(|d| d.values().sum::<f32>()).collect();
-        let avg = lengths.iter().sum::<f32>() / (docs.len() as f32).max(1.0);
-        TopicTerms { docs, lengths, avg }
+        let mut keyword_df: HashMap<Vec<String>, usize> = HashMap::new();
+        for t in &topics {
+            let mut seen: Vec<&Vec<String>> = t.keywords.iter().map(|(_, s)| s).collect();
+            seen.sort();
+            seen.dedup();
+            for s in seen {
+                *keyword_df.entry(s.clone()).or_default() += 1;
+            }
+        }
+        let avg = topics.iter().map(|t| t.length).sum::<f32>() / (topics.len() as f32).max(1.0);
+        TopicTerms { topics, avg, keyword_df }
     }
 }
 
 impl Library {
-    /// The library's topics ranked for `message`, best first (topics scoring 0 are left out).
+    /// The topics that fit `message`, best first; empty when none does (see the module
+    /// documentation for what "fits" means).
     ///
     /// ```
     /// let library = replydraft::Library::embedded().unwrap();
     /// let s = library.suggest("I am worried about funding for secure children's homes and unregulated provision.");
     /// assert_eq!(s[0].topic, "care-funding");
+    /// assert!(library.suggest("The potholes on our road need fixing before someone is hurt.").is_empty());
     /// ```
     pub fn suggest(&self, message: &str) -> Vec<Suggestion> {
-        let TopicTerms { docs, lengths, avg } = self.inner.topic_terms.get_or_init(|| TopicTerms::build(self));
-        let n = docs.len() as f32;
-        let mut query: Vec<String> = terms(message).collect();
+        let TopicTerms { topics, avg, keyword_df } = self.inner.topic_terms.get_or_init(|| TopicTerms::build(self));
+        let n = topics.len() as f32;
+        let words = terms(message);
+        let mut query = words.clone();
         query.sort();
         query.dedup();
+        let matched: Vec<Vec<&(String, Vec<String>)>> =
+            topics.iter().map(|p| p.keywords.iter().filter(|(_, stems)| contains(&words, stems)).collect()).collect();
+        if !topics.iter().any(|p| p.subjects.iter().any(|s| contains(&words, s))) {
+            return Vec::new();
+        }
         let mut out: Vec<Suggestion> = self
             .topics()
             .iter()
-            .zip(docs)
-            .zip(lengths)
-            .map(|((t, tf), len)| {
-                let score = query
+            .zip(topics)
+            .zip(matched)
+            .filter_map(|((t, p), matched)| {
+                let keyword_score: f32 = matched
+                    .iter()
+                    .map(|(_, stems)| {
+                        let df = keyword_df.get(stems).copied().unwrap_or(1) as f32;
+                        stems.len().min(2) as f32 * (1.0 + n / df).ln()
+                    })
+                    .sum();
+                let text_score = query
                     .iter()
                     .filter_map(|w| {
-                        let f = *tf.get(w)?;
-                        let df = docs.iter().filter(|d| d.contains_key(w)).count() as f32;
+                        let f = *p.tf.get(w)?;
+                        let df = topics.iter().filter(|d| d.tf.contains_key(w)).count() as f32;
                         let idf = ((n - df + 0.5) / (df + 0.5) + 1.0).ln();
-                        Some(idf * f * (K1 + 1.0) / (f + K1 * (1.0 - B + B * len / avg.max(1.0))))
+                        Some(idf * f * (K1 + 1.0) / (f + K1 * (1.0 - B + B * p.length / avg.max(1.0))))
                     })
                     .sum::<f32>();
-                Suggestion { topic: t.id.clone(), title: t.title.clone(), score }
+                let score = keyword_score + TEXT_WEIGHT * text_score;
+                (score > 0.0).then(|| Suggestion {
+                    topic: t.id.clone(),
+                    title: t.title.clone(),
+                    score,
+                    matched: matched.iter().map(|(k, _)| k.clone()).collect(),
+                })
             })
-            .filter(|s| s.score > 0.0)
             .collect();
         out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.topic.cmp(&b.topic)));
         out

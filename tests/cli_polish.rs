@@ -128,3 +128,32 @@ fn bulk_skips_blank_rows_and_counts_properly() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("0 letters written, 2 bad rows skipped"), "{err}");
 }
+
+/// `suggest`: the best topics with the words that matched, JSON on request, and exit 3
+/// with "no topic matches" for a message no topic fits.
+#[test]
+fn suggest_says_when_no_topic_matches() {
+    let run_with = |args: &[&str], message: &str| {
+        let mut child = replydraft()
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::io::Write::write_all(&mut child.stdin.take().unwrap(), message.as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        (out.status.code(), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+    };
+    let (code, out, _) = run_with(&["suggest"], "We are kinship carers raising our grandson. What support is there?");
+    assert_eq!(code, Some(0));
+    assert!(out.starts_with("care-strategy\t"), "{out}");
+    assert!(out.lines().next().unwrap().ends_with("kinship"), "{out}");
+    let (code, out, _) = run_with(&["suggest", "--format", "json"], "Why do Black children wait longer for adoption?");
+    assert_eq!(code, Some(0));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v[0]["topic"], "review-disparities");
+    let (code, out, err) = run_with(&["suggest"], "The potholes on our road are dangerous.");
+    assert_eq!(code, Some(3));
+    assert!(out.is_empty() && err.contains("no topic matches"), "{err}");
+}
