@@ -264,8 +264,9 @@ pub struct Walk {
 
 /// Walks `inputs`: directories recursively (symbolic links followed, each directory
 /// visited once, so a link loop ends), keeping regular files for which `keep` is true;
-/// FIFOs, sockets and devices inside directories are passed over (a file named
-/// directly is taken as given). Sorted, for deterministic output.
+/// hidden entries (names starting with `.`), FIFOs, sockets, devices and unreadable
+/// directories inside them are passed over with the reason (a file named directly is
+/// taken as given). Sorted, for deterministic output.
 ///
 /// ```
 /// let dir = tempfile::tempdir().unwrap();
@@ -293,8 +294,17 @@ pub fn walk(inputs: &[PathBuf], keep: &dyn Fn(&Path) -> bool) -> Result<Walk> {
             .collect::<Result<_>>()?;
         entries.sort();
         for p in entries {
+            // Hidden entries (`.DS_Store`, `.git`) are not letters or library files.
+            if p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')) {
+                out.skipped.push((p, "hidden".into()));
+                continue;
+            }
             match std::fs::metadata(&p) {
-                Ok(m) if m.is_dir() => visit(&p, keep, seen, out)?,
+                Ok(m) if m.is_dir() => {
+                    if let Err(e) = visit(&p, keep, seen, out) {
+                        out.skipped.push((p, e.to_string()));
+                    }
+                }
                 Ok(m) if m.is_file() => {
                     if keep(&p) {
                         out.files.push(p);
@@ -320,4 +330,84 @@ pub fn walk(inputs: &[PathBuf], keep: &dyn Fn(&Path) -> bool) -> Result<Walk> {
     }
     out.files.sort();
     Ok(out)
+}
+
+/// A letter read from a file's bytes: its text, who sent it, and how it was decoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Letter {
+    /// The text: an email's body (its plain-text part, or its HTML part as text);
+    /// otherwise the whole file, decoded.
+    pub text: String,
+    /// An email's sender, as `Name <address>` (or the address alone).
+    pub from: Option<String>,
+    /// The encoding the file was decoded from, when it was not UTF-8 (`windows-1252`).
+    pub encoding: Option<String>,
+}
+
+/// Header names that open an email file.
+const EMAIL_HEADERS: &[&str] =
+    &["return-path:", "received:", "from:", "mime-version:", "delivered-to:", "message-id:", "date:", "to:"];
+
+/// Reads a letter from `bytes` (`name` says where they came from): an email (`.eml`, or
+/// text that opens with mail headers) is parsed and its body decoded (quoted-printable,
+/// base64, any charset); other text is taken as UTF-8 when it is, by its byte-order
+/// mark when it has one (UTF-16), and otherwise decoded from the legacy encoding it
+/// most likely is (`windows-1252` for most office files). A file with NUL bytes in it
+/// is not text: an error.
+///
+/// ```
+/// let l = replydraft::read_letter("old.txt", b"Dear Ann,\n\nThe council\x92s plan costs \x80400.\n").unwrap();
+/// assert!(l.text.contains("council\u{2019}s plan costs \u{20AC}400"));
+/// assert_eq!(l.encoding.as_deref(), Some("windows-1252"));
+///
+/// let mail = b"From: Ann Lee <ann@example.org>\r\nSubject: Care\r\nContent-Type: text/plain; charset=utf-8\r\n\
+/// Content-Transfer-Encoding: quoted-printable\r\n\r\nI=E2=80=99m writing about kinship care.\r\n";
+/// let l = replydraft::read_letter("msg.eml", mail).unwrap();
+/// assert_eq!(l.text.trim(), "I\u{2019}m writing about kinship care.");
+/// assert_eq!(l.from.as_deref(), Some("Ann Lee <ann@example.org>"));
+/// ```
+pub fn read_letter(name: &str, bytes: &[u8]) -> Result<Letter> {
+    let head = &bytes[..bytes.len().min(8192)];
+    if head.contains(&0) && encoding_rs::Encoding::for_bom(bytes).is_none() {
+        return Err(Error::Request(format!("{name}: not text (it holds NUL bytes)")));
+    }
+    let first_line = head.split(|b| *b == b'\n').find(|l| !l.trim_ascii().is_empty()).unwrap_or(&[]);
+    let looks_like_mail =
+        EMAIL_HEADERS.iter().any(|h| first_line.get(..h.len()).is_some_and(|p| p.eq_ignore_ascii_case(h.as_bytes())));
+    if name.to_ascii_lowercase().ends_with(".eml") || looks_like_mail {
+        if let Some(message) = mail_parser::MessageParser::default().parse(bytes) {
+            if let Some(body) = message.body_text(0) {
+                let from = message.from().and_then(|a| a.first()).map(|a| match (a.name(), a.address()) {
+                    (Some(n), Some(addr)) => format!("{n} <{addr}>"),
+                    (None, Some(addr)) => addr.to_string(),
+                    (Some(n), None) => n.to_string(),
+                    (None, None) => String::new(),
+                });
+                return Ok(Letter { text: body.into_owned(), from: from.filter(|f| !f.is_empty()), encoding: None });
+            }
+        }
+    }
+    let (text, encoding) = decode(bytes);
+    Ok(Letter { text, from: None, encoding })
+}
+
+/// `bytes` as text: UTF-8 as it is (a byte-order mark dropped), a UTF-16 file by its
+/// byte-order mark, anything else from the encoding most likely (named in the answer).
+fn decode(bytes: &[u8]) -> (String, Option<String>) {
+    if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, _) = encoding.decode_without_bom_handling(&bytes[bom..]);
+        let name = (encoding != encoding_rs::UTF_8).then(|| encoding.name().to_ascii_lowercase());
+        return (text.into_owned(), name);
+    }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return (text.to_string(), None);
+    }
+    let mut detector = chardetng::EncodingDetector::new();
+    detector.feed(bytes, true);
+    // The hint is the office's country: short texts are read as windows-1252, not a
+    // look-alike code page.
+    let encoding = detector.guess(Some(b"uk"), true);
+    let (text, _) = encoding.decode_without_bom_handling(bytes);
+    (text.into_owned(), Some(encoding.name().to_ascii_lowercase()))
 }

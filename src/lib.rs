@@ -58,7 +58,7 @@ pub use cluster::{Campaign, campaigns, cluster};
 pub use date::{DateStyle, parse_date, parse_span};
 pub use error::{Error, Location, Result};
 pub use facts::{Bill, Election, Event, Facts, Office, Period, Stage, Tenure};
-pub use files::{AtomicFile, Staging, TEMP_PREFIX, Walk, remove_stale_temps, walk, write_atomic};
+pub use files::{AtomicFile, Letter, Staging, TEMP_PREFIX, Walk, read_letter, remove_stale_temps, walk, write_atomic};
 pub use ingest::{Corpus, IngestOptions, Proposed, letter_paths, toml_comment};
 pub use jiff::civil::Date;
 pub use library::{

@@ -139,6 +139,9 @@ enum Command {
         /// Overwrite an existing file.
         #[arg(long)]
         force: bool,
+        /// Stop at the first letter that cannot be read (default: warn and go on).
+        #[arg(long)]
+        strict: bool,
     },
     /// Group incoming messages that share most of their text into campaigns, largest first.
     Campaigns {
@@ -151,6 +154,9 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
         format: ReportFormat,
+        /// Stop at the first message that cannot be read (default: warn and go on).
+        #[arg(long)]
+        strict: bool,
     },
     /// Rank the library's topics for an incoming message (top three).
     Suggest {
@@ -529,7 +535,11 @@ fn read_input(path: &std::path::Path) -> Result<(String, String), Error> {
     } else {
         std::fs::read(path).map_err(|e| Error::Io { path: name.clone(), source: e })?
     };
-    Ok((name.clone(), replydraft::text::from_utf8(&name, bytes)?))
+    let letter = replydraft::read_letter(&name, &bytes)?;
+    if let Some(encoding) = &letter.encoding {
+        eprintln!("replydraft: {name}: not UTF-8; read as {encoding}");
+    }
+    Ok((name, letter.text))
 }
 
 /// The letters under `inputs`, saying what was passed over.
@@ -541,19 +551,18 @@ fn corpus_paths(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     Ok(found.files)
 }
 
-/// Reads letters of a corpus; one that cannot be read or is not UTF-8 text is passed
-/// over with a warning instead of stopping the run.
-fn read_corpus(paths: &[PathBuf]) -> Vec<(String, String)> {
-    paths
-        .iter()
-        .filter_map(|p| match read_input(p) {
-            Ok(letter) => Some(letter),
-            Err(e) => {
-                eprintln!("replydraft: {e}; skipped");
-                None
-            }
-        })
-        .collect()
+/// Reads letters of a corpus; one that cannot be read or is not text is passed over
+/// with a warning instead of stopping the run (with `strict`, it stops the run).
+fn read_corpus(paths: &[PathBuf], strict: bool) -> Result<Vec<(String, String)>, Error> {
+    let mut out = Vec::with_capacity(paths.len());
+    for p in paths {
+        match read_input(p) {
+            Ok(letter) => out.push(letter),
+            Err(e) if strict => return Err(Error::Request(format!("{e} (--strict)"))),
+            Err(e) => eprintln!("replydraft: {e}; skipped"),
+        }
+    }
+    Ok(out)
 }
 
 /// `line:column` of byte offsets. Line starts are found once per letter, and columns
@@ -696,7 +705,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             }
         }
         Command::Bulk(a) => return bulk(*a),
-        Command::Ingest { inputs, min_letters, threshold, as_of, out: path, force } => {
+        Command::Ingest { inputs, min_letters, threshold, as_of, out: path, force, strict } => {
             check_threshold(threshold)?;
             let mut options = replydraft::IngestOptions::new(date_or_today(&as_of)?);
             options.min_letters = min_letters.max(1);
@@ -709,7 +718,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let bar = progress("letters read");
             let mut corpus = replydraft::Corpus::new();
             for chunk in paths.chunks(2048) {
-                let letters = read_corpus(chunk);
+                let letters = read_corpus(chunk, strict)?;
                 corpus.add(letters);
                 bar.inc(chunk.len() as u64);
             }
@@ -719,15 +728,17 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             replydraft::write_atomic(&path, corpus.to_toml(&proposed, &options).as_bytes(), force)?;
             let (l, p, d) = corpus.counts();
             eprintln!(
-                "replydraft: {l} letters, {p} paragraphs ({d} distinct): {} blocks proposed in {}",
-                proposed.len(),
+                "replydraft: {}, {} ({d} distinct): {} proposed in {}",
+                count(l, "letter"),
+                count(p, "paragraph"),
+                count(proposed.len(), "block"),
                 path.display()
             );
         }
-        Command::Campaigns { inputs, threshold, format } => {
+        Command::Campaigns { inputs, threshold, format, strict } => {
             check_threshold(threshold)?;
             let paths = corpus_paths(&inputs)?;
-            let messages = read_corpus(&paths);
+            let messages = read_corpus(&paths, strict)?;
             let campaigns = replydraft::campaigns(&messages, threshold);
             match format {
                 ReportFormat::Json => {

@@ -157,3 +157,42 @@ fn suggest_says_when_no_topic_matches() {
     assert_eq!(code, Some(3));
     assert!(out.is_empty() && err.contains("no topic matches"), "{err}");
 }
+
+/// A messy inbox: a Windows-1252 letter is read (with a note), an email is read as its
+/// decoded body, hidden files and a binary file are passed over with a warning, and
+/// the run goes on; `--strict` stops at the first unreadable letter.
+#[test]
+fn a_messy_inbox_is_read_with_warnings() {
+    let dir = scratch("inbox");
+    let inbox = dir.join("inbox");
+    std::fs::create_dir_all(inbox.join(".git")).unwrap();
+    std::fs::write(inbox.join(".DS_Store"), [0u8, 1, 2, 3]).unwrap();
+    std::fs::write(inbox.join(".git/HEAD"), "ref: refs/heads/main\n").unwrap();
+    let kinship = "I am a kinship carer raising my grandson and we get no allowance at all from the council.";
+    // A curly apostrophe as windows-1252 writes it: the byte 0x92, not UTF-8.
+    let mut cp1252 = b"Dear Ms Lee,\n\nI".to_vec();
+    cp1252.push(0x92);
+    cp1252.extend_from_slice(kinship.strip_prefix("I am").unwrap().replacen(' ', "m ", 1).as_bytes());
+    std::fs::write(inbox.join("a.txt"), &cp1252).unwrap();
+    let eml = format!(
+        "Return-Path: <bo@example.org>\r\nFrom: Bo Chan <bo@example.org>\r\nSubject: care\r\n\
+         Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n{}\r\n",
+        kinship.replace("I am", "I=E2=80=99m")
+    );
+    std::fs::write(inbox.join("b.eml"), eml).unwrap();
+    std::fs::write(inbox.join("c.txt"), b"PK\x03\x04\x00\x00binary").unwrap();
+    let (code, out, err) = run(&["campaigns", inbox.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains(".DS_Store: skipped: hidden") && err.contains(".git: skipped: hidden"), "{err}");
+    assert!(err.contains("a.txt: not UTF-8; read as windows-1252"), "{err}");
+    assert!(err.contains("c.txt: not text"), "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    // The two letters say the same thing: one campaign, its text decoded.
+    assert_eq!(v[0]["members"].as_array().unwrap().len(), 2, "{out}");
+    assert!(v[0]["representative"].as_str().unwrap().contains("I\u{2019}m a kinship carer"), "{out}");
+    assert!(!out.contains("=E2=80=99") && !out.contains("Return-Path"), "{out}");
+
+    let (code, _, err) = run(&["campaigns", inbox.to_str().unwrap(), "--strict"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("c.txt: not text"), "{err}");
+}
