@@ -131,6 +131,25 @@ impl Library {
     /// assert_eq!(f.since, Some(parse_date("2024-01-01").unwrap()));
     /// ```
     pub fn check_letter(&self, path: &str, text: &str, options: &CheckOptions) -> FileReport {
+        self.check_named(path, text, options)
+    }
+
+    /// Checks one letter that has no file name (text from a form or a mailbox): as
+    /// [`Library::check_letter`], with the report's path empty.
+    ///
+    /// ```
+    /// use replydraft::{CheckOptions, Library, parse_date};
+    /// let library = Library::embedded().unwrap();
+    /// let options = CheckOptions::new(parse_date("2026-11-22").unwrap());
+    /// let report = library.check_text("We will publish the strategy by the end of 2023.", &options);
+    /// assert!(report.findings.iter().any(|f| f.severity == replydraft::Severity::Error));
+    /// assert_eq!(report.path, "");
+    /// ```
+    pub fn check_text(&self, text: &str, options: &CheckOptions) -> FileReport {
+        self.check_named("", text, options)
+    }
+
+    fn check_named(&self, path: &str, text: &str, options: &CheckOptions) -> FileReport {
         let mut findings = Vec::new();
         let mut covered: Vec<(usize, usize)> = Vec::new();
         let inferred = if options.written.is_none() { infer_written(text) } else { None };

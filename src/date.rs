@@ -24,6 +24,17 @@ pub fn parse_date(text: &str) -> Result<Date> {
     Date::new(y, m as i8, d as i8).map_err(|e| bad(e.to_string()))
 }
 
+/// Today's date in the system's time zone (what the command line uses when `--date`
+/// is not given), so an embedder need not add `jiff` for it.
+///
+/// ```
+/// let today = replydraft::today();
+/// assert!(today >= replydraft::parse_date("2026-01-01").unwrap());
+/// ```
+pub fn today() -> Date {
+    jiff::Zoned::now().date()
+}
+
 /// Parses a length of time such as `6 months`, `2 years`, `7 days` or ISO `P6M`.
 pub fn parse_span(text: &str) -> Result<jiff::Span> {
     text.trim().parse::<jiff::Span>().map_err(|e| {

@@ -55,7 +55,7 @@ pub use bulk::{BulkDrafter, MAX_COLUMNS, MAX_FIELD_BYTES, RecipientRow, Recipien
 pub use check::{CheckOptions, CheckReport, FileReport, Paragraph};
 pub use claims::{BlockHealth, Claim, ClaimKind, Finding, Severity, Stale, Validation};
 pub use cluster::{Campaign, campaigns, cluster};
-pub use date::{DateStyle, parse_date, parse_span};
+pub use date::{DateStyle, parse_date, parse_span, today};
 pub use error::{Error, Location, Result};
 pub use facts::{Bill, Election, Event, Facts, Office, Period, Stage, Tenure};
 pub use files::{AtomicFile, Letter, Staging, TEMP_PREFIX, Walk, read_letter, remove_stale_temps, walk, write_atomic};

@@ -298,6 +298,31 @@ impl Library {
         EMBEDDED.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect()
     }
 
+    /// Stacks libraries, in order: each a directory or a TOML file, or `default` for
+    /// the embedded library (what `--library` does when repeated). Blocks, topics,
+    /// senders and facts add up (a duplicate id is an error naming both places); a
+    /// later library's layout of the same name replaces an earlier one's.
+    ///
+    /// ```
+    /// let dir = tempfile::tempdir().unwrap();
+    /// std::fs::write(dir.path().join("office.toml"),
+    ///     "[[block]]\nid = \"surgery-times\"\ntitle = \"Surgeries\"\nrole = \"body\"\n\
+    ///      text = \"My surgeries are on Fridays.\"\nas_of = 2026-11-01\n").unwrap();
+    /// let library = replydraft::Library::combine(["default".as_ref(), dir.path()]).unwrap();
+    /// assert!(library.block("surgery-times").is_some() && library.topic("care-review").is_some());
+    /// ```
+    pub fn combine<'a>(libraries: impl IntoIterator<Item = &'a Path>) -> Result<Library> {
+        let mut files = Vec::new();
+        for (i, p) in libraries.into_iter().enumerate() {
+            let sources = if p.as_os_str() == "default" { Library::embedded_sources() } else { Library::sources(p)? };
+            // Layouts are named by their file name: a later library's layout replaces an earlier one's.
+            files.extend(
+                sources.into_iter().map(|(n, t)| if n.ends_with(".hbs") { (format!("{i:02}/{n}"), t) } else { (n, t) }),
+            );
+        }
+        Library::from_files(files)
+    }
+
     /// Builds a library from `(name, contents)` pairs: `.toml` files hold tables
     /// `[[block]]`, `[[topic]]`, `[[sender]]` and facts; `layouts/NAME.FORMAT.hbs` are layouts.
     pub fn from_files(files: impl IntoIterator<Item = (String, String)>) -> Result<Library> {

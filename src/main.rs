@@ -1,7 +1,7 @@
 //! The `replydraft` command: parses arguments, calls the library, prints.
 
 use clap::{Parser, Subcommand};
-use replydraft::{CheckOptions, DraftRequest, Error, Finding, Format, Library, Severity, parse_date};
+use replydraft::{CheckOptions, DraftRequest, Error, Finding, Format, Library, Severity, parse_date, today};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -62,15 +62,7 @@ impl LibraryArg {
         if self.library.is_empty() {
             return Library::embedded();
         }
-        let mut files = Vec::new();
-        for (i, p) in self.library.iter().enumerate() {
-            let sources = if p.as_os_str() == "default" { Library::embedded_sources() } else { Library::sources(p)? };
-            // Layouts are named by their file name: a later library's layout replaces an earlier one's.
-            files.extend(
-                sources.into_iter().map(|(n, t)| if n.ends_with(".hbs") { (format!("{i:02}/{n}"), t) } else { (n, t) }),
-            );
-        }
-        let library = Library::from_files(files)?;
+        let library = Library::combine(self.library.iter().map(PathBuf::as_path))?;
         // The process ends after one command: a large library is not worth freeing
         // block by block on the way out (milliseconds at 10k blocks).
         std::mem::forget(library.clone());
@@ -489,10 +481,6 @@ fn check_threshold(t: f32) -> Result<(), Error> {
     } else {
         Err(Error::Request(format!("--threshold {t}: give a similarity from 0 to 1")))
     }
-}
-
-fn today() -> replydraft::Date {
-    jiff::Zoned::now().date()
 }
 
 fn date_or_today(date: &Option<String>) -> Result<replydraft::Date, Error> {
