@@ -411,6 +411,68 @@ pub(crate) fn signer_finding(sender: &Sender, facts: &Facts, date: Date, letter:
     })
 }
 
+/// The recipient fields every letter has; any other `recipient.X` is a field the
+/// office supplies (`--field`, a CSV column).
+const RECIPIENT_FIELDS: &[&str] = &["name", "salutation", "address", "email"];
+/// The sender fields a block can use (a sender has no others).
+const SENDER_FIELDS: &[&str] =
+    &["id", "name", "office", "office_title", "letterhead", "address", "signoff", "signature", "date_style"];
+
+/// Merge fields in a block that cannot be right: `sender.X` for a field senders do not
+/// have (an error), and `recipient.X` one letter away from a field every recipient has
+/// (`recipient.nmae`: a warning, as an office may have a field of that name).
+fn merge_field_findings(block: &Block) -> Vec<Finding> {
+    static FIELD: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?:^|[^A-Za-z0-9_.@])(recipient|sender)\.([A-Za-z_][A-Za-z0-9_]*)").expect("field pattern")
+    });
+    let text = &block.text;
+    let mut out = Vec::new();
+    let mut rest = 0;
+    while let Some(open) = text[rest..].find("{{").map(|p| rest + p) {
+        let Some(close) = text[open..].find("}}").map(|p| open + p) else { break };
+        rest = close + 2;
+        if text[..open].ends_with('\\') {
+            continue; // `\{{` is literal text
+        }
+        for c in FIELD.captures_iter(&text[open + 2..close]) {
+            let (Some(whole), Some(kind), Some(field)) = (c.get(0), c.get(1), c.get(2)) else { continue };
+            let start = open + 2 + whole.end() - field.len() - kind.len() - 1;
+            let span = (start, open + 2 + whole.end());
+            let (severity, message) = match kind.as_str() {
+                "sender" if !SENDER_FIELDS.contains(&field.as_str()) => (
+                    Severity::Error,
+                    format!(
+                        "block `{}`: a sender has no field `{}`{}",
+                        block.id,
+                        field.as_str(),
+                        crate::error::hint(field.as_str(), SENDER_FIELDS.iter().copied())
+                    ),
+                ),
+                "recipient" if !RECIPIENT_FIELDS.contains(&field.as_str()) => {
+                    let Some(meant) = crate::error::did_you_mean(field.as_str(), RECIPIENT_FIELDS.iter().copied())
+                    else {
+                        continue;
+                    };
+                    (
+                        Severity::Warning,
+                        format!(
+                            "block `{}`: `recipient.{}` looks like a misspelt `recipient.{meant}` (a field of the office's own is fine if every letter supplies it)",
+                            block.id,
+                            field.as_str()
+                        ),
+                    )
+                }
+                _ => continue,
+            };
+            out.push(Finding {
+                block: Some(block.id.clone()),
+                ..Finding::at(text, span, severity, "merge-field", message)
+            });
+        }
+    }
+    out
+}
+
 /// All findings of a rendered draft.
 pub(crate) fn draft_findings(
     library: &Library,
@@ -518,6 +580,7 @@ impl Library {
                 });
             }
             findings.extend(state);
+            findings.extend(merge_field_findings(block));
             if !findings.is_empty() {
                 Finding::sort(&mut findings);
                 blocks.push(BlockHealth { block: block.id.clone(), at: block.at.clone(), findings });

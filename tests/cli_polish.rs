@@ -196,3 +196,53 @@ fn a_messy_inbox_is_read_with_warnings() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("c.txt: not text"), "{err}");
 }
+
+/// `validate` names merge fields that cannot be right: a sender field senders do not
+/// have (error) and a recipient field one slip from a standard one (warning); the
+/// office's own fields (`recipient.ward`) pass.
+#[test]
+fn validate_catches_misspelt_merge_fields() {
+    let dir = scratch("merge-fields");
+    std::fs::write(
+        dir.join("office.toml"),
+        "[[block]]\nid = \"typo\"\ntitle = \"t\"\nrole = \"body\"\nas_of = 2026-11-01\n\
+         text = \"Dear {{recipient.nmae}}, in {{recipient.ward}} {{sender.nmae}} and {{#if recipient.emial}}x{{/if}} \\\\{{sender.zzz}}\"\n",
+    )
+    .unwrap();
+    let (code, out, err) = run(&[
+        "validate",
+        "--date",
+        "2026-11-22",
+        "--library",
+        "default",
+        "--library",
+        dir.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert!(code == 0 || code == 1, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let block = v["blocks"].as_array().unwrap().iter().find(|b| b["block"] == "typo").expect("the block has findings");
+    let fields: Vec<(String, String, String)> = block["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"] == "merge-field")
+        .map(|f| {
+            (
+                f["severity"].as_str().unwrap().into(),
+                f["text"].as_str().unwrap().into(),
+                f["message"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert_eq!(fields.len(), 3, "{fields:?}");
+    assert_eq!((fields[0].0.as_str(), fields[0].1.as_str()), ("warning", "recipient.nmae"));
+    assert!(fields[0].2.contains("`recipient.name`"), "{fields:?}");
+    assert_eq!((fields[1].0.as_str(), fields[1].1.as_str()), ("error", "sender.nmae"));
+    assert!(fields[1].2.contains("did you mean `name`"), "{fields:?}");
+    assert_eq!((fields[2].0.as_str(), fields[2].1.as_str()), ("warning", "recipient.emial"));
+    // The embedded library's own fields are all right.
+    let (_, out, _) = run(&["validate", "--date", "2026-11-22", "--format", "json"]);
+    assert!(!out.contains("merge-field"), "{out}");
+}
