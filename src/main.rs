@@ -181,6 +181,14 @@ enum Command {
         #[command(flatten)]
         library: LibraryArg,
     },
+    /// Print a shell completion script (for example `replydraft completions bash >
+    /// ~/.local/share/bash-completion/completions/replydraft`).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page, in roff (`replydraft man > replydraft.1; man ./replydraft.1`).
+    Man,
 }
 
 /// What every letter needs: shared by `draft` and `bulk`.
@@ -776,6 +784,17 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 eprintln!("replydraft: no topic matches this message");
                 return Ok(ExitCode::from(3));
             }
+        }
+        // Both are written to memory first: clap_complete panics on a failed write.
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut <Cli as clap::CommandFactory>::command(), "replydraft", &mut script);
+            out.write_all(&script).map_err(io)?;
+        }
+        Command::Man => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut page).map_err(io)?;
+            out.write_all(&page).map_err(io)?;
         }
         Command::Validate { date, format, deny_stale, library } => {
             let library = library.load()?;

@@ -246,3 +246,19 @@ fn validate_catches_misspelt_merge_fields() {
     let (_, out, _) = run(&["validate", "--date", "2026-11-22", "--format", "json"]);
     assert!(!out.contains("merge-field"), "{out}");
 }
+
+/// Shell completions and a manual page come from the same definitions as `--help`.
+#[test]
+fn completions_and_man_page() {
+    let (code, out, _) = run(&["completions", "bash"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("_replydraft()") && out.contains("--deny-stale"), "{}", &out[..out.len().min(400)]);
+    let (code, out, _) = run(&["completions", "zsh"]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("#compdef replydraft"), "{}", &out[..out.len().min(200)]);
+    let (code, out, _) = run(&["man"]);
+    assert_eq!(code, 0);
+    assert!(out.contains(".TH replydraft 1") && out.contains("suggest"), "{}", &out[..out.len().min(400)]);
+    let (code, _, err) = run(&["completions", "cmd"]);
+    assert_eq!(code, 2, "{err}");
+}
