@@ -5,7 +5,7 @@ use crate::claims::{Finding, Severity, block_state_findings, claim_findings};
 use crate::date::toml_date;
 use crate::library::{Block, Library};
 use crate::matching::{SLOT, slot_fills};
-use crate::scan::{infer_written, is_signature, scan};
+use crate::scan::{infer_written, scan};
 use crate::text::{Folded, find_normalized, paragraphs, word_diff};
 use jiff::civil::Date;
 use serde::Serialize;
@@ -222,15 +222,7 @@ impl Library {
                 findings.extend(block_state_findings(block, written, options.date, text, (*s, *e)));
             }
         }
-        let mut scanned = scan(text, self.facts(), options.date, written, &covered, &claimed);
-        // An out-of-office name that signs the letter is the signer, as a draft calls it.
-        for f in &mut scanned {
-            if f.kind == "officeholder" && f.severity == Severity::Error && is_signature(text, (f.start, f.end)) {
-                f.kind = "signer".into();
-                f.message = format!("the signer: {}", f.message);
-            }
-        }
-        findings.extend(scanned);
+        findings.extend(scan(text, self.facts(), options.date, written, &covered, &claimed));
         Finding::sort(&mut findings);
         FileReport { path: path.to_string(), written, paragraphs: out_paragraphs, findings }
     }

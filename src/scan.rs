@@ -72,39 +72,50 @@ const HONORIFICS: &[&str] = &[
     "baron", "cbe", "obe", "mbe", "dbe", "kbe", "kc", "qc", "pc", "frs",
 ];
 
-/// Where the signature begins: the end of the last line that opens with a valediction
-/// ("Yours sincerely,"), if there is one.
-pub(crate) fn signature_start(text: &str) -> Option<usize> {
-    let mut found = None;
-    let mut pos = 0;
-    for line in text.split_inclusive('\n') {
-        let start = line.trim_start();
-        if VALEDICTIONS.iter().any(|v| start.get(..v.len()).is_some_and(|p| p.eq_ignore_ascii_case(v))) {
-            found = Some(pos + line.len());
-        }
-        pos += line.len();
-    }
-    found
+/// Where a letter can be signed, found once per letter: after its last valediction
+/// ("Yours sincerely,"), and after its salutation ("Dear …").
+#[derive(Debug, Default)]
+struct Signature {
+    /// The end of the last line that opens with a valediction.
+    after_valediction: Option<usize>,
+    /// The start of the first line that opens with "Dear ".
+    salutation: Option<usize>,
 }
 
-/// Whether the name at `start..end` signs the letter: it follows the valediction, or,
-/// after the salutation ("Dear …"), it stands on a line of its own with nothing beside
-/// it but honorifics and post-nominals ("Rt Hon Ann Lee CBE MP").
-pub(crate) fn is_signature(text: &str, (start, end): (usize, usize)) -> bool {
-    if signature_start(text).is_some_and(|s| start >= s) {
-        return true;
+impl Signature {
+    fn new(text: &str) -> Signature {
+        let mut sig = Signature::default();
+        let mut pos = 0;
+        for line in text.split_inclusive('\n') {
+            let start = line.trim_start();
+            let opens = |w: &str| start.get(..w.len()).is_some_and(|p| p.eq_ignore_ascii_case(w));
+            if VALEDICTIONS.iter().any(|v| opens(v)) {
+                sig.after_valediction = Some(pos + line.len());
+            }
+            if sig.salutation.is_none() && opens("dear ") {
+                sig.salutation = Some(pos);
+            }
+            pos += line.len();
+        }
+        sig
     }
-    let line_start = text[..start].rfind('\n').map_or(0, |p| p + 1);
-    let line_end = text[end..].find('\n').map_or(text.len(), |p| end + p);
-    let after_salutation = text[..line_start].lines().any(|l| {
-        let l = l.trim_start();
-        l.get(..5).is_some_and(|d| d.eq_ignore_ascii_case("dear "))
-    });
-    let beside = text[line_start..start].split_whitespace().chain(text[end..line_end].split_whitespace());
-    after_salutation
-        && beside
-            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
-            .all(|w| w.is_empty() || HONORIFICS.iter().any(|h| h.eq_ignore_ascii_case(w)))
+
+    /// Whether the name at `start..end` signs the letter: it follows the valediction,
+    /// or, after the salutation, it stands on a line of its own with nothing beside it
+    /// but honorifics and post-nominals ("Rt Hon Ann Lee CBE MP").
+    fn signs(&self, text: &str, (start, end): (usize, usize)) -> bool {
+        if self.after_valediction.is_some_and(|s| start >= s) {
+            return true;
+        }
+        let line_start = text[..start].rfind('\n').map_or(0, |p| p + 1);
+        let line_end = text[end..].find('\n').map_or(text.len(), |p| end + p);
+        let mut beside = text[line_start..start].split_whitespace().chain(text[end..line_end].split_whitespace());
+        self.salutation.is_some_and(|s| s < line_start)
+            && beside.all(|w| {
+                let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+                w.is_empty() || HONORIFICS.iter().any(|h| h.eq_ignore_ascii_case(w))
+            })
+    }
 }
 
 fn month_number(name: &str) -> i8 {
@@ -295,6 +306,7 @@ struct Scan<'a> {
     written: Option<Date>,
     taken: Taken,
     sentences: Sentences,
+    signature: Signature,
     out: Vec<Finding>,
 }
 
@@ -648,7 +660,13 @@ impl Scan<'_> {
                     Some(l) => format!("{name} left office as {title} on {l}"),
                     None => format!("{name} was not {title} on {}", self.date),
                 };
-                self.push(severity, "officeholder", (s, e), last.map(next_day), message, successor);
+                // An out-of-office name that signs the letter is the signer, as a draft calls it.
+                if severity == Severity::Error && self.signature.signs(self.text, (s, e)) {
+                    let message = format!("the signer: {message}");
+                    self.push(severity, "signer", (s, e), last.map(next_day), message, successor);
+                } else {
+                    self.push(severity, "officeholder", (s, e), last.map(next_day), message, successor);
+                }
             }
         }
     }
@@ -670,7 +688,16 @@ pub(crate) fn scan(
     for &(a, b) in claimed {
         taken.insert(a, b);
     }
-    let mut s = Scan { text, facts, date, written, taken, sentences: Sentences::new(text), out: Vec::new() };
+    let mut s = Scan {
+        text,
+        facts,
+        date,
+        written,
+        taken,
+        sentences: Sentences::new(text),
+        signature: Signature::new(text),
+        out: Vec::new(),
+    };
     s.officeholders();
     for &(a, b) in covered {
         s.taken.insert(a, b);
@@ -716,13 +743,14 @@ mod tests {
     #[test]
     fn the_signature_follows_the_last_valediction() {
         let letter = "Dear Sam,\n\nBest wishes for the year; regards to all.\n\nYours sincerely,\n\nAnn Lee MP\n";
-        let at = super::signature_start(letter).unwrap();
+        let at = super::Signature::new(letter).after_valediction.unwrap();
         assert_eq!(letter[at..].trim(), "Ann Lee MP");
-        assert_eq!(super::signature_start("Dear Sam,\n\nThank you for writing.\n"), None);
+        assert_eq!(super::Signature::new("Dear Sam,\n\nThank you for writing.\n").after_valediction, None);
         let letter = "Rt Hon Ann Lee MP\n\nDear Sam,\n\nAnn Lee said so.\n\nRt Hon Ann Lee CBE MP\nMinister\n";
+        let signature = super::Signature::new(letter);
         let at = |n: usize| {
             let s = letter.match_indices("Ann Lee").nth(n).unwrap().0;
-            super::is_signature(letter, (s, s + 7))
+            signature.signs(letter, (s, s + 7))
         };
         assert_eq!((at(0), at(1), at(2)), (false, false, true), "letterhead, body, signature");
     }

@@ -64,12 +64,20 @@ pub struct Suggestion {
     pub matched: Vec<String>,
 }
 
-/// One topic's subjects and keywords (as stems) and weighted term counts, built once
-/// per library.
+/// One of a topic's words or phrases, as stems.
+#[derive(Debug)]
+struct Term {
+    /// As the library writes it.
+    text: String,
+    stems: Vec<String>,
+    /// A subject (a message must name one of some topic's), not only a keyword.
+    subject: bool,
+}
+
+/// One topic's subjects and keywords and weighted term counts, built once per library.
 #[derive(Debug)]
 struct TopicProfile {
-    subjects: Vec<Vec<String>>,
-    keywords: Vec<(String, Vec<String>)>,
+    keywords: Vec<Term>,
     tf: HashMap<String, f32>,
     length: f32,
 }
@@ -105,28 +113,23 @@ impl TopicTerms {
                         add(&text, weight);
                     }
                 }
-                let mut keywords: Vec<(String, Vec<String>)> = t
-                    .subjects
-                    .iter()
-                    .chain(&t.keywords)
-                    .map(|k| (k.clone(), terms(k)))
-                    .filter(|(_, s)| !s.is_empty())
-                    .collect();
-                keywords.sort_by(|a, b| a.1.cmp(&b.1));
-                keywords.dedup_by(|a, b| a.1 == b.1);
-                let subjects = t.subjects.iter().map(|k| terms(k)).filter(|s| !s.is_empty()).collect();
+                // Subjects first: a keyword with a subject's stems is that subject.
+                let mut keywords: Vec<Term> = Vec::new();
+                let all = t.subjects.iter().map(|k| (k, true)).chain(t.keywords.iter().map(|k| (k, false)));
+                for (text, subject) in all {
+                    let stems = terms(text);
+                    if !stems.is_empty() && !keywords.iter().any(|k| k.stems == stems) {
+                        keywords.push(Term { text: text.clone(), stems, subject });
+                    }
+                }
                 let length = tf.values().sum::<f32>();
-                TopicProfile { subjects, keywords, tf, length }
+                TopicProfile { keywords, tf, length }
             })
             .collect();
+        // Each topic lists a stem sequence once, so this counts topics.
         let mut keyword_df: HashMap<Vec<String>, usize> = HashMap::new();
-        for t in &topics {
-            let mut seen: Vec<&Vec<String>> = t.keywords.iter().map(|(_, s)| s).collect();
-            seen.sort();
-            seen.dedup();
-            for s in seen {
-                *keyword_df.entry(s.clone()).or_default() += 1;
-            }
+        for k in topics.iter().flat_map(|t| &t.keywords) {
+            *keyword_df.entry(k.stems.clone()).or_default() += 1;
         }
         let avg = topics.iter().map(|t| t.length).sum::<f32>() / (topics.len() as f32).max(1.0);
         TopicTerms { topics, avg, keyword_df }
@@ -150,9 +153,9 @@ impl Library {
         let mut query = words.clone();
         query.sort();
         query.dedup();
-        let matched: Vec<Vec<&(String, Vec<String>)>> =
-            topics.iter().map(|p| p.keywords.iter().filter(|(_, stems)| contains(&words, stems)).collect()).collect();
-        if !topics.iter().any(|p| p.subjects.iter().any(|s| contains(&words, s))) {
+        let matched: Vec<Vec<&Term>> =
+            topics.iter().map(|p| p.keywords.iter().filter(|k| contains(&words, &k.stems)).collect()).collect();
+        if !matched.iter().flatten().any(|k| k.subject) {
             return Vec::new();
         }
         let mut out: Vec<Suggestion> = self
@@ -163,9 +166,9 @@ impl Library {
             .filter_map(|((t, p), matched)| {
                 let keyword_score: f32 = matched
                     .iter()
-                    .map(|(_, stems)| {
-                        let df = keyword_df.get(stems).copied().unwrap_or(1) as f32;
-                        stems.len().min(2) as f32 * (1.0 + n / df).ln()
+                    .map(|k| {
+                        let df = keyword_df.get(&k.stems).copied().unwrap_or(1) as f32;
+                        k.stems.len().min(2) as f32 * (1.0 + n / df).ln()
                     })
                     .sum();
                 let text_score = query
@@ -182,7 +185,7 @@ impl Library {
                     topic: t.id.clone(),
                     title: t.title.clone(),
                     score,
-                    matched: matched.iter().map(|(k, _)| k.clone()).collect(),
+                    matched: matched.iter().map(|k| k.text.clone()).collect(),
                 })
             })
             .collect();

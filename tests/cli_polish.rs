@@ -5,6 +5,13 @@ mod common;
 use common::{replydraft, run, scratch};
 use std::process::Stdio;
 
+/// `replydraft bulk --topic care-review --date DATE --recipients CSV REST…`.
+fn bulk(date: &str, csv: &std::path::Path, rest: &[&str]) -> (i32, String, String) {
+    let mut args = vec!["bulk", "--topic", "care-review", "--date", date, "--recipients", csv.to_str().unwrap()];
+    args.extend_from_slice(rest);
+    run(&args)
+}
+
 /// `replydraft check … | head -1`: the reader goes away; the tool ends quietly with 0.
 #[test]
 fn a_closed_pipe_ends_the_run_quietly() {
@@ -53,37 +60,18 @@ fn bulk_deny_stale_writes_nothing() {
     let csv = dir.join("r.csv");
     std::fs::write(&csv, "name\nAnn Lee\nBo Chan\n").unwrap();
     let out = dir.join("letters");
-    let args = |date: &'static str| {
-        let mut c = replydraft();
-        c.args(["bulk", "--topic", "care-review", "--deny-stale", "--date", date, "--recipients"])
-            .arg(&csv)
-            .arg("--out")
-            .arg(&out);
-        c
-    };
-    let stale = args("2026-11-22").output().unwrap();
-    assert_eq!(stale.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&stale.stderr).contains("no letters written"));
+    let (code, _, err) = bulk("2026-11-22", &csv, &["--deny-stale", "--out", out.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(err.contains("no letters written"));
     assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0, "nothing written");
 
     let jsonl = dir.join("l.jsonl");
-    let (code, _, _) = run(&[
-        "bulk",
-        "--topic",
-        "care-review",
-        "--deny-stale",
-        "--date",
-        "2026-11-22",
-        "--recipients",
-        csv.to_str().unwrap(),
-        "--jsonl",
-        jsonl.to_str().unwrap(),
-    ]);
+    let (code, _, _) = bulk("2026-11-22", &csv, &["--deny-stale", "--jsonl", jsonl.to_str().unwrap()]);
     assert_eq!(code, 1);
     assert!(!jsonl.exists(), "no JSON lines file");
 
-    let current = args("2022-07-01").output().unwrap();
-    assert_eq!(current.status.code(), Some(0), "{}", String::from_utf8_lossy(&current.stderr));
+    let (code, _, err) = bulk("2022-07-01", &csv, &["--deny-stale", "--out", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
     assert_eq!(std::fs::read_dir(&out).unwrap().count(), 2);
 }
 
@@ -95,17 +83,7 @@ fn bulk_skips_blank_rows_and_counts_properly() {
     let csv = dir.join("r.csv");
     std::fs::write(&csv, "name,email\nAnn Lee,a@example.org\n , \n").unwrap();
     let out = dir.join("letters");
-    let (code, _, err) = run(&[
-        "bulk",
-        "--topic",
-        "care-review",
-        "--date",
-        "2022-07-01",
-        "--recipients",
-        csv.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let (code, _, err) = bulk("2022-07-01", &csv, &["--out", out.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("row 2: every cell is blank; row skipped"), "{err}");
     assert!(err.contains("1 letter written, 1 bad row skipped"), "{err}");
@@ -114,17 +92,7 @@ fn bulk_skips_blank_rows_and_counts_properly() {
 
     // Every row bad: exit 2.
     std::fs::write(&csv, "name,email\n,\n , \n").unwrap();
-    let (code, _, err) = run(&[
-        "bulk",
-        "--topic",
-        "care-review",
-        "--date",
-        "2022-07-01",
-        "--recipients",
-        csv.to_str().unwrap(),
-        "--jsonl",
-        "-",
-    ]);
+    let (code, _, err) = bulk("2022-07-01", &csv, &["--jsonl", "-"]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("0 letters written, 2 bad rows skipped"), "{err}");
 }
