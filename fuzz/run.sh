@@ -4,7 +4,8 @@
 # memory blow-ups are what is looked for), inputs up to MAX_LEN bytes (default 4096). Corpora grow in
 # corpus/TARGET; crashes land in artifacts/. One line per run is appended to runs.log:
 # the executions count toward each target's total.
-#   usage: [MAX_LEN=N] fuzz/run.sh SECONDS [TARGET...]     (default: every target)
+#   usage: [MAX_LEN=N] fuzz/run.sh SECONDS [TARGET[=RUNS]...]     (default: every target)
+# RUNS caps one target's executions in this run (default 10 million), to top up a total.
 set -uo pipefail
 cd "$(dirname "$0")"
 export RUSTC_BOOTSTRAP=1
@@ -16,10 +17,13 @@ targets=("$@")
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 cargo fuzz build -O -s none >/dev/null
 mkdir -p artifacts
-for t in "${targets[@]}"; do
+for spec in "${targets[@]}"; do
+  t=${spec%%=*}
+  cap=10000000
+  [ "$t" != "$spec" ] && cap=${spec#*=}
   mkdir -p "corpus/$t"
   log=$(mktemp)
-  nice -n 19 "target/x86_64-unknown-linux-gnu/release/$t" "corpus/$t" -runs=10000000 -max_total_time="$secs" \
+  nice -n 19 "target/x86_64-unknown-linux-gnu/release/$t" "corpus/$t" -runs="$cap" -max_total_time="$secs" \
     -max_len="$max_len" -timeout=20 -rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix="artifacts/$t-" >"$log" 2>&1
   code=$?
   runs=$(grep -o 'number_of_executed_units: [0-9]*' "$log" | grep -o '[0-9]*$')

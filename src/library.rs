@@ -168,7 +168,7 @@ pub struct Sender {
 }
 
 /// One library file as written.
-#[derive(Deserialize, Default)]
+#[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct LibraryFile {
     #[serde(default)]
@@ -189,6 +189,109 @@ struct LibraryFile {
     bill: Vec<toml::Spanned<Bill>>,
     #[serde(default)]
     election: Vec<toml::Spanned<Election>>,
+}
+
+/// The top-level tables of a library file: the only headers a large file is split at.
+const TABLES: [&str; 9] = ["block", "topic", "sender", "event", "office", "tenure", "period", "bill", "election"];
+
+/// Files at least this long are parsed in pieces, in parallel.
+const SPLIT_BYTES: usize = 512 * 1024;
+
+impl LibraryFile {
+    /// Parses one library file. A large file (`split_bytes` or more) is cut into about
+    /// two pieces per thread at lines that read as top-level headers (`[[block]]`), each
+    /// piece is parsed on its own and the items are joined in order, spans shifted back
+    /// to the whole file. This gives the whole-file answer exactly: pieces start at
+    /// position 0 or at a cut, and a cut that is not a real header lies inside a
+    /// multi-line string or array, which leaves the piece before it unterminated, so it
+    /// fails to parse. Whenever a piece fails, or the first piece holds an inline array
+    /// of tables (which a later `[[…]]` of the same name could not extend), the whole
+    /// file is parsed instead, for the exact answer and error position.
+    fn parse(name: &str, text: &str, split_bytes: usize) -> Result<LibraryFile> {
+        match LibraryFile::parse_pieces(text, split_bytes) {
+            Some(parsed) => Ok(parsed),
+            None => toml::from_str(text).map_err(|e| toml_error(name, text, e)),
+        }
+    }
+
+    /// The split parse of [`LibraryFile::parse`]; `None` when the file is small or must
+    /// be parsed whole.
+    fn parse_pieces(text: &str, split_bytes: usize) -> Option<LibraryFile> {
+        use rayon::prelude::*;
+        let pieces = 2 * rayon::current_num_threads();
+        if text.len() < split_bytes.max(1) || pieces < 2 {
+            return None;
+        }
+        let mut cuts = vec![0];
+        for i in 1..pieces {
+            let from = (i * text.len() / pieces).max(cuts[cuts.len() - 1] + 1);
+            match next_header(text, from) {
+                Some(cut) => cuts.push(cut),
+                None => break,
+            }
+        }
+        cuts.push(text.len());
+        cuts.dedup();
+        if cuts.len() < 3 {
+            return None;
+        }
+        let parsed: Vec<Option<LibraryFile>> =
+            cuts.par_windows(2).map(|w| toml::from_str(&text[w[0]..w[1]]).ok()).collect();
+        let mut joined = LibraryFile::default();
+        for (piece, &offset) in parsed.into_iter().zip(&cuts) {
+            let piece = piece?;
+            if offset == 0 && piece.has_inline_items(text) {
+                return None;
+            }
+            joined.append(piece, offset);
+        }
+        Some(joined)
+    }
+
+    /// Whether an item was written as an inline table (`block = [{ … }]`), not `[[block]]`.
+    fn has_inline_items(&self, text: &str) -> bool {
+        let inline = |span: std::ops::Range<usize>| !text.get(span.start..).is_some_and(|t| t.starts_with('['));
+        macro_rules! any_inline {
+            ($($field:ident),*) => { false $(|| self.$field.iter().any(|s| inline(s.span())))* };
+        }
+        any_inline!(block, topic, sender, event, office, tenure, period, bill, election)
+    }
+
+    /// Appends another piece's items, their spans moved on by `offset` bytes.
+    fn append(&mut self, other: LibraryFile, offset: usize) {
+        fn shift<T>(items: Vec<toml::Spanned<T>>, offset: usize) -> impl Iterator<Item = toml::Spanned<T>> {
+            items.into_iter().map(move |s| {
+                let span = s.span();
+                toml::Spanned::new(span.start + offset..span.end + offset, s.into_inner())
+            })
+        }
+        macro_rules! append {
+            ($($field:ident),*) => { $(self.$field.extend(shift(other.$field, offset));)* };
+        }
+        append!(block, topic, sender, event, office, tenure, period, bill, election);
+    }
+}
+
+/// The start of the first line at or after byte `from` that reads as a top-level
+/// table header of a library file (`[[block]]`, optionally spaced, optionally followed
+/// by a comment).
+fn next_header(text: &str, from: usize) -> Option<usize> {
+    let mut at = from;
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    loop {
+        let line = at + text.get(at..)?.find("\n[[")? + 1;
+        let rest = &text[line + 2..];
+        let end = rest.find('\n').unwrap_or(rest.len());
+        if let Some((inner, after)) = rest[..end].split_once("]]") {
+            let after = after.trim();
+            if TABLES.contains(&inner.trim()) && (after.is_empty() || after.starts_with('#')) {
+                return Some(line);
+            }
+        }
+        at = line;
+    }
 }
 
 /// The files of the default library, compiled into the crate.
@@ -331,9 +434,7 @@ impl Library {
         // TOML files are parsed in parallel (most of loading); added in order.
         let parsed: Vec<Option<Result<LibraryFile>>> = files
             .par_iter()
-            .map(|(name, text)| {
-                name.ends_with(".toml").then(|| toml::from_str(text).map_err(|e| toml_error(name, text, e)))
-            })
+            .map(|(name, text)| name.ends_with(".toml").then(|| LibraryFile::parse(name, text, SPLIT_BYTES)))
             .collect();
         let mut b = Builder::default();
         for ((name, text), parsed) in files.into_iter().zip(parsed) {
@@ -438,8 +539,10 @@ struct Builder {
     layouts: Vec<(String, Format, String, Location)>,
     /// The source text of each file, for positions found after parsing.
     texts: HashMap<String, String>,
-    /// Exact positions of references, keyed by (file, span start, referenced id).
-    spans: HashMap<String, std::ops::Range<usize>>,
+    /// The byte range of each block's definition in its file, by block number.
+    block_spans: Vec<std::ops::Range<usize>>,
+    /// The byte range of each topic's definition in its file, by topic number.
+    topic_spans: Vec<std::ops::Range<usize>>,
 }
 
 fn invalid(at: Location, message: impl Into<String>) -> Error {
@@ -476,18 +579,18 @@ impl Builder {
                     format!("block `{}`: its text is {} bytes; at most {MAX_BLOCK_BYTES}", b.id, b.text.len()),
                 ));
             }
-            b.text = b.text.trim_end().to_string();
+            b.text.truncate(b.text.trim_end().len());
             for c in &mut b.claims {
                 c.at = locate(file, &lines, text, &span, &c.quote);
             }
-            self.spans.insert(format!("block:{}", self.blocks.len()), span);
+            self.block_spans.push(span);
             self.blocks.push(b);
         }
         for s in parsed.topic {
             let span = extent(s.span());
             let mut t = s.into_inner();
             t.at = at(span.clone());
-            self.spans.insert(format!("topic:{}", self.topics.len()), span);
+            self.topic_spans.push(span);
             self.topics.push(t);
         }
         for s in parsed.sender {
@@ -566,9 +669,9 @@ impl Builder {
         Ok(())
     }
 
-    /// The position of `needle` inside the definition of item `key` (`block:3`).
-    fn locate_in(&self, key: &str, at: &Location, needle: &str) -> Location {
-        match (self.spans.get(key), self.texts.get(&at.file)) {
+    /// The position of `needle` inside the definition at `span` of the item at `at`.
+    fn locate_in(&self, span: Option<&std::ops::Range<usize>>, at: &Location, needle: &str) -> Location {
+        match (span, self.texts.get(&at.file)) {
             (Some(span), Some(text)) => locate(&at.file, &LineIndex::new(text), text, span, needle),
             _ => at.clone(),
         }
@@ -590,29 +693,24 @@ impl Builder {
         }
         unique(self.topics.iter().map(|t| (&t.id, &t.at)), "topic")?;
         unique(self.senders.iter().map(|s| (&s.id, &s.at)), "sender")?;
-        let block_ids: Vec<String> = self.blocks.iter().map(|b| b.id.clone()).collect();
-        let block_ids: Vec<&str> = block_ids.iter().map(String::as_str).collect();
 
         // Templates: compile every block, find its includes.
         let mut plain = render::registry(false);
         let mut loose = Handlebars::new();
         loose.register_escape_fn(handlebars::no_escape);
         let mut includes = Vec::with_capacity(self.blocks.len());
-        let empty = Template::compile("").unwrap_or_default();
+        // Whether some template names a partial by an expression: then any block may be one.
+        let mut dynamic = false;
         for (i, b) in self.blocks.iter().enumerate() {
-            // Plain text is one raw string to handlebars: built directly, without its parser.
+            // Plain text is read as it is (`render_block`, matching): registered below
+            // only if a template includes it.
             if b.is_plain() {
-                let mut raw = empty.clone();
-                raw.name = Some(b.id.clone());
-                raw.elements.push(TemplateElement::RawString(b.text.clone()));
-                loose.register_template(&b.id, raw.clone());
-                plain.register_template(&b.id, raw);
                 includes.push(Vec::new());
                 continue;
             }
             let (deep, offset) = nesting(&b.text);
             if deep > MAX_NESTING {
-                let at = self.locate_in(&format!("block:{i}"), &b.at, &b.text[..offset.min(40)]);
+                let at = self.locate_in(self.block_spans.get(i), &b.at, &b.text[..offset.min(40)]);
                 return Err(invalid(
                     at,
                     format!("block `{}`: helpers and subexpressions nest {deep} deep; at most {MAX_NESTING}", b.id),
@@ -620,7 +718,7 @@ impl Builder {
             }
             let tpl = Template::compile_with_name(&b.text, b.id.clone()).map_err(|e| {
                 let (line, col) = e.pos().unwrap_or((1, 1));
-                let mut at = self.locate_in(&format!("block:{i}"), &b.at, b.text.lines().next().unwrap_or(""));
+                let mut at = self.locate_in(self.block_spans.get(i), &b.at, b.text.lines().next().unwrap_or(""));
                 if line > 1 {
                     at.line += line - 1;
                     at.column = col;
@@ -630,16 +728,16 @@ impl Builder {
                 invalid(at, format!("block `{}`: template syntax error: {}", b.id, e.reason()))
             })?;
             let mut found = Vec::new();
-            partials(&tpl.elements, &mut found);
+            dynamic |= partials(&tpl.elements, &mut found);
             for inc in &found {
                 if !block_index.contains_key(inc) {
-                    let at = self.locate_in(&format!("block:{i}"), &b.at, &format!("{{{{> {inc}"));
+                    let at = self.locate_in(self.block_spans.get(i), &b.at, &format!("{{{{> {inc}"));
                     return Err(invalid(
                         at,
                         format!(
                             "block `{}` includes unknown block `{inc}`{}",
                             b.id,
-                            hint(inc, block_ids.iter().copied())
+                            hint(inc, self.blocks.iter().map(|b| b.id.as_str()))
                         ),
                     ));
                 }
@@ -665,20 +763,24 @@ impl Builder {
 
         // Topics.
         for (i, t) in self.topics.iter().enumerate() {
-            let key = format!("topic:{i}");
+            let key = self.topic_spans.get(i);
             let all = t.blocks.iter().chain(&t.optional).chain(t.alternatives.iter().flatten());
             for id in all {
                 if !block_index.contains_key(id) {
                     return Err(invalid(
-                        self.locate_in(&key, &t.at, id),
-                        format!("topic `{}` names unknown block `{id}`{}", t.id, hint(id, block_ids.iter().copied())),
+                        self.locate_in(key, &t.at, id),
+                        format!(
+                            "topic `{}` names unknown block `{id}`{}",
+                            t.id,
+                            hint(id, self.blocks.iter().map(|b| b.id.as_str()))
+                        ),
                     ));
                 }
             }
             for id in &t.optional {
                 if !t.blocks.contains(id) {
                     return Err(invalid(
-                        self.locate_in(&key, &t.at, id),
+                        self.locate_in(key, &t.at, id),
                         format!("topic `{}`: optional block `{id}` must also stand in `blocks`, where it goes", t.id),
                     ));
                 }
@@ -687,7 +789,7 @@ impl Builder {
                 let first = group.first().filter(|f| t.blocks.contains(f));
                 if first.is_none() {
                     return Err(invalid(
-                        self.locate_in(&key, &t.at, "alternatives"),
+                        self.locate_in(key, &t.at, "alternatives"),
                         format!("topic `{}`: the first block of each alternatives group must stand in `blocks`", t.id),
                     ));
                 }
@@ -696,7 +798,7 @@ impl Builder {
                 if !self.senders.iter().any(|x| &x.id == s) {
                     let ids = self.senders.iter().map(|x| x.id.as_str());
                     return Err(invalid(
-                        self.locate_in(&key, &t.at, s),
+                        self.locate_in(key, &t.at, s),
                         format!("topic `{}` names unknown sender `{s}`{}", t.id, hint(s, ids)),
                     ));
                 }
@@ -733,6 +835,7 @@ impl Builder {
         // Layouts.
         let mut html = render::registry(true);
         let mut layouts = Vec::new();
+        let mut included: std::collections::HashSet<String> = std::collections::HashSet::new();
         for (name, format, text, at) in &self.layouts {
             let key = render::layout_key(name, *format);
             let (deep, offset) = nesting(text);
@@ -746,12 +849,30 @@ impl Builder {
                 let (line, column) = e.pos().unwrap_or((1, 1));
                 invalid(Location::new(&at.file, line, column), format!("layout template syntax error: {}", e.reason()))
             })?;
-            let reg = if *format == Format::Html { &mut html } else { &mut plain };
-            reg.register_template(&key, tpl);
+            if *format == Format::Html {
+                html.register_template(&key, tpl);
+            } else {
+                let mut found = Vec::new();
+                dynamic |= partials(&tpl.elements, &mut found);
+                included.extend(found);
+                plain.register_template(&key, tpl);
+            }
             layouts.push((name.clone(), *format));
         }
         layouts.sort();
         layouts.dedup();
+
+        // Plain blocks that templates include, as one raw string each (built directly,
+        // without handlebars' parser).
+        included.extend(self.blocks.iter().flat_map(|b| b.includes.iter().cloned()));
+        let empty = Template::compile("").unwrap_or_default();
+        for b in self.blocks.iter().filter(|b| b.is_plain() && (dynamic || included.contains(&b.id))) {
+            let mut raw = empty.clone();
+            raw.name = Some(b.id.clone());
+            raw.elements.push(TemplateElement::RawString(b.text.clone()));
+            loose.register_template(&b.id, raw.clone());
+            plain.register_template(&b.id, raw);
+        }
 
         Ok(Library {
             inner: Arc::new(Inner {
@@ -782,28 +903,31 @@ fn unique<'a>(items: impl Iterator<Item = (&'a String, &'a Location)>, what: &st
     Ok(())
 }
 
-/// The names of the partials (`{{> name}}`) a template uses, in order.
-fn partials(elements: &[TemplateElement], out: &mut Vec<String>) {
+/// The names of the partials (`{{> name}}`) a template uses, in order; `true` when a
+/// partial is named any other way (`{{> (lookup …)}}`), so that it could be any block.
+fn partials(elements: &[TemplateElement], out: &mut Vec<String>) -> bool {
+    let mut dynamic = false;
     for e in elements {
         match e {
             TemplateElement::PartialExpression(d) | TemplateElement::PartialBlock(d) => {
-                if let Parameter::Name(n) = &d.name {
-                    if !out.contains(n) {
-                        out.push(n.clone());
-                    }
+                match &d.name {
+                    Parameter::Name(n) if !out.contains(n) => out.push(n.clone()),
+                    Parameter::Name(_) => {}
+                    _ => dynamic = true,
                 }
                 if let Some(t) = &d.template {
-                    partials(&t.elements, out);
+                    dynamic |= partials(&t.elements, out);
                 }
             }
             TemplateElement::HelperBlock(h) => {
                 for t in [&h.template, &h.inverse].into_iter().flatten() {
-                    partials(&t.elements, out);
+                    dynamic |= partials(&t.elements, out);
                 }
             }
             _ => {}
         }
     }
+    dynamic
 }
 
 /// The largest block text a library may hold (1 MiB): a standard line is a paragraph,
@@ -959,5 +1083,89 @@ impl Claim {
             return err(format!("unknown replacement block `{r}`"));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn block(i: usize, text: &str) -> String {
+        format!("[[block]]\nid = \"b{i}\"\ntitle = \"Block {i}\"\nrole = \"body\"\ntext = {text}\nas_of = 2026-11-01\n")
+    }
+
+    /// A library file of `n` blocks in which every seventh block's text is a multi-line
+    /// string holding lines that read as headers.
+    fn tricky(n: usize) -> String {
+        let mut text =
+            String::from("# a library\n\n[[sender]]\nid = \"mp\"\nname = \"A Member\"\noffice_title = \"MP\"\n\n");
+        for i in 0..n {
+            let body = match i % 7 {
+                0 => format!("\"\"\"\nLine one of {i}.\n[[block]]\n[[topic]] # not a header\n\"\"\""),
+                3 => format!("'''\n[[block]]\nLiteral {i}, é.\n[[ event ]]\n'''"),
+                _ => format!("\"Plain text {i}: Ω, İ, ẞ.\""),
+            };
+            text.push_str(&block(i, &body));
+            if i % 11 == 5 {
+                text.push_str("[[block.claim]]\nquote = \"Plain\"\nkind = \"review\"\n");
+            }
+            text.push('\n');
+        }
+        text.push_str("[[topic]]\nid = \"t\"\ntitle = \"T\"\nblocks = [\"b1\"]\n");
+        text
+    }
+
+    fn both(text: &str) -> (String, String) {
+        let split = LibraryFile::parse("x.toml", text, 1).map(|f| format!("{f:?}")).map_err(|e| e.to_string());
+        let whole = toml::from_str::<LibraryFile>(text).map_err(|e| toml_error("x.toml", text, e));
+        let whole = whole.map(|f| format!("{f:?}")).map_err(|e| e.to_string());
+        (format!("{split:?}"), format!("{whole:?}"))
+    }
+
+    #[test]
+    fn a_file_parsed_in_pieces_gives_the_whole_file_answer() {
+        for n in [1, 2, 9, 40, 301] {
+            for text in [tricky(n), tricky(n).replace('\n', "\r\n")] {
+                let (split, whole) = both(&text);
+                assert_eq!(split, whole, "{n} blocks");
+                assert!(whole.starts_with("Ok"), "{whole}");
+            }
+        }
+        // A large clean file really is split, and every piece parses.
+        let clean: String = (0..300).map(|i| block(i, &format!("\"Text {i}.\""))).collect();
+        assert!(LibraryFile::parse_pieces(&clean, 1).is_some());
+        assert_eq!(both(&clean).0, both(&clean).1);
+        // Cuts are found inside multi-line strings too; those pieces fail, and the
+        // whole file is parsed instead.
+        let text = tricky(300);
+        let inside = text.find("\"\"\"\nLine one of 14.").unwrap();
+        assert!(next_header(&text, inside).is_some_and(|cut| cut < text.find("Line one of 14.").unwrap() + 40));
+    }
+
+    #[test]
+    fn a_file_that_is_wrong_in_pieces_is_reported_as_the_whole_file() {
+        let good = tricky(120);
+        let cases = [
+            // An inline array of tables, extended by a `[[block]]` far below it (every
+            // piece but the last holds only senders).
+            format!(
+                "block = [{{ id = \"x\", title = \"X\", role = \"body\", text = \"X\", as_of = 2026-01-01 }}]\n{}{}",
+                (0..2000)
+                    .map(|i| format!("[[sender]]\nid = \"s{i}\"\nname = \"N\"\noffice_title = \"MP\"\n"))
+                    .collect::<String>(),
+                tricky(5)
+            ),
+            // A syntax error in the middle.
+            good.replacen("id = \"b60\"", "id = b60\"", 1),
+            // An unterminated multi-line string that swallows the rest.
+            good.replacen("text = \"Plain text 61", "text = \"\"\"Plain text 61", 1),
+            // A duplicate key inside one block.
+            good.replacen("id = \"b90\"", "id = \"b90\"\nid = \"c90\"", 1),
+        ];
+        for text in cases {
+            let (split, whole) = both(&text);
+            assert!(whole.starts_with("Err"), "{whole}");
+            assert_eq!(split, whole);
+        }
     }
 }

@@ -260,7 +260,10 @@ pub struct BlockMatch {
 /// A block's text as the matcher reads it: plain text is its own rendering; a template
 /// is rendered with no data (includes expanded, merge fields as slot markers). `None`
 /// when it cannot be rendered.
-fn matched_text<'a>(library: &Library, block: &'a crate::library::Block) -> Option<std::borrow::Cow<'a, str>> {
+pub(crate) fn matched_text<'a>(
+    library: &Library,
+    block: &'a crate::library::Block,
+) -> Option<std::borrow::Cow<'a, str>> {
     if block.is_plain() {
         Some(std::borrow::Cow::Borrowed(block.text.as_str()))
     } else {

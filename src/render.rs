@@ -436,6 +436,9 @@ impl Library {
 
     /// Renders one block (as plain text) with the given merge data.
     pub(crate) fn render_block(&self, id: &str, ctx: &Value) -> Result<String> {
+        if let Some(block) = self.block(id).filter(|b| b.is_plain()) {
+            return Ok(block.text.clone());
+        }
         let text = self.inner.plain.render(id, ctx).map_err(|e| render_error(e, ctx))?;
         Ok(text.trim_end().to_string())
     }

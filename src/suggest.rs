@@ -109,7 +109,7 @@ impl TopicTerms {
                         Some(crate::Role::Enclosure) => ENCLOSURE_WEIGHT,
                         _ => 1.0,
                     };
-                    if let Ok(text) = library.inner.loose.render(id, &serde_json::json!({})) {
+                    if let Some(text) = library.block(id).and_then(|b| crate::matching::matched_text(library, b)) {
                         add(&text, weight);
                     }
                 }

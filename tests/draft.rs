@@ -197,3 +197,25 @@ fn a_library_directory_loads_like_the_embedded_one() {
     let embedded: Vec<&str> = replydraft::embedded_files().collect();
     assert_eq!(on_disk, embedded);
 }
+
+/// Plain blocks are read directly, not through handlebars; those a template names as a
+/// partial (a block, a text layout, or a partial named by an expression) still render.
+#[test]
+fn plain_blocks_render_wherever_a_template_includes_them() {
+    let toml = "[[sender]]\nid = \"s\"\nname = \"Ann Example\"\noffice_title = \"MP\"\n\n\
+        [[topic]]\nid = \"closing\"\ntitle = \"T\"\nsender = \"s\"\nblocks = [\"a\", \"b\"]\n\n\
+        [[block]]\nid = \"a\"\ntitle = \"A\"\nrole = \"body\"\ntext = \"Dear {{recipient.name}}: {{> shared}}\"\nas_of = 2024-01-01\n\n\
+        [[block]]\nid = \"b\"\ntitle = \"B\"\nrole = \"body\"\ntext = \"By name: {{> (lookup topic \\\"id\\\")}}\"\nas_of = 2024-01-01\n\n\
+        [[block]]\nid = \"shared\"\ntitle = \"S\"\nrole = \"body\"\ntext = \"A shared line {{literally}}.\"\nliteral = true\nas_of = 2024-01-01\n\n\
+        [[block]]\nid = \"closing\"\ntitle = \"C\"\nrole = \"body\"\ntext = \"The closing line.\"\nas_of = 2024-01-01\n\n\
+        [[block]]\nid = \"footer\"\ntitle = \"F\"\nrole = \"body\"\ntext = \"The footer line.\"\nas_of = 2024-01-01\n";
+    let library = Library::from_files([
+        ("lib.toml".to_string(), toml.to_string()),
+        ("layouts/letter.txt.hbs".to_string(), "{{#each paragraphs}}{{this.text}}\n{{/each}}{{> footer}}".to_string()),
+    ])
+    .unwrap();
+    let mut r = request("closing", "2024-06-01");
+    r.recipient.name = Some("Sam".into());
+    let text = library.draft(&r).unwrap().text;
+    assert_eq!(text, "Dear Sam: A shared line {{literally}}.\nBy name: The closing line.\nThe footer line.");
+}
