@@ -552,17 +552,7 @@ impl<R: Read> Iterator for Recipients<R> {
 /// assert!(replydraft::letter_file_name(9, Some(&"x".repeat(5000)), "txt").len() < 80);
 /// ```
 pub fn letter_file_name(row: usize, name: Option<&str>, ext: &str) -> String {
-    let slug: String = name
-        .unwrap_or("")
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
-        .collect::<String>()
-        .split('-')
-        .filter(|s| !s.is_empty())
-        .take(6)
-        .collect::<Vec<_>>()
-        .join("-");
-    let slug = slug.get(..60).unwrap_or(&slug).trim_end_matches('-');
+    let slug = crate::text::slug(name.unwrap_or(""));
     if slug.is_empty() { format!("{row:06}.{ext}") } else { format!("{row:06}-{slug}.{ext}") }
 }
 

@@ -521,6 +521,11 @@ pub struct Validation {
     pub blocks: Vec<BlockHealth>,
     /// Senders and why they can no longer sign.
     pub senders: Vec<(String, String)>,
+    /// Blocks that only topic editions superseded at the date use: kept so that older
+    /// letters reproduce (and `check` recognises them), not judged.
+    pub superseded_blocks: Vec<String>,
+    /// Senders that only superseded topic editions name: not judged.
+    pub superseded_senders: Vec<String>,
 }
 
 impl Validation {
@@ -559,8 +564,10 @@ impl Library {
     /// assert!(later.blocks.iter().any(|b| b.block == "family-hubs"));
     /// ```
     pub fn validate(&self, date: Date) -> Validation {
+        let (old_blocks, old_senders) = self.superseded_only(date);
+        let kept: std::collections::HashSet<&str> = old_blocks.iter().copied().collect();
         let mut blocks = Vec::new();
-        for block in self.blocks() {
+        for block in self.blocks().iter().filter(|b| !kept.contains(b.id.as_str())) {
             let text = &block.text;
             let locate = |quote: &str| text.find(quote).map(|p| (p, p + quote.len()));
             // Claims are judged from the block's own as_of, and never "before" it.
@@ -589,8 +596,16 @@ impl Library {
         let senders = self
             .senders()
             .iter()
+            .filter(|s| !old_senders.contains(&s.id.as_str()))
             .filter_map(|s| signer_finding(s, self.facts(), date, "").map(|f| (s.id.clone(), f.message)))
             .collect();
-        Validation { date, blocks, senders }
+        let owned = |ids: Vec<&str>| ids.into_iter().map(String::from).collect();
+        Validation {
+            date,
+            blocks,
+            senders,
+            superseded_blocks: owned(old_blocks),
+            superseded_senders: owned(old_senders),
+        }
     }
 }

@@ -48,6 +48,7 @@ mod library;
 mod matching;
 mod render;
 mod scan;
+mod starter;
 mod suggest;
 pub mod text;
 
@@ -68,6 +69,7 @@ pub use library::{
 pub use matching::{BlockIndex, BlockMatch};
 pub use render::{BlockSpan, Draft, DraftRequest, Format, Recipient};
 pub use scan::infer_written;
+pub use starter::starter_files;
 pub use suggest::Suggestion;
 
 #[cfg(doctest)]

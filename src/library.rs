@@ -84,6 +84,13 @@ pub struct Block {
     /// A date by which the whole block must be reviewed.
     #[serde(default, with = "toml_date::option")]
     pub review_by: Option<Date>,
+    /// The blocks this one is a current version of (their facts brought up to date);
+    /// the older blocks stay in the library for the letters and topic editions that use them.
+    #[serde(default)]
+    pub refreshes: Vec<String>,
+    /// Where the facts the text states can be checked (URLs or citations).
+    #[serde(default)]
+    pub sources: Vec<String>,
     /// The time-bound statements in the text.
     #[serde(default, rename = "claim")]
     pub claims: Vec<Claim>,
@@ -104,11 +111,20 @@ impl Block {
 }
 
 /// A reply topic: which blocks, in which order.
+///
+/// A library may hold several *editions* of one topic: the same `id` with different
+/// `from` dates. A draft uses the edition in force on its date ([`Library::topic_at`]),
+/// so the letters of 2022 still reproduce while a letter drafted today uses today's
+/// lines; `suggest` and [`Library::topic`] use the latest edition.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Topic {
-    /// Unique id.
+    /// Its id (shared by its editions).
     pub id: String,
+    /// The date this edition takes effect; `None`: in force from the beginning, until
+    /// an edition with a `from` date replaces it.
+    #[serde(default, with = "toml_date::option")]
+    pub from: Option<Date>,
     /// A short description.
     pub title: String,
     /// What a message must be about for this topic to apply: words and phrases of the
@@ -295,12 +311,15 @@ fn next_header(text: &str, from: usize) -> Option<usize> {
 }
 
 /// The files of the default library, compiled into the crate.
-const EMBEDDED: &[(&str, &str)] = &[
+pub(crate) const EMBEDDED: &[(&str, &str)] = &[
     ("blocks/care-funding.toml", include_str!("../templates/blocks/care-funding.toml")),
     ("blocks/care-review.toml", include_str!("../templates/blocks/care-review.toml")),
     ("blocks/care-strategy.toml", include_str!("../templates/blocks/care-strategy.toml")),
     ("blocks/common.toml", include_str!("../templates/blocks/common.toml")),
     ("blocks/review-disparities.toml", include_str!("../templates/blocks/review-disparities.toml")),
+    ("current/blocks.toml", include_str!("../templates/current/blocks.toml")),
+    ("current/senders.toml", include_str!("../templates/current/senders.toml")),
+    ("current/topics.toml", include_str!("../templates/current/topics.toml")),
     ("facts.toml", include_str!("../templates/facts.toml")),
     ("layouts/body.html.hbs", include_str!("../templates/layouts/body.html.hbs")),
     ("layouts/body.md.hbs", include_str!("../templates/layouts/body.md.hbs")),
@@ -464,7 +483,61 @@ impl Library {
 
     /// A topic by id.
     pub fn topic(&self, id: &str) -> Option<&Topic> {
-        self.inner.topics.iter().find(|t| t.id == id)
+        self.inner.topics.iter().filter(|t| t.id == id).max_by_key(|t| t.from)
+    }
+
+    /// The edition of topic `id` in force on `date`: the one with the latest `from` on
+    /// or before it (or, if every edition starts later, the earliest).
+    ///
+    /// ```
+    /// let library = replydraft::Library::embedded().unwrap();
+    /// let date = |d| replydraft::parse_date(d).unwrap();
+    /// let then = library.topic_at("care-funding", date("2022-08-16")).unwrap();
+    /// let now = library.topic_at("care-funding", date("2026-11-23")).unwrap();
+    /// assert_eq!((then.from, then.sender.as_deref()), (None, Some("tom-pursglove")));
+    /// assert_eq!(now.sender.as_deref(), Some("lee-barron"));
+    /// ```
+    pub fn topic_at(&self, id: &str, date: Date) -> Option<&Topic> {
+        let editions = || self.inner.topics.iter().filter(|t| t.id == id);
+        editions()
+            .filter(|t| t.from.is_none_or(|f| f <= date))
+            .max_by_key(|t| t.from)
+            .or_else(|| editions().min_by_key(|t| t.from))
+    }
+
+    /// The blocks and senders that only topic editions superseded on `date` use (kept
+    /// so that older letters reproduce): block ids and sender ids, in library order.
+    pub(crate) fn superseded_only(&self, date: Date) -> (Vec<&str>, Vec<&str>) {
+        let topics = self.topics();
+        let superseded =
+            |t: &Topic| topics.iter().any(|e| e.id == t.id && e.from.is_some_and(|f| f <= date) && e.from > t.from);
+        let (old, current): (Vec<&Topic>, Vec<&Topic>) = topics.iter().partition(|t| superseded(t));
+        let live = self.with_all_includes(&current);
+        let kept = self.with_all_includes(&old);
+        let blocks = self.blocks().iter().map(|b| b.id.as_str()).filter(|id| kept.contains(id) && !live.contains(id));
+        let signs = |ts: &[&Topic], id: &str| ts.iter().any(|t| t.sender.as_deref() == Some(id));
+        let senders = self.senders().iter().map(|s| s.id.as_str()).filter(|id| signs(&old, id) && !signs(&current, id));
+        (blocks.collect(), senders.collect())
+    }
+
+    /// The blocks the topics list (alternatives too) and every block those include.
+    pub(crate) fn with_all_includes<'a>(&'a self, topics: &[&'a Topic]) -> std::collections::HashSet<&'a str> {
+        let listed = topics.iter().flat_map(|t| t.blocks.iter().chain(t.alternatives.iter().flatten()));
+        let mut all: std::collections::HashSet<&str> = listed.map(String::as_str).collect();
+        let mut todo: Vec<&str> = all.iter().copied().collect();
+        while let Some(id) = todo.pop() {
+            for inc in self.block(id).map(|b| b.includes.as_slice()).unwrap_or_default() {
+                if all.insert(inc) {
+                    todo.push(inc);
+                }
+            }
+        }
+        all
+    }
+
+    /// The latest edition of each topic, in library order (what `suggest` ranks).
+    pub fn latest_topics(&self) -> impl Iterator<Item = &Topic> {
+        self.topics().iter().filter(|t| self.topic(&t.id).is_some_and(|l| std::ptr::eq(l, *t)))
     }
 
     /// All senders.
@@ -691,7 +764,12 @@ impl Builder {
             }
             block_index.insert(b.id.clone(), i);
         }
-        unique(self.topics.iter().map(|t| (&t.id, &t.at)), "topic")?;
+        let editions: Vec<(String, &Location)> = self
+            .topics
+            .iter()
+            .map(|t| (t.from.map_or(t.id.clone(), |f| format!("{}` from `{f}", t.id)), &t.at))
+            .collect();
+        unique(editions.iter().map(|(id, at)| (id, *at)), "topic")?;
         unique(self.senders.iter().map(|s| (&s.id, &s.at)), "sender")?;
 
         // Templates: compile every block, find its includes.
@@ -753,6 +831,19 @@ impl Builder {
             b.includes = inc;
         }
         check_cycles(&self.blocks, &block_index)?;
+
+        for (i, b) in self.blocks.iter().enumerate() {
+            if let Some(r) = b.refreshes.iter().find(|r| !block_index.contains_key(*r)) {
+                return Err(invalid(
+                    self.locate_in(self.block_spans.get(i), &b.at, r),
+                    format!(
+                        "block `{}` refreshes unknown block `{r}`{}",
+                        b.id,
+                        hint(r, self.blocks.iter().map(|b| b.id.as_str()))
+                    ),
+                ));
+            }
+        }
 
         // Claims.
         for b in &self.blocks {

@@ -181,6 +181,26 @@ enum Command {
         #[command(flatten)]
         library: LibraryArg,
     },
+    /// Write a starter library for an office into DIR: the current topics and the
+    /// blocks they use, the facts base, the layouts, your sender, and a README on
+    /// editing them (then: `replydraft draft --library DIR --topic ...`).
+    Init {
+        /// The directory to write (created if needed).
+        dir: PathBuf,
+        /// Who signs: the full name, as in the facts base's tenures.
+        #[arg(long)]
+        name: String,
+        /// The office as printed under the name.
+        #[arg(long, default_value = "Member of Parliament")]
+        office_title: String,
+        /// The office's id in the facts base (for example mp-daventry): letters signed
+        /// out of office are then flagged.
+        #[arg(long)]
+        office: Option<String>,
+        /// Overwrite files that exist already.
+        #[arg(long)]
+        force: bool,
+    },
     /// Print a shell completion script (for example `replydraft completions bash >
     /// ~/.local/share/bash-completion/completions/replydraft`).
     Completions {
@@ -321,6 +341,12 @@ fn progress(what: &str) -> indicatif::ProgressBar {
 /// "1 letter", "2 letters".
 fn count(n: usize, what: &str) -> String {
     if n == 1 { format!("1 {what}") } else { format!("{n} {what}s") }
+}
+
+/// "4 topics", or "4 topics (8 editions)" when some topic has more than one edition.
+fn topic_count(library: &Library) -> String {
+    let (topics, editions) = (library.latest_topics().count(), library.topics().len());
+    if editions > topics { format!("{} ({editions} editions)", count(topics, "topic")) } else { count(topics, "topic") }
 }
 
 /// The directory a file is written in (`.` for a bare file name).
@@ -606,7 +632,9 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
     let io = |e| Error::Io { path: "stdout".into(), source: e };
     match cli.command {
         Command::Topics { library } => {
-            for t in library.load()?.topics() {
+            // One line per topic id: its latest edition.
+            let library = library.load()?;
+            for t in library.latest_topics() {
                 writeln!(out, "{}\t{}", t.id, t.title).map_err(io)?;
             }
         }
@@ -615,7 +643,8 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let ids: Vec<String> = match &topic {
                 Some(t) => {
                     let mut r = DraftRequest::new(t.clone(), today());
-                    let topic = library.topic(t).ok_or_else(|| Error::Request(format!("unknown topic `{t}`")))?;
+                    let topic =
+                        library.topic_at(t, r.date).ok_or_else(|| Error::Request(format!("unknown topic `{t}`")))?;
                     r.include = topic.optional.clone();
                     library.resolve_blocks(&r)?
                 }
@@ -737,6 +766,46 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 path.display()
             );
         }
+        Command::Init { dir, name, office_title, office, force } => {
+            let id = replydraft::text::slug(&name);
+            if id.is_empty() {
+                return Err(Error::Request(format!("--name {name:?}: give a name with letters in it")));
+            }
+            let mut sender = Library::embedded()?
+                .senders()
+                .first()
+                .cloned()
+                .ok_or_else(|| Error::Request("the default library has no sender to start from".into()))?;
+            sender.id = id;
+            sender.signature = vec![name.clone(), office_title.clone()];
+            (sender.name, sender.office_title, sender.office) = (name, office_title, office);
+            sender.letterhead = Vec::new();
+            sender.address = vec!["House of Commons".into(), "London SW1A 0AA".into()];
+            sender.signoff = "Yours sincerely,".into();
+            sender.date_style = replydraft::DateStyle::default();
+            let files = replydraft::starter_files(&sender)?;
+            // The written library must load: an unknown --office is named here, not later.
+            Library::from_files(files.clone())?;
+            if !force {
+                if let Some((n, _)) = files.iter().find(|(n, _)| dir.join(n).exists()) {
+                    let at = dir.join(n);
+                    return Err(Error::Request(format!("{}: exists already (use --force to overwrite)", at.display())));
+                }
+            }
+            for (n, text) in &files {
+                let path = dir.join(n);
+                std::fs::create_dir_all(parent_dir(&path))
+                    .map_err(|e| Error::Io { path: path.display().to_string(), source: e })?;
+                replydraft::write_atomic(&path, text.as_bytes(), force)?;
+            }
+            eprintln!(
+                "replydraft: wrote {} to {}; try: replydraft draft --library {} --topic {}",
+                count(files.len(), "file"),
+                dir.display(),
+                dir.display(),
+                Library::from_files(files)?.latest_topics().next().map_or("TOPIC", |t| t.id.as_str())
+            );
+        }
         Command::Campaigns { inputs, threshold, format, strict } => {
             check_threshold(threshold)?;
             let paths = corpus_paths(&inputs)?;
@@ -808,7 +877,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                         out,
                         "library: {}, {}, {}; at {}",
                         count(library.blocks().len(), "block"),
-                        count(library.topics().len(), "topic"),
+                        topic_count(&library),
                         count(library.senders().len(), "sender"),
                         v.date
                     )
@@ -821,6 +890,15 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                     }
                     for (id, why) in &v.senders {
                         writeln!(out, "sender {id}: {why}").map_err(io)?;
+                    }
+                    if !v.superseded_blocks.is_empty() || !v.superseded_senders.is_empty() {
+                        writeln!(
+                            out,
+                            "not judged: {} and {} that only superseded topic editions use (kept for older letters)",
+                            count(v.superseded_blocks.len(), "block"),
+                            count(v.superseded_senders.len(), "sender")
+                        )
+                        .map_err(io)?;
                     }
                     writeln!(
                         out,

@@ -334,7 +334,7 @@ impl Library {
     /// assert!(!ids.iter().any(|i| i == "calcot-investigation"));
     /// ```
     pub fn resolve_blocks(&self, request: &DraftRequest) -> Result<Vec<String>> {
-        let topic = self.topic(&request.topic).ok_or_else(|| {
+        let topic = self.topic_at(&request.topic, request.date).ok_or_else(|| {
             let ids = self.topics().iter().map(|t| t.id.as_str());
             Error::Request(format!("unknown topic `{}`{}", request.topic, hint(&request.topic, ids)))
         })?;
@@ -372,7 +372,7 @@ impl Library {
     /// Renders a draft and evaluates its claims at the request's date.
     pub fn draft(&self, request: &DraftRequest) -> Result<Draft> {
         let ids = self.resolve_blocks(request)?;
-        let topic = self.topic(&request.topic).expect("resolved above");
+        let topic = self.topic_at(&request.topic, request.date).expect("resolved above");
         let sender_id = request.sender.as_deref().or(topic.sender.as_deref()).ok_or_else(|| {
             let ids: Vec<&str> = self.senders().iter().map(|s| s.id.as_str()).collect();
             Error::Request(format!("topic `{}` has no default sender: choose one of {}", topic.id, ids.join(", ")))

@@ -94,8 +94,7 @@ pub(crate) struct TopicTerms {
 impl TopicTerms {
     fn build(library: &Library) -> TopicTerms {
         let topics: Vec<TopicProfile> = library
-            .topics()
-            .iter()
+            .latest_topics()
             .map(|t| {
                 let mut tf: HashMap<String, f32> = HashMap::new();
                 let mut add = |text: &str, n: f32| {
@@ -104,7 +103,17 @@ impl TopicTerms {
                     }
                 };
                 add(&t.title, 1.0);
-                for id in t.blocks.iter().chain(t.alternatives.iter().flatten()) {
+                // A topic's words are those of every edition's blocks, each block once:
+                // what was written on it over the years is how people write about it.
+                let mut ids: Vec<&String> = Vec::new();
+                for e in library.topics().iter().filter(|e| e.id == t.id) {
+                    for id in e.blocks.iter().chain(e.alternatives.iter().flatten()) {
+                        if !ids.contains(&id) {
+                            ids.push(id);
+                        }
+                    }
+                }
+                for id in ids {
                     let weight = match library.block(id).map(|b| b.role) {
                         Some(crate::Role::Enclosure) => ENCLOSURE_WEIGHT,
                         _ => 1.0,
@@ -159,8 +168,7 @@ impl Library {
             return Vec::new();
         }
         let mut out: Vec<Suggestion> = self
-            .topics()
-            .iter()
+            .latest_topics()
             .zip(topics)
             .zip(matched)
             .filter_map(|((t, p), matched)| {

@@ -437,3 +437,23 @@ pub fn find_normalized(haystack: &str, needle: &str) -> Option<(usize, usize)> {
     let p = folded.text.find(&needle)?;
     Some(folded.original(p, p + needle.len()))
 }
+
+/// A file-name and id-safe form of a name: ASCII letters and digits, lowercased, its
+/// first six words joined by `-`, at most 60 bytes; empty when nothing is left.
+///
+/// ```
+/// assert_eq!(replydraft::text::slug("Rt Hon Siobhán O'Brien MP"), "rt-hon-siobh-n-o-brien");
+/// assert_eq!(replydraft::text::slug("../../etc/passwd"), "etc-passwd");
+/// ```
+pub fn slug(name: &str) -> String {
+    let slug = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|s| !s.is_empty())
+        .take(6)
+        .collect::<Vec<_>>()
+        .join("-");
+    slug.get(..60).unwrap_or(&slug).trim_end_matches('-').to_string()
+}

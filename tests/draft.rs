@@ -149,11 +149,13 @@ fn cli_topics_blocks_and_draft() {
     let ids: Vec<&str> = out.lines().map(|l| l.split('\t').next().unwrap()).collect();
     assert_eq!(ids, ["care-review", "care-funding", "care-strategy", "review-disparities"]);
 
+    // The edition in force today: the current one, with its optional footer.
     let (code, out, _) = replydraft(&["blocks", "--topic", "care-review"]);
     assert_eq!(code, 0);
     let ids: Vec<&str> = out.lines().map(|l| l.split('\t').next().unwrap()).collect();
     assert_eq!(ids.first(), Some(&"thanks-care-review"));
-    assert!(ids.contains(&"calcot-investigation"), "optional blocks are listed");
+    assert!(ids.contains(&"sender-footer"), "optional blocks are listed");
+    assert!(ids.contains(&"reform-since-review") && !ids.contains(&"calcot-investigation"), "{ids:?}");
 
     // The letter goes to stdout, findings to stderr.
     let (code, out, err) =

@@ -92,6 +92,18 @@ fn provenance_points_at_the_paragraph_each_block_was_taken_from() {
     let library = Library::embedded().unwrap();
     let mut checked = 0;
     for block in library.blocks() {
+        // A refreshed block is new text: its provenance is that of the blocks it
+        // brings up to date, each entry theirs.
+        if !block.refreshes.is_empty() {
+            let theirs: Vec<_> =
+                block.refreshes.iter().flat_map(|id| library.block(id).unwrap().provenance.clone()).collect();
+            assert!(!block.provenance.is_empty(), "refreshed block `{}` names no provenance", block.id);
+            for p in &block.provenance {
+                assert!(theirs.contains(p), "block `{}`: {p:?} is not a refreshed block's provenance", block.id);
+            }
+            checked += 1;
+            continue;
+        }
         // The literal words before any merge field or include.
         let prefix = block.text.split("{{").next().unwrap();
         let first = bare_words(prefix);

@@ -48,7 +48,7 @@ fn matching_without_the_index_gives_the_index_answers() {
     let sources = synth::source_paragraphs();
     let mut cases: Vec<(Vec<(String, String)>, String)> = Vec::new();
     let files = synth::library_files(2_000, 42);
-    for (_, text, _) in synth::letters(12, &sources, 0.08, 23) {
+    for (_, text, _) in synth::letters(16, &sources, 0.08, 23) {
         cases.push((files.clone(), text));
     }
     let embedded = Library::embedded().unwrap();

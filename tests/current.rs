@@ -1,0 +1,116 @@
+//! The default library is sendable: its current topic editions draft letters with no
+//! error findings, signed by people in office, while the 2021-23 editions still
+//! reproduce the seed letters (tests/golden.rs) on their own dates.
+
+use replydraft::{DraftRequest, Library, Severity, parse_date};
+mod common;
+
+/// The day the current editions were written, and a year on.
+const DATES: [&str; 2] = ["2026-11-23", "2027-06-30"];
+
+#[test]
+fn every_topic_drafts_today_without_errors_from_people_in_office() {
+    let library = Library::embedded().unwrap();
+    let ids: Vec<&str> = library.latest_topics().map(|t| t.id.as_str()).collect();
+    assert_eq!(ids, ["care-review", "care-funding", "care-strategy", "review-disparities"]);
+    for date in DATES {
+        let v = library.validate(parse_date(date).unwrap());
+        for id in &ids {
+            let draft = library.draft(&DraftRequest::new(*id, parse_date(date).unwrap())).unwrap();
+            let errors: Vec<_> = draft.findings.iter().filter(|f| f.severity == Severity::Error).collect();
+            assert!(errors.is_empty(), "{id} on {date}: {errors:#?}");
+            // The draft's blocks are current ones, none kept only for old letters.
+            for b in &draft.blocks {
+                assert!(!v.superseded_blocks.contains(&b.id), "{id} on {date} uses `{}`", b.id);
+            }
+        }
+        assert!(v.is_clean(), "{date}: {} errors; senders {:?}", v.errors(), v.senders);
+        assert!(v.superseded_blocks.contains(&"funding-concerns".to_string()));
+        assert_eq!(
+            v.superseded_senders,
+            ["chris-heaton-harris", "tom-pursglove", "gillian-keegan", "gavin-williamson"]
+        );
+    }
+}
+
+#[test]
+fn a_draft_uses_the_topic_edition_in_force_on_its_date() {
+    let library = Library::embedded().unwrap();
+    let draft = |date: &str| library.draft(&DraftRequest::new("care-funding", parse_date(date).unwrap())).unwrap();
+    let then = draft("2022-08-16");
+    assert_eq!(then.sender, "tom-pursglove");
+    assert!(then.blocks.iter().any(|b| b.id == "funding-concerns"));
+    let eve = draft("2026-11-22");
+    assert_eq!(eve.sender, "tom-pursglove");
+    assert!(eve.findings.iter().any(|f| f.severity == Severity::Error), "the old lines are stale by then");
+    let now = draft("2026-11-23");
+    assert_eq!(now.sender, "lee-barron");
+    assert!(now.blocks.iter().any(|b| b.id == "funding-2026"));
+    assert!(!now.blocks.iter().any(|b| b.id == "funding-concerns"));
+    // Before any edition: the earliest.
+    assert_eq!(library.topic_at("care-funding", parse_date("2001-01-01").unwrap()).unwrap().from, None);
+    // Suggest and `topic` use the latest edition.
+    assert_eq!(library.topic("care-funding").unwrap().sender.as_deref(), Some("lee-barron"));
+}
+
+#[test]
+fn refreshed_blocks_name_what_they_refresh_and_cite_sources() {
+    let library = Library::embedded().unwrap();
+    let refreshed: Vec<_> = library.blocks().iter().filter(|b| !b.refreshes.is_empty()).collect();
+    assert!(refreshed.len() >= 10);
+    // Every block stale today in the 2021-23 editions has a current version, except the
+    // ones the current editions leave out as history (an investigation of 2022).
+    let v = library.validate(parse_date("2026-11-22").unwrap());
+    for stale in v.blocks.iter().filter(|b| b.findings.iter().any(|f| f.severity >= Severity::Warning)) {
+        let covered = refreshed.iter().any(|b| b.refreshes.contains(&stale.block));
+        assert!(covered || stale.block == "calcot-investigation", "no current version of `{}`", stale.block);
+    }
+    for b in refreshed.iter().filter(|b| b.text.contains('£') || b.text.contains("20")) {
+        assert!(!b.sources.is_empty(), "block `{}` states dated facts without sources", b.id);
+    }
+}
+
+#[test]
+fn editions_and_refreshes_are_checked_when_loading() {
+    let base = "[[sender]]\nid = \"s\"\nname = \"A\"\noffice_title = \"MP\"\n\
+        [[block]]\nid = \"b\"\ntitle = \"B\"\nrole = \"body\"\ntext = \"Hello.\"\nas_of = 2024-01-01\n";
+    let load = |extra: &str| Library::from_files([("lib.toml".to_string(), format!("{base}{extra}"))]);
+    let topic = |from: &str| format!("[[topic]]\nid = \"t\"\ntitle = \"T\"\nblocks = [\"b\"]\n{from}");
+    assert!(load(&format!("{}{}", topic(""), topic("from = 2025-01-01\n"))).is_ok());
+    let err = load(&format!("{}{}", topic("from = 2025-01-01\n"), topic("from = 2025-01-01\n"))).unwrap_err();
+    assert!(err.to_string().contains("duplicate topic id `t` from `2025-01-01`"), "{err}");
+    let err = load("[[block]]\nid = \"c\"\ntitle = \"C\"\nrole = \"body\"\ntext = \"Hi.\"\nas_of = 2024-01-01\nrefreshes = [\"bb\"]\n")
+        .unwrap_err();
+    assert!(err.to_string().contains("refreshes unknown block `bb`"), "{err}");
+    assert!(err.to_string().starts_with("lib.toml:"), "{err}");
+}
+
+#[test]
+fn init_writes_a_starter_library_that_drafts_sendable_letters() {
+    let dir = common::scratch("init").join("office");
+    let d = dir.to_str().unwrap();
+    let (code, _, err) = common::run(&["init", d, "--name", "Jo Bloggs", "--office-title", "MP for Anytown"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(dir.join("README.md").exists() && dir.join("facts.toml").exists());
+    let (code, out, err) = common::run(&["topics", "--library", d]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.lines().count(), 4, "{out}");
+    for topic in ["care-review", "care-funding", "care-strategy", "review-disparities"] {
+        let args = ["draft", "--library", d, "--topic", topic, "--date", "2026-11-23", "--deny-stale", "--to", "Sam"];
+        let (code, out, err) = common::run(&args);
+        assert_eq!(code, 0, "{topic}: {err}");
+        assert!(out.trim_end().ends_with("Jo Bloggs\nMP for Anytown"), "{topic}: {out}");
+    }
+    let (code, out, _) = common::run(&["validate", "--library", d, "--date", "2026-11-23", "--deny-stale"]);
+    assert_eq!(code, 0, "{out}");
+    // Nothing is overwritten without --force; an unknown office writes nothing.
+    std::fs::write(dir.join("senders.toml"), "# mine\n").unwrap();
+    let (code, _, err) = common::run(&["init", d, "--name", "Jo Bloggs"]);
+    assert_eq!((code, std::fs::read_to_string(dir.join("senders.toml")).unwrap().as_str()), (2, "# mine\n"), "{err}");
+    assert_eq!(common::run(&["init", d, "--name", "Jo Bloggs", "--force"]).0, 0);
+    assert!(std::fs::read_to_string(dir.join("senders.toml")).unwrap().contains("id = \"jo-bloggs\""));
+    let other = dir.with_file_name("other");
+    let (code, _, err) = common::run(&["init", other.to_str().unwrap(), "--name", "Jo", "--office", "mp-anytwon"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown office `mp-anytwon`") && !other.exists(), "{err}");
+}
