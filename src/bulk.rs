@@ -113,7 +113,8 @@ enum Mode {
 /// let library = Library::embedded().unwrap();
 /// let request = DraftRequest::new("care-funding", parse_date("2022-08-16").unwrap());
 /// let mut bulk = library.bulk(&request).unwrap();
-/// let ann = Recipient { name: Some("Ann O'Brien".into()), ..Recipient::default() };
+/// let mut ann = Recipient::default();
+/// ann.name = Some("Ann O'Brien".into());
 /// let mut letter = String::new();
 /// bulk.render_into(&ann, &mut letter).unwrap();
 /// let mut alone = request.clone();
@@ -547,10 +548,11 @@ impl<R: Read> Iterator for Recipients<R> {
 /// number keeps it unique).
 ///
 /// ```
-/// assert_eq!(replydraft::letter_file_name(7, Some("Ann O'Brien"), "txt"), "000007-ann-o-brien.txt");
-/// assert_eq!(replydraft::letter_file_name(8, None, "html"), "000008.html");
-/// assert!(replydraft::letter_file_name(9, Some(&"x".repeat(5000)), "txt").len() < 80);
+/// assert_eq!(replydraft::cli::letter_file_name(7, Some("Ann O'Brien"), "txt"), "000007-ann-o-brien.txt");
+/// assert_eq!(replydraft::cli::letter_file_name(8, None, "html"), "000008.html");
+/// assert!(replydraft::cli::letter_file_name(9, Some(&"x".repeat(5000)), "txt").len() < 80);
 /// ```
+#[cfg_attr(not(feature = "cli"), allow(dead_code))]
 pub fn letter_file_name(row: usize, name: Option<&str>, ext: &str) -> String {
     let slug = crate::text::slug(name.unwrap_or(""));
     if slug.is_empty() { format!("{row:06}.{ext}") } else { format!("{row:06}-{slug}.{ext}") }

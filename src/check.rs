@@ -1,17 +1,17 @@
 //! Checking any letter: paragraphs matched to blocks, the matched blocks' claims
 //! mapped onto the letter, and the rest scanned for time-bound language.
 
-use crate::claims::{Finding, Severity, block_state_findings, claim_findings};
-use crate::date::toml_date;
+use crate::claims::{Finding, FindingKind, Severity, block_state_findings, claim_findings};
 use crate::library::{Block, Library};
 use crate::matching::{SLOT, slot_fills};
 use crate::scan::{infer_written, scan};
 use crate::text::{Folded, find_normalized, paragraphs, word_diff};
 use jiff::civil::Date;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How to check letters.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub struct CheckOptions {
     /// The date the letter is judged at (the day it would be sent).
     pub date: Date,
@@ -29,7 +29,8 @@ impl CheckOptions {
 }
 
 /// A paragraph of a checked letter and the block it matches.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Paragraph {
     /// Byte offset of its first byte in the letter.
     pub start: usize,
@@ -42,7 +43,8 @@ pub struct Paragraph {
 }
 
 /// The result of checking one letter.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FileReport {
     /// The path as given (`-` for standard input).
     pub path: String,
@@ -56,13 +58,12 @@ pub struct FileReport {
 }
 
 /// The result of checking letters: the documented JSON shape of `replydraft check`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CheckReport {
     /// The date they were judged at.
-    #[serde(serialize_with = "toml_date::serialize")]
     pub date: Date,
     /// `--written` if given; else the inferred date when every letter agrees; else null.
-    #[serde(serialize_with = "toml_date::option::serialize")]
     pub written: Option<Date>,
     /// One report per letter, in the order given.
     pub files: Vec<FileReport>,
@@ -106,6 +107,15 @@ fn reviewed_parts(para: &str, block_text: &str) -> Vec<(usize, usize)> {
 
 impl Library {
     /// Checks letters given as `(path, text)` pairs.
+    ///
+    /// ```
+    /// use replydraft::{CheckOptions, Library, parse_date};
+    /// let library = Library::embedded().unwrap();
+    /// let letter = "We will publish a data strategy by the end of this year.";
+    /// let options = CheckOptions::new(parse_date("2026-11-23").unwrap());
+    /// let report = library.check([("letter.txt", letter)], &options);
+    /// assert_eq!(report.files[0].path, "letter.txt");
+    /// ```
     pub fn check<'a>(
         &self,
         letters: impl IntoIterator<Item = (&'a str, &'a str)>,
@@ -158,13 +168,13 @@ impl Library {
             Some((d, s, e)) => {
                 covered.push((s, e));
                 let message = format!("the letter is dated {d}; relative phrases outside known blocks are read from this date");
-                findings.push(Finding::at(text, (s, e), Severity::Info, "written", message));
+                findings.push(Finding::at(text, (s, e), Severity::Info, FindingKind::Written, message));
             }
             None if options.written.is_none() => findings.push(Finding::at(
                 text,
                 (0, 0),
                 Severity::Info,
-                "written",
+                FindingKind::Written,
                 "the letter's date is unknown: relative phrases are read from each matched block's as_of; pass --written to say when it was written".into(),
             )),
             None => {}
@@ -195,7 +205,7 @@ impl Library {
                 );
                 findings.push(Finding {
                     block: Some(m.block.clone()),
-                    ..Finding::at(text, (s, e), Severity::Info, "variant", message)
+                    ..Finding::at(text, (s, e), Severity::Info, FindingKind::Variant, message)
                 });
             }
             if let Some(block) = self.block(&m.block) {

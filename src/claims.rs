@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 /// What makes a claim go out of date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum ClaimKind {
     /// True until a date (`until`) or the end of a period (`period`): "by 2024-25".
     Deadline,
@@ -38,6 +39,138 @@ impl ClaimKind {
             ClaimKind::Statistic => "statistic",
             ClaimKind::Review => "review",
         }
+    }
+}
+
+/// What a finding is about: a claim of a block (its [`ClaimKind`]), a block's or the
+/// signer's state, or what the scanner recognised in unmatched text. Serialized as the
+/// kebab-case names (`"deadline"`, `"relative-phrase"`), and compares equal to them.
+///
+/// ```
+/// use replydraft::{ClaimKind, FindingKind};
+/// assert_eq!(FindingKind::from(ClaimKind::Deadline), "deadline");
+/// assert_eq!(serde_json::to_string(&FindingKind::RelativePhrase).unwrap(), "\"relative-phrase\"");
+/// assert_eq!(FindingKind::MergeField.to_string(), "merge-field");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum FindingKind {
+    /// A deadline claim, or a scanned deadline ("by the end of 2023") that has passed.
+    Deadline,
+    /// An event claim: superseded by an event.
+    Event,
+    /// An office claim: the holder has left the office.
+    Office,
+    /// A relative-phrase claim that has outlived its tolerance.
+    Relative,
+    /// A statistic claim whose figure is older than its refresh period.
+    Statistic,
+    /// A review claim past its review date.
+    Review,
+    /// A letter dated before a block's `as_of`.
+    BeforeAsOf,
+    /// A block past its `review_by` date.
+    BlockReview,
+    /// A retired block.
+    Retired,
+    /// A draft (not yet approved) block.
+    Draft,
+    /// A merge field that cannot be right (`validate`).
+    MergeField,
+    /// The signer is not (or no longer) in the office signed for.
+    Signer,
+    /// When the letter was written (given or inferred).
+    Written,
+    /// A matched paragraph that differs from its block.
+    Variant,
+    /// A scanned date.
+    Date,
+    /// A scanned year.
+    Year,
+    /// A scanned financial year.
+    FinancialYear,
+    /// A scanned relative phrase ("within months", "last year").
+    RelativePhrase,
+    /// A scanned commitment ("will be developed").
+    Commitment,
+    /// A scanned name of an office holder.
+    Officeholder,
+    /// A name written with letters of another script that look alike (`Gаvin`, Cyrillic а).
+    MixedScript,
+}
+
+impl FindingKind {
+    /// The kind's name, as serialized.
+    pub fn name(self) -> &'static str {
+        use FindingKind::*;
+        match self {
+            Deadline => "deadline",
+            Event => "event",
+            Office => "office",
+            Relative => "relative",
+            Statistic => "statistic",
+            Review => "review",
+            BeforeAsOf => "before-as-of",
+            BlockReview => "block-review",
+            Retired => "retired",
+            Draft => "draft",
+            MergeField => "merge-field",
+            Signer => "signer",
+            Written => "written",
+            Variant => "variant",
+            Date => "date",
+            Year => "year",
+            FinancialYear => "financial-year",
+            RelativePhrase => "relative-phrase",
+            Commitment => "commitment",
+            Officeholder => "officeholder",
+            MixedScript => "mixed-script",
+        }
+    }
+}
+
+impl From<ClaimKind> for FindingKind {
+    fn from(kind: ClaimKind) -> FindingKind {
+        match kind {
+            ClaimKind::Deadline => FindingKind::Deadline,
+            ClaimKind::Event => FindingKind::Event,
+            ClaimKind::Office => FindingKind::Office,
+            ClaimKind::Relative => FindingKind::Relative,
+            ClaimKind::Statistic => FindingKind::Statistic,
+            ClaimKind::Review => FindingKind::Review,
+        }
+    }
+}
+
+impl std::fmt::Display for FindingKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl PartialEq<str> for FindingKind {
+    fn eq(&self, other: &str) -> bool {
+        self.name() == other
+    }
+}
+
+impl PartialEq<&str> for FindingKind {
+    fn eq(&self, other: &&str) -> bool {
+        self.name() == *other
+    }
+}
+
+/// Ordered by name, as findings were when the kind was a string.
+impl Ord for FindingKind {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.name().cmp(other.name())
+    }
+}
+
+impl PartialOrd for FindingKind {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
     }
 }
 
@@ -257,14 +390,13 @@ fn aged(start: Date, span: jiff::Span, date: Date) -> Option<(Severity, Date)> {
 }
 
 /// One thing out of date (or worth a look) in a letter.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Finding {
     /// How bad.
     pub severity: Severity,
-    /// `deadline`, `event`, `office`, `relative`, `statistic`, `review`, `signer`,
-    /// `before-as-of`, `block-review`, `retired`, or a scanner kind (`date`, `financial-year`,
-    /// `relative-phrase`, `commitment`, `officeholder`).
-    pub kind: String,
+    /// What it is about (serialized as `"deadline"`, `"relative-phrase"` …).
+    pub kind: FindingKind,
     /// The exact text the finding is about: `text == letter[start..end]`.
     pub text: String,
     /// Byte offset of the text in the letter.
@@ -274,7 +406,6 @@ pub struct Finding {
     /// The block it belongs to, if known.
     pub block: Option<String>,
     /// The first day it was out of date.
-    #[serde(serialize_with = "toml_date::option::serialize")]
     pub since: Option<Date>,
     /// What is wrong, naming the fact and its date.
     pub message: String,
@@ -288,12 +419,12 @@ impl Finding {
         letter: &str,
         (start, end): (usize, usize),
         severity: Severity,
-        kind: &str,
+        kind: FindingKind,
         message: String,
     ) -> Finding {
         Finding {
             severity,
-            kind: kind.into(),
+            kind,
             text: letter[start..end].to_string(),
             start,
             end,
@@ -329,7 +460,7 @@ pub(crate) fn claim_findings(
             block: Some(block.id.clone()),
             since: stale.since,
             suggestion: stale.suggestion,
-            ..Finding::at(letter, (s, e), stale.severity, claim.kind.name(), stale.message)
+            ..Finding::at(letter, (s, e), stale.severity, claim.kind.into(), stale.message)
         });
     }
     out
@@ -346,7 +477,7 @@ pub(crate) fn block_state_findings(
     letter: &str,
     (start, end): (usize, usize),
 ) -> Vec<Finding> {
-    let whole = |severity, kind: &str, since, message: String, suggestion: Option<String>| Finding {
+    let whole = |severity, kind: FindingKind, since, message: String, suggestion: Option<String>| Finding {
         block: Some(block.id.clone()),
         since,
         suggestion,
@@ -356,7 +487,7 @@ pub(crate) fn block_state_findings(
     if let Some(written) = written.filter(|w| *w < block.as_of) {
         out.push(whole(
             Severity::Warning,
-            "before-as-of",
+            FindingKind::BeforeAsOf,
             None,
             format!("the letter is dated {written}, before block `{}` was written ({})", block.id, block.as_of),
             Some("check the date, or use a block that was true then".into()),
@@ -365,14 +496,20 @@ pub(crate) fn block_state_findings(
     if let Some(by) = block.review_by.filter(|by| date >= *by) {
         out.push(whole(
             Severity::Warning,
-            "block-review",
+            FindingKind::BlockReview,
             Some(by),
             format!("block `{}` was due for review by {by}", block.id),
             None,
         ));
     }
     if block.status == Status::Retired {
-        out.push(whole(Severity::Warning, "retired", None, format!("block `{}` is retired", block.id), None));
+        out.push(whole(
+            Severity::Warning,
+            FindingKind::Retired,
+            None,
+            format!("block `{}` is retired", block.id),
+            None,
+        ));
     }
     out
 }
@@ -407,7 +544,7 @@ pub(crate) fn signer_finding(sender: &Sender, facts: &Facts, date: Date, letter:
     Some(Finding {
         since,
         suggestion: Some(suggestion),
-        ..Finding::at(letter, (start, end), Severity::Error, "signer", message)
+        ..Finding::at(letter, (start, end), Severity::Error, FindingKind::Signer, message)
     })
 }
 
@@ -466,7 +603,7 @@ fn merge_field_findings(block: &Block) -> Vec<Finding> {
             };
             out.push(Finding {
                 block: Some(block.id.clone()),
-                ..Finding::at(text, span, severity, "merge-field", message)
+                ..Finding::at(text, span, severity, FindingKind::MergeField, message)
             });
         }
     }
@@ -499,7 +636,8 @@ pub(crate) fn draft_findings(
 }
 
 /// One block's entry in a [`Validation`].
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BlockHealth {
     /// The block id.
     pub block: String,
@@ -512,10 +650,10 @@ pub struct BlockHealth {
 
 /// Library health at a date: every claim stale at that date, grouped by block, and
 /// senders no longer in office. Built by [`Library::validate`].
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Validation {
     /// The date.
-    #[serde(serialize_with = "toml_date::serialize")]
     pub date: Date,
     /// Blocks with findings, in library order.
     pub blocks: Vec<BlockHealth>,
@@ -581,7 +719,7 @@ impl Library {
                         text,
                         (0, 0),
                         Severity::Info,
-                        "draft",
+                        FindingKind::Draft,
                         format!("block `{}` is a draft, not yet approved", block.id),
                     )
                 });

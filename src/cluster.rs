@@ -85,7 +85,8 @@ fn hashed_ratio(a: &[u64], b: &[u64]) -> f32 {
 }
 
 /// A group of incoming messages that share most of their text.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Campaign {
     /// The message that represents the group (its first, heaviest member).
     pub representative: String,

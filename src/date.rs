@@ -71,12 +71,6 @@ pub(crate) mod toml_date {
         pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Date>, D::Error> {
             super::deserialize(d).map(Some)
         }
-        pub(crate) fn serialize<S: serde::Serializer>(
-            date: &Option<Date>,
-            s: S,
-        ) -> std::result::Result<S::Ok, S::Error> {
-            date.map(|d| d.to_string()).serialize(s)
-        }
     }
 }
 

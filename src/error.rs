@@ -8,7 +8,7 @@ use std::fmt;
 /// let at = replydraft::Location::new("topics.toml", 3, 10);
 /// assert_eq!(at.to_string(), "topics.toml:3:10");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Location {
     /// The file, as named when the library was loaded (relative to its root).
     pub file: String,

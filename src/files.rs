@@ -60,12 +60,12 @@ fn refuse(path: &Path, overwrite: bool) -> Error {
 /// use std::io::Write;
 /// let dir = tempfile::tempdir().unwrap();
 /// let path = dir.path().join("out.jsonl");
-/// let mut f = replydraft::AtomicFile::create(&path, false).unwrap();
+/// let mut f = replydraft::cli::AtomicFile::create(&path, false).unwrap();
 /// f.write_all(b"{}\n").unwrap();
 /// f.commit().unwrap();
 /// assert_eq!(std::fs::read(&path).unwrap(), b"{}\n");
 /// // Without `overwrite`, an existing file is never replaced.
-/// assert!(replydraft::AtomicFile::create(&path, false).is_err());
+/// assert!(replydraft::cli::AtomicFile::create(&path, false).is_err());
 /// ```
 pub struct AtomicFile {
     path: PathBuf,

@@ -142,6 +142,19 @@ pub fn check(library: &Library, recipes: &[Recipe], dir: &Path, mode: Mode) -> R
 /// Test helper: loads `recipes`, checks every golden file in `dir` (honouring
 /// `UPDATE_GOLDEN=1`), and panics with a word diff of each mismatch. For `cargo test`.
 ///
+/// ```
+/// use replydraft::golden::{self, Mode};
+/// let dir = tempfile::tempdir().unwrap();
+/// let recipes = dir.path().join("recipes.toml");
+/// std::fs::write(&recipes, "[[recipe]]\nname = \"funding\"\n[recipe.draft]\n\
+///     topic = \"care-funding\"\ndate = 2026-11-23\n").unwrap();
+/// let library = replydraft::Library::embedded().unwrap();
+/// // Write the golden file once (what UPDATE_GOLDEN=1 does), then compare against it.
+/// let loaded = golden::load_recipes(&recipes).unwrap();
+/// golden::check(&library, &loaded, dir.path(), Mode::Update).unwrap();
+/// golden::assert_golden(&library, &recipes, dir.path());
+/// ```
+///
 /// # Panics
 /// When the recipes cannot be loaded or rendered, or any golden file differs.
 pub fn assert_golden(library: &Library, recipes: impl AsRef<Path>, dir: impl AsRef<Path>) {

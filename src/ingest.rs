@@ -13,6 +13,7 @@ use std::collections::HashMap;
 
 /// How to ingest.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub struct IngestOptions {
     /// A block is proposed when at least this many letters use it (or a variant of it).
     pub min_letters: usize,
@@ -31,6 +32,23 @@ impl IngestOptions {
 
 /// Distinct paragraphs seen so far, with the letters that use them. Memory grows with
 /// the number of distinct paragraphs, not with the number of letters.
+///
+/// ```
+/// use replydraft::{Corpus, IngestOptions, Library, parse_date};
+/// let mut corpus = Corpus::new();
+/// let shared = "Thank you for writing to me about the closure of the Riverside library branch.";
+/// corpus.add(vec![
+///     ("a.txt".into(), format!("Dear Ann,\n\n{shared}\n\nYours sincerely,")),
+///     ("b.txt".into(), format!("Dear Bob,\n\n{shared}\n\nYours sincerely,")),
+/// ]);
+/// let options = IngestOptions::new(parse_date("2026-11-23").unwrap());
+/// let proposed = corpus.propose(&options);
+/// assert!(proposed.iter().any(|p| p.text == shared));
+/// // The proposed blocks are a library file that loads.
+/// let toml = corpus.to_toml(&proposed, &options);
+/// let library = Library::from_files([("ingested.toml".to_string(), toml)]).unwrap();
+/// assert!(library.blocks().iter().any(|b| b.text == shared));
+/// ```
 #[derive(Debug, Default)]
 pub struct Corpus {
     names: Vec<String>,

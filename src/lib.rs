@@ -41,6 +41,7 @@ mod cluster;
 mod date;
 mod error;
 mod facts;
+#[cfg_attr(not(feature = "cli"), allow(dead_code))]
 mod files;
 pub mod golden;
 mod ingest;
@@ -52,14 +53,14 @@ mod starter;
 mod suggest;
 pub mod text;
 
-pub use bulk::{BulkDrafter, MAX_COLUMNS, MAX_FIELD_BYTES, RecipientRow, Recipients, letter_file_name, recipients};
+pub use bulk::{BulkDrafter, MAX_COLUMNS, MAX_FIELD_BYTES, RecipientRow, Recipients, recipients};
 pub use check::{CheckOptions, CheckReport, FileReport, Paragraph};
-pub use claims::{BlockHealth, Claim, ClaimKind, Finding, Severity, Stale, Validation};
+pub use claims::{BlockHealth, Claim, ClaimKind, Finding, FindingKind, Severity, Stale, Validation};
 pub use cluster::{Campaign, campaigns, cluster};
 pub use date::{DateStyle, parse_date, parse_span, today};
 pub use error::{Error, Location, Result};
 pub use facts::{Bill, Election, Event, Facts, Office, Period, Stage, Tenure};
-pub use files::{AtomicFile, Letter, Staging, TEMP_PREFIX, Walk, read_letter, remove_stale_temps, walk, write_atomic};
+pub use files::{Letter, Walk, read_letter, walk};
 pub use ingest::{Corpus, IngestOptions, Proposed, letter_paths, toml_comment};
 pub use jiff::civil::Date;
 pub use library::{
@@ -75,3 +76,13 @@ pub use suggest::Suggestion;
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
+
+/// Helpers of the command-line tool (no-clobber atomic writes, staging directories,
+/// sweeping a killed run's temporary files, letter file names): built only with the
+/// `cli` feature, and not part of the library's API.
+#[cfg(feature = "cli")]
+#[doc(hidden)]
+pub mod cli {
+    pub use crate::bulk::letter_file_name;
+    pub use crate::files::{AtomicFile, Staging, TEMP_PREFIX, remove_stale_temps, write_atomic};
+}

@@ -356,7 +356,7 @@ fn parent_dir(path: &std::path::Path) -> &std::path::Path {
 
 /// Removes the temporary files that killed runs left in `dir`, saying so.
 fn sweep(dir: &std::path::Path) {
-    for p in replydraft::remove_stale_temps(dir) {
+    for p in replydraft::cli::remove_stale_temps(dir) {
         eprintln!("replydraft: removed {}, left by an interrupted run", p.display());
     }
 }
@@ -366,9 +366,9 @@ enum Sink {
     /// JSON lines to standard output.
     Stdout(std::io::BufWriter<std::io::StdoutLock<'static>>),
     /// JSON lines to a file, moved into place at the end.
-    Jsonl(replydraft::AtomicFile),
+    Jsonl(replydraft::cli::AtomicFile),
     /// One file per letter in a directory; with `--strict`, staged first.
-    Dir(PathBuf, Option<replydraft::Staging>),
+    Dir(PathBuf, Option<replydraft::cli::Staging>),
 }
 
 fn bulk(a: BulkArgs) -> Result<ExitCode, Error> {
@@ -396,14 +396,14 @@ fn bulk(a: BulkArgs) -> Result<ExitCode, Error> {
         }
         (Some(path), _) => {
             sweep(parent_dir(path));
-            let file = replydraft::AtomicFile::create(path, a.force)?;
+            let file = replydraft::cli::AtomicFile::create(path, a.force)?;
             cleanup_list().extend(file.temp_path().map(PathBuf::from));
             Sink::Jsonl(file)
         }
         (None, Some(dir)) => {
             std::fs::create_dir_all(dir).map_err(|e| Error::Io { path: dir.display().to_string(), source: e })?;
             sweep(dir);
-            let staging = if a.strict { Some(replydraft::Staging::new(dir)?) } else { None };
+            let staging = if a.strict { Some(replydraft::cli::Staging::new(dir)?) } else { None };
             cleanup_list().extend(staging.as_ref().map(|s| s.path().to_path_buf()));
             Sink::Dir(dir.clone(), staging)
         }
@@ -436,7 +436,7 @@ fn bulk(a: BulkArgs) -> Result<ExitCode, Error> {
             }
         }
         let outcome = recipient.and_then(|r| {
-            let file_name = || replydraft::letter_file_name(row, r.normalized().name.as_deref(), ext);
+            let file_name = || replydraft::cli::letter_file_name(row, r.normalized().name.as_deref(), ext);
             match &mut sink {
                 Sink::Stdout(w) => {
                     w.write_all(buf.as_bytes()).map_err(|e| Error::Io { path: "stdout".into(), source: e })
@@ -460,7 +460,7 @@ fn bulk(a: BulkArgs) -> Result<ExitCode, Error> {
                             )));
                         }
                     }
-                    replydraft::write_atomic(&path, buf.as_bytes(), a.force)
+                    replydraft::cli::write_atomic(&path, buf.as_bytes(), a.force)
                 }
             }
         });
@@ -756,7 +756,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             bar.set_message("grouping paragraphs");
             let proposed = corpus.propose(&options);
             bar.finish_and_clear();
-            replydraft::write_atomic(&path, corpus.to_toml(&proposed, &options).as_bytes(), force)?;
+            replydraft::cli::write_atomic(&path, corpus.to_toml(&proposed, &options).as_bytes(), force)?;
             let (l, p, d) = corpus.counts();
             eprintln!(
                 "replydraft: {}, {} ({d} distinct): {} proposed in {}",
@@ -796,7 +796,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 let path = dir.join(n);
                 std::fs::create_dir_all(parent_dir(&path))
                     .map_err(|e| Error::Io { path: path.display().to_string(), source: e })?;
-                replydraft::write_atomic(&path, text.as_bytes(), force)?;
+                replydraft::cli::write_atomic(&path, text.as_bytes(), force)?;
             }
             eprintln!(
                 "replydraft: wrote {} to {}; try: replydraft draft --library {} --topic {}",

@@ -16,6 +16,7 @@ use std::collections::BTreeMap;
 /// Output format of a draft.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Format {
     /// Plain text: nothing is escaped.
     #[default]
@@ -47,6 +48,7 @@ impl std::str::FromStr for Format {
 /// Who the letter is to. Fields other than the named ones are merge data,
 /// available to blocks as `{{recipient.FIELD}}`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Recipient {
     /// Full name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -138,6 +140,7 @@ impl Recipient {
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct DraftRequest {
     /// Topic id.
     pub topic: String,
@@ -189,7 +192,8 @@ impl DraftRequest {
 }
 
 /// Where one block stands in a draft's text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BlockSpan {
     /// Block id.
     pub id: String,
@@ -203,14 +207,14 @@ pub struct BlockSpan {
 }
 
 /// A rendered letter.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Draft {
     /// Topic id.
     pub topic: String,
     /// Sender id.
     pub sender: String,
     /// The reply date.
-    #[serde(serialize_with = "toml_date::serialize")]
     pub date: Date,
     /// The format of `text` (JSON drafts carry plain text).
     pub format: Format,
@@ -369,7 +373,18 @@ impl Library {
         Ok(out)
     }
 
-    /// Renders a draft and evaluates its claims at the request's date.
+    /// Renders a draft and evaluates its claims at the request's date, with the topic
+    /// edition in force then.
+    ///
+    /// ```
+    /// use replydraft::{DraftRequest, Library, Severity, parse_date};
+    /// let library = Library::embedded().unwrap();
+    /// let mut request = DraftRequest::new("care-funding", parse_date("2026-11-23").unwrap());
+    /// request.recipient.name = Some("Sam Smith".into());
+    /// let draft = library.draft(&request).unwrap();
+    /// assert!(draft.text.contains("Dear Sam Smith,") && draft.text.contains("LEE BARRON MP"));
+    /// assert!(draft.findings.iter().all(|f| f.severity < Severity::Error));
+    /// ```
     pub fn draft(&self, request: &DraftRequest) -> Result<Draft> {
         let ids = self.resolve_blocks(request)?;
         let topic = self.topic_at(&request.topic, request.date).expect("resolved above");

@@ -1,7 +1,7 @@
 //! The temporal scanner: finds dates, financial years, deadlines, relative phrases,
 //! future-tense commitments and officeholders in free text, and judges each at a date.
 
-use crate::claims::{Finding, Severity, elapsed};
+use crate::claims::{Finding, FindingKind, Severity, elapsed};
 use crate::date::next_day;
 use crate::facts::Facts;
 use crate::text::{Folded, is_homoglyph};
@@ -318,7 +318,7 @@ impl Scan<'_> {
     fn push(
         &mut self,
         severity: Severity,
-        kind: &str,
+        kind: FindingKind,
         (s, e): (usize, usize),
         since: Option<Date>,
         message: String,
@@ -336,7 +336,7 @@ impl Scan<'_> {
     }
 
     /// A stretch that ends on `end`: an error once passed in a forward-looking sentence, else info.
-    fn judge_end(&mut self, kind: &str, span: (usize, usize), end: Date, what: &str) {
+    fn judge_end(&mut self, kind: FindingKind, span: (usize, usize), end: Date, what: &str) {
         let forward = self.sentences.forward(self.text, span.0, span.1);
         let future_when_written = self.written.is_some_and(|w| w <= end);
         if self.date > end && (forward || future_when_written) {
@@ -369,9 +369,9 @@ impl Scan<'_> {
             let what = format!("the {y1}-{y2:02} financial year");
             let by = c.get(1).is_some_and(|p| matches!(p.as_str().to_lowercase().as_str(), "by" | "until" | "to"));
             if by {
-                self.judge_end("deadline", (start, m.end()), end, &what);
+                self.judge_end(FindingKind::Deadline, (start, m.end()), end, &what);
             } else {
-                self.judge_end("financial-year", (start, m.end()), end, &what);
+                self.judge_end(FindingKind::FinancialYear, (start, m.end()), end, &what);
             }
         }
     }
@@ -390,7 +390,7 @@ impl Scan<'_> {
             let Some(end) = end else { continue };
             let what = format!("the deadline \"{}\"", m.as_str());
             let last = if c[1].eq_ignore_ascii_case("before") { end.yesterday().unwrap_or(end) } else { end };
-            self.judge_end("deadline", (m.start(), m.end()), last, &what);
+            self.judge_end(FindingKind::Deadline, (m.start(), m.end()), last, &what);
         }
     }
 
@@ -406,7 +406,7 @@ impl Scan<'_> {
                         let when = if d > self.date { "in the future" } else { "in the past" };
                         self.push(
                             Severity::Info,
-                            "date",
+                            FindingKind::Date,
                             (m.start(), m.end()),
                             None,
                             format!("a date, {d} ({when} on {})", self.date),
@@ -415,7 +415,7 @@ impl Scan<'_> {
                     }
                     None => self.push(
                         Severity::Warning,
-                        "date",
+                        FindingKind::Date,
                         (m.start(), m.end()),
                         None,
                         format!("\"{}\" is not a real date", m.as_str()),
@@ -444,7 +444,7 @@ impl Scan<'_> {
                 }
                 None => "a date without a year, and the letter's date is unknown".into(),
             };
-            self.push(Severity::Info, "date", (m.start(), m.end()), None, message, None);
+            self.push(Severity::Info, FindingKind::Date, (m.start(), m.end()), None, message, None);
         }
     }
 
@@ -460,7 +460,7 @@ impl Scan<'_> {
             } else {
                 format!("a year, {year}: a historical reference reads true if the sentence is in the past tense")
             };
-            self.push(Severity::Info, "year", (y.start(), y.end()), None, message, None);
+            self.push(Severity::Info, FindingKind::Year, (y.start(), y.end()), None, message, None);
         }
     }
 
@@ -473,7 +473,7 @@ impl Scan<'_> {
             let Some(w) = self.written else {
                 self.push(
                     Severity::Warning,
-                    "relative-phrase",
+                    FindingKind::RelativePhrase,
                     (m.start(), m.end()),
                     None,
                     format!("\"{phrase}\" depends on when the letter was written, which is unknown"),
@@ -485,7 +485,7 @@ impl Scan<'_> {
             if self.date <= limit {
                 self.push(
                     Severity::Info,
-                    "relative-phrase",
+                    FindingKind::RelativePhrase,
                     (m.start(), m.end()),
                     None,
                     format!("\"{phrase}\" written {w} holds until {limit}"),
@@ -503,7 +503,7 @@ impl Scan<'_> {
             );
             self.push(
                 severity,
-                "relative-phrase",
+                FindingKind::RelativePhrase,
                 (m.start(), m.end()),
                 Some(next_day(limit)),
                 message,
@@ -530,7 +530,7 @@ impl Scan<'_> {
             };
             self.push(
                 severity,
-                "commitment",
+                FindingKind::Commitment,
                 (m.start(), m.end()),
                 since,
                 message,
@@ -582,7 +582,7 @@ impl Scan<'_> {
                 Found::Holder(s, e, name, office, past) => self.judge_holder(s, e, name, &office, past),
                 Found::Mixed(s, e, message) => self.out.push(Finding {
                     suggestion: Some("retype the name in Latin letters".into()),
-                    ..Finding::at(self.text, (s, e), Severity::Warning, "mixed-script", message)
+                    ..Finding::at(self.text, (s, e), Severity::Warning, FindingKind::MixedScript, message)
                 }),
             }
         }
@@ -641,7 +641,7 @@ impl Scan<'_> {
         match check {
             Ok(()) => self.push(
                 Severity::Info,
-                "officeholder",
+                FindingKind::Officeholder,
                 (s, e),
                 None,
                 format!("{name} is {title} on {}", self.date),
@@ -663,9 +663,9 @@ impl Scan<'_> {
                 // An out-of-office name that signs the letter is the signer, as a draft calls it.
                 if severity == Severity::Error && self.signature.signs(self.text, (s, e)) {
                     let message = format!("the signer: {message}");
-                    self.push(severity, "signer", (s, e), last.map(next_day), message, successor);
+                    self.push(severity, FindingKind::Signer, (s, e), last.map(next_day), message, successor);
                 } else {
-                    self.push(severity, "officeholder", (s, e), last.map(next_day), message, successor);
+                    self.push(severity, FindingKind::Officeholder, (s, e), last.map(next_day), message, successor);
                 }
             }
         }

@@ -53,6 +53,7 @@ fn contains(words: &[String], phrase: &[String]) -> bool {
 
 /// A topic and how well it fits a message.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Suggestion {
     /// Topic id.
     pub topic: String,

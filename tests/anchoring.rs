@@ -6,11 +6,11 @@
 use replydraft::{CheckOptions, DraftRequest, Library, Severity, parse_date};
 
 /// (start, end, kind, severity) of every error and warning.
-fn key(findings: &[replydraft::Finding]) -> Vec<(usize, usize, String, Severity)> {
+fn key(findings: &[replydraft::Finding]) -> Vec<(usize, usize, replydraft::FindingKind, Severity)> {
     let mut v: Vec<_> = findings
         .iter()
         .filter(|f| f.severity != Severity::Info)
-        .map(|f| (f.start, f.end, f.kind.clone(), f.severity))
+        .map(|f| (f.start, f.end, f.kind, f.severity))
         .collect();
     v.sort_by(|a, b| (a.0, a.1, &a.2).cmp(&(b.0, b.1, &b.2)));
     v.dedup();

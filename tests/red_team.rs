@@ -91,7 +91,7 @@ fn cr_only_line_endings_break_lines() {
     let kinds = |t: &str| {
         let library = Library::embedded().unwrap();
         let r = library.check_letter("-", t, &CheckOptions::new(d("2026-11-22")));
-        (r.paragraphs.len(), r.findings.iter().map(|f| (f.kind.clone(), f.severity)).collect::<Vec<_>>())
+        (r.paragraphs.len(), r.findings.iter().map(|f| (f.kind, f.severity)).collect::<Vec<_>>())
     };
     assert_eq!(kinds(&cr), kinds(lf));
     assert!(kinds(lf).1.iter().filter(|(_, s)| *s == Severity::Error).count() >= 2);
@@ -156,8 +156,9 @@ fn bulk_slot_markers_cannot_be_forged_by_a_subject() {
     let library = slot_library();
     let mut request = DraftRequest::new("helpers", d("2021-03-01"));
     request.subject = Some("\u{E000}0\u{E001} and \u{E000}1\u{E001}".into());
-    let r =
-        Recipient { name: Some("Ann".into()), fields: [("ward".into(), "Abbey".into())].into(), ..Default::default() };
+    let mut r = Recipient::default();
+    r.name = Some("Ann".into());
+    r.fields.insert("ward".into(), "Abbey".into());
     let mut bulk = library.bulk(&request).unwrap();
     let mut merged = String::new();
     bulk.render_into(&r, &mut merged).unwrap();
@@ -358,7 +359,8 @@ proptest! {
             let mut bulk = library.bulk(&request).unwrap();
             prop_assert!(bulk.per_row(), "helpers over merge values are drafted per row");
             for (name, ward) in &rows {
-                let mut r = Recipient { name: name.clone(), ..Default::default() };
+                let mut r = Recipient::default();
+                r.name = name.clone();
                 if let Some(w) = ward {
                     r.fields.insert("ward".into(), w.clone());
                 }
@@ -377,7 +379,8 @@ proptest! {
         let mut bulk = library.bulk(&request).unwrap();
         prop_assert!(!bulk.per_row());
         for (name, news) in &rows {
-            let mut r = Recipient { name: Some(name.clone()), ..Default::default() };
+            let mut r = Recipient::default();
+            r.name = Some(name.clone());
             r.fields.insert("news".into(), news.clone());
             same_in_bulk_and_alone(&library, &mut bulk, &request, r)?;
         }

@@ -39,18 +39,18 @@ fn temp_files_are_exclusive_random_and_never_follow_links() {
     let victim = dir.join("victim.txt");
     std::fs::write(&victim, "precious").unwrap();
     let out = dir.join("out.jsonl");
-    let a = replydraft::AtomicFile::create(&out, false).unwrap();
-    let b = replydraft::AtomicFile::create(&out, false).unwrap();
+    let a = replydraft::cli::AtomicFile::create(&out, false).unwrap();
+    let b = replydraft::cli::AtomicFile::create(&out, false).unwrap();
     let (ta, tb) = (a.temp_path().unwrap().to_path_buf(), b.temp_path().unwrap().to_path_buf());
     assert_ne!(ta, tb, "random names");
-    assert!(ta.file_name().unwrap().to_string_lossy().starts_with(replydraft::TEMP_PREFIX));
+    assert!(ta.file_name().unwrap().to_string_lossy().starts_with(replydraft::cli::TEMP_PREFIX));
     drop((a, b));
     assert!(!ta.exists() && !tb.exists(), "dropped without commit: nothing left");
     // The output path itself a symlink: refused, with or without --force; the target untouched.
     let link = dir.join("link.jsonl");
     std::os::unix::fs::symlink(&victim, &link).unwrap();
     for force in [false, true] {
-        assert!(replydraft::write_atomic(&link, b"evil", force).is_err());
+        assert!(replydraft::cli::write_atomic(&link, b"evil", force).is_err());
     }
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
     std::fs::remove_dir_all(&dir).unwrap();
@@ -61,8 +61,8 @@ fn a_file_that_appears_meanwhile_is_never_overwritten() {
     // 8.4: checked at the start, renamed over at the end: two runs both "succeeded".
     let dir = scratch("noclobber");
     let out = dir.join("out.jsonl");
-    let mut first = replydraft::AtomicFile::create(&out, false).unwrap();
-    let mut second = replydraft::AtomicFile::create(&out, false).unwrap();
+    let mut first = replydraft::cli::AtomicFile::create(&out, false).unwrap();
+    let mut second = replydraft::cli::AtomicFile::create(&out, false).unwrap();
     std::io::Write::write_all(&mut first, b"first\n").unwrap();
     std::io::Write::write_all(&mut second, b"second\n").unwrap();
     first.commit().unwrap();
@@ -107,7 +107,7 @@ fn waiting_bulk(dir: &Path) -> std::process::Child {
     args.extend(["--jsonl", out.to_str().unwrap()]);
     let child = replydraft().args(&args).stdin(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     let started = Instant::now();
-    while !names_in(dir).iter().any(|n| n.starts_with(replydraft::TEMP_PREFIX)) {
+    while !names_in(dir).iter().any(|n| n.starts_with(replydraft::cli::TEMP_PREFIX)) {
         assert!(started.elapsed() < Duration::from_secs(30), "the run never started");
         std::thread::sleep(Duration::from_millis(5));
     }
@@ -153,9 +153,9 @@ fn stale_temp_files_of_killed_runs_are_removed_on_start() {
     let pid = dead.id();
     let mut dead = dead;
     dead.wait().unwrap();
-    let stale = out.join(format!("{}{pid}-abc.tmp", replydraft::TEMP_PREFIX));
+    let stale = out.join(format!("{}{pid}-abc.tmp", replydraft::cli::TEMP_PREFIX));
     std::fs::write(&stale, "half a letter").unwrap();
-    let mine = out.join(format!("{}{}-abc.tmp", replydraft::TEMP_PREFIX, std::process::id()));
+    let mine = out.join(format!("{}{}-abc.tmp", replydraft::cli::TEMP_PREFIX, std::process::id()));
     std::fs::write(&mine, "a live run's").unwrap();
     let unrelated = out.join(".notes.tmp");
     std::fs::write(&unrelated, "keep").unwrap();
