@@ -257,7 +257,8 @@ pub struct BlockMatch {
     pub block_text: String,
 }
 
-/// A block's text as the matcher reads it: plain text is its own rendering; a template
+/// A block's text as the matcher reads it: plain text is its own rendering (without
+/// Markdown bold markers, as a plain-text letter shows it); a template
 /// is rendered with no data (includes expanded, merge fields as slot markers). `None`
 /// when it cannot be rendered.
 pub(crate) fn matched_text<'a>(
@@ -265,7 +266,12 @@ pub(crate) fn matched_text<'a>(
     block: &'a crate::library::Block,
 ) -> Option<std::borrow::Cow<'a, str>> {
     if block.is_plain() {
-        Some(std::borrow::Cow::Borrowed(block.text.as_str()))
+        // As a plain-text letter shows it: Markdown bold markers dropped.
+        if crate::text::bold_runs(&block.text).is_empty() {
+            Some(std::borrow::Cow::Borrowed(block.text.as_str()))
+        } else {
+            Some(std::borrow::Cow::Owned(crate::text::plain_emphasis(&block.text)))
+        }
     } else {
         library.inner.loose.render(&block.id, &serde_json::json!({})).ok().map(std::borrow::Cow::Owned)
     }

@@ -4,6 +4,7 @@ use crate::claims::{self, Finding};
 use crate::date::{DateStyle, toml_date};
 use crate::error::{Error, Result, hint};
 use crate::library::{Library, Role};
+use crate::text::{html_emphasis, plain_emphasis};
 use handlebars::{
     Context, Handlebars, Helper, HelperDef, HelperResult, JsonTruthy, Output, RenderContext, RenderError,
     RenderErrorReason, Renderable,
@@ -233,6 +234,18 @@ impl Draft {
     }
 }
 
+/// A rendered block as it stands in a letter of `format`, its Markdown bold read when
+/// `bold` (see [`Library::draft`]).
+fn shown(body: &str, format: Format, bold: bool) -> String {
+    match (format, bold) {
+        (Format::Markdown, _) => body.to_string(),
+        (Format::Html, true) => html_emphasis(body),
+        (Format::Html, false) => handlebars::html_escape(body),
+        (_, true) => plain_emphasis(body),
+        (_, false) => body.to_string(),
+    }
+}
+
 /// `if` and `unless` that fail in strict mode when their condition names a field that
 /// does not exist, instead of being silently false.
 #[derive(Clone, Copy)]
@@ -424,7 +437,16 @@ impl Library {
         for id in &ids {
             let text = self.render_block(id, &ctx)?;
             let role = self.block(id).map(|b| b.role).unwrap_or(Role::Body);
-            let item = json!({ "id": id, "text": text, "role": role });
+            // Markdown bold in a block's own text (a block without merge fields, so that
+            // no recipient's value is read as markup): kept in Markdown, `<strong>` in
+            // `html` (escaped, for `{{{this.html}}}`), plain everywhere else.
+            let bold = self.block(id).is_some_and(|b| b.is_plain());
+            let item = if html {
+                let plain = if bold { plain_emphasis(&text) } else { text.clone() };
+                json!({ "id": id, "text": plain, "html": shown(&text, request.format, bold), "role": role })
+            } else {
+                json!({ "id": id, "text": shown(&text, request.format, bold), "role": role })
+            };
             if role == Role::Enclosure {
                 enclosures.push(item)
             } else {
@@ -436,7 +458,7 @@ impl Library {
         ctx["paragraphs"] = Value::Array(paragraphs);
         ctx["enclosures"] = Value::Array(enclosures);
         let text = registry.render(&key, &ctx).map_err(|e| render_error(e, &ctx))?;
-        let blocks = self.spans(&text, &rendered, &ctx, html)?;
+        let blocks = self.spans(&text, &rendered, &ctx, request.format)?;
         let findings = claims::draft_findings(self, &text, &blocks, sender, request.date, html);
         Ok(Draft {
             topic: topic.id.clone(),
@@ -459,15 +481,15 @@ impl Library {
     }
 
     /// Finds each rendered block, and the blocks it includes, in the letter.
-    fn spans(&self, text: &str, rendered: &[(String, String)], ctx: &Value, html: bool) -> Result<Vec<BlockSpan>> {
+    fn spans(&self, text: &str, rendered: &[(String, String)], ctx: &Value, format: Format) -> Result<Vec<BlockSpan>> {
         let mut out = Vec::new();
         let mut cursor = 0;
         for (id, body) in rendered {
-            let needle = if html { handlebars::html_escape(body) } else { body.clone() };
+            let needle = shown(body, format, self.block(id).is_some_and(|b| b.is_plain()));
             let Some(pos) = text[cursor..].find(&needle).map(|p| p + cursor) else { continue };
             out.push(BlockSpan { id: id.clone(), start: pos, end: pos + needle.len(), parent: None });
             cursor = pos + needle.len();
-            self.included_spans(id, pos, &needle, ctx, html, &mut out)?;
+            self.included_spans(id, pos, &needle, ctx, format, &mut out)?;
         }
         Ok(out)
     }
@@ -478,14 +500,14 @@ impl Library {
         base: usize,
         body: &str,
         ctx: &Value,
-        html: bool,
+        format: Format,
         out: &mut Vec<BlockSpan>,
     ) -> Result<()> {
         let Some(block) = self.block(id) else { return Ok(()) };
         let mut cursor = 0;
         for inc in &block.includes {
             let inner = self.render_block(inc, ctx)?;
-            let needle = if html { handlebars::html_escape(&inner) } else { inner };
+            let needle = shown(&inner, format, false);
             if let Some(p) = body[cursor..].find(&needle).map(|p| p + cursor) {
                 out.push(BlockSpan {
                     id: inc.clone(),
@@ -493,7 +515,7 @@ impl Library {
                     end: base + p + needle.len(),
                     parent: Some(id.to_string()),
                 });
-                self.included_spans(inc, base + p, &needle, ctx, html, out)?;
+                self.included_spans(inc, base + p, &needle, ctx, format, out)?;
                 cursor = p + needle.len();
             }
         }

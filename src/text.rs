@@ -457,3 +457,69 @@ pub fn slug(name: &str) -> String {
         .join("-");
     slug.get(..60).unwrap_or(&slug).trim_end_matches('-').to_string()
 }
+
+/// The Markdown bold runs (`**…**`) of a block's text, as the offsets of their opening
+/// and closing `**`. A run opens at `**` followed by a character that is neither space
+/// nor `*`, and closes at the next `**` after a non-space character, within one
+/// paragraph; a lone `**` is left as text.
+///
+/// ```
+/// assert_eq!(replydraft::text::bold_runs("a **b c** d"), [(2, 7)]);
+/// assert!(replydraft::text::bold_runs("2 ** 3, a **\n\nb**").is_empty());
+/// ```
+pub fn bold_runs(text: &str) -> Vec<(usize, usize)> {
+    let mut runs = Vec::new();
+    let mut open: Option<usize> = None;
+    let mut at = 0;
+    while let Some(p) = text[at..].find("**").map(|p| p + at) {
+        let before = text[..p].chars().next_back();
+        let after = text[p + 2..].chars().next();
+        if let Some(o) = open.filter(|&o| !text[o..p].contains("\n\n")) {
+            if before.is_some_and(|c| !c.is_whitespace()) && p > o + 2 {
+                runs.push((o, p));
+                open = None;
+                at = p + 2;
+                continue;
+            }
+        }
+        open = after.is_some_and(|c| !c.is_whitespace() && c != '*').then_some(p);
+        at = p + 2;
+    }
+    runs
+}
+
+/// A block's text as plain text: Markdown bold markers removed, nothing else changed.
+///
+/// ```
+/// assert_eq!(replydraft::text::plain_emphasis("'**Stable Homes**', 2 ** 3"), "'Stable Homes', 2 ** 3");
+/// ```
+pub fn plain_emphasis(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut from = 0;
+    for (open, close) in bold_runs(text) {
+        out.push_str(&text[from..open]);
+        out.push_str(&text[open + 2..close]);
+        from = close + 2;
+    }
+    out.push_str(&text[from..]);
+    out
+}
+
+/// A block's text as HTML: escaped, Markdown bold as `<strong>`.
+///
+/// ```
+/// assert_eq!(replydraft::text::html_emphasis("**A & B** <i>"), "<strong>A &amp; B</strong> &lt;i&gt;");
+/// ```
+pub fn html_emphasis(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut from = 0;
+    for (open, close) in bold_runs(text) {
+        out.push_str(&handlebars::html_escape(&text[from..open]));
+        out.push_str("<strong>");
+        out.push_str(&handlebars::html_escape(&text[open + 2..close]));
+        out.push_str("</strong>");
+        from = close + 2;
+    }
+    out.push_str(&handlebars::html_escape(&text[from..]));
+    out
+}

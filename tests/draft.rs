@@ -221,3 +221,33 @@ fn plain_blocks_render_wherever_a_template_includes_them() {
     let text = library.draft(&r).unwrap().text;
     assert_eq!(text, "Dear Sam: A shared line {{literally}}.\nBy name: The closing line.\nThe footer line.");
 }
+
+/// Markdown bold in a block's own text is bold in HTML, kept in Markdown and plain in
+/// text and JSON; `**` in a recipient's value is the value's, never markup.
+#[test]
+fn bold_in_block_text_follows_the_format_and_values_stay_data() {
+    let library = lib();
+    let mut r = request("care-strategy", "2023-02-02");
+    let title = "Stable Homes, Built on Love";
+    let text_of = |r: &DraftRequest| library.draft(r).unwrap().text;
+    let text = text_of(&r);
+    assert!(text.contains(&format!("'{title}'")) && !text.contains("**"), "text");
+    r.format = Format::Json;
+    assert!(text_of(&r).contains(&format!("'{title}'")));
+    r.format = Format::Markdown;
+    assert!(text_of(&r).contains(&format!("'**{title}**'")));
+    r.format = Format::Html;
+    let html = library.draft(&r).unwrap();
+    assert!(html.text.contains(&format!("<strong>{title}</strong>")), "html");
+    // The block's span still covers its paragraph in every format.
+    let span = html.blocks.iter().find(|b| b.id == "stable-homes-announcement").unwrap();
+    assert!(html.text[span.start..span.end].contains("<strong>"));
+
+    let mut r = request("review-disparities", "2021-02-24");
+    r.recipient.fields.insert("organisation".into(), "**Home for Good**".into());
+    r.recipient.fields.insert("letter_date".into(), "3 March".into());
+    assert!(text_of(&r).contains("**Home for Good** play"));
+    r.format = Format::Html;
+    let html = text_of(&r);
+    assert!(html.contains("**Home for Good** play") && !html.contains("<strong>Home"), "values are data");
+}
