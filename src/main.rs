@@ -928,8 +928,9 @@ fn main() -> ExitCode {
         Err(Error::Io { path, source }) if path == "stdout" && source.kind() == std::io::ErrorKind::BrokenPipe => {
             ExitCode::SUCCESS
         }
+        // One style with clap's own usage errors: `error: …`, exit 2.
         Err(e) => {
-            eprintln!("replydraft: {e}");
+            eprintln!("error: {e}");
             ExitCode::from(2)
         }
     }

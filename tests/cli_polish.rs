@@ -230,3 +230,17 @@ fn completions_and_man_page() {
     let (code, _, err) = run(&["completions", "cmd"]);
     assert_eq!(code, 2, "{err}");
 }
+
+/// Usage errors (clap's) and the program's own errors look alike: `error: …`, exit 2.
+#[test]
+fn usage_and_input_errors_share_one_style() {
+    for args in [
+        &["draft", "--bogus"][..],
+        &["draft", "--topic", "care-review", "--format", "pdf"],
+        &["draft", "--topic", "nope"],
+    ] {
+        let (code, _, err) = common::run(args);
+        assert_eq!(code, 2, "{args:?}");
+        assert!(err.starts_with("error: "), "{args:?}: {err}");
+    }
+}
