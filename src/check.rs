@@ -67,6 +67,8 @@ pub struct CheckReport {
     pub written: Option<Date>,
     /// One report per letter, in the order given.
     pub files: Vec<FileReport>,
+    /// The date the facts base is known to: after it, office holders are unverifiable.
+    pub facts_known_to: Option<Date>,
 }
 
 impl CheckReport {
@@ -126,7 +128,7 @@ impl Library {
             let first = files.first()?.written?;
             files.iter().all(|f| f.written == Some(first)).then_some(first)
         });
-        CheckReport { date: options.date, written, files }
+        CheckReport { date: options.date, written, files, facts_known_to: self.facts().known_to() }
     }
 
     /// Checks one letter, which need not have been written with this tool.

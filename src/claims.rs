@@ -316,7 +316,17 @@ impl Claim {
                     .successor_at(office, date)
                     .map(|(o, t)| format!("{} is {} (since {})", t.holder, o.title, t.from));
                 match facts.check_holder(office, holder, date) {
-                    Ok(_) => return None,
+                    Ok(t) => {
+                        // Never "fine" after what the facts base knows: a warning, whatever the claim's severity.
+                        let (known, message) = facts.unverifiable(t, title, date)?;
+                        let suggestion = Some("update the facts base, or check who holds the office now".to_string());
+                        return Some(Stale {
+                            severity: Severity::Warning,
+                            since: Some(next_day(known)),
+                            message,
+                            suggestion,
+                        });
+                    }
                     Err(Some(last)) => (
                         Severity::Error,
                         Some(next_day(last)),
@@ -518,18 +528,30 @@ pub(crate) fn block_state_findings(
 pub(crate) fn signer_finding(sender: &Sender, facts: &Facts, date: Date, letter: &str) -> Option<Finding> {
     let office = sender.office.as_deref()?;
     let title = facts.office(office).map_or(sender.office_title.as_str(), |o| o.title.as_str());
-    let (since, message) = match facts.check_holder(office, &sender.name, date) {
-        Ok(_) => return None,
-        Err(Some(last)) => {
-            (Some(next_day(last)), format!("the signer, {}, left office as {title} on {last}", sender.name))
+    let (since, message, severity, suggestion) = match facts.check_holder(office, &sender.name, date) {
+        Ok(t) => {
+            let (known, message) = facts.unverifiable(t, title, date)?;
+            let suggestion = "update the facts base, or check that the signer still holds the office".to_string();
+            (Some(next_day(known)), format!("the signer: {message}"), Severity::Warning, suggestion)
         }
-        Err(None) => (None, format!("the signer, {}, did not hold office as {title} on {date}", sender.name)),
-    };
-    let suggestion = match facts.successor_at(office, date) {
-        Some((o, t)) => {
-            format!("{} is {} (since {}); sign as them or as the current office-holder", t.holder, o.title, t.from)
+        Err(last) => {
+            let (since, message) = match last {
+                Some(last) => {
+                    (Some(next_day(last)), format!("the signer, {}, left office as {title} on {last}", sender.name))
+                }
+                None => (None, format!("the signer, {}, did not hold office as {title} on {date}", sender.name)),
+            };
+            let suggestion = match facts.successor_at(office, date) {
+                Some((o, t)) => {
+                    format!(
+                        "{} is {} (since {}); sign as them or as the current office-holder",
+                        t.holder, o.title, t.from
+                    )
+                }
+                None => format!("no one holds office as {title} on {date}"),
+            };
+            (since, message, Severity::Error, suggestion)
         }
-        None => format!("no one holds office as {title} on {date}"),
     };
     // Point at the signature: the last place the signer's name appears (any ASCII case,
     // any white space), found on the folded letter and mapped back to the original.
@@ -544,7 +566,7 @@ pub(crate) fn signer_finding(sender: &Sender, facts: &Facts, date: Date, letter:
     Some(Finding {
         since,
         suggestion: Some(suggestion),
-        ..Finding::at(letter, (start, end), Severity::Error, FindingKind::Signer, message)
+        ..Finding::at(letter, (start, end), severity, FindingKind::Signer, message)
     })
 }
 
@@ -664,6 +686,16 @@ pub struct Validation {
     pub superseded_blocks: Vec<String>,
     /// Senders that only superseded topic editions name: not judged.
     pub superseded_senders: Vec<String>,
+    /// The date the facts base is known to ([`crate::Facts::known_to`]).
+    pub facts_known_to: Option<Date>,
+}
+
+impl Validation {
+    /// Whether the facts base is more than six months behind the date: office holders,
+    /// events and bills since then are unknown, and should be brought up to date.
+    pub fn facts_behind(&self) -> bool {
+        self.facts_known_to.is_some_and(|k| k.checked_add(jiff::Span::new().months(6)).is_ok_and(|d| d < self.date))
+    }
 }
 
 impl Validation {
@@ -735,7 +767,10 @@ impl Library {
             .senders()
             .iter()
             .filter(|s| !old_senders.contains(&s.id.as_str()))
-            .filter_map(|s| signer_finding(s, self.facts(), date, "").map(|f| (s.id.clone(), f.message)))
+            .filter_map(|s| {
+                let f = signer_finding(s, self.facts(), date, "").filter(|f| f.severity == Severity::Error)?;
+                Some((s.id.clone(), f.message))
+            })
             .collect();
         let owned = |ids: Vec<&str>| ids.into_iter().map(String::from).collect();
         Validation {
@@ -744,6 +779,7 @@ impl Library {
             senders,
             superseded_blocks: owned(old_blocks),
             superseded_senders: owned(old_senders),
+            facts_known_to: self.facts().known_to(),
         }
     }
 }

@@ -168,9 +168,32 @@ pub struct Facts {
     pub(crate) periods: BTreeMap<String, Period>,
     pub(crate) bills: Vec<Bill>,
     pub(crate) elections: Vec<Election>,
+    pub(crate) known_to: Option<Date>,
 }
 
 impl Facts {
+    /// The date the facts base is known to (`known_to` in a facts file; the earliest,
+    /// when several files give one). After it, who holds an office is not known.
+    ///
+    /// ```
+    /// let library = replydraft::Library::embedded().unwrap();
+    /// assert_eq!(library.facts().known_to().unwrap().to_string(), "2026-11-22");
+    /// ```
+    pub fn known_to(&self) -> Option<Date> {
+        self.known_to
+    }
+
+    /// `known_to` when `date` is after it: what happened between the two is not known.
+    pub fn unknown_since(&self, date: Date) -> Option<Date> {
+        self.known_to.filter(|k| *k < date)
+    }
+
+    /// A warning for an open tenure read after `known_to`: it is not known whether
+    /// `holder` still held `title` on `date`.
+    pub(crate) fn unverifiable(&self, tenure: &Tenure, title: &str, date: Date) -> Option<(Date, String)> {
+        let known = self.unknown_since(date).filter(|_| tenure.to.is_none())?;
+        Some((known, format!("unverifiable: the facts base is known to {known}, when {} was {title}", tenure.holder)))
+    }
     /// The officeholder names automaton, built on first use.
     pub(crate) fn names(&self) -> &NameIndex {
         self.names.get_or_init(|| NameIndex::build(&self.tenures))

@@ -187,6 +187,9 @@ pub struct Sender {
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct LibraryFile {
+    /// The date the facts in the file are known to.
+    #[serde(default, with = "toml_date::option")]
+    known_to: Option<Date>,
     #[serde(default)]
     block: Vec<toml::Spanned<Block>>,
     #[serde(default)]
@@ -285,6 +288,7 @@ impl LibraryFile {
             ($($field:ident),*) => { $(self.$field.extend(shift(other.$field, offset));)* };
         }
         append!(block, topic, sender, event, office, tenure, period, bill, election);
+        self.known_to = self.known_to.or(other.known_to);
     }
 }
 
@@ -712,6 +716,11 @@ impl Builder {
             }
             facts.periods.insert(p.id.clone(), p);
         }
+        // Several files' facts are known to the earliest date any of them gives.
+        facts.known_to = match (facts.known_to, parsed.known_to) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
         facts.bills.extend(parsed.bill.into_iter().map(toml::Spanned::into_inner));
         facts.elections.extend(parsed.election.into_iter().map(toml::Spanned::into_inner));
         self.texts.insert(file.to_string(), owned);
@@ -1188,8 +1197,9 @@ mod tests {
     /// A library file of `n` blocks in which every seventh block's text is a multi-line
     /// string holding lines that read as headers.
     fn tricky(n: usize) -> String {
-        let mut text =
-            String::from("# a library\n\n[[sender]]\nid = \"mp\"\nname = \"A Member\"\noffice_title = \"MP\"\n\n");
+        let mut text = String::from(
+            "# a library\nknown_to = 2026-01-01\n\n[[sender]]\nid = \"mp\"\nname = \"A Member\"\noffice_title = \"MP\"\n\n",
+        );
         for i in 0..n {
             let body = match i % 7 {
                 0 => format!("\"\"\"\nLine one of {i}.\n[[block]]\n[[topic]] # not a header\n\"\"\""),

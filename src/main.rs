@@ -343,6 +343,14 @@ fn count(n: usize, what: &str) -> String {
     if n == 1 { format!("1 {what}") } else { format!("{n} {what}s") }
 }
 
+/// On stderr, when `date` is after the facts base's `known_to`: who holds an office
+/// since then is not known (such findings are warnings, never "fine").
+fn facts_notice(library: &Library, date: replydraft::Date) {
+    if let Some(known) = library.facts().unknown_since(date) {
+        eprintln!("replydraft: facts known to {known}; judged at {date}: office holders since then are unverified");
+    }
+}
+
 /// "4 topics", or "4 topics (8 editions)" when some topic has more than one edition.
 fn topic_count(library: &Library) -> String {
     let (topics, editions) = (library.latest_topics().count(), library.topics().len());
@@ -678,6 +686,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 request.recipient.fields.insert(k.trim().to_string(), v.to_string());
             }
             let draft = library.draft(&request)?;
+            facts_notice(&library, request.date);
             if request.format == Format::Json {
                 out.write_all(draft.to_json().as_bytes()).map_err(io)?;
             } else {
@@ -696,6 +705,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let files = if files.is_empty() { vec![PathBuf::from("-")] } else { files };
             let inputs = files.iter().map(|p| read_input(p)).collect::<Result<Vec<_>, _>>()?;
             let report = library.check(inputs.iter().map(|(p, t)| (p.as_str(), t.as_str())), &options);
+            facts_notice(&library, report.date);
             if json {
                 out.write_all(report.to_json().as_bytes()).map_err(io)?;
             } else {
@@ -890,6 +900,9 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                     }
                     for (id, why) in &v.senders {
                         writeln!(out, "sender {id}: {why}").map_err(io)?;
+                    }
+                    if let Some(known) = v.facts_known_to.filter(|_| v.facts_behind()) {
+                        writeln!(out, "warning: the facts base is known to {known}, more than six months before {}: add what has happened since (offices, events, bills) and move `known_to` on", v.date).map_err(io)?;
                     }
                     if !v.superseded_blocks.is_empty() || !v.superseded_senders.is_empty() {
                         writeln!(

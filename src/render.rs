@@ -225,10 +225,12 @@ pub struct Draft {
     pub blocks: Vec<BlockSpan>,
     /// Out-of-date claims and other problems, at `date`.
     pub findings: Vec<Finding>,
+    /// The date the facts base is known to: after it, office holders are unverifiable.
+    pub facts_known_to: Option<Date>,
 }
 
 impl Draft {
-    /// The JSON form: `{"topic", "sender", "date", "format", "text", "blocks", "findings"}`.
+    /// The JSON form: `{"topic", "sender", "date", "format", "text", "blocks", "findings", "facts_known_to"}`.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default() + "\n"
     }
@@ -468,6 +470,7 @@ impl Library {
             text,
             blocks,
             findings,
+            facts_known_to: self.facts().known_to(),
         })
     }
 

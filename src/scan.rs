@@ -631,22 +631,33 @@ impl Scan<'_> {
         let (title, check) = if office == "mp" {
             let seats: Vec<&crate::facts::Tenure> =
                 facts.tenures.iter().filter(|t| t.holder == name && t.office.starts_with("mp-")).collect();
-            let holds = seats.iter().any(|t| t.covers(self.date));
+            let holding = seats.iter().copied().find(|t| t.covers(self.date));
             let last = seats.iter().filter_map(|t| t.to).filter(|to| *to < self.date).max();
-            ("a Member of Parliament".to_string(), if holds { Ok(()) } else { Err(last) })
+            ("a Member of Parliament".to_string(), holding.ok_or(last))
         } else {
             let title = facts.office(office).map_or(office.to_string(), |o| o.title.clone());
-            (title, facts.check_holder(office, name, self.date).map(|_| ()))
+            (title, facts.check_holder(office, name, self.date))
         };
         match check {
-            Ok(()) => self.push(
-                Severity::Info,
-                FindingKind::Officeholder,
-                (s, e),
-                None,
-                format!("{name} is {title} on {}", self.date),
-                None,
-            ),
+            Ok(t) => match facts.unverifiable(t, &title, self.date) {
+                // After what the facts base knows: not known to be still in office.
+                Some((known, message)) => self.push(
+                    Severity::Warning,
+                    FindingKind::Officeholder,
+                    (s, e),
+                    Some(next_day(known)),
+                    message,
+                    Some("update the facts base, or check who holds the office now".into()),
+                ),
+                None => self.push(
+                    Severity::Info,
+                    FindingKind::Officeholder,
+                    (s, e),
+                    None,
+                    format!("{name} is {title} on {}", self.date),
+                    None,
+                ),
+            },
             Err(last) => {
                 let severity = if past { Severity::Info } else { Severity::Error };
                 let successor = if office == "mp" {

@@ -174,7 +174,8 @@ fn check_json_has_the_documented_shape() {
         k.sort();
         k
     };
-    assert_eq!(keys(&v), ["date", "files", "written"]);
+    assert_eq!(keys(&v), ["date", "facts_known_to", "files", "written"]);
+    assert_eq!(v["facts_known_to"], "2026-11-22");
     assert_eq!(v["date"], "2026-11-22");
     assert!(v["written"].is_null(), "the two letters disagree");
     let files = v["files"].as_array().unwrap();

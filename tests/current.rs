@@ -61,7 +61,9 @@ fn refreshed_blocks_name_what_they_refresh_and_cite_sources() {
     // Every block stale today in the 2021-23 editions has a current version, except the
     // ones the current editions leave out as history (an investigation of 2022).
     let v = library.validate(parse_date("2026-11-22").unwrap());
-    for stale in v.blocks.iter().filter(|b| b.findings.iter().any(|f| f.severity >= Severity::Warning)) {
+    let old = |id: &str| library.block(id).unwrap().as_of < parse_date("2026-11-23").unwrap();
+    for stale in v.blocks.iter().filter(|b| old(&b.block) && b.findings.iter().any(|f| f.severity >= Severity::Warning))
+    {
         let covered = refreshed.iter().any(|b| b.refreshes.contains(&stale.block));
         assert!(covered || stale.block == "calcot-investigation", "no current version of `{}`", stale.block);
     }
@@ -113,4 +115,48 @@ fn init_writes_a_starter_library_that_drafts_sendable_letters() {
     let (code, _, err) = common::run(&["init", other.to_str().unwrap(), "--name", "Jo", "--office", "mp-anytwon"]);
     assert_eq!(code, 2);
     assert!(err.contains("unknown office `mp-anytwon`") && !other.exists(), "{err}");
+}
+
+/// After the facts base's `known_to`, an office holder shown in office is unverifiable
+/// (a warning), never fine; before it, nothing is said.
+#[test]
+fn office_holders_after_the_facts_known_to_date_are_unverifiable() {
+    let library = Library::embedded().unwrap();
+    let known = library.facts().known_to().unwrap();
+    assert_eq!(known, parse_date("2026-11-22").unwrap());
+    let draft = |date: &str| library.draft(&DraftRequest::new("care-funding", parse_date(date).unwrap())).unwrap();
+    // The current edition on its first day, the day after its facts are known to.
+    let on = draft("2026-11-23");
+    let signer: Vec<_> = on.findings.iter().filter(|f| f.kind == "signer").collect();
+    assert_eq!(signer.len(), 1, "{:#?}", on.findings);
+    assert_eq!(signer[0].severity, Severity::Warning);
+    assert!(signer[0].message.contains("unverifiable") && signer[0].message.contains("2026-11-22"));
+    assert_eq!(signer[0].since, Some(parse_date("2026-11-23").unwrap()));
+    assert_eq!(on.facts_known_to, Some(known));
+    // The office claim (the Prime Minister) too, though nothing says he has left.
+    let later = draft("2027-01-15");
+    assert!(later.findings.iter().any(|f| f.kind == "office" && f.severity == Severity::Warning));
+    assert!(later.findings.iter().all(|f| f.severity < Severity::Error));
+    // A signer known to have left is still an error (the old edition, the day before).
+    let old = draft("2026-11-22");
+    assert!(old.findings.iter().any(|f| f.kind == "signer" && f.severity == Severity::Error));
+    // validate: not "cannot sign"; more than six months behind, it says so.
+    let v = library.validate(parse_date("2027-01-15").unwrap());
+    assert!(v.senders.is_empty() && !v.facts_behind());
+    assert!(library.validate(parse_date("2027-06-30").unwrap()).facts_behind());
+    // A name the scanner recognises, in a letter checked after known_to / on it.
+    let letter = "I wrote to Keir Starmer, the Prime Minister, about this.";
+    let after = library.check_text(letter, &replydraft::CheckOptions::new(parse_date("2027-01-15").unwrap()));
+    let name = after.findings.iter().find(|f| f.text == "Keir Starmer").expect("the name is recognised");
+    assert_eq!(name.severity, Severity::Warning);
+    let on_the_day = library.check_text(letter, &replydraft::CheckOptions::new(known));
+    assert!(on_the_day.findings.iter().all(|f| f.severity == Severity::Info), "{:#?}", on_the_day.findings);
+}
+
+#[test]
+fn several_facts_files_are_known_to_the_earliest_date() {
+    let mut files = Library::embedded_sources();
+    files.push(("office-facts.toml".into(), "known_to = 2025-01-31\n".into()));
+    let library = Library::from_files(files).unwrap();
+    assert_eq!(library.facts().known_to(), Some(parse_date("2025-01-31").unwrap()));
 }
