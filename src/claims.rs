@@ -555,14 +555,13 @@ pub(crate) fn signer_finding(sender: &Sender, facts: &Facts, date: Date, letter:
     };
     // Point at the signature: the last place the signer's name appears (any ASCII case,
     // any white space), found on the folded letter and mapped back to the original.
+    // ASCII lowercasing keeps every byte offset, so the folded text's offsets hold.
     let folded = crate::text::Folded::new(letter);
-    let name = crate::text::normalize(&sender.name);
-    let (start, end) = aho_corasick::AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .build([name.as_str()])
-        .ok()
-        .and_then(|ac| ac.find_iter(&folded.text).last())
-        .map_or((0, 0), |m| folded.original(m.start(), m.end()));
+    let name = crate::text::normalize(&sender.name).to_ascii_lowercase();
+    let (start, end) = (!name.is_empty())
+        .then(|| folded.text.to_ascii_lowercase().rfind(&name))
+        .flatten()
+        .map_or((0, 0), |p| folded.original(p, p + name.len()));
     Some(Finding {
         since,
         suggestion: Some(suggestion),
