@@ -585,13 +585,7 @@ fn merge_field_findings(block: &Block) -> Vec<Finding> {
     });
     let text = &block.text;
     let mut out = Vec::new();
-    let mut rest = 0;
-    while let Some(open) = text[rest..].find("{{").map(|p| rest + p) {
-        let Some(close) = text[open..].find("}}").map(|p| open + p) else { break };
-        rest = close + 2;
-        if text[..open].ends_with('\\') {
-            continue; // `\{{` is literal text
-        }
+    for (open, close, _) in crate::text::mustaches(text) {
         for c in FIELD.captures_iter(&text[open + 2..close]) {
             let (Some(whole), Some(kind), Some(field)) = (c.get(0), c.get(1), c.get(2)) else { continue };
             let start = open + 2 + whole.end() - field.len() - kind.len() - 1;

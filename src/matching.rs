@@ -145,28 +145,20 @@ pub(crate) const SLOT: char = '\u{E000}';
 /// `{{{x}}}`) replaced by [`SLOT`]; includes, conditions and loops are kept.
 pub(crate) fn slot_fields(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(open) = rest.find("{{") {
-        // An escaped `\{{` is literal text.
-        if open > 0 && rest[..open].ends_with('\\') {
-            out.push_str(&rest[..open + 2]);
-            rest = &rest[open + 2..];
-            continue;
-        }
-        let Some(close) = rest[open..].find("}}") else { break };
-        let inner = rest[open + 2..open + close].trim_start_matches(['{', '~']).trim();
+    let mut from = 0;
+    for (open, close, end) in crate::text::mustaches(text) {
+        let inner = text[open + 2..close].trim_start_matches(['{', '~']).trim();
         let plain = inner.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_' || c == '@' || c == '.')
             && inner != "else";
-        out.push_str(&rest[..open]);
-        let end = open + close + 2 + usize::from(rest[open + close + 2..].starts_with('}'));
+        out.push_str(&text[from..open]);
         if plain {
             out.push(SLOT);
         } else {
-            out.push_str(&rest[open..end]);
+            out.push_str(&text[open..end]);
         }
-        rest = &rest[end..];
+        from = end;
     }
-    out.push_str(rest);
+    out.push_str(&text[from..]);
     out
 }
 

@@ -523,3 +523,24 @@ pub fn html_emphasis(text: &str) -> String {
     out.push_str(&handlebars::html_escape(&text[from..]));
     out
 }
+
+/// The `{{…}}` expressions of a handlebars template, in order: for each, the offset of
+/// its `{{`, of its first `}}`, and just past its end (a triple-stash's third `}`
+/// included). An escaped `\{{` is literal text and skipped; an unclosed `{{` ends the
+/// search.
+pub(crate) fn mustaches(text: &str) -> impl Iterator<Item = (usize, usize, usize)> + '_ {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        loop {
+            let open = at + text.get(at..)?.find("{{")?;
+            if text[..open].ends_with('\\') {
+                at = open + 2;
+                continue;
+            }
+            let close = open + text[open..].find("}}")?;
+            let end = close + 2 + usize::from(text[close + 2..].starts_with('}'));
+            at = end;
+            return Some((open, close, end));
+        }
+    })
+}
