@@ -244,3 +244,20 @@ fn usage_and_input_errors_share_one_style() {
         assert!(err.starts_with("error: "), "{args:?}: {err}");
     }
 }
+
+/// Reading standard input from a terminal says so instead of waiting silently (run
+/// under a pseudo-terminal with util-linux `script`, which passes on the end of input).
+#[test]
+fn a_terminal_on_standard_input_is_told_what_to_do() {
+    let bin = env!("CARGO_BIN_EXE_replydraft");
+    let out = std::process::Command::new("script")
+        .args(["-q", "-e", "-c", &format!("{bin} suggest"), "/dev/null"])
+        .stdin(Stdio::null())
+        .output()
+        .expect("util-linux `script` runs the command under a terminal");
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("reading a letter from standard input; Ctrl-D to end"), "{said}");
+    // From a pipe, nothing is said.
+    let (_, _, err) = run(&["suggest", "-"]);
+    assert!(!err.contains("Ctrl-D"), "{err}");
+}
