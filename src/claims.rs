@@ -31,14 +31,7 @@ pub enum ClaimKind {
 impl ClaimKind {
     /// The kind as written in TOML and in findings.
     pub fn name(self) -> &'static str {
-        match self {
-            ClaimKind::Deadline => "deadline",
-            ClaimKind::Event => "event",
-            ClaimKind::Office => "office",
-            ClaimKind::Relative => "relative",
-            ClaimKind::Statistic => "statistic",
-            ClaimKind::Review => "review",
-        }
+        FindingKind::from(self).name()
     }
 }
 

@@ -795,7 +795,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             sender.date_style = replydraft::DateStyle::default();
             let files = replydraft::starter_files(&sender)?;
             // The written library must load: an unknown --office is named here, not later.
-            Library::from_files(files.clone())?;
+            let first_topic = Library::from_files(files.clone())?.latest_topics().next().map(|t| t.id.clone());
             if !force {
                 if let Some((n, _)) = files.iter().find(|(n, _)| dir.join(n).exists()) {
                     let at = dir.join(n);
@@ -813,7 +813,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 count(files.len(), "file"),
                 dir.display(),
                 dir.display(),
-                Library::from_files(files)?.latest_topics().next().map_or("TOPIC", |t| t.id.as_str())
+                first_topic.as_deref().unwrap_or("TOPIC")
             );
         }
         Command::Campaigns { inputs, threshold, format, strict } => {

@@ -259,11 +259,7 @@ pub(crate) fn matched_text<'a>(
 ) -> Option<std::borrow::Cow<'a, str>> {
     if block.is_plain() {
         // As a plain-text letter shows it: Markdown bold markers dropped.
-        if crate::text::bold_runs(&block.text).is_empty() {
-            Some(std::borrow::Cow::Borrowed(block.text.as_str()))
-        } else {
-            Some(std::borrow::Cow::Owned(crate::text::plain_emphasis(&block.text)))
-        }
+        Some(crate::text::plain_emphasis(&block.text))
     } else {
         library.inner.loose.render(&block.id, &serde_json::json!({})).ok().map(std::borrow::Cow::Owned)
     }

@@ -243,7 +243,7 @@ fn shown(body: &str, format: Format, bold: bool) -> String {
         (Format::Markdown, _) => body.to_string(),
         (Format::Html, true) => html_emphasis(body),
         (Format::Html, false) => handlebars::html_escape(body),
-        (_, true) => plain_emphasis(body),
+        (_, true) => plain_emphasis(body).into_owned(),
         (_, false) => body.to_string(),
     }
 }
@@ -443,18 +443,19 @@ impl Library {
             // no recipient's value is read as markup): kept in Markdown, `<strong>` in
             // `html` (escaped, for `{{{this.html}}}`), plain everywhere else.
             let bold = self.block(id).is_some_and(|b| b.is_plain());
+            let in_letter = shown(&text, request.format, bold);
             let item = if html {
-                let plain = if bold { plain_emphasis(&text) } else { text.clone() };
-                json!({ "id": id, "text": plain, "html": shown(&text, request.format, bold), "role": role })
+                let plain = if bold { plain_emphasis(&text).into_owned() } else { text };
+                json!({ "id": id, "text": plain, "html": in_letter, "role": role })
             } else {
-                json!({ "id": id, "text": shown(&text, request.format, bold), "role": role })
+                json!({ "id": id, "text": in_letter, "role": role })
             };
             if role == Role::Enclosure {
                 enclosures.push(item)
             } else {
                 paragraphs.push(item)
             }
-            rendered.push((id.clone(), text));
+            rendered.push((id.clone(), in_letter));
         }
         ctx["salutation"] = json!(recipient.greeting());
         ctx["paragraphs"] = Value::Array(paragraphs);
@@ -483,16 +484,16 @@ impl Library {
         Ok(text.trim_end().to_string())
     }
 
-    /// Finds each rendered block, and the blocks it includes, in the letter.
+    /// Finds each rendered block (as it stands in the letter), and the blocks it
+    /// includes, in the letter.
     fn spans(&self, text: &str, rendered: &[(String, String)], ctx: &Value, format: Format) -> Result<Vec<BlockSpan>> {
         let mut out = Vec::new();
         let mut cursor = 0;
-        for (id, body) in rendered {
-            let needle = shown(body, format, self.block(id).is_some_and(|b| b.is_plain()));
-            let Some(pos) = text[cursor..].find(&needle).map(|p| p + cursor) else { continue };
+        for (id, needle) in rendered {
+            let Some(pos) = text[cursor..].find(needle.as_str()).map(|p| p + cursor) else { continue };
             out.push(BlockSpan { id: id.clone(), start: pos, end: pos + needle.len(), parent: None });
             cursor = pos + needle.len();
-            self.included_spans(id, pos, &needle, ctx, format, &mut out)?;
+            self.included_spans(id, pos, needle, ctx, format, &mut out)?;
         }
         Ok(out)
     }

@@ -493,16 +493,20 @@ pub fn bold_runs(text: &str) -> Vec<(usize, usize)> {
 /// ```
 /// assert_eq!(replydraft::text::plain_emphasis("'**Stable Homes**', 2 ** 3"), "'Stable Homes', 2 ** 3");
 /// ```
-pub fn plain_emphasis(text: &str) -> String {
+pub fn plain_emphasis(text: &str) -> std::borrow::Cow<'_, str> {
+    let runs = bold_runs(text);
+    if runs.is_empty() {
+        return std::borrow::Cow::Borrowed(text);
+    }
     let mut out = String::with_capacity(text.len());
     let mut from = 0;
-    for (open, close) in bold_runs(text) {
+    for (open, close) in runs {
         out.push_str(&text[from..open]);
         out.push_str(&text[open + 2..close]);
         from = close + 2;
     }
     out.push_str(&text[from..]);
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 /// A block's text as HTML: escaped, Markdown bold as `<strong>`.
