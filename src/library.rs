@@ -108,6 +108,13 @@ impl Block {
     pub fn is_plain(&self) -> bool {
         self.literal || !self.text.contains("{{")
     }
+
+    /// Whether Markdown bold (`**…**`) in the text is markup: in a block's own text with
+    /// no merge fields (so that no recipient's value is read as markup), never in a
+    /// `literal` block, whose text stands exactly as written.
+    pub fn has_emphasis(&self) -> bool {
+        !self.literal && !self.text.contains("{{")
+    }
 }
 
 /// A reply topic: which blocks, in which order.

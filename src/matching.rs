@@ -257,9 +257,11 @@ pub(crate) fn matched_text<'a>(
     library: &Library,
     block: &'a crate::library::Block,
 ) -> Option<std::borrow::Cow<'a, str>> {
-    if block.is_plain() {
+    if block.has_emphasis() {
         // As a plain-text letter shows it: Markdown bold markers dropped.
         Some(crate::text::plain_emphasis(&block.text))
+    } else if block.is_plain() {
+        Some(std::borrow::Cow::Borrowed(&block.text))
     } else {
         library.inner.loose.render(&block.id, &serde_json::json!({})).ok().map(std::borrow::Cow::Owned)
     }

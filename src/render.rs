@@ -442,7 +442,7 @@ impl Library {
             // Markdown bold in a block's own text (a block without merge fields, so that
             // no recipient's value is read as markup): kept in Markdown, `<strong>` in
             // `html` (escaped, for `{{{this.html}}}`), plain everywhere else.
-            let bold = self.block(id).is_some_and(|b| b.is_plain());
+            let bold = self.block(id).is_some_and(|b| b.has_emphasis());
             let in_letter = shown(&text, request.format, bold);
             let item = if html {
                 let plain = if bold { plain_emphasis(&text).into_owned() } else { text };

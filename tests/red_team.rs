@@ -309,6 +309,16 @@ fn ingest_writes_valid_toml_whatever_the_letters_and_names_hold() {
     renders_literally(&proposed, &library);
 }
 
+#[test]
+fn an_ingested_letter_keeps_its_asterisks() {
+    // Found by the ingest_toml fuzzer: Markdown bold was read in ingested (literal)
+    // blocks, so a past letter's `**…**` lost its asterisks in a text draft.
+    let para = "Scores of 5**(A) and 3**(B) were given to the schools in the area this year.";
+    let (_, proposed, library) = ingest(vec![("a.txt".into(), para.into())]);
+    assert!(proposed.iter().any(|p| p.text.contains("**(")));
+    renders_literally(&proposed, &library);
+}
+
 /// Drafts `recipient` in bulk and alone: both give the same letter, or both fail.
 fn same_in_bulk_and_alone(
     library: &Library,
