@@ -51,6 +51,7 @@ mod render;
 mod scan;
 mod starter;
 mod suggest;
+pub mod timex;
 pub mod text;
 
 pub use bulk::{BulkDrafter, MAX_COLUMNS, MAX_FIELD_BYTES, RecipientRow, Recipients, recipients};

@@ -167,6 +167,20 @@ enum Command {
         #[command(flatten)]
         library: LibraryArg,
     },
+    /// Find the time expressions in a text: TIMEX3 type and value, the interval each
+    /// denotes, UTF-8 byte offsets into the file.
+    Times {
+        /// The text, or - for standard input.
+        #[arg(default_value = "-")]
+        file: PathBuf,
+        /// The date the text was written, YYYY-MM-DD: "last year", "Friday" and "in
+        /// June" are read from it.
+        #[arg(long = "ref", value_name = "YYYY-MM-DD")]
+        reference: String,
+        /// Output format (json: `{"timexes":[{start, end, type, value, first, last}]}`).
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
+    },
     /// Report library health: every claim out of date at a date, grouped by block.
     Validate {
         /// The date, YYYY-MM-DD (default: today).
@@ -578,6 +592,18 @@ fn read_input(path: &std::path::Path) -> Result<(String, String), Error> {
     Ok((name, letter.text))
 }
 
+/// A text for `times`: UTF-8 as it is, so that offsets are the file's own; anything
+/// else decoded as a letter is.
+fn read_text(path: &std::path::Path) -> Result<String, Error> {
+    if path.as_os_str() != "-" {
+        let bytes = std::fs::read(path).map_err(|e| Error::Io { path: path.display().to_string(), source: e })?;
+        if let Ok(text) = String::from_utf8(bytes) {
+            return Ok(text);
+        }
+    }
+    read_input(path).map(|(_, text)| text)
+}
+
 /// The letters under `inputs`, saying what was passed over.
 fn corpus_paths(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     let found = replydraft::letter_paths(inputs)?;
@@ -862,6 +888,33 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             if found.is_empty() {
                 eprintln!("replydraft: no topic matches this message");
                 return Ok(ExitCode::from(3));
+            }
+        }
+        Command::Times { file, reference, format } => {
+            let anchor = parse_date(&reference)?;
+            let text = read_text(&file)?;
+            let found = replydraft::timex::find(&text, anchor);
+            match format {
+                ReportFormat::Json => {
+                    let json = serde_json::json!({ "ref": anchor, "timexes": found.iter().map(|t| {
+                        let mut v = serde_json::to_value(t).unwrap_or_default();
+                        if let Some(o) = v.as_object_mut() {
+                            o.insert("text".into(), text[t.start..t.end].into());
+                        }
+                        v
+                    }).collect::<Vec<_>>() });
+                    writeln!(out, "{json}").map_err(io)?
+                }
+                ReportFormat::Text => {
+                    for t in &found {
+                        let span = match (t.first, t.last) {
+                            (Some(a), Some(b)) => format!("\t{a}..{b}"),
+                            _ => String::new(),
+                        };
+                        writeln!(out, "{}..{}\t{}\t{}\t{}{span}", t.start, t.end, t.kind.name(), t.value, &text[t.start..t.end])
+                            .map_err(io)?;
+                    }
+                }
             }
         }
         // Both are written to memory first: clap_complete panics on a failed write.
