@@ -51,8 +51,8 @@ mod render;
 mod scan;
 mod starter;
 mod suggest;
-pub mod timex;
 pub mod text;
+pub mod timex;
 
 pub use bulk::{BulkDrafter, MAX_COLUMNS, MAX_FIELD_BYTES, RecipientRow, Recipients, recipients};
 pub use check::{CheckOptions, CheckReport, FileReport, Paragraph};

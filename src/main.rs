@@ -911,8 +911,16 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                             (Some(a), Some(b)) => format!("\t{a}..{b}"),
                             _ => String::new(),
                         };
-                        writeln!(out, "{}..{}\t{}\t{}\t{}{span}", t.start, t.end, t.kind.name(), t.value, &text[t.start..t.end])
-                            .map_err(io)?;
+                        writeln!(
+                            out,
+                            "{}..{}\t{}\t{}\t{}{span}",
+                            t.start,
+                            t.end,
+                            t.kind.name(),
+                            t.value,
+                            &text[t.start..t.end]
+                        )
+                        .map_err(io)?;
                     }
                 }
             }

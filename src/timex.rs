@@ -1,0 +1,860 @@
+//! Temporal expressions: finds time language in free text ("last year", "by May",
+//! "2024-25", "over the past two years", "Friday") and normalises each to a TIMEX3 value
+//! and the calendar interval it denotes, resolved against an anchor (the date the text
+//! was written).
+//!
+//! Pure: text and anchor in, expressions out; no facts, no judgement. What is recognised
+//! and how it is normalised is data (`src/timex/rules.toml`: word lists, patterns and
+//! rules, in the manner of HeidelTime); this module only runs the rules and evaluates
+//! their values.
+//!
+//! ```
+//! use replydraft::{parse_date, timex};
+//!
+//! let text = "Last year we met on Friday; funding for 2024-25 runs for two years.";
+//! let found = timex::find(text, parse_date("2024-06-12")?);
+//! let values: Vec<&str> = found.iter().map(|t| t.value.as_str()).collect();
+//! assert_eq!(values, ["2023", "2024-06-07", "FY2024", "P2Y"]);
+//! assert_eq!(&text[found[0].start..found[0].end], "Last year");
+//! assert_eq!(found[2].first, Some(parse_date("2024-04-01")?));
+//! assert_eq!(found[2].last, Some(parse_date("2025-03-31")?));
+//! # Ok::<(), replydraft::Error>(())
+//! ```
+
+use jiff::ToSpan;
+use jiff::civil::{Date, Weekday};
+use regex::{Captures, Regex, RegexBuilder};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+/// The rules, as shipped (see the file for its format).
+pub const RULES_TOML: &str = include_str!("timex/rules.toml");
+
+/// The four TIMEX3 types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum TimexType {
+    /// A calendar date or period: `2023-11-01`, `2023`, `2023-Q4`, `PAST_REF`.
+    Date,
+    /// A time of day: `2023-11-01TMO`.
+    Time,
+    /// A length of time: `P2Y`.
+    Duration,
+    /// A recurrence: `P1Y` for "every year".
+    Set,
+}
+
+impl TimexType {
+    /// The TIMEX3 name: `DATE`, `TIME`, `DURATION` or `SET`.
+    ///
+    /// ```
+    /// assert_eq!(replydraft::timex::TimexType::Duration.name(), "DURATION");
+    /// ```
+    pub fn name(self) -> &'static str {
+        match self {
+            TimexType::Date => "DATE",
+            TimexType::Time => "TIME",
+            TimexType::Duration => "DURATION",
+            TimexType::Set => "SET",
+        }
+    }
+}
+
+/// One temporal expression found in a text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Timex {
+    /// Byte offset of the first byte, in the text as given.
+    pub start: usize,
+    /// Byte offset just past the last byte.
+    pub end: usize,
+    /// The TIMEX3 type.
+    #[serde(rename = "type")]
+    pub kind: TimexType,
+    /// The normalised TIMEX3 value (`2023-11`, `P2Y`, `PRESENT_REF`; UK years as
+    /// `FY2024` for April 2024 to March 2025, `TY2024` for the tax year from 6 April
+    /// 2024, `AY2024` for the academic year from September 2024).
+    pub value: String,
+    /// The first day of the interval the expression denotes, when it denotes one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first: Option<Date>,
+    /// The last day of that interval.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last: Option<Date>,
+    /// The name of the rule that recognised it.
+    pub rule: String,
+}
+
+/// Finds every temporal expression in `text`, normalised against `anchor`, the date
+/// the text was written. Expressions do not overlap and come in text order.
+///
+/// ```
+/// use replydraft::{parse_date, timex};
+/// let found = timex::find("The plan will be set out in September.", parse_date("2023-06-01")?);
+/// assert_eq!(found[0].value, "2023-09");
+/// assert_eq!(found[0].kind, timex::TimexType::Date);
+/// # Ok::<(), replydraft::Error>(())
+/// ```
+pub fn find(text: &str, anchor: Date) -> Vec<Timex> {
+    let rules = &*RULES;
+    let mut candidates = Vec::new();
+    for (index, rule) in rules.rules.iter().enumerate() {
+        let mut pos = 0;
+        while pos <= text.len() {
+            let Some(caps) = rule.regex.captures_at(text, pos) else { break };
+            let Some(m) = caps.get(0) else { break };
+            if m.start() == m.end() {
+                pos = next_char(text, m.end());
+                continue;
+            }
+            // A group named `x` is the expression; the rest of the match is its lead-in.
+            let x = caps.name("x").unwrap_or(m);
+            let end = without_full_stop(text, x.start(), x.end());
+            if x.start() < end && bounded(text, x.start(), end) {
+                candidates.push(Candidate { start: x.start(), end, rule: index, groups: groups(rule, &caps) });
+                pos = m.end();
+            } else {
+                pos = next_char(text, m.start());
+            }
+        }
+    }
+    // Longest first, then the rule's priority, then the earlier.
+    candidates.sort_by(|a, b| {
+        (b.end - b.start)
+            .cmp(&(a.end - a.start))
+            .then(rules.rules[b.rule].priority.cmp(&rules.rules[a.rule].priority))
+            .then(a.start.cmp(&b.start))
+    });
+    let mut taken: Vec<Candidate> = Vec::new();
+    for c in candidates {
+        if taken.iter().all(|t| c.end <= t.start || c.start >= t.end) {
+            taken.push(c);
+        }
+    }
+    taken.sort_by_key(|c| c.start);
+    let mut context: Option<String> = None;
+    let mut quarter: Option<i64> = None;
+    let mut out = Vec::with_capacity(taken.len());
+    for c in taken {
+        let rule = &rules.rules[c.rule];
+        let env = Env { anchor, context: context.as_deref(), quarter, tense: tense(text, c.start, c.end) };
+        let Some(value) = evaluate(&rule.value, &c.groups, &env) else { continue };
+        if value.is_empty() {
+            continue;
+        }
+        let kind = if value.contains('T') && value.starts_with(|ch: char| ch.is_ascii_digit()) {
+            TimexType::Time
+        } else {
+            rule.kind
+        };
+        let (first, last) = match kind {
+            TimexType::Date | TimexType::Time => interval(&value).unzip(),
+            _ => (None, None),
+        };
+        // What a text is about is set by dates read on their own, not by ones read
+        // back from that context ("a year earlier").
+        if kind == TimexType::Date && value.starts_with(|ch: char| ch.is_ascii_digit()) && !rule.anaphoric {
+            quarter = context_quarter(Some(&value)).or(quarter);
+            context = Some(value.clone());
+        }
+        out.push(Timex { start: c.start, end: c.end, kind, value, first, last, rule: rule.name.clone() });
+    }
+    out
+}
+
+/// The calendar interval a TIMEX3 date value denotes, first and last day: `2023` is
+/// the year, `2023-Q4` October to December, `2023-W05` Monday to Sunday, `2023-SU`
+/// June to August (meteorological seasons), `201` the decade, `20` the century,
+/// `FY2023` April 2023 to March 2024, `TY2023` 6 April 2023 to 5 April 2024, `AY2023`
+/// September 2023 to August 2024. `None` for durations and `PAST_REF`-like values.
+///
+/// ```
+/// use replydraft::{parse_date, timex::interval};
+/// assert_eq!(interval("2023-Q4"), Some((parse_date("2023-10-01")?, parse_date("2023-12-31")?)));
+/// assert_eq!(interval("201"), Some((parse_date("2010-01-01")?, parse_date("2019-12-31")?)));
+/// assert_eq!(interval("P2Y"), None);
+/// # Ok::<(), replydraft::Error>(())
+/// ```
+pub fn interval(value: &str) -> Option<(Date, Date)> {
+    // A time of day ("2023-11-01TMO") denotes its day.
+    let value = match value.find('T') {
+        Some(t) if t >= 4 && value.starts_with(|c: char| c.is_ascii_digit()) => &value[..t],
+        _ => value,
+    };
+    let year_of =
+        |s: &str| -> Option<i16> { (s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok())? };
+    for (prefix, month, day) in [("FY", 4, 1), ("TY", 4, 6), ("AY", 9, 1)] {
+        if let Some(rest) = value.strip_prefix(prefix) {
+            let y = year_of(rest)?;
+            let first = Date::new(y, month, day).ok()?;
+            return Some((first, first.checked_add(1.year()).ok()?.checked_sub(1.day()).ok()?));
+        }
+    }
+    let mut parts = value.split('-');
+    let head = parts.next()?;
+    if !head.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let rest: Vec<&str> = parts.collect();
+    match (head.len(), rest.as_slice()) {
+        (2, []) => {
+            let c: i16 = head.parse().ok()?;
+            Some((Date::new(c * 100, 1, 1).ok()?, Date::new(c * 100 + 99, 12, 31).ok()?))
+        }
+        (3, []) => {
+            let d: i16 = head.parse().ok()?;
+            Some((Date::new(d * 10, 1, 1).ok()?, Date::new(d * 10 + 9, 12, 31).ok()?))
+        }
+        (4, []) => {
+            let y = year_of(head)?;
+            Some((Date::new(y, 1, 1).ok()?, Date::new(y, 12, 31).ok()?))
+        }
+        (4, [part, more @ ..]) => {
+            let y = year_of(head)?;
+            let month_range = |m1: i8, m2: i8, y2: i16| -> Option<(Date, Date)> {
+                let first = Date::new(y, m1, 1).ok()?;
+                let last = Date::new(y2, m2, 1).ok()?.last_of_month();
+                Some((first, last))
+            };
+            if let Some(q) = part.strip_prefix('Q') {
+                let q: i8 = q.parse().ok().filter(|q| (1..=4).contains(q))?;
+                return month_range(q * 3 - 2, q * 3, y);
+            }
+            if let Some(w) = part.strip_prefix('W') {
+                let w: i8 = w.parse().ok()?;
+                let monday = jiff::civil::ISOWeekDate::new(y, w, Weekday::Monday).ok()?.date();
+                return match more {
+                    ["WE"] => Some((monday.checked_add(5.days()).ok()?, monday.checked_add(6.days()).ok()?)),
+                    [] => Some((monday, monday.checked_add(6.days()).ok()?)),
+                    [d] => {
+                        let d: i64 = d.parse().ok().filter(|d| (1..=7).contains(d))?;
+                        let day = monday.checked_add((d - 1).days()).ok()?;
+                        Some((day, day))
+                    }
+                    _ => None,
+                };
+            }
+            match *part {
+                "SP" => return month_range(3, 5, y),
+                "SU" => return month_range(6, 8, y),
+                "FA" => return month_range(9, 11, y),
+                "WI" => return month_range(12, 2, y.checked_add(1)?),
+                "H1" => return month_range(1, 6, y),
+                "H2" => return month_range(7, 12, y),
+                _ => {}
+            }
+            let m: i8 = part.parse().ok().filter(|_| part.len() == 2)?;
+            match more {
+                [] => month_range(m, m, y),
+                [d] if d.len() == 2 => {
+                    let day = Date::new(y, m, d.parse().ok()?).ok()?;
+                    Some((day, day))
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+// ------------------------------------------------------------------ the rules as loaded
+
+/// The rule file as written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RulesFile {
+    patterns: BTreeMap<String, String>,
+    lists: BTreeMap<String, BTreeMap<String, String>>,
+    tense: TenseFile,
+    rule: Vec<RuleFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TenseFile {
+    future: Vec<String>,
+    present: Vec<String>,
+    past: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    name: String,
+    pattern: String,
+    #[serde(rename = "type")]
+    kind: TimexType,
+    value: String,
+    #[serde(default)]
+    priority: i32,
+}
+
+/// The rules, compiled.
+struct Rules {
+    rules: Vec<Rule>,
+    /// Per list, its entries: a whole-text matcher and the value.
+    lists: BTreeMap<String, Vec<(Regex, String)>>,
+    /// Tense markers: one automaton, the class of each alternative by group.
+    tense: Regex,
+}
+
+struct Rule {
+    name: String,
+    regex: Regex,
+    kind: TimexType,
+    value: String,
+    priority: i32,
+    /// Whether the value is read from the context (the dates mentioned before).
+    anaphoric: bool,
+}
+
+static RULES: LazyLock<Rules> = LazyLock::new(|| compile(RULES_TOML).expect("the shipped timex rules compile"));
+
+fn case_insensitive(pattern: &str) -> Result<Regex, String> {
+    RegexBuilder::new(&pattern.replace(r"\b", r"(?-u:\b)")).case_insensitive(true).build().map_err(|e| e.to_string())
+}
+
+/// Compiles a rule file: patterns and lists expanded into each rule's expression.
+fn compile(source: &str) -> Result<Rules, String> {
+    let file: RulesFile = toml::from_str(source).map_err(|e| e.to_string())?;
+    // %name → (?:alternatives), longest first so that "sept" is tried before "sep".
+    let mut names: Vec<(String, String)> = Vec::new();
+    for (name, entries) in &file.lists {
+        let mut alts: Vec<&str> = entries.keys().flat_map(|k| top_level_alternatives(k)).collect();
+        alts.sort_by_key(|a| std::cmp::Reverse(a.len()));
+        names.push((name.clone(), format!("(?:{})", alts.join("|"))));
+    }
+    for (name, pattern) in &file.patterns {
+        names.push((name.clone(), format!("(?:{pattern})")));
+    }
+    // Longer names first, so that %numword is not read as %num + "word".
+    names.sort_by_key(|(n, _)| std::cmp::Reverse(n.len()));
+    let expand = |pattern: &str| -> String {
+        let mut out = pattern.to_string();
+        for _ in 0..4 {
+            for (name, alt) in &names {
+                out = out.replace(&format!("%{name}"), alt);
+            }
+        }
+        out
+    };
+    let mut lists = BTreeMap::new();
+    for (name, entries) in &file.lists {
+        let mut compiled = Vec::new();
+        for (words, value) in entries {
+            compiled.push((case_insensitive(&format!("^(?:{words})$"))?, value.clone()));
+        }
+        lists.insert(name.clone(), compiled);
+    }
+    let mut rules = Vec::new();
+    for r in file.rule {
+        let regex = case_insensitive(&expand(&r.pattern)).map_err(|e| format!("rule `{}`: {e}", r.name))?;
+        let anaphoric = ["cquarter", "cago", "cyear", "cmonth", "cweek", "ago"].iter().any(|f| r.value.starts_with(f));
+        rules.push(Rule { name: r.name, regex, kind: r.kind, value: r.value, priority: r.priority, anaphoric });
+    }
+    let group = |words: &[String]| words.join("|");
+    let tense = case_insensitive(&format!(
+        r"\b(?:(?P<future>{})|(?P<present>{})|(?P<past>{}))\b",
+        group(&file.tense.future),
+        group(&file.tense.present),
+        group(&file.tense.past)
+    ))?;
+    Ok(Rules { rules, lists, tense })
+}
+
+/// The alternatives of a list entry: split at `|` outside parentheses.
+fn top_level_alternatives(words: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let (mut depth, mut from) = (0i32, 0);
+    for (i, c) in words.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            '|' if depth == 0 => {
+                out.push(&words[from..i]);
+                from = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(&words[from..]);
+    out
+}
+
+// ------------------------------------------------------------------ matching
+
+struct Candidate {
+    start: usize,
+    end: usize,
+    rule: usize,
+    /// Each participating named group's normalised text.
+    groups: Vec<(String, String)>,
+}
+
+fn next_char(text: &str, at: usize) -> usize {
+    text[at..].chars().next().map_or(text.len() + 1, |c| at + c.len_utf8())
+}
+
+/// The end of an expression without a sentence's full stop: a final `.` stays only
+/// after an abbreviation ("Nov.", "Sept.", "p.m."), a word of at most four letters.
+fn without_full_stop(text: &str, start: usize, end: usize) -> usize {
+    let Some(body) = text[start..end].strip_suffix('.') else { return end };
+    let word = body.rsplit(|c: char| !c.is_alphabetic()).next().unwrap_or("");
+    if (1..=4).contains(&word.chars().count()) { end } else { end - 1 }
+}
+
+/// Whether the match stands as whole words: no letter or digit joined to either end,
+/// and no sign that it is an amount ("$2020", "1995%", "3,1990", "2020.5").
+fn bounded(text: &str, start: usize, end: usize) -> bool {
+    let mut back = text[..start].chars().rev();
+    let mut ahead = text[end..].chars();
+    let (before, before2) = (back.next(), back.next());
+    let (after, after2) = (ahead.next(), ahead.next());
+    let joined = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric());
+    let digit = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
+    let starts_digit = text[start..].starts_with(|c: char| c.is_ascii_digit());
+    let ends_digit = text[..end].ends_with(|c: char| c.is_ascii_digit());
+    let amount = (starts_digit && matches!(before, Some('$' | '£' | '€' | '#')))
+        || (ends_digit && matches!(after, Some('%')))
+        || (starts_digit && matches!(before, Some(',' | '.')) && digit(before2))
+        || (ends_digit && matches!(after, Some(',' | '.')) && digit(after2));
+    !joined(before) && !joined(after) && !amount
+}
+
+/// The named groups of a match, normalised through the lists they are named after.
+fn groups(rule: &Rule, caps: &Captures) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for name in rule.regex.capture_names().flatten() {
+        let Some(m) = caps.name(name) else { continue };
+        out.push((name.to_string(), normalise(name, m.as_str())));
+    }
+    out
+}
+
+/// A group's text as a value: a list's value when the group is named after a list
+/// (`month2` after `month`), a number for number words and digits, else the text.
+fn normalise(group: &str, text: &str) -> String {
+    let base = group.trim_end_matches(|c: char| c.is_ascii_digit());
+    let text = text.trim();
+    if let Some(v) = lookup(base, text) {
+        return v;
+    }
+    if let Some(n) = number(text) {
+        return if matches!(base, "day" | "d" | "m") && n.len() == 1 { format!("0{n}") } else { n };
+    }
+    text.to_ascii_lowercase()
+}
+
+fn lookup(list: &str, text: &str) -> Option<String> {
+    RULES.lists.get(list)?.iter().find(|(re, _)| re.is_match(text)).map(|(_, v)| v.clone())
+}
+
+/// Digits, a number word, or two joined ("twenty-four"); `X` for "several".
+fn number(text: &str) -> Option<String> {
+    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return Some(text.trim_start_matches('0').to_string()).filter(|s| !s.is_empty()).or(Some("0".into()));
+    }
+    if let Some(v) = lookup("numword", text) {
+        return Some(v);
+    }
+    // "twenty-four", "two hundred": the pattern allows only these two joins.
+    let (a, b) = text.rsplit_once([' ', '-'])?;
+    let (a, b) = (a.trim_end_matches([' ', '-']), b);
+    let a: u32 = lookup("numword", a).or_else(|| lookup("digitword", a))?.parse().ok()?;
+    let b: u32 = lookup("numword", b)?.parse().ok()?;
+    Some(if b == 100 { a * 100 } else { a + b }.to_string())
+}
+
+// ------------------------------------------------------------------ tense
+
+/// The tense of the clause an expression stands in, from its nearest marker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tense {
+    Future,
+    Present,
+    Past,
+    Unknown,
+}
+
+fn tense(text: &str, start: usize, end: usize) -> Tense {
+    let stops = |c: char| matches!(c, '.' | '!' | '?' | ';' | '\n');
+    let from = text[..start].rfind(stops).map_or(0, |i| i + 1);
+    let to = text[end..].find(stops).map_or(text.len(), |i| end + i);
+    let mut best: Option<(usize, Tense)> = None;
+    for caps in RULES.tense.captures_iter(&text[from..to]) {
+        let Some(m) = caps.get(0) else { continue };
+        let (s, e) = (from + m.start(), from + m.end());
+        if s < end && e > start {
+            continue;
+        }
+        let distance = if e <= start { start - e } else { s - end };
+        let t = if caps.name("future").is_some() {
+            Tense::Future
+        } else if caps.name("present").is_some() {
+            Tense::Present
+        } else {
+            Tense::Past
+        };
+        if best.is_none_or(|(d, _)| distance < d) {
+            best = Some((distance, t));
+        }
+    }
+    best.map_or(Tense::Unknown, |(_, t)| t)
+}
+
+// ------------------------------------------------------------------ values
+
+struct Env<'a> {
+    anchor: Date,
+    /// The last absolute date value before the expression.
+    context: Option<&'a str>,
+    /// The last quarter mentioned before it (reports speak of one period throughout).
+    quarter: Option<i64>,
+    tense: Tense,
+}
+
+/// Fills a rule's value template and evaluates its function, if any.
+fn evaluate(template: &str, groups: &[(String, String)], env: &Env) -> Option<String> {
+    let mut filled = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        filled.push_str(&rest[..open]);
+        let close = rest[open..].find('}')? + open;
+        let name = &rest[open + 1..close];
+        if let Some((_, v)) = groups.iter().find(|(n, _)| n == name) {
+            filled.push_str(v);
+        }
+        rest = &rest[close + 1..];
+    }
+    filled.push_str(rest);
+    let Some(open) = filled.find('(') else { return Some(filled) };
+    let close = filled.rfind(')')?;
+    let name = filled[..open].to_ascii_lowercase();
+    let args: Vec<&str> = filled[open + 1..close].split(',').map(str::trim).collect();
+    let suffix = &filled[close + 1..];
+    let value = call(&name, &args, env)?;
+    Some(format!("{value}{suffix}"))
+}
+
+fn int(s: &str) -> Option<i64> {
+    if s.is_empty() { Some(0) } else { s.parse().ok() }
+}
+
+fn ymd(d: Date) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+}
+
+fn ym(y: i64, m: i64) -> String {
+    format!("{y:04}-{m:02}")
+}
+
+fn iso_week(d: Date) -> String {
+    let w = d.iso_week_date();
+    format!("{:04}-W{:02}", w.year(), w.week())
+}
+
+/// Quarter number counted from year 0 (year * 4 + quarter - 1).
+fn quarter_index(d: Date) -> i64 {
+    i64::from(d.year()) * 4 + (i64::from(d.month()) - 1) / 3
+}
+
+fn quarter_value(q: i64) -> String {
+    format!("{:04}-Q{}", q.div_euclid(4), q.rem_euclid(4) + 1)
+}
+
+/// Parses a context value's year and, if any, quarter index.
+fn context_year(ctx: Option<&str>) -> Option<i64> {
+    let ctx = ctx?;
+    ctx.get(..4).filter(|y| y.bytes().all(|b| b.is_ascii_digit()))?.parse().ok()
+}
+
+fn context_quarter(ctx: Option<&str>) -> Option<i64> {
+    let ctx = ctx?;
+    let y = context_year(Some(ctx))?;
+    let q: i64 = ctx.strip_prefix(&format!("{y:04}-Q"))?.parse().ok()?;
+    (1..=4).contains(&q).then_some(y * 4 + q - 1)
+}
+
+/// Moves the anchor by `n` units and writes it at the unit's granularity.
+fn shift(anchor: Date, n: i64, unit: &str) -> Option<String> {
+    let y = i64::from(anchor.year());
+    Some(match unit {
+        "year" | "Y" => format!("{:04}", y.checked_add(n)?),
+        "month" | "M" => {
+            let d = anchor.first_of_month().checked_add(n.months()).ok()?;
+            ym(d.year().into(), d.month().into())
+        }
+        "week" | "W" => iso_week(anchor.checked_add(n.checked_mul(7)?.days()).ok()?),
+        "day" | "D" => ymd(anchor.checked_add(n.days()).ok()?),
+        "quarter" | "Q" => quarter_value(quarter_index(anchor).checked_add(n)?),
+        "decade" | "DE" => format!("{:03}", (y.div_euclid(10)).checked_add(n)?),
+        "century" | "CE" => format!("{:02}", (y.div_euclid(100)).checked_add(n)?),
+        "TH" | "TM" | "TS" => ymd(anchor),
+        "WE" => format!("{}-WE", iso_week(anchor.checked_add(n.checked_mul(7)?.days()).ok()?)),
+        _ => return None,
+    })
+}
+
+/// Chooses among the years a month (and day) could fall in, by tense: the past reads
+/// the latest on or before the anchor, the future the earliest on or after it,
+/// otherwise the anchor's year.
+fn year_for(anchor: Date, month: i8, day: i8, tense: Tense) -> Option<i16> {
+    let y = anchor.year();
+    let on = |y: i16| Date::new(y, month, day.min(28)).ok();
+    let this = on(y)?;
+    Some(match tense {
+        Tense::Past if this > anchor => y.checked_sub(1)?,
+        Tense::Future if this < anchor => y.checked_add(1)?,
+        Tense::Past | Tense::Future => y,
+        // No tense: the nearer of this year's, last year's and next year's.
+        _ => {
+            let distance = |d: Date| (d - anchor).get_days().unsigned_abs();
+            let mut best = (distance(this), y);
+            for other in [y.checked_sub(1), y.checked_add(1)].into_iter().flatten() {
+                if let Some(d) = on(other) {
+                    if distance(d) < best.0 {
+                        best = (distance(d), other);
+                    }
+                }
+            }
+            best.1
+        }
+    })
+}
+
+/// Hours and minutes from a clock time: "5", "30", "p.m." → "17:30".
+fn clock(h: &str, m: &str, ampm: &str) -> Option<String> {
+    let h: u32 = h.parse().ok().filter(|h| (1..=12).contains(h))?;
+    let m: u32 = if m.is_empty() { 0 } else { m.parse().ok().filter(|m| *m < 60)? };
+    let pm = ampm.starts_with(['p', 'P']);
+    let h = h % 12 + if pm { 12 } else { 0 };
+    Some(format!("{h:02}:{m:02}"))
+}
+
+fn call(name: &str, args: &[&str], env: &Env) -> Option<String> {
+    let a = env.anchor;
+    let arg = |i: usize| args.get(i).copied().unwrap_or("");
+    let n0 = || int(arg(0));
+    match name {
+        "year" | "month" | "week" | "day" | "quarter" | "decade" | "century" => shift(a, n0()?, name),
+        "weekend" => shift(a, n0()?, "WE"),
+        "today" => shift(a, 0, "day"),
+        "yesterday" => shift(a, -1, "day"),
+        "tomorrow" => shift(a, 1, "day"),
+        "twodaysago" => shift(a, -2, "day"),
+        "twodayslater" => shift(a, 2, "day"),
+        "daytime" => Some(format!("{}T{}", shift(a, n0()?, "day")?, arg(1).to_ascii_uppercase())),
+        "cyear" => Some(format!("{:04}", context_year(env.context).unwrap_or(a.year().into()).checked_add(n0()?)?)),
+        "cmonth" => {
+            let ctx = env.context.filter(|c| c.len() >= 7 && c.as_bytes().get(4) == Some(&b'-'));
+            match ctx.and_then(|c| c.get(..7)).filter(|c| c[5..7].bytes().all(|b| b.is_ascii_digit())) {
+                Some(c) => Some(c.to_string()),
+                None => shift(a, n0()?, "month"),
+            }
+        }
+        "cweek" => shift(a, n0()?, "week"),
+        "cquarter" => {
+            let k = n0()?;
+            if let Some(q) = env.quarter {
+                return Some(quarter_value(q.checked_add(k)?));
+            }
+            // No quarter in view: the last complete quarter (news reports the one just ended).
+            let q = quarter_index(a) - 1;
+            Some(quarter_value(q.checked_add(k)?))
+        }
+        "quartern" => {
+            let n: i64 = arg(0).parse().ok()?;
+            let mut y = i64::from(a.year());
+            let qi = y * 4 + n - 1;
+            // The latest quarter n that has begun, unless the clause looks ahead.
+            if env.tense != Tense::Future && qi > quarter_index(a) {
+                y -= 1;
+            }
+            Some(format!("{y:04}-Q{n}"))
+        }
+        "quartery" => {
+            let y = if arg(0).is_empty() { i64::from(a.year()) } else { arg(0).parse().ok()? };
+            Some(format!("{y:04}-Q{}", arg(1)))
+        }
+        "ago" | "later" | "cago" => {
+            let unit = arg(1);
+            let n = match arg(0) {
+                "X" => return Some(if name == "later" { "FUTURE_REF" } else { "PAST_REF" }.into()),
+                s => s.parse::<f64>().ok().filter(|v| v.fract() == 0.0)? as i64,
+            };
+            let n = if name == "later" { n } else { -n };
+            // In a text about quarters, "a year ago" is the same quarter a year before.
+            if unit == "Y" {
+                if let Some(q) = env.quarter.filter(|q| name == "cago" || q.div_euclid(4) == i64::from(a.year())) {
+                    return Some(quarter_value(q.checked_add(n.checked_mul(4)?)?));
+                }
+                if name == "cago" {
+                    if let Some(y) = context_year(env.context) {
+                        return Some(format!("{:04}", y.checked_add(n)?));
+                    }
+                }
+            }
+            shift(a, n, unit)
+        }
+        "weekday" | "lastweekday" | "nextweekday" => {
+            let d: i64 = arg(0).parse().ok().filter(|d| (1..=7).contains(d))?;
+            let today = i64::from(a.weekday().to_monday_one_offset());
+            let back = (today - d).rem_euclid(7);
+            let ahead = (d - today).rem_euclid(7);
+            // Without a future marker a weekday is the last one: news and letters
+            // report what happened.
+            let offset = match (name, env.tense) {
+                ("lastweekday", _) => -(if back == 0 { 7 } else { back }),
+                ("nextweekday", _) => {
+                    if ahead == 0 {
+                        7
+                    } else {
+                        ahead
+                    }
+                }
+                (_, Tense::Future) => ahead,
+                _ => -back,
+            };
+            shift(a, offset, "day")
+        }
+        "clock" => Some(format!("{}T{}", shift(a, int(arg(3))?, "day")?, clock(arg(0), arg(1), arg(2))?)),
+        "clockdate" => {
+            let day = call("monthday", &[arg(3), arg(4)], env)?;
+            Some(format!("{day}T{}", clock(arg(0), arg(1), arg(2))?))
+        }
+        "clockday" => {
+            let day = call("weekday", &[arg(3)], env)?;
+            Some(format!("{day}T{}", clock(arg(0), arg(1), arg(2))?))
+        }
+        "noon" => {
+            let time = if arg(0) == "midnight" { "24:00" } else { "12:00" };
+            let day = match arg(1) {
+                "" | "today" => shift(a, 0, "day")?,
+                "yesterday" => shift(a, -1, "day")?,
+                "tomorrow" => shift(a, 1, "day")?,
+                d => call("weekday", &[d], env)?,
+            };
+            Some(format!("{day}T{time}"))
+        }
+        "monthyear" => {
+            let m: i64 = arg(0).parse().ok()?;
+            Some(ym(i64::from(a.year()).checked_add(int(arg(1))?)?, m))
+        }
+        "monthday" => {
+            let m: i8 = arg(0).parse().ok()?;
+            let d: i8 = arg(1).parse().ok()?;
+            let y = year_for(a, m, d, Tense::Unknown)?;
+            Some(ymd(Date::new(y, m, d).ok()?))
+        }
+        "monthname" => {
+            let m: i8 = arg(0).parse().ok()?;
+            let y = year_for(a, m, 1, env.tense)?;
+            // A month that has begun is the anchor's month, not last year's.
+            let y = if m == a.month() { a.year() } else { y };
+            Some(ym(y.into(), m.into()))
+        }
+        "lastmonth" | "nextmonth" | "thismonth" => {
+            let m: i64 = arg(0).parse().ok()?;
+            let am = i64::from(a.month());
+            let y = i64::from(a.year());
+            let y = match name {
+                "lastmonth" if m >= am => y - 1,
+                "nextmonth" if m <= am => y + 1,
+                _ => y,
+            };
+            Some(ym(y, m))
+        }
+        "season" => {
+            let s = arg(0).to_ascii_uppercase();
+            if !arg(2).is_empty() {
+                return Some(format!("{}-{s}", arg(2)));
+            }
+            let k = int(arg(1))?;
+            Some(format!("{:04}-{s}", i64::from(a.year()).checked_add(k)?))
+        }
+        "holiday" => {
+            let (m, d) = arg(0).split_once('-')?;
+            let (m, d): (i8, i8) = (m.parse().ok()?, d.parse().ok()?);
+            let y = if arg(1).is_empty() { year_for(a, m, d, env.tense)? } else { arg(1).parse().ok()? };
+            Some(ymd(Date::new(y, m, d).ok()?))
+        }
+        "ukyear" => {
+            let (prefix, month, day) = match arg(0) {
+                "academic" | "school" => ("AY", 9, 1),
+                "tax" => ("TY", 4, 6),
+                _ => ("FY", 4, 1),
+            };
+            let start = Date::new(a.year(), month, day).ok()?;
+            let y = i64::from(a.year()) - i64::from(a < start);
+            Some(format!("{prefix}{:04}", y.checked_add(int(arg(1))?)?))
+        }
+        "bymonth" => {
+            let m: i8 = arg(0).parse().ok()?;
+            let tense = if env.tense == Tense::Past { Tense::Past } else { Tense::Future };
+            Some(ym(year_for(a, m, 1, tense)?.into(), m.into()))
+        }
+        "fy" | "ay" | "ty" => {
+            let y: i64 = arg(0).parse().ok()?;
+            let y2: i64 = arg(1).parse().ok()?;
+            let next = if arg(1).len() == 2 { (y + 1) % 100 } else { y + 1 };
+            (y2 == next).then(|| format!("{}{y:04}", name.to_ascii_uppercase()))
+        }
+        "fyshort" => {
+            let y: i64 = arg(0).parse().ok()?;
+            Some(format!("FY{:04}", 2000 + y - 1))
+        }
+        "spelledyear" => {
+            let words: Vec<&str> = arg(0).split([' ', '-']).filter(|w| !w.is_empty() && *w != "and").collect();
+            let (base, rest) = match words.as_slice() {
+                ["nineteen", rest @ ..] => (1900, rest),
+                ["two", "thousand", rest @ ..] => (2000, rest),
+                _ => return None,
+            };
+            let mut n = 0;
+            for w in rest {
+                n += lookup("numword", w)?.parse::<i64>().ok()?;
+            }
+            Some(format!("{:04}", base + n))
+        }
+        "ref" => Some(if arg(0).is_empty() { "FUTURE_REF" } else { "PAST_REF" }.into()),
+        "dur" => {
+            let n = if arg(0).is_empty() { "1" } else { arg(0) };
+            let unit = arg(1);
+            // Quarters are written as months (TimeML has no quarter unit).
+            if unit == "Q" {
+                return Some(match n.parse::<u64>() {
+                    Ok(q) => format!("P{}M", q.checked_mul(3)?),
+                    Err(_) => "PXM".into(),
+                });
+            }
+            Some(match unit.strip_prefix('T') {
+                Some(u) => format!("PT{n}{u}"),
+                None => format!("P{n}{unit}"),
+            })
+        }
+        "setword" => Some(
+            match arg(0) {
+                "annually" | "yearly" => "P1Y",
+                "monthly" => "P1M",
+                "weekly" => "P1W",
+                "daily" | "nightly" => "P1D",
+                "quarterly" => "P1Q",
+                "hourly" => "PT1H",
+                _ => return None,
+            }
+            .into(),
+        ),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_rules_compile() {
+        assert!(compile(RULES_TOML).is_ok(), "{:?}", compile(RULES_TOML).err());
+    }
+}
