@@ -1,5 +1,6 @@
-//! Drafting benchmarks: loading the embedded library, drafting one letter, and bulk
-//! drafting 10,000 rows into JSON lines.
+//! Drafting benchmarks: loading the embedded library, drafting one letter, bulk
+//! drafting 10,000 rows into JSON lines, and reading the time expressions of a 2 kB
+//! letter.
 
 #[path = "synth.rs"]
 mod synth;
@@ -43,5 +44,16 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
+/// Time expressions in a 2.2 kB seed letter (the rules compiled once, outside the timing).
+fn times(c: &mut Criterion) {
+    let letter = include_str!("../seeds/003_7118ba4b469bb5ac.txt");
+    let anchor = parse_date("2023-06-20").unwrap();
+    let n = replydraft::timex::find(letter, anchor).len() as u64;
+    let mut group = c.benchmark_group("times");
+    group.throughput(Throughput::Elements(n));
+    group.bench_function("2 kB letter", |b| b.iter(|| black_box(replydraft::timex::find(black_box(letter), anchor))));
+    group.finish();
+}
+
+criterion_group!(benches, bench, times);
 criterion_main!(benches);

@@ -23,7 +23,7 @@
 
 use jiff::ToSpan;
 use jiff::civil::{Date, Weekday};
-use regex::{Captures, Regex, RegexBuilder};
+use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
@@ -99,7 +99,9 @@ pub struct Timex {
 pub fn find(text: &str, anchor: Date) -> Vec<Timex> {
     let rules = &*RULES;
     let mut candidates = Vec::new();
-    for (index, rule) in rules.rules.iter().enumerate() {
+    // One pass of every rule at once says which rules match anywhere.
+    for index in rules.any.matches(text).iter() {
+        let rule = &rules.rules[index];
         let mut pos = 0;
         while pos <= text.len() {
             let Some(caps) = rule.regex.captures_at(text, pos) else { break };
@@ -112,7 +114,8 @@ pub fn find(text: &str, anchor: Date) -> Vec<Timex> {
             let x = caps.name("x").unwrap_or(m);
             let end = without_full_stop(text, x.start(), x.end());
             if x.start() < end && bounded(text, x.start(), end) {
-                candidates.push(Candidate { start: x.start(), end, rule: index, groups: groups(rule, &caps) });
+                let groups = rule.names.iter().map(|n| caps.name(n).map(|g| (g.start(), g.end()))).collect();
+                candidates.push(Candidate { start: x.start(), end, rule: index, groups });
                 pos = m.end();
             } else {
                 pos = next_char(text, m.start());
@@ -139,7 +142,8 @@ pub fn find(text: &str, anchor: Date) -> Vec<Timex> {
     for c in taken {
         let rule = &rules.rules[c.rule];
         let env = Env { anchor, context: context.as_deref(), quarter, tense: tense(text, c.start, c.end) };
-        let Some(value) = evaluate(&rule.value, &c.groups, &env) else { continue };
+        let groups = groups(text, rule, &c);
+        let Some(value) = evaluate(&rule.value, &groups, &env) else { continue };
         if value.is_empty() {
             continue;
         }
@@ -221,6 +225,18 @@ pub fn interval(value: &str) -> Option<(Date, Date)> {
                 let q: i8 = q.parse().ok().filter(|q| (1..=4).contains(q))?;
                 return month_range(q * 3 - 2, q * 3, y);
             }
+            let season = match *part {
+                "SP" => Some((3, 5, y)),
+                "SU" => Some((6, 8, y)),
+                "FA" => Some((9, 11, y)),
+                "WI" => Some((12, 2, y.checked_add(1)?)),
+                "H1" => Some((1, 6, y)),
+                "H2" => Some((7, 12, y)),
+                _ => None,
+            };
+            if let Some((m1, m2, y2)) = season {
+                return month_range(m1, m2, y2);
+            }
             if let Some(w) = part.strip_prefix('W') {
                 let w: i8 = w.parse().ok()?;
                 let monday = jiff::civil::ISOWeekDate::new(y, w, Weekday::Monday).ok()?.date();
@@ -234,15 +250,6 @@ pub fn interval(value: &str) -> Option<(Date, Date)> {
                     }
                     _ => None,
                 };
-            }
-            match *part {
-                "SP" => return month_range(3, 5, y),
-                "SU" => return month_range(6, 8, y),
-                "FA" => return month_range(9, 11, y),
-                "WI" => return month_range(12, 2, y.checked_add(1)?),
-                "H1" => return month_range(1, 6, y),
-                "H2" => return month_range(7, 12, y),
-                _ => {}
             }
             let m: i8 = part.parse().ok().filter(|_| part.len() == 2)?;
             match more {
@@ -293,6 +300,8 @@ struct RuleFile {
 /// The rules, compiled.
 struct Rules {
     rules: Vec<Rule>,
+    /// Every rule's expression in one set, to skip the rules that match nowhere.
+    any: RegexSet,
     /// Per list, its entries: a whole-text matcher and the value.
     lists: BTreeMap<String, Vec<(Regex, String)>>,
     /// Tense markers: one automaton, the class of each alternative by group.
@@ -307,12 +316,16 @@ struct Rule {
     priority: i32,
     /// Whether the value is read from the context (the dates mentioned before).
     anaphoric: bool,
+    /// The names of its capture groups.
+    names: Vec<String>,
 }
 
 static RULES: LazyLock<Rules> = LazyLock::new(|| compile(RULES_TOML).expect("the shipped timex rules compile"));
 
+/// Compiles a pattern ASCII-only (`(?-u)`: ASCII case folding, `\s`, `\d`, `\b`),
+/// which keeps the automata small; other characters match as written.
 fn case_insensitive(pattern: &str) -> Result<Regex, String> {
-    RegexBuilder::new(&pattern.replace(r"\b", r"(?-u:\b)")).case_insensitive(true).build().map_err(|e| e.to_string())
+    RegexBuilder::new(&format!("(?-u:{pattern})")).case_insensitive(true).build().map_err(|e| e.to_string())
 }
 
 /// Compiles a rule file: patterns and lists expanded into each rule's expression.
@@ -350,8 +363,9 @@ fn compile(source: &str) -> Result<Rules, String> {
     let mut rules = Vec::new();
     for r in file.rule {
         let regex = case_insensitive(&expand(&r.pattern)).map_err(|e| format!("rule `{}`: {e}", r.name))?;
+        let names = regex.capture_names().flatten().map(String::from).collect();
         let anaphoric = ["cquarter", "cago", "cyear", "cmonth", "cweek", "ago"].iter().any(|f| r.value.starts_with(f));
-        rules.push(Rule { name: r.name, regex, kind: r.kind, value: r.value, priority: r.priority, anaphoric });
+        rules.push(Rule { name: r.name, regex, kind: r.kind, value: r.value, priority: r.priority, anaphoric, names });
     }
     let group = |words: &[String]| words.join("|");
     let tense = case_insensitive(&format!(
@@ -360,7 +374,12 @@ fn compile(source: &str) -> Result<Rules, String> {
         group(&file.tense.present),
         group(&file.tense.past)
     ))?;
-    Ok(Rules { rules, lists, tense })
+    let any = RegexSetBuilder::new(rules.iter().map(|r| r.regex.as_str()))
+        .unicode(false)
+        .case_insensitive(true)
+        .build()
+        .map_err(|e| e.to_string())?;
+    Ok(Rules { rules, any, lists, tense })
 }
 
 /// The alternatives of a list entry: split at `|` outside parentheses.
@@ -388,8 +407,8 @@ struct Candidate {
     start: usize,
     end: usize,
     rule: usize,
-    /// Each participating named group's normalised text.
-    groups: Vec<(String, String)>,
+    /// The span of each named group of the rule, in the order of its names.
+    groups: Vec<Option<(usize, usize)>>,
 }
 
 fn next_char(text: &str, at: usize) -> usize {
@@ -423,13 +442,9 @@ fn bounded(text: &str, start: usize, end: usize) -> bool {
 }
 
 /// The named groups of a match, normalised through the lists they are named after.
-fn groups(rule: &Rule, caps: &Captures) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    for name in rule.regex.capture_names().flatten() {
-        let Some(m) = caps.name(name) else { continue };
-        out.push((name.to_string(), normalise(name, m.as_str())));
-    }
-    out
+fn groups(text: &str, rule: &Rule, c: &Candidate) -> Vec<(String, String)> {
+    let spans = rule.names.iter().zip(&c.groups);
+    spans.filter_map(|(name, span)| span.map(|(s, e)| (name.clone(), normalise(name, &text[s..e])))).collect()
 }
 
 /// A group's text as a value: a list's value when the group is named after a list
@@ -714,6 +729,7 @@ fn call(name: &str, args: &[&str], env: &Env) -> Option<String> {
                     }
                 }
                 (_, Tense::Future) => ahead,
+                (_, Tense::Present) if ahead < back => ahead,
                 _ => -back,
             };
             shift(a, offset, "day")
@@ -744,7 +760,10 @@ fn call(name: &str, args: &[&str], env: &Env) -> Option<String> {
         "monthday" => {
             let m: i8 = arg(0).parse().ok()?;
             let d: i8 = arg(1).parse().ok()?;
-            let y = year_for(a, m, d, Tense::Unknown)?;
+            // A day of a month is the nearest such day unless the clause is in the past
+            // or the future tense.
+            let tense = if env.tense == Tense::Present { Tense::Unknown } else { env.tense };
+            let y = year_for(a, m, d, tense)?;
             Some(ymd(Date::new(y, m, d).ok()?))
         }
         "monthname" => {
