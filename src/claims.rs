@@ -414,6 +414,11 @@ pub struct Finding {
     pub message: String,
     /// What to say instead.
     pub suggestion: Option<String>,
+    /// The exact text to put in place of `text` when the change is certain (a
+    /// relative expression written out as the date it meant); `replydraft fix`
+    /// applies these and nothing else.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replacement: Option<String>,
 }
 
 impl Finding {
@@ -435,6 +440,7 @@ impl Finding {
             since: None,
             message,
             suggestion: None,
+            replacement: None,
         }
     }
 

@@ -45,6 +45,7 @@ mod facts;
 mod files;
 pub mod golden;
 mod ingest;
+mod judge;
 mod library;
 mod matching;
 mod render;

@@ -339,7 +339,13 @@ impl Scan<'_> {
     fn judge_end(&mut self, kind: FindingKind, span: (usize, usize), end: Date, what: &str) {
         let forward = self.sentences.forward(self.text, span.0, span.1);
         let future_when_written = self.written.is_some_and(|w| w <= end);
-        if self.date > end && (forward || future_when_written) {
+        // "Since 2019-20", "allocated £20 million for 2024/25": a baseline or a past
+        // allocation, true history.
+        let before = self.text[..span.0].trim_end().as_bytes();
+        let since = before.len() >= 5 && before[before.len() - 5..].eq_ignore_ascii_case(b"since")
+            || self.text.as_bytes()[span.0..span.1].get(..5).is_some_and(|w| w.eq_ignore_ascii_case(b"since"));
+        let history = since || crate::timex::tense_at(self.text, span.0, span.1) == crate::timex::Tense::Past;
+        if self.date > end && !history && (forward || future_when_written) {
             let message = format!("{what} ended on {end}; {} ago", elapsed(end, self.date));
             self.push(
                 Severity::Error,
@@ -509,6 +515,18 @@ impl Scan<'_> {
                 message,
                 Some("replace it with the date it meant".into()),
             );
+        }
+    }
+
+    /// Every other time expression, judged by its clause and re-read on the date
+    /// ([`crate::judge`]).
+    fn expressions(&mut self) {
+        let Some(written) = self.written else { return };
+        for f in crate::judge::judge(self.text, written, self.date) {
+            if self.free(f.start, f.end) {
+                self.taken.insert(f.start, f.end);
+                self.out.push(f);
+            }
         }
     }
 
@@ -715,6 +733,7 @@ pub(crate) fn scan(
     }
     s.financial_years();
     s.deadlines();
+    s.expressions();
     s.relative();
     s.dates();
     s.years();

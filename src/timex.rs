@@ -82,6 +82,10 @@ pub struct Timex {
     /// The last day of that interval.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last: Option<Date>,
+    /// Written without its year (a day or month alone, a weekday, a holiday, a
+    /// season): the year, or the week, was inferred from the anchor and the tense.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub partial: bool,
     /// The name of the rule that recognised it.
     pub rule: String,
 }
@@ -99,29 +103,13 @@ pub struct Timex {
 pub fn find(text: &str, anchor: Date) -> Vec<Timex> {
     let rules = &*RULES;
     let mut candidates = Vec::new();
-    // One pass of every rule at once says which rules match anywhere.
-    for index in rules.any.matches(text).iter() {
-        let rule = &rules.rules[index];
-        let mut pos = 0;
-        while pos <= text.len() {
-            let Some(caps) = rule.regex.captures_at(text, pos) else { break };
-            let Some(m) = caps.get(0) else { break };
-            if m.start() == m.end() {
-                pos = next_char(text, m.end());
-                continue;
-            }
-            // A group named `x` is the expression; the rest of the match is its lead-in.
-            let x = caps.name("x").unwrap_or(m);
-            let end = without_full_stop(text, x.start(), x.end());
-            if x.start() < end && bounded(text, x.start(), end) {
-                let groups = rule.names.iter().map(|n| caps.name(n).map(|g| (g.start(), g.end()))).collect();
-                candidates.push(Candidate { start: x.start(), end, rule: index, groups });
-                pos = m.end();
-            } else {
-                pos = next_char(text, m.start());
-            }
+    for (from, to) in chunks(text) {
+        // One pass of every rule at once says which rules match in this paragraph.
+        for index in rules.any.matches(&text[from..to]).iter() {
+            collect(text, (from, to), index, &mut candidates);
         }
     }
+
     // Longest first, then the rule's priority, then the earlier.
     candidates.sort_by(|a, b| {
         (b.end - b.start)
@@ -129,9 +117,13 @@ pub fn find(text: &str, anchor: Date) -> Vec<Timex> {
             .then(rules.rules[b.rule].priority.cmp(&rules.rules[a.rule].priority))
             .then(a.start.cmp(&b.start))
     });
+    // Taken spans by start; they never overlap, so only the last one starting before
+    // a candidate's end can overlap it.
+    let mut spans = std::collections::BTreeMap::new();
     let mut taken: Vec<Candidate> = Vec::new();
     for c in candidates {
-        if taken.iter().all(|t| c.end <= t.start || c.start >= t.end) {
+        if spans.range(..c.end).next_back().is_none_or(|(_, &e)| e <= c.start) {
+            spans.insert(c.start, c.end);
             taken.push(c);
         }
     }
@@ -143,7 +135,7 @@ pub fn find(text: &str, anchor: Date) -> Vec<Timex> {
         let rule = &rules.rules[c.rule];
         let env = Env { anchor, context: context.as_deref(), quarter, tense: tense(text, c.start, c.end) };
         let groups = groups(text, rule, &c);
-        let Some(value) = evaluate(&rule.value, &groups, &env) else { continue };
+        let Some((value, partial)) = evaluate(&rule.value, &groups, &env) else { continue };
         if value.is_empty() {
             continue;
         }
@@ -162,9 +154,63 @@ pub fn find(text: &str, anchor: Date) -> Vec<Timex> {
             quarter = context_quarter(Some(&value)).or(quarter);
             context = Some(value.clone());
         }
-        out.push(Timex { start: c.start, end: c.end, kind, value, first, last, rule: rule.name.clone() });
+        out.push(Timex { start: c.start, end: c.end, kind, value, first, last, partial, rule: rule.name.clone() });
     }
     out
+}
+
+/// Paragraphs (split at blank lines), and within a long one stretches of at most
+/// [`CHUNK`] bytes ending at a sentence end: expressions never cross them, and the
+/// rules are chosen per stretch, so a long text costs what its pieces cost.
+fn chunks(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while from < text.len() {
+        let limit = floor(text, from.saturating_add(CHUNK));
+        let window = &text[from..limit];
+        let cut = if let Some(p) = window.find("\n\n") {
+            from + p + 2
+        } else if limit == text.len() {
+            limit
+        } else if let Some(p) = window.rfind(['.', '\n', '!', '?']) {
+            from + p + 1
+        } else if limit > from {
+            limit
+        } else {
+            text.len()
+        };
+        out.push((from, cut));
+        from = cut;
+    }
+    out
+}
+
+/// The longest stretch searched at once, in bytes.
+const CHUNK: usize = 4096;
+
+/// The matches of rule `index` within the stretch `from..to` of `text`, as candidates.
+fn collect(text: &str, (from, to): (usize, usize), index: usize, candidates: &mut Vec<Candidate>) {
+    let piece = &text[..to];
+    let rule = &RULES.rules[index];
+    let mut pos = from;
+    while pos <= piece.len() {
+        let Some(caps) = rule.regex.captures_at(piece, pos) else { break };
+        let Some(m) = caps.get(0) else { break };
+        if m.start() == m.end() {
+            pos = next_char(piece, m.end());
+            continue;
+        }
+        // A group named `x` is the expression; the rest of the match is its lead-in.
+        let x = caps.name("x").unwrap_or(m);
+        let end = without_full_stop(text, x.start(), x.end());
+        if x.start() < end && bounded(text, x.start(), end) {
+            let groups = rule.names.iter().map(|n| caps.name(n).map(|g| (g.start(), g.end()))).collect();
+            candidates.push(Candidate { start: x.start(), end, rule: index, groups });
+            pos = m.end();
+        } else {
+            pos = next_char(text, m.start());
+        }
+    }
 }
 
 /// The calendar interval a TIMEX3 date value denotes, first and last day: `2023` is
@@ -483,19 +529,71 @@ fn number(text: &str) -> Option<String> {
 
 // ------------------------------------------------------------------ tense
 
-/// The tense of the clause an expression stands in, from its nearest marker.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Tense {
+/// The tense of the clause an expression stands in, read from the nearest tense marker
+/// of `rules.toml`'s `[tense]` lists ("will", "plans to", "is due to"; "is",
+/// "currently"; "was", "has published", "ago").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Tense {
+    /// Looks ahead: "will", "shall", "plans to", "is due to", "is set to".
     Future,
+    /// Present or progressive: "is", "are", "currently", "is considering".
     Present,
+    /// Past or present perfect: "was", "were", "has published", "ago".
     Past,
+    /// No marker in the clause.
     Unknown,
 }
 
-fn tense(text: &str, start: usize, end: usize) -> Tense {
+/// The tense of the clause around `text[start..end]`: the class of the marker nearest
+/// the span within its clause (clauses end at `.`, `!`, `?`, `;` and line breaks).
+///
+/// ```
+/// use replydraft::timex::{Tense, tense_at};
+/// let text = "The review was published in March. A plan will follow in June.";
+/// assert_eq!(tense_at(text, 28, 33), Tense::Past);
+/// assert_eq!(tense_at(text, 57, 61), Tense::Future);
+/// ```
+pub fn tense_at(text: &str, start: usize, end: usize) -> Tense {
+    let (start, end) = (floor(text, start), floor(text, end.max(start)));
+    tense(text, start, end)
+}
+
+fn floor(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The clause around `start..end`: up to the nearest `.`, `!`, `?`, `;` or line break
+/// on each side, and no further than [`CLAUSE_REACH`] bytes.
+pub(crate) fn clause(text: &str, start: usize, end: usize) -> (usize, usize) {
     let stops = |c: char| matches!(c, '.' | '!' | '?' | ';' | '\n');
-    let from = text[..start].rfind(stops).map_or(0, |i| i + 1);
-    let to = text[end..].find(stops).map_or(text.len(), |i| end + i);
+    let lo = floor(text, start.saturating_sub(CLAUSE_REACH));
+    let hi = floor(text, end.saturating_add(CLAUSE_REACH));
+    let from = text[lo..start].rfind(stops).map_or(lo, |i| lo + i + 1);
+    let to = text[end..hi].find(stops).map_or(hi, |i| end + i);
+    (from, to)
+}
+
+/// How far a clause is read on either side of an expression, in bytes.
+const CLAUSE_REACH: usize = 400;
+
+fn tense(text: &str, start: usize, end: usize) -> Tense {
+    let (from, to) = clause(text, start, end);
+    // The comma-delimited part of the clause first ("will publish … later this year,
+    // and the Bill is …"), then the whole clause.
+    let part_from = text[from..start].rfind(',').map_or(from, |i| from + i + 1);
+    let part_to = text[end..to].find(',').map_or(to, |i| end + i);
+    match nearest_marker(text, (part_from, part_to), start, end) {
+        Tense::Unknown => nearest_marker(text, (from, to), start, end),
+        t => t,
+    }
+}
+
+fn nearest_marker(text: &str, (from, to): (usize, usize), start: usize, end: usize) -> Tense {
     let mut best: Option<(usize, Tense)> = None;
     for caps in RULES.tense.captures_iter(&text[from..to]) {
         let Some(m) = caps.get(0) else { continue };
@@ -529,8 +627,9 @@ struct Env<'a> {
     tense: Tense,
 }
 
-/// Fills a rule's value template and evaluates its function, if any.
-fn evaluate(template: &str, groups: &[(String, String)], env: &Env) -> Option<String> {
+/// Fills a rule's value template and evaluates its function, if any; says whether the
+/// value's year (or week) was inferred rather than written.
+fn evaluate(template: &str, groups: &[(String, String)], env: &Env) -> Option<(String, bool)> {
     let mut filled = String::with_capacity(template.len());
     let mut rest = template;
     while let Some(open) = rest.find('{') {
@@ -543,13 +642,21 @@ fn evaluate(template: &str, groups: &[(String, String)], env: &Env) -> Option<St
         rest = &rest[close + 1..];
     }
     filled.push_str(rest);
-    let Some(open) = filled.find('(') else { return Some(filled) };
+    let Some(open) = filled.find('(') else { return Some((filled, false)) };
     let close = filled.rfind(')')?;
     let name = filled[..open].to_ascii_lowercase();
     let args: Vec<&str> = filled[open + 1..close].split(',').map(str::trim).collect();
     let suffix = &filled[close + 1..];
     let value = call(&name, &args, env)?;
-    Some(format!("{value}{suffix}"))
+    let arg = |i: usize| args.get(i).copied().unwrap_or("");
+    let partial = match name.as_str() {
+        "monthday" | "monthname" | "bymonth" | "weekday" | "clockday" | "clockdate" => true,
+        "holiday" => arg(1).is_empty(),
+        "season" => arg(1).is_empty() && arg(2).is_empty(),
+        "noon" => arg(1).parse::<u8>().is_ok(),
+        _ => false,
+    };
+    Some((format!("{value}{suffix}"), partial))
 }
 
 fn int(s: &str) -> Option<i64> {

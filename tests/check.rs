@@ -1,7 +1,7 @@
 //! `check`: letters the tool did not write are matched to blocks, their claims mapped,
 //! and the rest scanned.
 
-use replydraft::{CheckOptions, Finding, Library, Severity, parse_date};
+use replydraft::{CheckOptions, Finding, FindingKind, Library, Severity, parse_date};
 mod common;
 
 fn d(s: &str) -> replydraft::Date {
@@ -102,10 +102,21 @@ fn unseen_housing_letter_deadlines_and_relative_phrases() {
     assert_eq!(r.written, Some(d("2023-03-03")));
     assert!(r.paragraphs.iter().all(|p| p.block.is_none()), "nothing here is from the library");
     let f = &r.findings;
-    assert!(has(f, "relative-phrase", "later this year", Severity::Error));
+    // "… will be published later this year": a forward-looking claim about 2023.
+    let later = f.iter().find(|x| x.text == "this year").unwrap();
+    assert_eq!(
+        (later.kind, later.severity, later.since),
+        (FindingKind::Deadline, Severity::Error, Some(d("2024-01-01")))
+    );
+    assert!(later.message.contains("2023-12-31"), "{}", later.message);
     assert!(has(f, "deadline", "by the end of 2023", Severity::Error));
     assert!(has(f, "deadline", "by 2024-25", Severity::Error));
-    assert!(has(f, "relative-phrase", "Last year", Severity::Error));
+    // "Last year", written 2023-03-03, meant 2022: written out, it is certain.
+    let last = f.iter().find(|x| x.text == "Last year").unwrap();
+    assert_eq!((last.kind, last.severity), (FindingKind::RelativePhrase, Severity::Error));
+    assert!(last.message.contains("meant 2022"), "{}", last.message);
+    assert_eq!(last.replacement.as_deref(), Some("In 2022"));
+    assert_eq!(last.since, Some(d("2024-01-01")));
     assert!(has(f, "relative-phrase", "currently", Severity::Warning));
     assert!(has(f, "commitment", "will publish", Severity::Warning));
     let by = f.iter().find(|x| x.text == "by 2024-25").unwrap();
