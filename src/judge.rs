@@ -87,15 +87,17 @@ fn judge_one(
     }
     if moved {
         let now_means = reread.map_or(String::new(), |r| r.value.clone());
-        let size = (last - first).get_days().unsigned_abs() + 1;
-        let gap = if date > last { (date - last).get_days().unsigned_abs() } else { 0 };
-        let severity = if gap > size { Severity::Error } else { Severity::Warning };
         let since = if *searches > 0 {
             *searches -= 1;
             changed_on(text, t, written, date)
         } else {
             Some(next_day(last)).filter(|d| *d <= date)
         };
+        // A warning while it has meant something else for less than its own size
+        // ("last year": a year), an error after.
+        let size = (last - first).get_days().unsigned_abs() + 1;
+        let gap = since.filter(|s| *s <= date).map_or(0, |s| (date - s).get_days().unsigned_abs());
+        let severity = if gap > size { Severity::Error } else { Severity::Warning };
         let message = format!(
             "\"{shown}\" written on {written} meant {} ({first} to {last}); read on {date} it means {now_means}",
             t.value
@@ -230,10 +232,13 @@ pub(crate) fn absolute(text: &str, t: &Timex) -> Option<String> {
     Some(if shown.starts_with(char::is_uppercase) { capitalise(&text) } else { text })
 }
 
-/// Whether "last year"-like words stand as an adverb (they need "in" when written out).
+/// Whether "last year"-like words ("last year", "six months ago") stand as an adverb:
+/// written out they need "in" or "on".
 fn needs_preposition(shown: &str) -> bool {
     let first = shown.split_whitespace().next().unwrap_or("").to_ascii_lowercase();
+    let last = shown.split_whitespace().last().unwrap_or("").to_ascii_lowercase();
     matches!(first.as_str(), "last" | "this" | "next" | "yesterday" | "today" | "tomorrow" | "earlier" | "later")
+        || matches!(last.as_str(), "ago" | "earlier" | "later" | "before" | "now")
 }
 
 fn capitalise(s: &str) -> String {

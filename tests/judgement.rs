@@ -1,0 +1,115 @@
+//! Sentence-level judgement: each time expression of a letter written on W, judged on
+//! D by its clause and by what it would mean if read on D. Letters written for these
+//! tests; dates explicit; boundaries the day before, of and after an interval ends.
+
+use replydraft::{CheckOptions, Finding, FindingKind, Library, Severity, parse_date};
+use std::sync::LazyLock;
+
+static LIBRARY: LazyLock<Library> = LazyLock::new(|| Library::embedded().unwrap());
+
+fn d(s: &str) -> replydraft::Date {
+    parse_date(s).unwrap()
+}
+
+fn check(text: &str, written: &str, date: &str) -> Vec<Finding> {
+    let mut options = CheckOptions::new(d(date));
+    options.written = Some(d(written));
+    LIBRARY.check_text(text, &options).findings
+}
+
+/// The finding about exactly `expression`, if any.
+fn about(findings: &[Finding], expression: &str) -> Option<Finding> {
+    findings.iter().find(|f| f.text == expression).cloned()
+}
+
+fn severity(text: &str, expression: &str, written: &str, date: &str) -> Option<Severity> {
+    about(&check(text, written, date), expression).map(|f| f.severity).filter(|s| *s != Severity::Info)
+}
+
+#[test]
+fn a_forward_claim_is_an_error_from_the_day_after_its_interval_ends() {
+    let text = "Dear Sam,\n\nA new plan will be set out in September.\n";
+    assert_eq!(severity(text, "September", "2023-06-01", "2023-09-29"), None);
+    assert_eq!(severity(text, "September", "2023-06-01", "2023-09-30"), None, "the last day of the interval");
+    let f = about(&check(text, "2023-06-01", "2023-10-01"), "September").unwrap();
+    assert_eq!((f.kind, f.severity, f.since), (FindingKind::Deadline, Severity::Error, Some(d("2023-10-01"))));
+    assert!(f.message.contains("2023-09") && f.message.contains("2023-09-30"), "{}", f.message);
+    assert_eq!(f.replacement, None, "a passed promise needs rewriting, not a date");
+    // Other forward forms and a date without a year.
+    for (text, expr) in [
+        ("The strategy is due to be published in the spring.", "the spring"),
+        ("We aim to open 15 new special free schools by May.", "May"),
+        ("The event is being held on the 1st of November.", "the 1st of November"),
+    ] {
+        assert_eq!(severity(text, expr, "2023-01-10", "2023-01-11"), None, "{text}: still to come");
+        assert_eq!(severity(text, expr, "2023-01-10", "2024-12-01"), Some(Severity::Error), "{text}: passed");
+    }
+}
+
+#[test]
+fn past_tense_statements_about_past_intervals_are_history() {
+    for (text, expr) in [
+        ("In March 2022 the Government published its review.", "March 2022"),
+        ("Funding has increased by 60% since 2019-20.", "2019-20"),
+        ("We allocated £20 million for 2024/25.", "2024/25"),
+        ("The scheme was launched in 2019.", "2019"),
+    ] {
+        let findings = check(text, "2025-06-01", "2026-11-22");
+        let bad: Vec<_> = findings.iter().filter(|f| f.severity != Severity::Info).collect();
+        assert!(bad.is_empty(), "{text}: {bad:#?}");
+    }
+    // The same financial year as a deadline still fails.
+    let text = "Every council will receive the funding by 2024-25.";
+    assert_eq!(severity(text, "by 2024-25", "2023-06-01", "2025-04-01"), Some(Severity::Error));
+}
+
+#[test]
+fn a_relative_expression_read_later_says_what_it_meant_and_how_to_write_it() {
+    let text = "Last year the council spent £4 million on the roads.";
+    assert_eq!(severity(text, "Last year", "2019-01-15", "2019-12-31"), None, "it still means 2018");
+    let f = about(&check(text, "2019-01-15", "2020-01-01"), "Last year").unwrap();
+    assert_eq!((f.kind, f.severity), (FindingKind::RelativePhrase, Severity::Warning));
+    assert_eq!(f.since, Some(d("2020-01-01")), "the first day it meant something else");
+    assert!(f.message.contains("meant 2018") && f.message.contains("it means 2019"), "{}", f.message);
+    assert_eq!(f.replacement.as_deref(), Some("In 2018"));
+    // Once the gap exceeds the expression's own size (a year), an error.
+    assert_eq!(severity(text, "Last year", "2019-01-15", "2020-12-31"), Some(Severity::Warning));
+    assert_eq!(severity(text, "Last year", "2019-01-15", "2021-01-01"), Some(Severity::Error));
+}
+
+#[test]
+fn replacements_fit_the_sentence() {
+    let cases = [
+        ("Today I wrote to the Minister.", "Today", "2023-02-02", "On 2 February 2023"),
+        ("I wrote to the Minister today.", "today", "2023-02-02", "on 2 February 2023"),
+        ("Prices have risen since last year.", "last year", "2023-02-02", "2022"),
+        ("I met the team earlier this month.", "this month", "2023-02-02", "in February 2023"),
+        ("Costs rose over the past two years.", "the past two years", "2023-06-01", "2021 and 2022"),
+        ("It was announced six months ago.", "six months ago", "2023-06-01", "in December 2022"),
+    ];
+    for (text, expr, written, replacement) in cases {
+        let f = about(&check(text, written, "2026-11-22"), expr).unwrap_or_else(|| panic!("{text}: no finding for {expr}"));
+        assert_eq!(f.replacement.as_deref(), Some(replacement), "{text}: {}", f.message);
+        assert_ne!(f.severity, Severity::Info, "{text}");
+    }
+}
+
+#[test]
+fn a_date_without_its_year_in_a_past_clause_is_not_stale() {
+    // The letter's own date fixes "17th December"; worth writing out, nothing more.
+    let text = "Thank you for your letter of 17th December about the review.";
+    let f = about(&check(text, "2021-02-24", "2026-11-22"), "17th December").unwrap();
+    assert_eq!(f.severity, Severity::Info);
+    assert_eq!(f.replacement.as_deref(), Some("17 December 2020"));
+    let text = "I met the Minister on Friday.";
+    let f = about(&check(text, "2024-06-12", "2026-11-22"), "Friday").unwrap();
+    assert_eq!((f.severity, f.replacement.as_deref()), (Severity::Info, Some("Friday 7 June 2024")));
+}
+
+#[test]
+fn on_the_day_it_was_written_nothing_is_stale() {
+    let text = "Last year we spent £4 million. Today I met the Minister, who will publish the plan \
+                in September, and over the past two years funding rose. Next spring we will consult.";
+    let findings = check(text, "2023-06-01", "2023-06-01");
+    assert!(findings.iter().all(|f| f.severity == Severity::Info), "{findings:#?}");
+}
