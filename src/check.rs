@@ -71,6 +71,48 @@ pub struct CheckReport {
     pub facts_known_to: Option<Date>,
 }
 
+impl FileReport {
+    /// `text` (the letter this report is about) with every certain replacement applied:
+    /// each finding's `replacement`, where findings do not overlap (the first wins);
+    /// nothing else changes. Returns the new text and the findings applied.
+    ///
+    /// ```
+    /// use replydraft::{CheckOptions, Library, parse_date};
+    /// let library = Library::embedded()?;
+    /// let text = "Last year the council spent £4 million.";
+    /// let mut options = CheckOptions::new(parse_date("2026-11-22")?);
+    /// options.written = Some(parse_date("2019-01-15")?);
+    /// let report = library.check_text(text, &options);
+    /// let (fixed, applied) = report.fixed(text);
+    /// assert_eq!(fixed, "In 2018 the council spent £4 million.");
+    /// assert_eq!(applied.len(), 1);
+    /// # Ok::<(), replydraft::Error>(())
+    /// ```
+    pub fn fixed(&self, text: &str) -> (String, Vec<&Finding>) {
+        let mut certain: Vec<&Finding> = self
+            .findings
+            .iter()
+            .filter(|f| f.replacement.is_some() && text.get(f.start..f.end) == Some(f.text.as_str()))
+            .collect();
+        certain.sort_by_key(|f| (f.start, f.end));
+        let mut applied: Vec<&Finding> = Vec::new();
+        for f in certain {
+            if applied.last().is_none_or(|p| p.end <= f.start) {
+                applied.push(f);
+            }
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut at = 0;
+        for f in &applied {
+            out.push_str(&text[at..f.start]);
+            out.push_str(f.replacement.as_deref().unwrap_or(&f.text));
+            at = f.end;
+        }
+        out.push_str(&text[at..]);
+        (out, applied)
+    }
+}
+
 impl CheckReport {
     /// The report as JSON (stable; documented in the README).
     pub fn to_json(&self) -> String {

@@ -167,6 +167,27 @@ enum Command {
         #[command(flatten)]
         library: LibraryArg,
     },
+    /// Write a letter out with every certain change applied: relative expressions
+    /// ("last year", "today") replaced by the dates they meant; prints what changed.
+    Fix {
+        /// The letter, or - for standard input.
+        #[arg(default_value = "-")]
+        file: PathBuf,
+        /// When the letter was written, YYYY-MM-DD (default: inferred from its own dates).
+        #[arg(long)]
+        written: Option<String>,
+        /// The date it is read at (default: today).
+        #[arg(long)]
+        date: Option<String>,
+        /// Where to write the fixed letter (default: standard output).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Overwrite FILE if it exists.
+        #[arg(long)]
+        force: bool,
+        #[command(flatten)]
+        library: LibraryArg,
+    },
     /// Find the time expressions in a text: TIMEX3 type and value, the interval each
     /// denotes, UTF-8 byte offsets into the file.
     Times {
@@ -562,6 +583,9 @@ fn write_finding(out: &mut dyn Write, at: &str, f: &Finding) -> std::io::Result<
     if let Some(s) = &f.suggestion {
         writeln!(out, "    suggestion: {s}")?;
     }
+    if let Some(r) = &f.replacement {
+        writeln!(out, "    replace with: \"{r}\" (replydraft fix applies it)")?;
+    }
     Ok(())
 }
 
@@ -888,6 +912,35 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             if found.is_empty() {
                 eprintln!("replydraft: no topic matches this message");
                 return Ok(ExitCode::from(3));
+            }
+        }
+        Command::Fix { file, written, date, out: target, force, library } => {
+            let library = library.load()?;
+            let mut options = CheckOptions::new(date_or_today(&date)?);
+            options.written = written.as_deref().map(parse_date).transpose()?;
+            let (name, text) = read_input(&file)?;
+            let report = library.check_letter(&name, &text, &options);
+            if report.written.is_none() {
+                return Err(Error::Request(format!(
+                    "{name}: when the letter was written is unknown: pass --written YYYY-MM-DD"
+                )));
+            }
+            let (fixed, applied) = report.fixed(&text);
+            let mut err = std::io::stderr().lock();
+            let mut lines = Lines::new(&text);
+            for f in &applied {
+                let _ = writeln!(
+                    err,
+                    "{name}:{}: \"{}\" -> \"{}\"",
+                    lines.at(f.start),
+                    f.text,
+                    f.replacement.as_deref().unwrap_or_default()
+                );
+            }
+            let _ = writeln!(err, "{}", count(applied.len(), "change"));
+            match target {
+                Some(path) => replydraft::cli::write_atomic(&path, fixed.as_bytes(), force)?,
+                None => out.write_all(fixed.as_bytes()).map_err(io)?,
             }
         }
         Command::Times { file, reference, format } => {

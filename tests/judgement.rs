@@ -88,7 +88,8 @@ fn replacements_fit_the_sentence() {
         ("It was announced six months ago.", "six months ago", "2023-06-01", "in December 2022"),
     ];
     for (text, expr, written, replacement) in cases {
-        let f = about(&check(text, written, "2026-11-22"), expr).unwrap_or_else(|| panic!("{text}: no finding for {expr}"));
+        let f =
+            about(&check(text, written, "2026-11-22"), expr).unwrap_or_else(|| panic!("{text}: no finding for {expr}"));
         assert_eq!(f.replacement.as_deref(), Some(replacement), "{text}: {}", f.message);
         assert_ne!(f.severity, Severity::Info, "{text}");
     }
@@ -112,4 +113,31 @@ fn on_the_day_it_was_written_nothing_is_stale() {
                 in September, and over the past two years funding rose. Next spring we will consult.";
     let findings = check(text, "2023-06-01", "2023-06-01");
     assert!(findings.iter().all(|f| f.severity == Severity::Info), "{findings:#?}");
+}
+
+mod common;
+
+#[test]
+fn fix_writes_every_certain_replacement_and_says_what_changed() {
+    let dir = common::scratch("fix");
+    let letter = dir.join("letter.txt");
+    let text = "Dear Sam,\n\nLast year the council spent £4 million, and the plan will be published in September.\n";
+    std::fs::write(&letter, text).unwrap();
+    let out = dir.join("fixed.txt");
+    let args = ["fix", letter.to_str().unwrap(), "--written", "2023-06-01", "--date", "2026-11-22", "--out"];
+    let (code, _, err) = common::run(&[&args[..], &[out.to_str().unwrap()]].concat());
+    assert_eq!(code, 0, "{err}");
+    let fixed = std::fs::read_to_string(&out).unwrap();
+    // The relative phrase is written out; the passed promise is left for a person.
+    assert_eq!(fixed, text.replace("Last year", "In 2022"));
+    assert!(err.contains("\"Last year\" -> \"In 2022\"") && err.contains("1 change"), "{err}");
+    // The file exists now: nothing is overwritten without --force.
+    let (code, _, err) = common::run(&[&args[..], &[out.to_str().unwrap()]].concat());
+    assert_eq!(code, 2, "{err}");
+    // Without a written date there is nothing certain to write.
+    let undated = dir.join("undated.txt");
+    std::fs::write(&undated, "Last year we met.").unwrap();
+    let (code, _, err) = common::run(&["fix", undated.to_str().unwrap(), "--date", "2026-11-22"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--written"), "{err}");
 }
