@@ -178,28 +178,47 @@ fn parse_duration(value: &str) -> Option<(i64, char)> {
     Some((n, unit))
 }
 
-/// The first day on which the expression, read again, meant something else: a binary
-/// search over the days after it was written, re-reading its own sentence.
+/// The first day on which the expression, read again, meant something else. A calendar
+/// expression changes meaning where a unit begins (a day, a Monday, a month, a quarter,
+/// a year, a financial, tax or academic year): those days after `written` are searched
+/// in order of date (binary search: once changed, it stays changed), re-reading only
+/// the expression's own clause.
 fn changed_on(text: &str, t: &Timex, written: Date, date: Date) -> Option<Date> {
     let (from, to) = timex::clause(text, t.start, t.end);
     let sentence = &text[from..to];
     let (s, e) = (t.start - from, t.end - from);
     let value_on = |d: Date| timex::find(sentence, d).into_iter().find(|x| (x.start, x.end) == (s, e)).map(|x| x.value);
     let original = value_on(written)?;
-    let (mut lo, mut hi): (i64, i64) = (0, (date - written).get_days().into());
-    if value_on(date).as_ref() == Some(&original) {
-        return None;
-    }
-    while hi - lo > 1 {
-        let mid = lo + (hi - lo) / 2;
-        let day = written.checked_add(mid.days()).ok()?;
-        if value_on(day).as_ref() == Some(&original) {
-            lo = mid;
+    let next = |d: Date| if d > written { Some(d) } else { d.checked_add(1.year()).ok() };
+    let y = written.year();
+    let mut days: Vec<Date> = [
+        written.tomorrow().ok(),
+        written.checked_add((8 - i64::from(written.weekday().to_monday_one_offset())).days()).ok(),
+        written.first_of_month().checked_add(1.month()).ok(),
+        Date::new(y, (written.month() - 1) / 3 * 3 + 1, 1).ok().and_then(|q| q.checked_add(3.months()).ok()),
+        Date::new(y, 4, 1).ok().and_then(next),
+        Date::new(y, 4, 6).ok().and_then(next),
+        Date::new(y, 9, 1).ok().and_then(next),
+        Date::new(y, 1, 1).ok().and_then(|d| d.checked_add(1.year()).ok()),
+        Some(date),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|d| *d <= date)
+    .collect();
+    days.sort_unstable();
+    days.dedup();
+    // The first of them on which the value differs.
+    let (mut lo, mut hi) = (0, days.len());
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if value_on(days[mid]).as_ref() == Some(&original) {
+            lo = mid + 1;
         } else {
             hi = mid;
         }
     }
-    written.checked_add(hi.days()).ok()
+    days.get(lo).copied()
 }
 
 /// The absolute text a relative expression stands for, fitted to its place: "Last
