@@ -224,7 +224,7 @@ fn changed_on(text: &str, t: &Timex, written: Date, date: Date) -> Option<Date> 
 /// The absolute text a relative expression stands for, fitted to its place: "Last
 /// year" → "In 2018"; "last year" after "since" → "2018"; "Friday" → "Friday 7 June
 /// 2024". `None` when the value has no plain written form.
-pub(crate) fn absolute(text: &str, t: &Timex) -> Option<String> {
+fn absolute(text: &str, t: &Timex) -> Option<String> {
     let value = t.value.split('T').next().filter(|_| t.value.starts_with(|c: char| c.is_ascii_digit()));
     let words = written_form(value.unwrap_or(&t.value))?;
     let shown = &text[t.start..t.end];

@@ -10,6 +10,10 @@
 //!   byte span of every block in it, and the [`Finding`]s of its claims at the date.
 //! * [`Claim`]s bind time-bound statements ("within months", "by 2024-25", a
 //!   minister's name) to dated facts, so one update of the facts re-evaluates every block.
+//! * [`timex`] finds the time expressions of any text ("last year", "by May",
+//!   "2024-25") with their TIMEX3 values and intervals; `check` judges each by the
+//!   tense of its clause and by what it would mean if read today, and
+//!   [`FileReport::fixed`] writes relative ones out as the dates they meant.
 //! * [`golden`] golden-tests a library's recipes; [`text`] has the shared text helpers.
 //!
 //! ```
