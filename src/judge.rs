@@ -12,7 +12,7 @@
 //! * A past-tense statement about a past interval: true history, info.
 
 use crate::claims::{Finding, FindingKind, Severity, elapsed};
-use crate::date::next_day;
+use crate::date::{DateStyle, next_day};
 use crate::timex::{self, Tense, Timex, TimexType};
 use jiff::ToSpan;
 use jiff::civil::Date;
@@ -21,7 +21,8 @@ use jiff::civil::Date;
 /// Findings come in text order; spans are the expressions'.
 pub(crate) fn judge(text: &str, written: Date, date: Date) -> Vec<Finding> {
     let then = timex::find(text, written);
-    let now = timex::find(text, date);
+    // Read on the day it was written, nothing has moved: no second reading.
+    let now = if date == written { Vec::new() } else { timex::find(text, date) };
     let mut out = Vec::new();
     // Finding the day a relative expression changed meaning re-reads its clause a
     // dozen times: done for the first few hundred, the rest say the day it ended.
@@ -267,20 +268,6 @@ fn capitalise(s: &str) -> String {
 
 /// A TIMEX3 date value in words: `2023-09` → "September 2023".
 fn written_form(value: &str) -> Option<String> {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
     for (prefix, form) in
         [("FY", "the {a}-{b} financial year"), ("AY", "the {a}/{b} academic year"), ("TY", "the {a}-{b} tax year")]
     {
@@ -307,15 +294,11 @@ fn written_form(value: &str) -> Option<String> {
             };
             Some(format!("{name} {y}"))
         }
-        [y, w] if w.starts_with('W') => {
-            let (first, _) = timex::interval(&format!("{y}-{w}"))?;
-            Some(format!("the week beginning {} {} {}", first.day(), MONTHS[first.month() as usize - 1], first.year()))
+        [_, w] if w.starts_with('W') => {
+            Some(format!("the week beginning {}", DateStyle::DayMonthYear.format(timex::interval(value)?.0)))
         }
-        [y, m] => Some(format!("{} {y}", MONTHS.get(m.parse::<usize>().ok()?.checked_sub(1)?)?)),
-        [y, m, d] => {
-            let day: u8 = d.parse().ok()?;
-            Some(format!("{day} {} {y}", MONTHS.get(m.parse::<usize>().ok()?.checked_sub(1)?)?))
-        }
+        [_, _] => Some(DateStyle::MonthYear.format(timex::interval(value)?.0)),
+        [_, _, _] => Some(DateStyle::DayMonthYear.format(timex::interval(value)?.0)),
         _ => None,
     }
 }

@@ -619,13 +619,21 @@ fn read_input(path: &std::path::Path) -> Result<(String, String), Error> {
 /// A text for `times`: UTF-8 as it is, so that offsets are the file's own; anything
 /// else decoded as a letter is.
 fn read_text(path: &std::path::Path) -> Result<String, Error> {
-    if path.as_os_str() != "-" {
-        let bytes = std::fs::read(path).map_err(|e| Error::Io { path: path.display().to_string(), source: e })?;
-        if let Ok(text) = String::from_utf8(bytes) {
-            return Ok(text);
+    if path.as_os_str() == "-" {
+        return read_input(path).map(|(_, text)| text);
+    }
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| Error::Io { path: name.clone(), source: e })?;
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(text),
+        Err(e) => {
+            let letter = replydraft::read_letter(&name, e.as_bytes())?;
+            if let Some(encoding) = &letter.encoding {
+                eprintln!("replydraft: {name}: not UTF-8; read as {encoding}");
+            }
+            Ok(letter.text)
         }
     }
-    read_input(path).map(|(_, text)| text)
 }
 
 /// The letters under `inputs`, saying what was passed over.

@@ -4,7 +4,7 @@
 use crate::claims::{Finding, FindingKind, Severity, elapsed};
 use crate::date::next_day;
 use crate::facts::Facts;
-use crate::text::{Folded, is_homoglyph};
+use crate::text::{Folded, floor_char_boundary, is_homoglyph};
 use jiff::ToSpan;
 use jiff::civil::Date;
 use regex::{Regex, RegexBuilder};
@@ -169,18 +169,10 @@ pub fn infer_written(text: &str) -> Option<(Date, usize, usize)> {
         }
         pos += line.len();
     }
-    let head = &text[..floor_boundary(text, text.len() / 4 + 1)];
+    let head = &text[..floor_char_boundary(text, text.len() / 4 + 1)];
     let c = FULL_DATE.captures(head)?;
     let m = c.get(0)?;
     Some((date_of(&c, &FULL_DATE)?, m.start(), m.end()))
-}
-
-fn floor_boundary(text: &str, mut i: usize) -> usize {
-    i = i.min(text.len());
-    while !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }
 
 /// The sentences of a text: where each ends (at `.`, `!`, `?` or a line break), found
@@ -578,8 +570,8 @@ impl Scan<'_> {
                 continue;
             }
             let name = index.names[m.pattern().as_usize()].as_str();
-            let before = f[floor_boundary(f, pos.saturating_sub(40))..pos].to_lowercase();
-            let after = f[end..floor_boundary(f, end + 70)].to_lowercase();
+            let before = f[floor_char_boundary(f, pos.saturating_sub(40))..pos].to_lowercase();
+            let after = f[end..floor_char_boundary(f, end + 70)].to_lowercase();
             let window = format!("{before} {after}");
             let past = PAST_MARKER.is_match(&window);
             if let Some(c) = self.text[s..e].chars().find(|&c| is_homoglyph(c)) {

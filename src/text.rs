@@ -548,3 +548,12 @@ pub(crate) fn mustaches(text: &str) -> impl Iterator<Item = (usize, usize, usize
         }
     })
 }
+
+/// The largest char boundary of `text` at or before `i` (clamped to its length).
+pub(crate) fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}

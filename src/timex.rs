@@ -21,6 +21,7 @@
 //! # Ok::<(), replydraft::Error>(())
 //! ```
 
+use crate::text::floor_char_boundary;
 use jiff::ToSpan;
 use jiff::civil::{Date, Weekday};
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
@@ -133,7 +134,9 @@ pub fn find(text: &str, anchor: Date) -> Vec<Timex> {
     let mut out = Vec::with_capacity(taken.len());
     for c in taken {
         let rule = &rules.rules[c.rule];
-        let env = Env { anchor, context: context.as_deref(), quarter, tense: tense(text, c.start, c.end) };
+        // The clause is read only for values that choose a year or a week by tense.
+        let tense = if rule.reads_tense { tense(text, c.start, c.end) } else { Tense::Unknown };
+        let env = Env { anchor, context: context.as_deref(), quarter, tense };
         let groups = groups(text, rule, &c);
         let Some((value, partial)) = evaluate(&rule.value, &groups, &env) else { continue };
         if value.is_empty() {
@@ -166,7 +169,7 @@ fn chunks(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut from = 0;
     while from < text.len() {
-        let limit = floor(text, from.saturating_add(CHUNK));
+        let limit = floor_char_boundary(text, from.saturating_add(CHUNK));
         let window = &text[from..limit];
         let cut = if let Some(p) = window.find("\n\n") {
             from + p + 2
@@ -364,6 +367,8 @@ struct Rule {
     anaphoric: bool,
     /// The names of its capture groups.
     names: Vec<String>,
+    /// Whether its value depends on the tense of the clause.
+    reads_tense: bool,
 }
 
 static RULES: LazyLock<Rules> = LazyLock::new(|| compile(RULES_TOML).expect("the shipped timex rules compile"));
@@ -410,8 +415,20 @@ fn compile(source: &str) -> Result<Rules, String> {
     for r in file.rule {
         let regex = case_insensitive(&expand(&r.pattern)).map_err(|e| format!("rule `{}`: {e}", r.name))?;
         let names = regex.capture_names().flatten().map(String::from).collect();
+        let reads_tense = ["weekday", "monthday", "monthname", "holiday", "quartern", "bymonth", "clock", "noon"]
+            .iter()
+            .any(|f| r.value.starts_with(f));
         let anaphoric = ["cquarter", "cago", "cyear", "cmonth", "cweek", "ago"].iter().any(|f| r.value.starts_with(f));
-        rules.push(Rule { name: r.name, regex, kind: r.kind, value: r.value, priority: r.priority, anaphoric, names });
+        rules.push(Rule {
+            name: r.name,
+            regex,
+            kind: r.kind,
+            value: r.value,
+            priority: r.priority,
+            anaphoric,
+            names,
+            reads_tense,
+        });
     }
     let group = |words: &[String]| words.join("|");
     let tense = case_insensitive(&format!(
@@ -555,24 +572,16 @@ pub enum Tense {
 /// assert_eq!(tense_at(text, 57, 61), Tense::Future);
 /// ```
 pub fn tense_at(text: &str, start: usize, end: usize) -> Tense {
-    let (start, end) = (floor(text, start), floor(text, end.max(start)));
+    let (start, end) = (floor_char_boundary(text, start), floor_char_boundary(text, end.max(start)));
     tense(text, start, end)
-}
-
-fn floor(text: &str, mut i: usize) -> usize {
-    i = i.min(text.len());
-    while !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }
 
 /// The clause around `start..end`: up to the nearest `.`, `!`, `?`, `;` or line break
 /// on each side, and no further than [`CLAUSE_REACH`] bytes.
 pub(crate) fn clause(text: &str, start: usize, end: usize) -> (usize, usize) {
     let stops = |c: char| matches!(c, '.' | '!' | '?' | ';' | '\n');
-    let lo = floor(text, start.saturating_sub(CLAUSE_REACH));
-    let hi = floor(text, end.saturating_add(CLAUSE_REACH));
+    let lo = floor_char_boundary(text, start.saturating_sub(CLAUSE_REACH));
+    let hi = floor_char_boundary(text, end.saturating_add(CLAUSE_REACH));
     let from = text[lo..start].rfind(stops).map_or(lo, |i| lo + i + 1);
     let to = text[end..hi].find(stops).map_or(hi, |i| end + i);
     (from, to)
