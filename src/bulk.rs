@@ -6,10 +6,11 @@
 //! only fills the slots. The output is the same, byte for byte, as drafting each
 //! recipient alone (a test checks it).
 
-use crate::claims::Finding;
 use crate::error::{Error, Result};
+use crate::finding::Finding;
 use crate::library::Library;
-use crate::render::{DraftRequest, Format, Recipient};
+use crate::render::{DraftRequest, Recipient};
+use crate::template::Format;
 use handlebars::template::TemplateElement;
 use std::collections::HashMap;
 use std::io::Read;
@@ -151,7 +152,7 @@ impl Library {
     /// layout) hands recipient data to a helper, so that rendering once with
     /// placeholders would not give the row's text.
     fn reads_merge_values(&self, request: &DraftRequest, ids: &[String]) -> bool {
-        let layout = crate::render::layout_key(request.layout.as_deref().unwrap_or("letter"), request.format);
+        let layout = crate::template::layout_key(request.layout.as_deref().unwrap_or("letter"), request.format);
         let registry = if request.format == Format::Html { &self.inner.html } else { &self.inner.plain };
         let mut dependent = registry.get_template(&layout).is_some_and(|t| value_dependent(&t.elements));
         for id in ids {

@@ -1,11 +1,12 @@
 //! Checking any letter: paragraphs matched to blocks, the matched blocks' claims
 //! mapped onto the letter, and the rest scanned for time-bound language.
 
-use crate::claims::{Finding, FindingKind, Severity, block_state_findings, claim_findings};
+use crate::claims::{block_state_findings, claim_findings};
+use crate::finding::{Finding, FindingKind, Severity};
 use crate::library::{Block, Library};
-use crate::matching::{SLOT, slot_fills};
+use crate::matching::slot_fills;
 use crate::scan::{infer_written, scan};
-use crate::text::{Folded, find_normalized, paragraphs, word_diff};
+use crate::text::{Folded, SLOT, find_normalized, paragraphs, word_diff};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 

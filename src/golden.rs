@@ -4,7 +4,8 @@
 
 use crate::error::{Error, Result};
 use crate::library::Library;
-use crate::render::{DraftRequest, Format};
+use crate::render::DraftRequest;
+use crate::template::Format;
 use crate::text::{normalize, word_diff};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};

@@ -11,8 +11,8 @@
 //!   what it meant, and the finding carries the absolute text as its `replacement`.
 //! * A past-tense statement about a past interval: true history, info.
 
-use crate::claims::{Finding, FindingKind, Severity, elapsed};
 use crate::date::{DateStyle, next_day};
+use crate::finding::{Finding, FindingKind, Severity, elapsed};
 use crate::timex::{self, Tense, Timex, TimexType};
 use jiff::ToSpan;
 use jiff::civil::Date;

@@ -16,6 +16,23 @@
 //!   [`FileReport::fixed`] writes relative ones out as the dates they meant.
 //! * [`golden`] golden-tests a library's recipes; [`text`] has the shared text helpers.
 //!
+//! ## How the modules stand
+//!
+//! Data flows one way, and each module imports only those listed before it (a test,
+//! `tests/architecture.rs`, holds the crate to this order):
+//!
+//! 1. foundations: `error`, `text`, `date`, `files`;
+//! 2. data: `facts` (the dated facts base), `finding` (what a block can claim and what
+//!    any judgement finds: kinds, severities), `template` (strict handlebars, formats),
+//!    `library` (blocks, topics, senders, facts; indexes that higher modules derive
+//!    from it are kept in slots it names, never imports);
+//! 3. recognition: `timex` (text and an anchor in, time expressions out; no facts);
+//! 4. judgement: `claims` (a block's claims against the facts), `judge` (time
+//!    expressions by their clause's tense, re-read on the check date), `scan` (the rest
+//!    of an unmatched paragraph: officeholders against the facts, deadlines, phrases);
+//! 5. matching and findings: `matching`, `suggest`, `cluster`, `check`;
+//! 6. output: `render` (drafts), `bulk`, `golden`, `ingest`, `starter`.
+//!
 //! ```
 //! use replydraft::{DraftRequest, Library, Severity, parse_date};
 //!
@@ -47,6 +64,7 @@ mod error;
 mod facts;
 #[cfg_attr(not(feature = "cli"), allow(dead_code))]
 mod files;
+mod finding;
 pub mod golden;
 mod ingest;
 mod judge;
@@ -56,17 +74,19 @@ mod render;
 mod scan;
 mod starter;
 mod suggest;
+mod template;
 pub mod text;
 pub mod timex;
 
 pub use bulk::{BulkDrafter, MAX_COLUMNS, MAX_FIELD_BYTES, RecipientRow, Recipients, recipients};
 pub use check::{CheckOptions, CheckReport, FileReport, Paragraph};
-pub use claims::{BlockHealth, Claim, ClaimKind, Finding, FindingKind, Severity, Stale, Validation};
+pub use claims::{BlockHealth, BlockSpan, Stale, Validation};
 pub use cluster::{Campaign, campaigns, cluster};
 pub use date::{DateStyle, parse_date, parse_span, today};
 pub use error::{Error, Location, Result};
 pub use facts::{Bill, Election, Event, Facts, Office, Period, Stage, Tenure};
 pub use files::{Letter, Walk, read_letter, walk};
+pub use finding::{Claim, ClaimKind, Finding, FindingKind, Severity};
 pub use ingest::{Corpus, IngestOptions, Proposed, letter_paths, toml_comment};
 pub use jiff::civil::Date;
 pub use library::{
@@ -74,10 +94,11 @@ pub use library::{
     embedded_files,
 };
 pub use matching::{BlockIndex, BlockMatch};
-pub use render::{BlockSpan, Draft, DraftRequest, Format, Recipient};
+pub use render::{Draft, DraftRequest, Recipient};
 pub use scan::infer_written;
 pub use starter::starter_files;
 pub use suggest::Suggestion;
+pub use template::Format;
 
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

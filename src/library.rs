@@ -1,11 +1,11 @@
 //! The block library: blocks, topics, senders, layouts and the facts base, loaded
 //! from TOML and handlebars files, validated, and shared cheaply between threads.
 
-use crate::claims::{Claim, ClaimKind};
 use crate::date::toml_date;
 use crate::error::{Error, LineIndex, Location, Result, hint};
 use crate::facts::{Bill, Election, Event, Facts, Office, Period, Tenure};
-use crate::render::{self, Format};
+use crate::finding::{Claim, ClaimKind};
+use crate::template::{self, Format};
 use handlebars::Handlebars;
 use handlebars::template::{Parameter, Template, TemplateElement};
 use jiff::civil::Date;
@@ -360,12 +360,37 @@ pub(crate) struct Inner {
     pub(crate) html: Handlebars<'static>,
     /// Blocks rendered without data, for matching letters to blocks (missing fields are empty).
     pub(crate) loose: Handlebars<'static>,
-    /// The matching index, built on first use.
-    pub(crate) index: std::sync::OnceLock<crate::matching::BlockIndex>,
+    /// Indexes derived from the library by the modules that use them, built on first use.
+    derived: [std::sync::OnceLock<Box<dyn std::any::Any + Send + Sync>>; DERIVED],
     /// How many letters were matched without the index (see `Library::best_blocks`).
     pub(crate) scans: std::sync::atomic::AtomicUsize,
-    /// Topic term counts for `suggest`, built on first use.
-    pub(crate) topic_terms: std::sync::OnceLock<crate::suggest::TopicTerms>,
+}
+
+/// The indexes that modules above the library derive from it and keep with it (the
+/// matching index, `suggest`'s topic terms). The library names their places, never
+/// their types: it stays data, and no module it imports needs to know who uses it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Derived {
+    /// The matching index (`BlockIndex`).
+    Matching,
+    /// `suggest`'s topic term counts.
+    TopicTerms,
+}
+
+const DERIVED: usize = 2;
+
+impl Library {
+    /// The index kept in `slot`, built by `build` on first use (concurrent first users
+    /// wait for one build). Each slot holds one type, the one its module keeps there.
+    pub(crate) fn derived<T: std::any::Any + Send + Sync>(&self, slot: Derived, build: impl FnOnce() -> T) -> &T {
+        let any = self.inner.derived[slot as usize].get_or_init(|| Box::new(build()));
+        any.downcast_ref().expect("a derived slot holds its module's type")
+    }
+
+    /// The index in `slot` if it has been built.
+    pub(crate) fn derived_if_built<T: std::any::Any + Send + Sync>(&self, slot: Derived) -> Option<&T> {
+        self.inner.derived[slot as usize].get()?.downcast_ref()
+    }
 }
 
 /// A validated block library. Cloning is cheap (shared); it is `Send + Sync`.
@@ -789,7 +814,7 @@ impl Builder {
         unique(self.senders.iter().map(|s| (&s.id, &s.at)), "sender")?;
 
         // Templates: compile every block, find its includes.
-        let mut plain = render::registry(false);
+        let mut plain = template::registry(false);
         let mut loose = Handlebars::new();
         loose.register_escape_fn(handlebars::no_escape);
         let mut includes = Vec::with_capacity(self.blocks.len());
@@ -839,7 +864,7 @@ impl Builder {
             includes.push(found);
             // For matching, every merge field becomes a slot marker.
             let slotted =
-                Template::compile_with_name(crate::matching::slot_fields(&b.text), b.id.clone()).unwrap_or(tpl.clone());
+                Template::compile_with_name(crate::text::slot_fields(&b.text), b.id.clone()).unwrap_or(tpl.clone());
             loose.register_template(&b.id, slotted);
             plain.register_template(&b.id, tpl);
         }
@@ -940,11 +965,11 @@ impl Builder {
         }
 
         // Layouts.
-        let mut html = render::registry(true);
+        let mut html = template::registry(true);
         let mut layouts = Vec::new();
         let mut included: std::collections::HashSet<String> = std::collections::HashSet::new();
         for (name, format, text, at) in &self.layouts {
-            let key = render::layout_key(name, *format);
+            let key = template::layout_key(name, *format);
             let (deep, offset) = nesting(text);
             if deep > MAX_NESTING {
                 return Err(invalid(
@@ -992,9 +1017,8 @@ impl Builder {
                 plain,
                 html,
                 loose,
-                index: std::sync::OnceLock::new(),
+                derived: Default::default(),
                 scans: std::sync::atomic::AtomicUsize::new(0),
-                topic_terms: std::sync::OnceLock::new(),
             }),
         })
     }

@@ -1,8 +1,8 @@
 //! Matching paragraphs of letters to library blocks: an inverted index of word
 //! shingles picks a few candidates, and `similar` confirms and diffs them.
 
-use crate::library::Library;
-use crate::text::{Fold, fold_char, normalize, paragraphs, word_ratio, words};
+use crate::library::{Derived, Library};
+use crate::text::{Fold, SLOT, fold_char, normalize, paragraphs, word_ratio, words};
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hasher};
@@ -136,30 +136,6 @@ impl Postings {
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         ranked
     }
-}
-
-/// Where a merge field stands in a block's text, as the matcher sees it.
-pub(crate) const SLOT: char = '\u{E000}';
-
-/// `text` (a block template) with every plain merge field (`{{recipient.name}}`,
-/// `{{{x}}}`) replaced by [`SLOT`]; includes, conditions and loops are kept.
-pub(crate) fn slot_fields(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut from = 0;
-    for (open, close, end) in crate::text::mustaches(text) {
-        let inner = text[open + 2..close].trim_start_matches(['{', '~']).trim();
-        let plain = inner.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_' || c == '@' || c == '.')
-            && inner != "else";
-        out.push_str(&text[from..open]);
-        if plain {
-            out.push(SLOT);
-        } else {
-            out.push_str(&text[open..end]);
-        }
-        from = end;
-    }
-    out.push_str(&text[from..]);
-    out
 }
 
 /// Where `query` fills the [`SLOT`]s of `pattern`: the byte range of each slot's text in
@@ -454,7 +430,7 @@ const SCANNED_LETTERS: usize = 4;
 impl Library {
     /// The matching index of this library (built once, on first use).
     pub fn index(&self) -> &BlockIndex {
-        self.inner.index.get_or_init(|| BlockIndex::build(self))
+        self.derived(Derived::Matching, || BlockIndex::build(self))
     }
 
     /// The best block for each of `paragraphs` (each at least `threshold` similar), as
@@ -472,7 +448,7 @@ impl Library {
     /// ```
     pub fn best_blocks(&self, paragraphs: &[&str], threshold: f32) -> Vec<Option<BlockMatch>> {
         use std::sync::atomic::Ordering;
-        let index = match self.inner.index.get() {
+        let index = match self.derived_if_built::<BlockIndex>(Derived::Matching) {
             Some(index) => index,
             None if self.inner.scans.fetch_add(1, Ordering::Relaxed) < SCANNED_LETTERS => {
                 return best_by_scan(self, paragraphs, threshold);

@@ -1,50 +1,17 @@
 //! Drafting: a topic, a sender, a recipient and a date become a letter.
 
-use crate::claims::{self, Finding};
+use crate::claims::{self, BlockSpan};
 use crate::date::{DateStyle, toml_date};
 use crate::error::{Error, Result, hint};
+use crate::finding::Finding;
 use crate::library::{Library, Role};
+use crate::template::{Format, layout_key};
 use crate::text::{html_emphasis, plain_emphasis};
-use handlebars::{
-    Context, Handlebars, Helper, HelperDef, HelperResult, JsonTruthy, Output, RenderContext, RenderError,
-    RenderErrorReason, Renderable,
-};
+use handlebars::{RenderError, RenderErrorReason};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
-
-/// Output format of a draft.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-#[non_exhaustive]
-pub enum Format {
-    /// Plain text: nothing is escaped.
-    #[default]
-    Text,
-    /// Markdown.
-    Markdown,
-    /// A standalone HTML page: every value is escaped.
-    Html,
-    /// The plain-text letter with its block spans and findings, as JSON.
-    Json,
-}
-
-impl std::str::FromStr for Format {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Format> {
-        match s {
-            "text" | "txt" => Ok(Format::Text),
-            "markdown" | "md" => Ok(Format::Markdown),
-            "html" => Ok(Format::Html),
-            "json" => Ok(Format::Json),
-            other => Err(Error::Request(format!(
-                "unknown format `{other}`: use text, markdown, html or json{}",
-                hint(other, ["text", "markdown", "html", "json"])
-            ))),
-        }
-    }
-}
 
 /// Who the letter is to. Fields other than the named ones are merge data,
 /// available to blocks as `{{recipient.FIELD}}`.
@@ -192,21 +159,6 @@ impl DraftRequest {
     }
 }
 
-/// Where one block stands in a draft's text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct BlockSpan {
-    /// Block id.
-    pub id: String,
-    /// Byte offset of the first byte.
-    pub start: usize,
-    /// Byte offset one past the last byte.
-    pub end: usize,
-    /// The block that includes this one, for included blocks.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub parent: Option<String>,
-}
-
 /// A rendered letter.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -246,57 +198,6 @@ fn shown(body: &str, format: Format, bold: bool) -> String {
         (_, true) => plain_emphasis(body).into_owned(),
         (_, false) => body.to_string(),
     }
-}
-
-/// `if` and `unless` that fail in strict mode when their condition names a field that
-/// does not exist, instead of being silently false.
-#[derive(Clone, Copy)]
-struct StrictIf {
-    positive: bool,
-}
-
-impl HelperDef for StrictIf {
-    fn call<'reg: 'rc, 'rc>(
-        &self,
-        h: &Helper<'rc>,
-        r: &'reg Handlebars<'reg>,
-        ctx: &'rc Context,
-        rc: &mut RenderContext<'reg, 'rc>,
-        out: &mut dyn Output,
-    ) -> HelperResult {
-        let name = if self.positive { "if" } else { "unless" };
-        let param = h.param(0).ok_or(RenderErrorReason::ParamNotFoundForIndex(name, 0))?;
-        if param.is_value_missing() {
-            return Err(RenderErrorReason::MissingVariable(param.relative_path().cloned()).into());
-        }
-        let truthy = param.value().is_truthy(false) == self.positive;
-        match if truthy { h.template() } else { h.inverse() } {
-            Some(t) => t.render(r, ctx, rc, out),
-            None => Ok(()),
-        }
-    }
-}
-
-/// A strict registry; `html` escapes every value, otherwise nothing is escaped.
-pub(crate) fn registry(html: bool) -> Handlebars<'static> {
-    let mut h = Handlebars::new();
-    h.set_strict_mode(true);
-    h.set_prevent_indent(true);
-    if !html {
-        h.register_escape_fn(handlebars::no_escape);
-    }
-    h.register_helper("if", Box::new(StrictIf { positive: true }));
-    h.register_helper("unless", Box::new(StrictIf { positive: false }));
-    h
-}
-
-pub(crate) fn layout_key(name: &str, format: Format) -> String {
-    let ext = match format {
-        Format::Text | Format::Json => "txt",
-        Format::Markdown => "md",
-        Format::Html => "html",
-    };
-    format!("layout:{name}.{ext}")
 }
 
 /// The value at a dotted path (`recipient.ward`) of the merge data, if any.

@@ -1,9 +1,9 @@
 //! The temporal scanner: finds dates, financial years, deadlines, relative phrases,
 //! future-tense commitments and officeholders in free text, and judges each at a date.
 
-use crate::claims::{Finding, FindingKind, Severity, elapsed};
 use crate::date::next_day;
 use crate::facts::Facts;
+use crate::finding::{Finding, FindingKind, Severity, elapsed};
 use crate::text::{Folded, floor_char_boundary, is_homoglyph};
 use jiff::ToSpan;
 use jiff::civil::Date;

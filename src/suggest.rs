@@ -6,7 +6,7 @@
 //! few topics share it) plus BM25 over the topic's title and block text. Words are
 //! compared as Snowball (Porter 2) English stems, stopwords left out.
 
-use crate::library::Library;
+use crate::library::{Derived, Library};
 use crate::text::normalize;
 
 use std::collections::HashMap;
@@ -85,7 +85,7 @@ struct TopicProfile {
 
 /// Every topic's profile, built once per library.
 #[derive(Debug)]
-pub(crate) struct TopicTerms {
+struct TopicTerms {
     topics: Vec<TopicProfile>,
     avg: f32,
     /// How many topics list each subject or keyword (as stems).
@@ -157,7 +157,7 @@ impl Library {
     /// assert!(library.suggest("The potholes on our road need fixing before someone is hurt.").is_empty());
     /// ```
     pub fn suggest(&self, message: &str) -> Vec<Suggestion> {
-        let TopicTerms { topics, avg, keyword_df } = self.inner.topic_terms.get_or_init(|| TopicTerms::build(self));
+        let TopicTerms { topics, avg, keyword_df } = self.derived(Derived::TopicTerms, || TopicTerms::build(self));
         let n = topics.len() as f32;
         let words = terms(message);
         let mut query = words.clone();

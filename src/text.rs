@@ -549,6 +549,30 @@ pub(crate) fn mustaches(text: &str) -> impl Iterator<Item = (usize, usize, usize
     })
 }
 
+/// Where a merge field stands in a block's text, as the matcher sees it.
+pub(crate) const SLOT: char = '\u{E000}';
+
+/// `text` (a block template) with every plain merge field (`{{recipient.name}}`,
+/// `{{{x}}}`) replaced by [`SLOT`]; includes, conditions and loops are kept.
+pub(crate) fn slot_fields(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut from = 0;
+    for (open, close, end) in mustaches(text) {
+        let inner = text[open + 2..close].trim_start_matches(['{', '~']).trim();
+        let plain = inner.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_' || c == '@' || c == '.')
+            && inner != "else";
+        out.push_str(&text[from..open]);
+        if plain {
+            out.push(SLOT);
+        } else {
+            out.push_str(&text[open..end]);
+        }
+        from = end;
+    }
+    out.push_str(&text[from..]);
+    out
+}
+
 /// The largest char boundary of `text` at or before `i` (clamped to its length).
 pub(crate) fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     i = i.min(text.len());

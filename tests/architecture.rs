@@ -1,0 +1,75 @@
+//! The crate's modules import one way: each module names (`crate::NAME`) only modules
+//! listed before it in [`LAYERS`], so data flows from the library through recognition
+//! and judgement to findings and output, with no circle. The order is the one the
+//! crate's documentation gives ("How the modules stand").
+
+use std::collections::BTreeSet;
+
+/// The library's modules, lowest first.
+const LAYERS: &[&str] = &[
+    "error", "text", "date", "files", "facts", "finding", "template", "library", "timex", "claims", "judge", "scan",
+    "matching", "suggest", "cluster", "check", "render", "bulk", "golden", "ingest", "starter",
+];
+
+/// The crate root and the binary stand above every module.
+const ROOTS: &[&str] = &["lib", "main"];
+
+/// The modules `source` names as `crate::NAME` (in code or in documentation links).
+fn names(source: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for (i, _) in source.match_indices("crate::") {
+        let rest = &source[i + "crate::".len()..];
+        let name: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+        // `crate::{a, b}` is not used in this crate; a bare `crate::` names nothing.
+        if !name.is_empty() {
+            out.insert(name);
+        }
+    }
+    out
+}
+
+fn modules() -> Vec<(String, String)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut out: Vec<(String, String)> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+        .map(|p| (p.file_stem().unwrap().to_string_lossy().into_owned(), std::fs::read_to_string(&p).unwrap()))
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn every_module_has_a_place_in_the_order() {
+    for (module, _) in modules() {
+        assert!(
+            LAYERS.contains(&module.as_str()) || ROOTS.contains(&module.as_str()),
+            "src/{module}.rs is not in LAYERS: give it its place in the flow"
+        );
+    }
+}
+
+#[test]
+fn no_module_imports_one_above_it() {
+    let mut broken = Vec::new();
+    for (module, source) in modules() {
+        let Some(level) = LAYERS.iter().position(|m| *m == module) else { continue };
+        for name in names(&source) {
+            match LAYERS.iter().position(|m| *m == name) {
+                Some(other) if other >= level && name != module => broken.push(format!("{module} → {name}")),
+                _ => {}
+            }
+        }
+    }
+    assert!(broken.is_empty(), "modules importing one at or above their own layer: {broken:?}");
+}
+
+#[test]
+fn the_check_would_see_an_upward_import() {
+    // The reader the tests rely on finds names in paths, braces and documentation.
+    let found = names(
+        "use crate::render::Format;\n/// See [`crate::matching::BlockIndex`].\nlet x = crate::timex::find(t, d);",
+    );
+    assert_eq!(found.into_iter().collect::<Vec<_>>(), ["matching", "render", "timex"]);
+}
