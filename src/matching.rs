@@ -114,6 +114,14 @@ impl Postings {
     /// Items sharing shingles with `query`, as (Jaccard overlap, item), best first, at
     /// least `min`. `scratch` holds per-item counters between calls (all zero again on return).
     pub(crate) fn ranked(&self, query: &[u64], min: f32, scratch: &mut Vec<u32>) -> Vec<(f32, u32)> {
+        let mut ranked = self.overlapping(query, min, scratch);
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        ranked
+    }
+
+    /// As [`Postings::ranked`], but only the best comes first; the rest are in no order
+    /// (for a caller that bounds every candidate anyway: sorting thousands costs more).
+    pub(crate) fn overlapping(&self, query: &[u64], min: f32, scratch: &mut Vec<u32>) -> Vec<(f32, u32)> {
         scratch.resize(self.sizes.len(), 0);
         let mut touched: Vec<u32> = Vec::new();
         for h in query {
@@ -133,7 +141,13 @@ impl Postings {
             })
             .filter(|(score, _)| *score >= min)
             .collect();
-        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let best = (0..ranked.len()).min_by(|&a, &b| {
+            let (a, b) = (ranked[a], ranked[b]);
+            b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
+        });
+        if let Some(best) = best {
+            ranked.swap(0, best);
+        }
         ranked
     }
 }
@@ -178,6 +192,8 @@ pub(crate) struct Entry {
     pub words: usize,
     /// The hashes of those words, sorted: the bag of words that bounds the similarity.
     pub bag: Vec<u64>,
+    /// Whether the text has merge slots ([`SLOT`]), read once.
+    pub slotted: bool,
 }
 
 impl Entry {
@@ -185,7 +201,8 @@ impl Entry {
         let text = normalize(paragraph);
         let all = words(&text);
         let (words, bag) = (all.len(), bag(&all));
-        Entry { block, text, words, bag }
+        let slotted = text.contains(SLOT);
+        Entry { block, text, words, bag, slotted }
     }
 }
 
@@ -196,11 +213,15 @@ fn bag(ws: &[&str]) -> Vec<u64> {
     out
 }
 
-/// How many words two bags share, counting repeats (a multiset intersection). A diff
-/// can match no more words than this, so `2 * shared / (a + b)` bounds the ratio.
-fn shared(a: &[u64], b: &[u64]) -> usize {
+/// How many words two bags share, counting repeats (a multiset intersection), if at
+/// least `need`: the merge stops as soon as the words left cannot reach it. A diff can
+/// match no more words than this, so `2 * shared / (a + b)` bounds the ratio.
+fn shared(a: &[u64], b: &[u64], need: usize) -> Option<usize> {
     let (mut i, mut j, mut n) = (0, 0, 0);
     while i < a.len() && j < b.len() {
+        if n + (a.len() - i).min(b.len() - j) < need {
+            return None;
+        }
         match a[i].cmp(&b[j]) {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
@@ -211,7 +232,7 @@ fn shared(a: &[u64], b: &[u64]) -> usize {
             }
         }
     }
-    n
+    (n >= need).then_some(n)
 }
 
 /// A paragraph's best block.
@@ -308,7 +329,7 @@ impl BlockIndex {
             /// Per-entry counters, reused from one paragraph to the next.
             static SCRATCH: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
         }
-        let ranked = SCRATCH.with(|s| self.postings.ranked(&shingles(&ws), MIN_OVERLAP, &mut s.borrow_mut()));
+        let ranked = SCRATCH.with(|s| self.postings.overlapping(&shingles(&ws), MIN_OVERLAP, &mut s.borrow_mut()));
         let candidates = ranked.into_iter().map(|(_, e)| (e as usize, &self.entries[e as usize]));
         pick(&normalize(paragraph), candidates, threshold)
             .map(|(similarity, _, entry)| matched(library, similarity, entry))
@@ -338,22 +359,42 @@ fn pick<'a, K: Ord + Copy>(
 ) -> Option<(f32, K, &'a Entry)> {
     let query = words(norm);
     let query_bag = bag(&query);
+    let exact = |entry: &Entry| {
+        if entry.slotted && slot_fills(&entry.text, norm).is_some() {
+            1.0 // fills the block's slots
+        } else {
+            word_ratio(&query, &words(&entry.text))
+        }
+    };
+    // The first candidate (the index's best-ranked) is scored at once: a candidate
+    // whose bound is below its score cannot beat it, and most bounds are not computed.
+    let mut candidates = candidates.peekable();
+    let seed = candidates.peek().map(|&(k, entry)| (exact(entry), k, entry)).filter(|s| s.0 >= threshold);
+    let floor = seed.map_or(threshold, |s| s.0);
     let mut bounded: Vec<(f32, K, &Entry)> = candidates
+        .filter(|(k, _)| seed.is_none_or(|s| s.1 != *k))
         .filter_map(|(k, entry)| {
-            if entry.text.contains(SLOT) && slot_fills(&entry.text, norm).is_some() {
+            if entry.slotted && slot_fills(&entry.text, norm).is_some() {
                 return Some((f32::INFINITY, k, entry)); // fills the block's slots: similarity 1
             }
-            let bound = 2.0 * shared(&query_bag, &entry.bag) as f32 / (query.len() + entry.words) as f32;
-            (bound >= threshold).then_some((bound, k, entry))
+            // The lengths alone bound the words shared; the bags only when that passes.
+            let total = (query.len() + entry.words) as f32;
+            if 2.0 * query.len().min(entry.words) as f32 / total < floor {
+                return None;
+            }
+            // The fewest shared words whose bound reaches the floor (less one, for rounding).
+            let need = ((floor * total / 2.0).ceil() as usize).saturating_sub(1);
+            let bound = 2.0 * shared(&query_bag, &entry.bag, need)? as f32 / total;
+            (bound >= floor).then_some((bound, k, entry))
         })
         .collect();
     bounded.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    let mut best: Option<(f32, K, &Entry)> = None;
+    let mut best: Option<(f32, K, &Entry)> = seed;
     for (bound, k, entry) in bounded {
         if best.is_some_and(|(score, _, _)| bound < score) {
             break;
         }
-        let score = if bound.is_infinite() { 1.0 } else { word_ratio(&query, &words(&entry.text)) };
+        let score = if bound.is_infinite() { 1.0 } else { exact(entry) };
         let better = match best {
             None => score >= threshold,
             Some((s, b, _)) => score > s || (score == s && k < b),

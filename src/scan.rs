@@ -8,69 +8,166 @@ use crate::text::{Folded, floor_char_boundary, is_homoglyph};
 use jiff::ToSpan;
 use jiff::civil::Date;
 use regex::{Regex, RegexBuilder};
+use serde::Deserialize;
 use std::sync::LazyLock;
 
 const MONTHS: &str = "January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec";
 
+/// The scanner's recognition rules, as written (`src/scan/rules.toml`).
+const RULES_TOML: &str = include_str!("scan/rules.toml");
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RulesFile {
+    patterns: std::collections::BTreeMap<String, String>,
+    relative: RelativeRules,
+    commitment: CommitmentRules,
+    signature: SignatureRules,
+    offices: OfficeRules,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RelativeRules {
+    weak: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CommitmentRules {
+    forms: Vec<String>,
+    adverbs: Vec<String>,
+    participles: Vec<String>,
+    progressive: Vec<String>,
+    not_promises: Vec<String>,
+    own_subjects: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SignatureRules {
+    valedictions: Vec<String>,
+    honorifics: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OfficeRules {
+    generic: Vec<String>,
+    post_nominals: Vec<String>,
+}
+
+/// The rules, compiled once.
+struct Rules {
+    full_date: Regex,
+    month_year: Regex,
+    day_month: Regex,
+    iso_date: Regex,
+    uk_date: Regex,
+    financial_year: Regex,
+    by_year: Regex,
+    year: Regex,
+    relative: Regex,
+    past_marker: Regex,
+    weak: Vec<String>,
+    /// A forward-looking form and its verb: group `be` (if "be" stands before the verb), `verb`.
+    commitment: Regex,
+    progressive: Regex,
+    participles: Vec<String>,
+    not_promises: Vec<String>,
+    own_subjects: Vec<String>,
+    valedictions: Vec<String>,
+    honorifics: Vec<String>,
+    generic_offices: Vec<String>,
+    post_nominals: Vec<String>,
+}
+
 /// Compiles a scanner pattern. Word boundaries are ASCII (`(?-u:\b)`): the words
 /// matched are ASCII, and a Unicode `\b` forces the slow engine on any letter with a
 /// `£` or a dash in it.
-fn re(pattern: &str) -> Regex {
+fn re(pattern: &str) -> Result<Regex, String> {
     let pattern = pattern.replace("MONTH", MONTHS).replace(r"\b", r"(?-u:\b)").replace(r"\w", "[A-Za-z]");
-    RegexBuilder::new(&pattern).case_insensitive(true).build().expect("scanner pattern")
+    RegexBuilder::new(&pattern).case_insensitive(true).build().map_err(|e| e.to_string())
 }
 
-static FULL_DATE: LazyLock<Regex> = LazyLock::new(|| re(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(MONTH)\.?,?\s+(\d{4})\b"));
-static MONTH_YEAR: LazyLock<Regex> = LazyLock::new(|| re(r"\b(MONTH)\.?\s+(\d{4})\b"));
-static DAY_MONTH: LazyLock<Regex> = LazyLock::new(|| re(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(MONTH)\b"));
-static ISO_DATE: LazyLock<Regex> = LazyLock::new(|| re(r"\b(\d{4})-(\d{2})-(\d{2})\b"));
-static UK_DATE: LazyLock<Regex> = LazyLock::new(|| re(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b"));
-static FIN_YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"\b(?:(by|until|to|in|during|for|from)\s+(?:the\s+)?)?((?:19|20)\d{2})\s?[-/\u{2013}]\s?(\d{2})\b(\s+financial\s+year)?",
-    )
-});
-static BY_YEAR: LazyLock<Regex> =
-    LazyLock::new(|| re(r"\b(by|before|until)\s+(?:the\s+end\s+of\s+)?(?:(MONTH)\s+)?((?:19|20)\d{2})\b"));
-static YEAR: LazyLock<Regex> =
-    LazyLock::new(|| re(r"\b(in|since|during|from|until|before|after|of)\s+((?:19|20)\d{2})\b"));
-static RELATIVE: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"\b(today|this week|this month|last month|now|currently|at present|at the moment|recently|recent|upcoming|shortly|soon|within (?:the next few |a few )?months|in the coming (?:weeks|months)|later this year|this year|last year|next year|over the (?:past|last) (?:two|three|four|five|few|\d+) years|in recent years|over the next (?:two|three|four|five|\d+) years|this parliament|this spending review period|by the end of (?:this|next) year)\b",
-    )
-});
-static COMMITMENT: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"\b(?:will|shall)\s+(?:also\s+|now\s+|soon\s+)?(?:be\s+(?:\w+ed|\w+en|set up|brought forward|made)|publish|introduce|develop|provide|deliver|launch|consult|bring forward|set out|legislate|fund|invest|create|establish)\b",
-    )
-});
-/// Relative words that are often meant loosely; they are flagged, never as errors.
-const WEAK: [&str; 8] = ["now", "currently", "at present", "at the moment", "recent", "recently", "upcoming", "soon"];
-static PAST_MARKER: LazyLock<Regex> =
-    LazyLock::new(|| re(r"\b(then|former|formerly|previous|previously|was|were|had been|served as)\b"));
+impl Rules {
+    fn parse(source: &str) -> Result<Rules, String> {
+        let file: RulesFile = toml::from_str(source).map_err(|e| e.to_string())?;
+        let pattern = |name: &str| {
+            let p = file.patterns.get(name).ok_or_else(|| format!("no pattern `{name}`"))?;
+            re(p).map_err(|e| format!("pattern `{name}`: {e}"))
+        };
+        let c = &file.commitment;
+        let commitment = re(&format!(
+            r"\b(?:{})\s+(?:(?:{})\s+)*(?:(?P<be>be)\s+)?(?P<verb>\w+)\b",
+            c.forms.join("|"),
+            c.adverbs.iter().map(|a| a.replace(' ', r"\s+")).collect::<Vec<_>>().join("|")
+        ))?;
+        let progressive = re(&format!(r"\b(?:{})\b", c.progressive.join("|")))?;
+        let lower = |v: &[String]| v.iter().map(|w| w.to_ascii_lowercase()).collect::<Vec<_>>();
+        Ok(Rules {
+            full_date: pattern("full_date")?,
+            month_year: pattern("month_year")?,
+            day_month: pattern("day_month")?,
+            iso_date: pattern("iso_date")?,
+            uk_date: pattern("uk_date")?,
+            financial_year: pattern("financial_year")?,
+            by_year: pattern("by_year")?,
+            year: pattern("year")?,
+            relative: pattern("relative")?,
+            past_marker: pattern("past_marker")?,
+            weak: lower(&file.relative.weak),
+            commitment,
+            progressive,
+            participles: lower(&c.participles),
+            not_promises: lower(&c.not_promises),
+            own_subjects: lower(&c.own_subjects),
+            valedictions: lower(&file.signature.valedictions),
+            honorifics: lower(&file.signature.honorifics),
+            generic_offices: lower(&file.offices.generic),
+            post_nominals: lower(&file.offices.post_nominals),
+        })
+    }
 
-/// How letters are signed off: a line that starts with one of these (any case) ends the
-/// body, and names after it are the signature.
-const VALEDICTIONS: &[&str] = &[
-    "yours sincerely",
-    "yours faithfully",
-    "yours truly",
-    "yours ever",
-    "with best wishes",
-    "with kind regards",
-    "with warm regards",
-    "best wishes",
-    "kind regards",
-    "warm regards",
-    "best regards",
-    "regards",
-];
+    /// Whether the commitment match `c` is a promise: its verb is not courtesy or a
+    /// function word, after "be" it is a participle, and its subject is not the
+    /// letter's own ("I will write", "you will know").
+    fn promises(&self, text: &str, c: &regex::Captures<'_>) -> bool {
+        let Some(verb) = c.name("verb") else { return false };
+        let v = verb.as_str().to_ascii_lowercase();
+        if self.not_promises.contains(&v) {
+            return false;
+        }
+        if c.name("be").is_some()
+            && !(v.ends_with("ed") || v.ends_with("en") || v.ends_with("ing") || self.participles.contains(&v))
+        {
+            return false;
+        }
+        let start = c.get(0).map_or(0, |m| m.start());
+        let subject = text[..start].trim_end().rsplit(|ch: char| !ch.is_ascii_alphabetic()).next().unwrap_or("");
+        !self.own_subjects.iter().any(|s| s.eq_ignore_ascii_case(subject))
+    }
+}
 
-/// Words that may stand beside a name on a signature line: honorifics and post-nominals.
-const HONORIFICS: &[&str] = &[
-    "rt", "hon", "the", "mp", "msp", "ms", "mr", "mrs", "miss", "mx", "dr", "sir", "dame", "lord", "lady", "baroness",
-    "baron", "cbe", "obe", "mbe", "dbe", "kbe", "kc", "qc", "pc", "frs",
-];
+impl Rules {
+    /// The promises of `text` (a form and its verb, or a whole phrase of work in
+    /// progress or due), as byte spans in text order.
+    fn commitments(&self, text: &str) -> Vec<(usize, usize)> {
+        let mut out: Vec<(usize, usize)> = self
+            .commitment
+            .captures_iter(text)
+            .filter(|c| self.promises(text, c))
+            .filter_map(|c| c.get(0).map(|m| (m.start(), m.end())))
+            .chain(self.progressive.find_iter(text).map(|m| (m.start(), m.end())))
+            .collect();
+        out.sort_unstable();
+        out
+    }
+}
+
+/// The scanner's rules. They are part of the crate (a test reads them), so a mistake
+/// in them is a build defect, not bad input.
+static RULES: LazyLock<Rules> = LazyLock::new(|| Rules::parse(RULES_TOML).expect("src/scan/rules.toml"));
 
 /// Where a letter can be signed, found once per letter: after its last valediction
 /// ("Yours sincerely,"), and after its salutation ("Dear …").
@@ -89,7 +186,7 @@ impl Signature {
         for line in text.split_inclusive('\n') {
             let start = line.trim_start();
             let opens = |w: &str| start.get(..w.len()).is_some_and(|p| p.eq_ignore_ascii_case(w));
-            if VALEDICTIONS.iter().any(|v| opens(v)) {
+            if RULES.valedictions.iter().any(|v| opens(v)) {
                 sig.after_valediction = Some(pos + line.len());
             }
             if sig.salutation.is_none() && opens("dear ") {
@@ -113,7 +210,7 @@ impl Signature {
         self.salutation.is_some_and(|s| s < line_start)
             && beside.all(|w| {
                 let w = w.trim_matches(|c: char| !c.is_alphanumeric());
-                w.is_empty() || HONORIFICS.iter().any(|h| h.eq_ignore_ascii_case(w))
+                w.is_empty() || RULES.honorifics.iter().any(|h| h.eq_ignore_ascii_case(w))
             })
     }
 }
@@ -127,13 +224,13 @@ fn month_number(name: &str) -> i8 {
 /// A date written in words or figures at the start of `text`'s match, if it is a real date.
 fn date_of(caps: &regex::Captures<'_>, which: &Regex) -> Option<Date> {
     let num = |i: usize| caps.get(i).and_then(|m| m.as_str().parse::<i16>().ok());
-    if std::ptr::eq(which, &*FULL_DATE) {
+    if std::ptr::eq(which, &RULES.full_date) {
         Date::new(num(3)?, month_number(caps.get(2)?.as_str()), num(1)? as i8).ok()
-    } else if std::ptr::eq(which, &*MONTH_YEAR) {
+    } else if std::ptr::eq(which, &RULES.month_year) {
         Date::new(num(2)?, month_number(caps.get(1)?.as_str()), 1).ok()
-    } else if std::ptr::eq(which, &*ISO_DATE) {
+    } else if std::ptr::eq(which, &RULES.iso_date) {
         Date::new(num(1)?, num(2)? as i8, num(3)? as i8).ok()
-    } else if std::ptr::eq(which, &*UK_DATE) {
+    } else if std::ptr::eq(which, &RULES.uk_date) {
         Date::new(num(3)?, num(2)? as i8, num(1)? as i8).ok()
     } else {
         None
@@ -151,7 +248,7 @@ fn date_of(caps: &regex::Captures<'_>, which: &Regex) -> Option<Date> {
 /// assert!(replydraft::infer_written("Thank you for writing.").is_none());
 /// ```
 pub fn infer_written(text: &str) -> Option<(Date, usize, usize)> {
-    let patterns: [&Regex; 4] = [&FULL_DATE, &ISO_DATE, &UK_DATE, &MONTH_YEAR];
+    let patterns: [&Regex; 4] = [&RULES.full_date, &RULES.iso_date, &RULES.uk_date, &RULES.month_year];
     let mut pos = 0;
     for line in text.split_inclusive('\n') {
         let trimmed = line.trim();
@@ -170,9 +267,9 @@ pub fn infer_written(text: &str) -> Option<(Date, usize, usize)> {
         pos += line.len();
     }
     let head = &text[..floor_char_boundary(text, text.len() / 4 + 1)];
-    let c = FULL_DATE.captures(head)?;
+    let c = RULES.full_date.captures(head)?;
     let m = c.get(0)?;
-    Some((date_of(&c, &FULL_DATE)?, m.start(), m.end()))
+    Some((date_of(&c, &RULES.full_date)?, m.start(), m.end()))
 }
 
 /// The sentences of a text: where each ends (at `.`, `!`, `?` or a line break), found
@@ -204,7 +301,11 @@ impl Sentences {
         let (s, e) = self.around(text, start, end);
         *self.forward.entry(s).or_insert_with(|| {
             let sent = text[s..e].to_lowercase();
-            COMMITMENT.is_match(&sent) || sent.contains("will") || sent.contains(" by ") || sent.starts_with("by ")
+            RULES.commitment.is_match(&sent)
+                || RULES.progressive.is_match(&sent)
+                || sent.contains("will")
+                || sent.contains(" by ")
+                || sent.starts_with("by ")
         })
     }
 }
@@ -353,7 +454,7 @@ impl Scan<'_> {
     }
 
     fn financial_years(&mut self) {
-        for c in FIN_YEAR.captures_iter(self.text) {
+        for c in RULES.financial_year.captures_iter(self.text) {
             let m = c.get(0).unwrap();
             let (Ok(y1), Ok(y2)) = (c[2].parse::<i16>(), c[3].parse::<i16>()) else { continue };
             if (y1 + 1) % 100 != y2 {
@@ -375,7 +476,7 @@ impl Scan<'_> {
     }
 
     fn deadlines(&mut self) {
-        for c in BY_YEAR.captures_iter(self.text) {
+        for c in RULES.by_year.captures_iter(self.text) {
             let m = c.get(0).unwrap();
             if !self.free(m.start(), m.end()) {
                 continue;
@@ -393,7 +494,7 @@ impl Scan<'_> {
     }
 
     fn dates(&mut self) {
-        for p in [&*FULL_DATE, &*ISO_DATE, &*UK_DATE, &*MONTH_YEAR] {
+        for p in [&RULES.full_date, &RULES.iso_date, &RULES.uk_date, &RULES.month_year] {
             for c in p.captures_iter(self.text) {
                 let m = c.get(0).unwrap();
                 if !self.free(m.start(), m.end()) {
@@ -422,7 +523,7 @@ impl Scan<'_> {
                 }
             }
         }
-        for c in DAY_MONTH.captures_iter(self.text) {
+        for c in RULES.day_month.captures_iter(self.text) {
             let m = c.get(0).unwrap();
             if !self.free(m.start(), m.end()) {
                 continue;
@@ -447,7 +548,7 @@ impl Scan<'_> {
     }
 
     fn years(&mut self) {
-        for c in YEAR.captures_iter(self.text) {
+        for c in RULES.year.captures_iter(self.text) {
             let y = c.get(2).unwrap();
             if !self.free(y.start(), y.end()) {
                 continue;
@@ -463,7 +564,7 @@ impl Scan<'_> {
     }
 
     fn relative(&mut self) {
-        for m in RELATIVE.find_iter(self.text) {
+        for m in RULES.relative.find_iter(self.text) {
             if !self.free(m.start(), m.end()) {
                 continue;
             }
@@ -493,7 +594,7 @@ impl Scan<'_> {
             }
             let twice = limit.checked_add(w.until(limit).unwrap_or_default()).unwrap_or(limit);
             // Weak words ("now", "recently") are often true in a general sense: never more than a warning.
-            let weak = WEAK.iter().any(|x| phrase.eq_ignore_ascii_case(x));
+            let weak = RULES.weak.iter().any(|x| phrase.eq_ignore_ascii_case(x));
             let severity = if self.date > twice && !weak { Severity::Error } else { Severity::Warning };
             let message = format!(
                 "\"{phrase}\" was written on {w} and is read {} later (it held until {limit})",
@@ -523,25 +624,26 @@ impl Scan<'_> {
     }
 
     fn commitments(&mut self) {
-        for m in COMMITMENT.find_iter(self.text) {
-            if !self.free(m.start(), m.end()) {
+        for (start, end) in RULES.commitments(self.text) {
+            if !self.free(start, end) {
                 continue;
             }
+            let shown = &self.text[start..end];
             let (severity, since, message) = match self.written {
                 Some(w) if self.date > w.checked_add(1.year()).unwrap_or(w) => (
                     Severity::Warning,
                     w.checked_add(1.year()).ok().map(next_day),
                     format!(
-                        "a commitment in the future tense, written {w}, {} ago: has it been delivered?",
+                        "\"{shown}\" looks ahead (a promise, work in progress or something due), written {w}, {} ago: has it happened?",
                         elapsed(w, self.date)
                     ),
                 ),
-                _ => (Severity::Info, None, format!("a commitment in the future tense ({})", self.written_note())),
+                _ => (Severity::Info, None, format!("\"{shown}\" looks ahead ({})", self.written_note())),
             };
             self.push(
                 severity,
                 FindingKind::Commitment,
-                (m.start(), m.end()),
+                (start, end),
                 since,
                 message,
                 Some("say what has been done, in the past tense".into()),
@@ -573,7 +675,7 @@ impl Scan<'_> {
             let before = f[floor_char_boundary(f, pos.saturating_sub(40))..pos].to_lowercase();
             let after = f[end..floor_char_boundary(f, end + 70)].to_lowercase();
             let window = format!("{before} {after}");
-            let past = PAST_MARKER.is_match(&window);
+            let past = RULES.past_marker.is_match(&window);
             if let Some(c) = self.text[s..e].chars().find(|&c| is_homoglyph(c)) {
                 let message = format!(
                     "\"{}\" mixes scripts: `{c}` (U+{:04X}) only looks like a Latin letter; is this {name}?",
@@ -601,16 +703,14 @@ impl Scan<'_> {
     /// Offices `name` has held that the nearby text implies (a title, an alias, or a
     /// generic role such as "Secretary of State" or "MP").
     fn implied_offices(&self, name: &str, window: &str, after: &str) -> Vec<String> {
-        const GENERIC: [&str; 6] =
-            ["secretary of state", "minister", "chancellor", "prime minister", "home secretary", "foreign secretary"];
         let mut out: Vec<String> = Vec::new();
         let says_mp = {
-            let a = after.trim_start();
-            let a = a
-                .trim_start_matches("cbe ")
-                .trim_start_matches("obe ")
-                .trim_start_matches("kc ")
-                .trim_start_matches("qc ");
+            let mut a = after.trim_start();
+            for p in &RULES.post_nominals {
+                if let Some(rest) = a.strip_prefix(p.as_str()).and_then(|r| r.strip_prefix(' ')) {
+                    a = rest;
+                }
+            }
             a.starts_with("mp") && !a[2..].starts_with(|c: char| c.is_alphanumeric())
                 || window.contains("member of parliament")
         };
@@ -626,7 +726,7 @@ impl Scan<'_> {
             } else {
                 window.contains(&title)
                     || o.aliases.iter().any(|a| window.contains(&a.to_lowercase()))
-                    || GENERIC.iter().any(|g| title.contains(g) && window.contains(g))
+                    || RULES.generic_offices.iter().any(|g| title.contains(g.as_str()) && window.contains(g.as_str()))
             };
             if hit {
                 out.push(if is_seat { "mp".to_string() } else { t.office.clone() });
@@ -740,20 +840,21 @@ pub(crate) fn scan(
 pub(crate) fn time_phrases(text: &str) -> Vec<(usize, usize, &'static str)> {
     let mut out: Vec<(usize, usize, &'static str)> = Vec::new();
     let mut taken = Taken::default();
-    let sets: [(&Regex, &'static str); 6] = [
-        (&BY_YEAR, "a deadline"),
-        (&FIN_YEAR, "a financial year"),
-        (&RELATIVE, "a relative phrase"),
-        (&COMMITMENT, "a future-tense commitment"),
-        (&FULL_DATE, "a date"),
-        (&MONTH_YEAR, "a date"),
+    let promises = RULES.commitments(text).into_iter().map(|(s, e)| (s, e, "a future-tense commitment"));
+    let sets: [(&Regex, &'static str); 5] = [
+        (&RULES.by_year, "a deadline"),
+        (&RULES.financial_year, "a financial year"),
+        (&RULES.relative, "a relative phrase"),
+        (&RULES.full_date, "a date"),
+        (&RULES.month_year, "a date"),
     ];
-    for (re, what) in sets {
-        for m in re.find_iter(text) {
-            if !taken.overlaps(m.start(), m.end()) {
-                taken.insert(m.start(), m.end());
-                out.push((m.start(), m.end(), what));
-            }
+    let finds = sets.iter().flat_map(|(re, what)| re.find_iter(text).map(|m| (m.start(), m.end(), *what)));
+    // Deadlines, financial years and relative phrases first, then promises, then dates.
+    let (first, dates): (Vec<_>, Vec<_>) = finds.partition(|f| f.2 != "a date");
+    for (s, e, what) in first.into_iter().chain(promises).chain(dates) {
+        if !taken.overlaps(s, e) {
+            taken.insert(s, e);
+            out.push((s, e, what));
         }
     }
     out.sort_unstable();

@@ -143,3 +143,43 @@ fn fix_writes_every_certain_replacement_and_says_what_changed() {
     assert_eq!(code, 2);
     assert!(err.contains("--written"), "{err}");
 }
+
+#[test]
+fn every_future_form_without_a_date_asks_whether_it_happened_after_a_year() {
+    let promise = |text: &str, date: &str| {
+        check(text, "2021-03-12", date)
+            .into_iter()
+            .find(|f| f.kind == FindingKind::Commitment)
+            .map(|f| (f.text, f.severity, f.since))
+    };
+    for (text, form) in [
+        ("The Government will run a consultation on the scheme.", "will run"),
+        ("Councils will face new duties.", "will face"),
+        ("Staff will be training new recruits.", "will be training"),
+        ("The Department is expected to set out its plans.", "is expected to set"),
+        ("The Department plans to publish guidance.", "plans to publish"),
+        ("The Government aims to halve the backlog.", "aims to halve"),
+        ("The review is due to report.", "is due to report"),
+        ("Ministers are considering the responses.", "are considering"),
+        ("The Bill is making its way through Parliament.", "is making its way"),
+        ("We'll introduce a new fund.", "'ll introduce"),
+    ] {
+        // Within a year of writing it is information; a year and a day on, a warning.
+        assert_eq!(promise(text, "2022-03-12").map(|p| p.1), Some(Severity::Info), "{text}");
+        let (shown, severity, since) = promise(text, "2022-03-13").unwrap_or_else(|| panic!("{text}: not found"));
+        assert_eq!((shown.as_str(), severity, since), (form, Severity::Warning, Some(d("2022-03-13"))), "{text}");
+    }
+    // Courtesy, the letter's own action, negation and causes promise nothing.
+    for text in [
+        "I hope this will reassure you.",
+        "You will appreciate that I cannot comment on individual cases.",
+        "I will write to the Minister on your behalf.",
+        "The Government will not introduce charges.",
+        "This will continue to be kept under review.",
+        "There will be no changes to the scheme.",
+        "The delays are due to staff shortages.",
+        "I will be pleased to help.",
+    ] {
+        assert_eq!(promise(text, "2026-11-23"), None, "{text}");
+    }
+}
