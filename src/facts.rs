@@ -129,6 +129,10 @@ pub struct Election {
     pub dissolution: Option<Date>,
     /// What happened.
     pub what: String,
+    /// Whether another party (or coalition) formed the government after it: "since
+    /// this Government came to power" counts from the last such election.
+    #[serde(default)]
+    pub new_government: bool,
     /// Where the fact comes from.
     pub source: String,
 }
@@ -249,6 +253,21 @@ impl Facts {
     /// General elections.
     pub fn elections(&self) -> &[Election] {
         &self.elections
+    }
+
+    /// The last general election held on or before `on` (of those that formed a new
+    /// government, if `new_government`).
+    ///
+    /// ```
+    /// let library = replydraft::Library::embedded().unwrap();
+    /// let on = |d: &str| replydraft::parse_date(d).unwrap();
+    /// let facts = library.facts();
+    /// assert_eq!(facts.last_election(on("2023-05-01"), false).unwrap().date, on("2019-12-12"));
+    /// assert_eq!(facts.last_election(on("2023-05-01"), true).unwrap().date, on("2010-05-06"));
+    /// assert_eq!(facts.last_election(on("2024-07-04"), true).unwrap().date, on("2024-07-04"));
+    /// ```
+    pub fn last_election(&self, on: Date, new_government: bool) -> Option<&Election> {
+        self.elections.iter().filter(|e| e.date <= on && (e.new_government || !new_government)).max_by_key(|e| e.date)
     }
 
     /// Who held `office` on `date`, if anyone.

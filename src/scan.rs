@@ -22,6 +22,7 @@ struct RulesFile {
     patterns: std::collections::BTreeMap<String, String>,
     relative: RelativeRules,
     commitment: CommitmentRules,
+    events: EventRules,
     signature: SignatureRules,
     offices: OfficeRules,
 }
@@ -41,6 +42,13 @@ struct CommitmentRules {
     progressive: Vec<String>,
     not_promises: Vec<String>,
     own_subjects: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EventRules {
+    election: String,
+    government: String,
 }
 
 #[derive(Deserialize)]
@@ -73,6 +81,10 @@ struct Rules {
     /// A forward-looking form and its verb: group `be` (if "be" stands before the verb), `verb`.
     commitment: Regex,
     progressive: Regex,
+    /// "Since the election": counted from the last general election.
+    since_election: Regex,
+    /// "Since they came into government": counted from the last change of government.
+    since_government: Regex,
     participles: Vec<String>,
     not_promises: Vec<String>,
     own_subjects: Vec<String>,
@@ -119,6 +131,8 @@ impl Rules {
             weak: lower(&file.relative.weak),
             commitment,
             progressive,
+            since_election: re(&file.events.election)?,
+            since_government: re(&file.events.government)?,
             participles: lower(&c.participles),
             not_promises: lower(&c.not_promises),
             own_subjects: lower(&c.own_subjects),
@@ -611,6 +625,63 @@ impl Scan<'_> {
         }
     }
 
+    /// Time counted from an election ("since the election", "since this Government
+    /// came to power"), resolved against the facts base on the day the letter was
+    /// written and on the check date: once a later election has happened, the phrase
+    /// means another one. A warning for the first year after it, an error after; the
+    /// replacement names the election meant.
+    fn events(&mut self) {
+        let Some(w) = self.written else { return };
+        for (re, new_government) in [(&RULES.since_election, false), (&RULES.since_government, true)] {
+            for m in re.find_iter(self.text) {
+                let (s, e) = (m.start(), m.end());
+                if !self.free(s, e) {
+                    continue;
+                }
+                let (Some(meant), Some(now)) =
+                    (self.facts.last_election(w, new_government), self.facts.last_election(self.date, new_government))
+                else {
+                    continue;
+                };
+                let shown = m.as_str();
+                let year = meant.date.year();
+                let what =
+                    if new_government { "the government formed after the election of" } else { "the election of" };
+                if now.date == meant.date {
+                    let message = format!("\"{shown}\" written {w}: {what} {} ({})", meant.date, meant.id);
+                    self.push(Severity::Info, FindingKind::RelativePhrase, (s, e), None, message, None);
+                    continue;
+                }
+                let rest = &self.text[e..];
+                let dated = rest.trim_start().get(..3).is_some_and(|x| x.eq_ignore_ascii_case("in "));
+                // Dated ("since they came into office in 2010"): the words still say
+                // which; never more than a warning.
+                let a_year_on = now.date.checked_add(1.year()).unwrap_or(now.date);
+                let severity = if self.date > a_year_on && !dated { Severity::Error } else { Severity::Warning };
+                let message = format!(
+                    "\"{shown}\" written {w} counted from {what} {}; read on {} it counts from {} ({})",
+                    meant.date, self.date, now.date, now.id
+                );
+                let replacement = if new_government {
+                    (!dated).then(|| format!("{shown} in {}", crate::date::DateStyle::MonthYear.format(meant.date)))
+                } else {
+                    let lead = shown.split_whitespace().next().unwrap_or("since");
+                    Some(format!("{lead} the {year} general election"))
+                };
+                self.out.push(Finding {
+                    since: Some(now.date),
+                    suggestion: Some(match &replacement {
+                        Some(r) => format!("name the election: \"{r}\""),
+                        None => "name the election it counts from".into(),
+                    }),
+                    replacement,
+                    ..Finding::at(self.text, (s, e), severity, FindingKind::RelativePhrase, message)
+                });
+                self.taken.insert(s, e);
+            }
+        }
+    }
+
     /// Every other time expression, judged by its clause and re-read on the date
     /// ([`crate::judge`]).
     fn expressions(&mut self) {
@@ -823,6 +894,7 @@ pub(crate) fn scan(
     for &(a, b) in covered {
         s.taken.insert(a, b);
     }
+    s.events();
     s.financial_years();
     s.deadlines();
     s.expressions();

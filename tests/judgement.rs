@@ -183,3 +183,29 @@ fn every_future_form_without_a_date_asks_whether_it_happened_after_a_year() {
         assert_eq!(promise(text, "2026-11-23"), None, "{text}");
     }
 }
+
+#[test]
+fn time_counted_from_an_election_is_resolved_against_the_facts() {
+    let text =
+        "Since the election we have built 200,000 homes. Since this Government came to power, employment has risen.";
+    let on = |date: &str, phrase: &str| about(&check(text, "2023-03-03", date), phrase).unwrap();
+    // The 2024 general election (4 July) is the boundary: before it, both phrases mean
+    // what they meant when written.
+    for phrase in ["Since the election", "Since this Government came to power"] {
+        let f = on("2024-07-03", phrase);
+        assert_eq!(f.severity, Severity::Info, "{phrase}: {}", f.message);
+        let f = on("2024-07-04", phrase);
+        assert_eq!((f.severity, f.since), (Severity::Warning, Some(d("2024-07-04"))), "{phrase}");
+        assert_eq!(on("2025-07-04", phrase).severity, Severity::Warning, "{phrase}: a year on, still a warning");
+        assert_eq!(on("2025-07-05", phrase).severity, Severity::Error, "{phrase}: a year and a day on");
+    }
+    let f = on("2026-11-23", "Since the election");
+    assert!(f.message.contains("2019-12-12") && f.message.contains("general-election-2024"), "{}", f.message);
+    assert_eq!(f.replacement.as_deref(), Some("Since the 2019 general election"));
+    let f = on("2026-11-23", "Since this Government came to power");
+    assert!(f.message.contains("2010-05-06"), "{}", f.message);
+    assert_eq!(f.replacement.as_deref(), Some("Since this Government came to power in May 2010"));
+    // Written after the 2024 election, the same words are current in 2026.
+    let findings = check(text, "2024-09-01", "2026-11-23");
+    assert_eq!(about(&findings, "Since the election").unwrap().severity, Severity::Info);
+}
