@@ -133,8 +133,23 @@ pub struct Election {
     /// this Government came to power" counts from the last such election.
     #[serde(default)]
     pub new_government: bool,
+    /// Who formed the government after it, as a letter would name it ("Conservative",
+    /// "Labour"): "this Government" written after it is "the Labour Government".
+    #[serde(default)]
+    pub government: Option<String>,
+    /// The day the government it produced took office (the Prime Minister's
+    /// appointment), when that was not polling day.
+    #[serde(default, with = "toml_date::option")]
+    pub formed: Option<Date>,
     /// Where the fact comes from.
     pub source: String,
+}
+
+impl Election {
+    /// The day the government it produced took office: `formed`, or polling day.
+    pub fn took_office(&self) -> Date {
+        self.formed.unwrap_or(self.date)
+    }
 }
 
 /// Every officeholder's name, found in one pass over a text (ASCII case folded, on
@@ -255,8 +270,8 @@ impl Facts {
         &self.elections
     }
 
-    /// The last general election held on or before `on` (of those that formed a new
-    /// government, if `new_government`).
+    /// The last general election held on or before `on`; with `new_government`, the
+    /// last whose new government had taken office by `on`.
     ///
     /// ```
     /// let library = replydraft::Library::embedded().unwrap();
@@ -264,10 +279,21 @@ impl Facts {
     /// let facts = library.facts();
     /// assert_eq!(facts.last_election(on("2023-05-01"), false).unwrap().date, on("2019-12-12"));
     /// assert_eq!(facts.last_election(on("2023-05-01"), true).unwrap().date, on("2010-05-06"));
-    /// assert_eq!(facts.last_election(on("2024-07-04"), true).unwrap().date, on("2024-07-04"));
+    /// // Polling day 4 July 2024; the new government took office on the 5th.
+    /// assert_eq!(facts.last_election(on("2024-07-04"), true).unwrap().date, on("2010-05-06"));
+    /// assert_eq!(facts.last_election(on("2024-07-05"), true).unwrap().date, on("2024-07-04"));
     /// ```
     pub fn last_election(&self, on: Date, new_government: bool) -> Option<&Election> {
-        self.elections.iter().filter(|e| e.date <= on && (e.new_government || !new_government)).max_by_key(|e| e.date)
+        let day = |e: &Election| if new_government { e.took_office() } else { e.date };
+        self.elections.iter().filter(|e| day(e) <= on && (e.new_government || !new_government)).max_by_key(|e| day(e))
+    }
+
+    /// The election whose government was in office on `on` (of those that name one).
+    pub fn government_on(&self, on: Date) -> Option<&Election> {
+        self.elections
+            .iter()
+            .filter(|e| e.government.is_some() && e.took_office() <= on)
+            .max_by_key(|e| e.took_office())
     }
 
     /// Who held `office` on `date`, if anyone.

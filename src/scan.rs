@@ -49,6 +49,7 @@ struct CommitmentRules {
 struct EventRules {
     election: String,
     government: String,
+    this_government: String,
 }
 
 #[derive(Deserialize)]
@@ -85,6 +86,8 @@ struct Rules {
     since_election: Regex,
     /// "Since they came into government": counted from the last change of government.
     since_government: Regex,
+    /// "This Government": the government of the day the letter was written.
+    this_government: Regex,
     participles: Vec<String>,
     not_promises: Vec<String>,
     own_subjects: Vec<String>,
@@ -133,6 +136,7 @@ impl Rules {
             progressive,
             since_election: re(&file.events.election)?,
             since_government: re(&file.events.government)?,
+            this_government: re(&file.events.this_government)?,
             participles: lower(&c.participles),
             not_promises: lower(&c.not_promises),
             own_subjects: lower(&c.own_subjects),
@@ -645,41 +649,94 @@ impl Scan<'_> {
                 };
                 let shown = m.as_str();
                 let year = meant.date.year();
-                let what =
-                    if new_government { "the government formed after the election of" } else { "the election of" };
+                // A government counts from the day it took office; an election from polling day.
+                let day = |e: &crate::facts::Election| if new_government { e.took_office() } else { e.date };
+                let (meant_day, now_day) = (day(meant), day(now));
+                let what = if new_government { "the government that took office on" } else { "the election of" };
                 if now.date == meant.date {
-                    let message = format!("\"{shown}\" written {w}: {what} {} ({})", meant.date, meant.id);
+                    let message = format!("\"{shown}\" written {w}: {what} {meant_day} ({})", meant.id);
                     self.push(Severity::Info, FindingKind::RelativePhrase, (s, e), None, message, None);
                     continue;
                 }
                 let rest = &self.text[e..];
                 let dated = rest.trim_start().get(..3).is_some_and(|x| x.eq_ignore_ascii_case("in "));
-                // Dated ("since they came into office in 2010"): the words still say
-                // which; never more than a warning.
-                let a_year_on = now.date.checked_add(1.year()).unwrap_or(now.date);
-                let severity = if self.date > a_year_on && !dated { Severity::Error } else { Severity::Warning };
                 let message = format!(
-                    "\"{shown}\" written {w} counted from {what} {}; read on {} it counts from {} ({})",
-                    meant.date, self.date, now.date, now.id
+                    "\"{shown}\" written {w} counted from {what} {meant_day}; read on {} it counts from {now_day} ({})",
+                    self.date, now.id
                 );
                 let replacement = if new_government {
-                    (!dated).then(|| format!("{shown} in {}", crate::date::DateStyle::MonthYear.format(meant.date)))
+                    (!dated).then(|| format!("{shown} in {}", crate::date::DateStyle::MonthYear.format(meant_day)))
                 } else {
                     let lead = shown.split_whitespace().next().unwrap_or("since");
                     Some(format!("{lead} the {year} general election"))
                 };
-                self.out.push(Finding {
-                    since: Some(now.date),
-                    suggestion: Some(match &replacement {
-                        Some(r) => format!("name the election: \"{r}\""),
-                        None => "name the election it counts from".into(),
-                    }),
-                    replacement,
-                    ..Finding::at(self.text, (s, e), severity, FindingKind::RelativePhrase, message)
-                });
-                self.taken.insert(s, e);
+                // Dated ("since they came into office in 2010"): the words still say
+                // which; never more than a warning.
+                self.push_moved((s, e), now_day, dated, message, replacement, "name the election");
             }
         }
+        self.this_government(w);
+    }
+
+    /// "This Government" ("the current Government", "our Government"): the government
+    /// formed after the last election before the letter was written. Once an election
+    /// has put another in office, the words point at it.
+    fn this_government(&mut self, w: Date) {
+        let facts = self.facts;
+        let Some(meant) = facts.government_on(w).and_then(|e| e.government.clone()) else { return };
+        for m in RULES.this_government.find_iter(self.text) {
+            let (s, e) = (m.start(), m.end());
+            if !self.free(s, e) {
+                continue;
+            }
+            let shown = m.as_str();
+            let changed = facts
+                .elections()
+                .iter()
+                .filter(|x| x.took_office() > w && x.took_office() <= self.date)
+                .filter(|x| x.government.as_ref().is_some_and(|g| *g != meant))
+                .min_by_key(|x| x.took_office());
+            let Some(changed) = changed else {
+                let message = format!("\"{shown}\" written {w}: the {meant} Government");
+                self.push(Severity::Info, FindingKind::RelativePhrase, (s, e), None, message, None);
+                continue;
+            };
+            let now = changed.government.as_deref().unwrap_or("another");
+            let message = format!(
+                "\"{shown}\" written {w} meant the {meant} Government; since {} (after {}) it is the {now} Government",
+                changed.took_office(),
+                changed.id
+            );
+            let the = if shown.starts_with(char::is_uppercase) { "The" } else { "the" };
+            let replacement = Some(format!("{the} {meant} Government"));
+            self.push_moved((s, e), changed.took_office(), false, message, replacement, "name the government");
+        }
+    }
+
+    /// A phrase that has meant something else since `changed`: a warning for a year
+    /// after, then an error (a warning at most if `capped`), with its certain
+    /// replacement, if any.
+    fn push_moved(
+        &mut self,
+        span: (usize, usize),
+        changed: Date,
+        capped: bool,
+        message: String,
+        replacement: Option<String>,
+        what: &str,
+    ) {
+        let a_year_on = changed.checked_add(1.year()).unwrap_or(changed);
+        let severity = if self.date > a_year_on && !capped { Severity::Error } else { Severity::Warning };
+        self.out.push(Finding {
+            since: Some(changed),
+            suggestion: Some(match &replacement {
+                Some(r) => format!("{what}: \"{r}\""),
+                None => format!("{what} it counts from"),
+            }),
+            replacement,
+            ..Finding::at(self.text, span, severity, FindingKind::RelativePhrase, message)
+        });
+        self.taken.insert(span.0, span.1);
     }
 
     /// Every other time expression, judged by its clause and re-read on the date

@@ -189,23 +189,48 @@ fn time_counted_from_an_election_is_resolved_against_the_facts() {
     let text =
         "Since the election we have built 200,000 homes. Since this Government came to power, employment has risen.";
     let on = |date: &str, phrase: &str| about(&check(text, "2023-03-03", date), phrase).unwrap();
-    // The 2024 general election (4 July) is the boundary: before it, both phrases mean
-    // what they meant when written.
-    for phrase in ["Since the election", "Since this Government came to power"] {
-        let f = on("2024-07-03", phrase);
+    // The 2024 general election is the boundary: polling day (4 July) for the
+    // election, the day the new government took office (5 July) for the government.
+    for (phrase, day) in [("Since the election", 4), ("Since this Government came to power", 5)] {
+        let date = |y: i16, m: i8, day: i8| replydraft::Date::new(y, m, day).unwrap().to_string();
+        let f = on(&date(2024, 7, day - 1), phrase);
         assert_eq!(f.severity, Severity::Info, "{phrase}: {}", f.message);
-        let f = on("2024-07-04", phrase);
-        assert_eq!((f.severity, f.since), (Severity::Warning, Some(d("2024-07-04"))), "{phrase}");
-        assert_eq!(on("2025-07-04", phrase).severity, Severity::Warning, "{phrase}: a year on, still a warning");
-        assert_eq!(on("2025-07-05", phrase).severity, Severity::Error, "{phrase}: a year and a day on");
+        let f = on(&date(2024, 7, day), phrase);
+        assert_eq!((f.severity, f.since), (Severity::Warning, Some(d(&date(2024, 7, day)))), "{phrase}");
+        assert_eq!(on(&date(2025, 7, day), phrase).severity, Severity::Warning, "{phrase}: a year on, a warning");
+        assert_eq!(on(&date(2025, 7, day + 1), phrase).severity, Severity::Error, "{phrase}: a year and a day on");
     }
     let f = on("2026-11-23", "Since the election");
     assert!(f.message.contains("2019-12-12") && f.message.contains("general-election-2024"), "{}", f.message);
     assert_eq!(f.replacement.as_deref(), Some("Since the 2019 general election"));
     let f = on("2026-11-23", "Since this Government came to power");
-    assert!(f.message.contains("2010-05-06"), "{}", f.message);
+    assert!(f.message.contains("2010-05-11"), "{}", f.message);
     assert_eq!(f.replacement.as_deref(), Some("Since this Government came to power in May 2010"));
     // Written after the 2024 election, the same words are current in 2026.
     let findings = check(text, "2024-09-01", "2026-11-23");
     assert_eq!(about(&findings, "Since the election").unwrap().severity, Severity::Info);
+}
+
+#[test]
+fn this_government_is_the_one_in_office_when_the_letter_was_written() {
+    let text = "This Government is investing £2 billion in schools, and our Government will act.";
+    let on = |written: &str, date: &str, phrase: &str| about(&check(text, written, date), phrase).unwrap();
+    // Written under the Conservatives: the same until Labour took office on 2024-07-05.
+    let f = on("2023-03-03", "2024-07-04", "This Government");
+    assert_eq!(f.severity, Severity::Info, "{}", f.message);
+    assert!(f.message.contains("Conservative"), "{}", f.message);
+    let f = on("2023-03-03", "2024-07-05", "This Government");
+    assert_eq!((f.severity, f.since), (Severity::Warning, Some(d("2024-07-05"))));
+    assert!(f.message.contains("Labour"), "{}", f.message);
+    assert_eq!(f.replacement.as_deref(), Some("The Conservative Government"));
+    assert_eq!(on("2023-03-03", "2025-07-06", "our Government").severity, Severity::Error);
+    assert_eq!(
+        on("2023-03-03", "2025-07-06", "our Government").replacement.as_deref(),
+        Some("the Conservative Government")
+    );
+    // The coalition gave way to a Conservative government on 2015-05-08.
+    let f = on("2014-06-01", "2015-06-01", "This Government");
+    assert!(f.message.contains("coalition") && f.since == Some(d("2015-05-08")), "{}", f.message);
+    // Written under Labour, still Labour in 2026.
+    assert_eq!(on("2024-09-01", "2026-11-23", "This Government").severity, Severity::Info);
 }
