@@ -288,6 +288,16 @@ impl Facts {
         self.elections.iter().filter(|e| day(e) <= on && (e.new_government || !new_government)).max_by_key(|e| day(e))
     }
 
+    /// The first election after `after` (up to `until`) that put a government other
+    /// than `government` in office.
+    pub fn government_change(&self, after: Date, until: Date, government: &str) -> Option<&Election> {
+        self.elections
+            .iter()
+            .filter(|e| e.took_office() > after && e.took_office() <= until)
+            .filter(|e| e.government.as_deref().is_some_and(|g| g != government))
+            .min_by_key(|e| e.took_office())
+    }
+
     /// The election whose government was in office on `on` (of those that name one).
     pub fn government_on(&self, on: Date) -> Option<&Election> {
         self.elections

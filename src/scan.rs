@@ -50,6 +50,7 @@ struct EventRules {
     election: String,
     government: String,
     this_government: String,
+    named_government: String,
 }
 
 #[derive(Deserialize)]
@@ -88,6 +89,8 @@ struct Rules {
     since_government: Regex,
     /// "This Government": the government of the day the letter was written.
     this_government: Regex,
+    /// "The Conservative Government": group 1 names the party.
+    named_government: Regex,
     participles: Vec<String>,
     not_promises: Vec<String>,
     own_subjects: Vec<String>,
@@ -137,6 +140,7 @@ impl Rules {
             since_election: re(&file.events.election)?,
             since_government: re(&file.events.government)?,
             this_government: re(&file.events.this_government)?,
+            named_government: re(&file.events.named_government)?,
             participles: lower(&c.participles),
             not_promises: lower(&c.not_promises),
             own_subjects: lower(&c.own_subjects),
@@ -672,7 +676,11 @@ impl Scan<'_> {
                 };
                 // Dated ("since they came into office in 2010"): the words still say
                 // which; never more than a warning.
-                self.push_moved((s, e), now_day, dated, message, replacement, "name the election");
+                let suggestion = match &replacement {
+                    Some(r) => format!("name the election: \"{r}\""),
+                    None => "name the election it counts from".into(),
+                };
+                self.push_moved((s, e), now_day, dated, message, replacement, suggestion);
             }
         }
         self.this_government(w);
@@ -690,13 +698,7 @@ impl Scan<'_> {
                 continue;
             }
             let shown = m.as_str();
-            let changed = facts
-                .elections()
-                .iter()
-                .filter(|x| x.took_office() > w && x.took_office() <= self.date)
-                .filter(|x| x.government.as_ref().is_some_and(|g| *g != meant))
-                .min_by_key(|x| x.took_office());
-            let Some(changed) = changed else {
+            let Some(changed) = facts.government_change(w, self.date, &meant) else {
                 let message = format!("\"{shown}\" written {w}: the {meant} Government");
                 self.push(Severity::Info, FindingKind::RelativePhrase, (s, e), None, message, None);
                 continue;
@@ -708,8 +710,40 @@ impl Scan<'_> {
                 changed.id
             );
             let the = if shown.starts_with(char::is_uppercase) { "The" } else { "the" };
-            let replacement = Some(format!("{the} {meant} Government"));
-            self.push_moved((s, e), changed.took_office(), false, message, replacement, "name the government");
+            let replacement = format!("{the} {meant} Government");
+            let suggestion = format!("name the government: \"{replacement}\"");
+            self.push_moved((s, e), changed.took_office(), false, message, Some(replacement), suggestion);
+        }
+        self.named_governments(w);
+    }
+
+    /// "The Conservative Government" in a present or future clause, written while that
+    /// party governed: once another government has taken office, the sentence speaks
+    /// of one that is gone. In the past tense it is history.
+    fn named_governments(&mut self, w: Date) {
+        let facts = self.facts;
+        let Some(then) = facts.government_on(w).and_then(|e| e.government.clone()) else { return };
+        for c in RULES.named_government.captures_iter(self.text) {
+            let (Some(m), Some(party)) = (c.get(0), c.get(1)) else { continue };
+            let (s, e) = (m.start(), m.end());
+            let governed = then.to_ascii_lowercase().contains(&party.as_str().to_ascii_lowercase());
+            if !self.free(s, e) || !governed {
+                continue;
+            }
+            let tense = crate::timex::tense_at(self.text, s, e);
+            let Some(changed) = facts.government_change(w, self.date, &then) else { continue };
+            if !matches!(tense, crate::timex::Tense::Present | crate::timex::Tense::Future) {
+                continue;
+            }
+            let now = changed.government.as_deref().unwrap_or("another");
+            let message = format!(
+                "\"{}\" in the present or future tense, written {w}: since {} (after {}) the {now} Government is in office",
+                m.as_str(),
+                changed.took_office(),
+                changed.id
+            );
+            let suggestion = "say what it did, in the past tense".to_string();
+            self.push_moved((s, e), changed.took_office(), false, message, None, suggestion);
         }
     }
 
@@ -723,16 +757,13 @@ impl Scan<'_> {
         capped: bool,
         message: String,
         replacement: Option<String>,
-        what: &str,
+        suggestion: String,
     ) {
         let a_year_on = changed.checked_add(1.year()).unwrap_or(changed);
         let severity = if self.date > a_year_on && !capped { Severity::Error } else { Severity::Warning };
         self.out.push(Finding {
             since: Some(changed),
-            suggestion: Some(match &replacement {
-                Some(r) => format!("{what}: \"{r}\""),
-                None => format!("{what} it counts from"),
-            }),
+            suggestion: Some(suggestion),
             replacement,
             ..Finding::at(self.text, span, severity, FindingKind::RelativePhrase, message)
         });

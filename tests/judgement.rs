@@ -234,3 +234,21 @@ fn this_government_is_the_one_in_office_when_the_letter_was_written() {
     // Written under Labour, still Labour in 2026.
     assert_eq!(on("2024-09-01", "2026-11-23", "This Government").severity, Severity::Info);
 }
+
+#[test]
+fn a_government_named_by_its_party_is_gone_once_another_takes_office() {
+    let text = "The Conservative Government is investing in schools. The Labour Government left a deficit. \
+                In 2019 the Conservative Government published a plan.";
+    let named = |date: &str| {
+        check(text, "2023-03-03", date)
+            .into_iter()
+            .filter(|f| f.text.ends_with("Government") && f.severity != Severity::Info)
+            .map(|f| (f.start, f.severity, f.since))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(named("2024-07-04"), [], "the day before Labour took office");
+    // Only the present-tense sentence about the party then in office: not the party out
+    // of office, not the past-tense history.
+    assert_eq!(named("2024-07-05"), [(0, Severity::Warning, Some(d("2024-07-05")))]);
+    assert_eq!(named("2025-07-06"), [(0, Severity::Error, Some(d("2024-07-05")))]);
+}
