@@ -288,13 +288,13 @@ impl Facts {
         self.elections.iter().filter(|e| day(e) <= on && (e.new_government || !new_government)).max_by_key(|e| day(e))
     }
 
-    /// The first election after `after` (up to `until`) that put a government other
-    /// than `government` in office.
-    pub fn government_change(&self, after: Date, until: Date, government: &str) -> Option<&Election> {
+    /// The first election after `after` (up to `until`) that put in office a
+    /// government of which `still` is not true (`still` reads its `government`).
+    pub fn government_change(&self, after: Date, until: Date, still: impl Fn(&str) -> bool) -> Option<&Election> {
         self.elections
             .iter()
             .filter(|e| e.took_office() > after && e.took_office() <= until)
-            .filter(|e| e.government.as_deref().is_some_and(|g| g != government))
+            .filter(|e| e.government.as_deref().is_some_and(|g| !still(g)))
             .min_by_key(|e| e.took_office())
     }
 

@@ -169,9 +169,7 @@ impl Rules {
         let subject = text[..start].trim_end().rsplit(|ch: char| !ch.is_ascii_alphabetic()).next().unwrap_or("");
         !self.own_subjects.iter().any(|s| s.eq_ignore_ascii_case(subject))
     }
-}
 
-impl Rules {
     /// The promises of `text` (a form and its verb, or a whole phrase of work in
     /// progress or due), as byte spans in text order.
     fn commitments(&self, text: &str) -> Vec<(usize, usize)> {
@@ -698,7 +696,7 @@ impl Scan<'_> {
                 continue;
             }
             let shown = m.as_str();
-            let Some(changed) = facts.government_change(w, self.date, &meant) else {
+            let Some(changed) = facts.government_change(w, self.date, |g| g == meant) else {
                 let message = format!("\"{shown}\" written {w}: the {meant} Government");
                 self.push(Severity::Info, FindingKind::RelativePhrase, (s, e), None, message, None);
                 continue;
@@ -731,7 +729,11 @@ impl Scan<'_> {
                 continue;
             }
             let tense = crate::timex::tense_at(self.text, s, e);
-            let Some(changed) = facts.government_change(w, self.date, &then) else { continue };
+            // "The Conservative Government" goes on while the Conservatives govern, in
+            // coalition or alone.
+            let party = party.as_str().to_ascii_lowercase();
+            let still = |g: &str| g.to_ascii_lowercase().contains(&party);
+            let Some(changed) = facts.government_change(w, self.date, still) else { continue };
             if !matches!(tense, crate::timex::Tense::Present | crate::timex::Tense::Future) {
                 continue;
             }
@@ -1023,6 +1025,15 @@ pub(crate) fn time_phrases(text: &str) -> Vec<(usize, usize, &'static str)> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_rules_file_parses_and_a_broken_one_says_where() {
+        assert!(super::Rules::parse(super::RULES_TOML).is_ok());
+        let broken = super::RULES_TOML.replace("year = '", "year = '(");
+        let e = super::Rules::parse(&broken).err().unwrap();
+        assert!(e.starts_with("pattern `"), "{e}");
+        assert!(super::Rules::parse("[patterns]\n").is_err());
+    }
+
     #[test]
     fn the_signature_follows_the_last_valediction() {
         let letter = "Dear Sam,\n\nBest wishes for the year; regards to all.\n\nYours sincerely,\n\nAnn Lee MP\n";
