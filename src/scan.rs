@@ -65,6 +65,7 @@ struct SignatureRules {
 struct OfficeRules {
     generic: Vec<String>,
     post_nominals: Vec<String>,
+    past_verbs: Vec<String>,
 }
 
 /// The rules, compiled once.
@@ -98,6 +99,7 @@ struct Rules {
     honorifics: Vec<String>,
     generic_offices: Vec<String>,
     post_nominals: Vec<String>,
+    past_verbs: Vec<String>,
 }
 
 /// Compiles a scanner pattern. Word boundaries are ASCII (`(?-u:\b)`): the words
@@ -148,6 +150,7 @@ impl Rules {
             honorifics: lower(&file.signature.honorifics),
             generic_offices: lower(&file.offices.generic),
             post_nominals: lower(&file.offices.post_nominals),
+            past_verbs: lower(&file.offices.past_verbs),
         })
     }
 
@@ -713,6 +716,7 @@ impl Scan<'_> {
             self.push_moved((s, e), changed.took_office(), false, message, Some(replacement), suggestion);
         }
         self.named_governments(w);
+        self.titles(w);
     }
 
     /// "The Conservative Government" in a present or future clause, written while that
@@ -746,6 +750,60 @@ impl Scan<'_> {
             );
             let suggestion = "say what it did, in the past tense".to_string();
             self.push_moved((s, e), changed.took_office(), false, message, None, suggestion);
+        }
+    }
+
+    /// An office named by its title ("the Prime Minister", "the Chancellor", "the
+    /// Home Secretary"), not a seat: it means the holder on the day the letter was
+    /// written. When the holder on the check date is another, a sentence that is not
+    /// in the past tense now points at someone else: a warning naming both.
+    fn titles(&mut self, w: Date) {
+        let facts = self.facts;
+        let mut patterns: Vec<String> = Vec::new();
+        let mut offices: Vec<&crate::facts::Office> = Vec::new();
+        for o in facts.offices().filter(|o| !o.id.starts_with("mp-")) {
+            for name in std::iter::once(&o.title).chain(&o.aliases) {
+                patterns.push(format!("the {name}"));
+                offices.push(o);
+            }
+        }
+        let Ok(automaton) = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(&patterns)
+        else {
+            return;
+        };
+        for m in automaton.find_iter(self.text) {
+            let (s, e) = (m.start(), m.end());
+            let before = self.text[..s].chars().next_back();
+            let after = &self.text[e..];
+            // Whole words, and not the start of a longer title ("the Chancellor of the
+            // Duchy of Lancaster").
+            if before.is_some_and(char::is_alphanumeric)
+                || after.starts_with(char::is_alphanumeric)
+                || [" of ", " for "].iter().any(|p| after.get(..p.len()).is_some_and(|x| x.eq_ignore_ascii_case(p)))
+                || !self.free(s, e)
+            {
+                continue;
+            }
+            let office = offices[m.pattern().as_usize()];
+            let (Some(then), Some(now)) = (facts.holder_at(&office.id, w), facts.holder_at(&office.id, self.date))
+            else {
+                continue;
+            };
+            let next = after.split_whitespace().next().unwrap_or("").trim_end_matches(|c: char| !c.is_alphabetic());
+            let next = next.to_ascii_lowercase();
+            let did = next.len() > 3 && next.ends_with("ed") || RULES.past_verbs.contains(&next);
+            if then.holder == now.holder || did || crate::timex::tense_at(self.text, s, e) == crate::timex::Tense::Past
+            {
+                continue;
+            }
+            let shown = &self.text[s..e];
+            let message = format!("on {w} \"{shown}\" was {}; since {} it is {}", then.holder, now.from, now.holder);
+            let suggestion =
+                format!("name the person meant (\"{shown}, {}\"), or write for {}", then.holder, now.holder);
+            self.push(Severity::Warning, FindingKind::Officeholder, (s, e), Some(now.from), message, Some(suggestion));
         }
     }
 

@@ -252,3 +252,28 @@ fn a_government_named_by_its_party_is_gone_once_another_takes_office() {
     assert_eq!(named("2024-07-05"), [(0, Severity::Warning, Some(d("2024-07-05")))]);
     assert_eq!(named("2025-07-06"), [(0, Severity::Error, Some(d("2024-07-05")))]);
 }
+
+#[test]
+fn an_office_named_by_its_title_means_its_holder_when_written() {
+    let text = "The Prime Minister is committed to this, and the Chancellor of the Duchy of Lancaster agrees.";
+    let pm = |written: &str, date: &str| {
+        about(&check(text, written, date), "The Prime Minister").map(|f| (f.severity, f.since, f.message))
+    };
+    // Each change of Prime Minister, the day before and the day of.
+    for (written, before, on, then, now) in [
+        ("2022-08-01", "2022-09-05", "2022-09-06", "Boris Johnson", "Liz Truss"),
+        ("2022-09-10", "2022-10-24", "2022-10-25", "Liz Truss", "Rishi Sunak"),
+        ("2024-01-15", "2024-07-04", "2024-07-05", "Rishi Sunak", "Keir Starmer"),
+    ] {
+        assert_eq!(pm(written, before), None, "{written} read {before}");
+        let (severity, since, message) = pm(written, on).unwrap();
+        assert_eq!((severity, since), (Severity::Warning, Some(d(on))), "{written} read {on}");
+        assert!(message.contains(then) && message.contains(now), "{message}");
+    }
+    // A longer title that only starts like a known one is not that office; history in
+    // the past tense stays true.
+    let findings = check(text, "2024-01-15", "2025-01-01");
+    assert!(!findings.iter().any(|f| f.text.to_lowercase().contains("chancellor")), "{findings:#?}");
+    let past = "In 2023 the Prime Minister announced a review.";
+    assert!(about(&check(past, "2024-01-15", "2025-01-01"), "the Prime Minister").is_none());
+}
