@@ -795,7 +795,14 @@ impl Scan<'_> {
             let next = after.split_whitespace().next().unwrap_or("").trim_end_matches(|c: char| !c.is_alphabetic());
             let next = next.to_ascii_lowercase();
             let did = next.len() > 3 && next.ends_with("ed") || RULES.past_verbs.contains(&next);
-            if then.holder == now.holder || did || crate::timex::tense_at(self.text, s, e) == crate::timex::Tense::Past
+            // "Rishi Sunak, the Prime Minister": the name beside it is judged itself.
+            let near = &self.text[floor_char_boundary(self.text, s.saturating_sub(60))
+                ..floor_char_boundary(self.text, (e + 60).min(self.text.len()))];
+            let named = near.to_ascii_lowercase().contains(&then.holder.to_ascii_lowercase());
+            if then.holder == now.holder
+                || did
+                || named
+                || crate::timex::tense_at(self.text, s, e) == crate::timex::Tense::Past
             {
                 continue;
             }

@@ -276,4 +276,9 @@ fn an_office_named_by_its_title_means_its_holder_when_written() {
     assert!(!findings.iter().any(|f| f.text.to_lowercase().contains("chancellor")), "{findings:#?}");
     let past = "In 2023 the Prime Minister announced a review.";
     assert!(about(&check(past, "2024-01-15", "2025-01-01"), "the Prime Minister").is_none());
+    // Named beside the title, the person is judged, not the title again.
+    let named = "Rishi Sunak, the Prime Minister, is committed to this.";
+    let findings = check(named, "2024-01-15", "2025-01-01");
+    assert!(about(&findings, "the Prime Minister").is_none(), "{findings:#?}");
+    assert_eq!(about(&findings, "Rishi Sunak").map(|f| f.severity), Some(Severity::Error));
 }
