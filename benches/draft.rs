@@ -1,6 +1,6 @@
 //! Drafting benchmarks: loading the embedded library, drafting one letter, bulk
-//! drafting 10,000 rows into JSON lines, and reading the time expressions of a 2 kB
-//! letter.
+//! drafting 10,000 rows into JSON lines, reading the time expressions of a 2 kB
+//! letter, and checking one against the full register.
 
 #[path = "synth.rs"]
 mod synth;
@@ -55,5 +55,28 @@ fn times(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench, times);
+/// A 2 kB letter checked against the embedded library with the full register (3,315 MP
+/// seat-terms, 1,934 appointments): every name and title found in one pass each. First
+/// use in a process reads the register and builds the automata: timed separately.
+fn register(c: &mut Criterion) {
+    use replydraft::CheckOptions;
+    let letter = include_str!("../seeds/003_7118ba4b469bb5ac.txt");
+    let mut options = CheckOptions::new(parse_date("2026-11-22").unwrap());
+    options.written = Some(parse_date("2023-02-17").unwrap());
+    let mut group = c.benchmark_group("register");
+    group.bench_function("first check of a process: load, read the register, build the automata, check", |b| {
+        b.iter(|| {
+            let library = Library::embedded().unwrap();
+            black_box(library.check_text(letter, &options).findings.len())
+        })
+    });
+    let library = Library::embedded().unwrap();
+    library.check_text(letter, &options);
+    group.bench_function("check a 2 kB letter (register read, automata built)", |b| {
+        b.iter(|| black_box(library.check_text(black_box(letter), &options).findings.len()))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench, times, register);
 criterion_main!(benches);

@@ -352,7 +352,11 @@ pub(crate) fn draft_findings(
         out.extend(claim_findings(block, library.facts(), block.as_of, date, letter, &locate));
         out.extend(block_state_findings(block, Some(date), date, letter, (span.start, span.end)));
     }
-    out.extend(signer_finding(sender, library.facts(), date, letter));
+    if let Some(signer) = signer_finding(sender, library.facts(), date, letter) {
+        // Out of office, the sender can no longer do what the letter has them say they do.
+        out.extend(crate::voice::findings(letter, &signer));
+        out.push(signer);
+    }
     Finding::sort(&mut out);
     out
 }

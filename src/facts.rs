@@ -2,7 +2,7 @@
 //! bills and elections. Claims in blocks are bound to these facts by id.
 
 use crate::date::toml_date;
-use crate::error::Location;
+use crate::error::{Error, Location};
 use jiff::civil::Date;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -22,7 +22,8 @@ pub struct Event {
     pub source: String,
 }
 
-/// An office (a ministry, a seat). Who holds it lives in [`Tenure`]s.
+/// An office (a ministry, a seat). Who holds it lives in [`Tenure`]s. The register
+/// (`register/*.csv`) adds an office for each seat (`mp-woking`) and post it names.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Office {
@@ -36,9 +37,20 @@ pub struct Office {
     /// The office that replaced it (a renamed seat), if any.
     #[serde(default)]
     pub successor: Option<String>,
+    /// The register's names for it (`office` in `register/ministers.csv`): appointments
+    /// there under these names are tenures of this office.
+    #[serde(default)]
+    pub register: Vec<String>,
     /// Where it is defined.
     #[serde(skip)]
     pub at: Location,
+}
+
+impl Office {
+    /// Whether it is a seat in the Commons (its id starts `mp-`).
+    pub fn is_seat(&self) -> bool {
+        self.id.starts_with("mp-")
+    }
 }
 
 /// One person's time in one office.
@@ -57,6 +69,10 @@ pub struct Tenure {
     pub to: Option<Date>,
     /// Where the fact comes from.
     pub source: String,
+    /// The date its source is known to, when earlier than the facts base's (a register
+    /// snapshot): after it, an open tenure is unverifiable.
+    #[serde(skip)]
+    pub known_to: Option<Date>,
     /// Where it is defined.
     #[serde(skip)]
     pub at: Location,
@@ -152,6 +168,164 @@ impl Election {
     }
 }
 
+/// How a register file's rows become offices: a facts file's `[register]` table.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterRules {
+    /// Ministerial posts whose name gives no portfolio ("Minister of State"): each
+    /// department's is an office of its own ("Minister of State, Department for Education").
+    #[serde(default)]
+    pub generic_posts: Vec<String>,
+}
+
+/// A seat or a ministerial post, as a register row names it.
+#[derive(Debug, Clone)]
+pub(crate) enum Post {
+    /// A constituency.
+    Seat(String),
+    /// A ministerial post and the department it was in.
+    Ministerial { office: String, department: String },
+}
+
+/// A register row: a tenure whose office is named by its post, given an office once
+/// every facts file is read.
+#[derive(Debug, Clone)]
+pub(crate) struct RegisterRow {
+    post: Post,
+    tenure: Tenure,
+}
+
+/// A row of `register/mps.csv` (the columns used).
+#[derive(Deserialize)]
+struct MpRow {
+    name: String,
+    constituency: String,
+    start: String,
+    end: String,
+    source: String,
+    #[serde(default)]
+    end_precision: String,
+}
+
+/// A row of `register/ministers.csv` (the columns used).
+#[derive(Deserialize)]
+struct MinisterRow {
+    office: String,
+    holder: String,
+    start: String,
+    end: String,
+    source: String,
+    #[serde(default)]
+    department: String,
+    #[serde(default)]
+    acting: String,
+}
+
+/// Reads a register file: `register/mps.csv` (a `constituency` column) or
+/// `register/ministers.csv` (an `office` column). Lines starting with `#` are comments;
+/// `# known_to = YYYY-MM-DD` among them dates the snapshot. `end` is the first day out
+/// of office (blank while in office); a tenure's `to` is the day before.
+///
+/// ```
+/// let csv = "# known_to = 2026-08-20\nname,constituency,start,end,source\n\
+///            Ann Lee,Woking,2019-12-12,2024-05-30,test\n";
+/// let library = replydraft::Library::from_files([("register/mps.csv".to_string(), csv.to_string())]).unwrap();
+/// let t = &library.facts().tenures()[0];
+/// assert_eq!((t.office.as_str(), t.to.unwrap().to_string()), ("mp-woking", "2024-05-29".into()));
+/// assert_eq!(library.facts().office("mp-woking").unwrap().title, "Member of Parliament for Woking");
+/// ```
+pub(crate) fn read_register(file: &str, text: &str) -> Result<Vec<RegisterRow>, Error> {
+    let invalid = |line: u64, message: String| Error::Invalid {
+        at: Location::new(file, usize::try_from(line).unwrap_or(usize::MAX), 1),
+        message,
+    };
+    let known_to = text
+        .lines()
+        .take_while(|l| l.starts_with('#'))
+        .filter_map(|l| l.trim_start_matches('#').trim().strip_prefix("known_to")?.trim().strip_prefix('='))
+        .map(|d| d.trim().parse::<Date>().map_err(|e| invalid(1, format!("known_to: {e}"))))
+        .next()
+        .transpose()?;
+    let mut reader = csv::ReaderBuilder::new().comment(Some(b'#')).from_reader(text.as_bytes());
+    let headers = reader.headers().map_err(|e| invalid(1, e.to_string()))?.clone();
+    let seats = headers.iter().any(|h| h == "constituency");
+    if !seats && !headers.iter().any(|h| h == "office") {
+        return Err(invalid(1, "a register file has a `constituency` (MPs) or an `office` (ministers) column".into()));
+    }
+    let mut out = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| invalid(e.position().map_or(1, |p| p.line()), e.to_string()))?;
+        let line = record.position().map_or(1, |p| p.line());
+        let at = Location::new(file, usize::try_from(line).unwrap_or(usize::MAX), 1);
+        let bad = |e: &dyn std::fmt::Display| invalid(line, e.to_string());
+        let (post, holder, start, end, source) = if seats {
+            let r: MpRow = record.deserialize(Some(&headers)).map_err(|e| bad(&e))?;
+            let upper = if r.end_precision == "upper_bound_writ_date" {
+                "; the seat fell vacant before `end` (the by-election writ)"
+            } else {
+                ""
+            };
+            let source = format!("UK Parliament election results ({}{upper}), Open Parliament Licence v3.0", r.source);
+            (Post::Seat(r.constituency), r.name, r.start, r.end, source)
+        } else {
+            let r: MinisterRow = record.deserialize(Some(&headers)).map_err(|e| bad(&e))?;
+            let acting = if r.acting.is_empty() { "" } else { "; acting" };
+            let source = format!("IfG Ministers Database ({}{acting}), CC BY 4.0", r.source);
+            (Post::Ministerial { office: r.office, department: r.department }, r.holder, r.start, r.end, source)
+        };
+        let date = |d: &str| d.trim().parse::<Date>().map_err(|e| bad(&format!("`{d}`: {e}")));
+        let from = date(&start)?;
+        let to = match end.trim() {
+            "" => None,
+            e => Some(date(e)?.yesterday().map_err(|e| bad(&e))?.max(from)),
+        };
+        if holder.trim().is_empty() {
+            return Err(invalid(line, "a register row without a name".into()));
+        }
+        let tenure = Tenure { office: String::new(), holder, from, to, source, known_to, at };
+        out.push(RegisterRow { post, tenure });
+    }
+    Ok(out)
+}
+
+/// An id made of a name's words, lowercased, without "and" ("Stone, Great Wyrley and
+/// Penkridge" → `stone-great-wyrley-penkridge`).
+fn slug(name: &str) -> String {
+    let words = name.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty() && !w.eq_ignore_ascii_case("and"));
+    words.map(str::to_lowercase).collect::<Vec<_>>().join("-")
+}
+
+/// Every office's title and aliases, found in one pass over a text (ASCII case
+/// folded): "the Prime Minister", "the Home Secretary", and seats without "the"
+/// ("Member of Parliament for Woking", "MP for Woking").
+#[derive(Debug, Clone)]
+pub(crate) struct TitleIndex {
+    /// The office id of each pattern, in the automaton's pattern order.
+    pub(crate) offices: Vec<String>,
+    /// `None` only if the titles are too many to build an automaton of.
+    pub(crate) automaton: Option<aho_corasick::AhoCorasick>,
+}
+
+impl TitleIndex {
+    fn build(offices: &BTreeMap<String, Office>) -> TitleIndex {
+        let mut patterns = Vec::new();
+        let mut ids = Vec::new();
+        for o in offices.values() {
+            let seat = o.is_seat();
+            for name in std::iter::once(&o.title).chain(&o.aliases) {
+                patterns.push(if seat { name.clone() } else { format!("the {name}") });
+                ids.push(o.id.clone());
+            }
+        }
+        let automaton = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(&patterns)
+            .ok();
+        TitleIndex { offices: ids, automaton }
+    }
+}
+
 /// Every officeholder's name, found in one pass over a text (ASCII case folded, on
 /// text folded by [`crate::text::Folded`]).
 #[derive(Debug, Clone)]
@@ -177,10 +351,27 @@ impl NameIndex {
     }
 }
 
+/// The offices and tenures of the facts files with those of a lazily read register.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Full {
+    offices: BTreeMap<String, Office>,
+    tenures: Vec<Tenure>,
+    /// Register rows that could not be read (none in the embedded register: a test reads it).
+    errors: Vec<String>,
+}
+
 /// All dated facts of a library.
 #[derive(Debug, Clone, Default)]
 pub struct Facts {
     pub(crate) names: std::sync::OnceLock<NameIndex>,
+    pub(crate) titles: std::sync::OnceLock<TitleIndex>,
+    /// Register rows read eagerly, given offices in `finish`.
+    pub(crate) register: Vec<RegisterRow>,
+    /// Register files read on first use (the embedded register): `(name, text)`.
+    pub(crate) register_lazy: Vec<(String, &'static str)>,
+    /// The offices and tenures with the lazily read register's, built on first use.
+    pub(crate) full: std::sync::OnceLock<Full>,
+    pub(crate) register_rules: RegisterRules,
     pub(crate) events: BTreeMap<String, Event>,
     pub(crate) offices: BTreeMap<String, Office>,
     pub(crate) tenures: Vec<Tenure>,
@@ -210,12 +401,21 @@ impl Facts {
     /// A warning for an open tenure read after `known_to`: it is not known whether
     /// `holder` still held `title` on `date`.
     pub(crate) fn unverifiable(&self, tenure: &Tenure, title: &str, date: Date) -> Option<(Date, String)> {
-        let known = self.unknown_since(date).filter(|_| tenure.to.is_none())?;
+        let known = match (self.known_to, tenure.known_to) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        let known = known.filter(|k| *k < date && tenure.to.is_none())?;
         Some((known, format!("unverifiable: the facts base is known to {known}, when {} was {title}", tenure.holder)))
     }
     /// The officeholder names automaton, built on first use.
     pub(crate) fn names(&self) -> &NameIndex {
-        self.names.get_or_init(|| NameIndex::build(&self.tenures))
+        self.names.get_or_init(|| NameIndex::build(self.tenures()))
+    }
+
+    /// The office titles automaton, built on first use.
+    pub(crate) fn titles(&self) -> &TitleIndex {
+        self.titles.get_or_init(|| TitleIndex::build(self.all().0))
     }
 
     /// An event by id. Elections (`general-election-2024`, `general-election-2024.dissolution`)
@@ -237,12 +437,12 @@ impl Facts {
 
     /// An office by id.
     pub fn office(&self, id: &str) -> Option<&Office> {
-        self.offices.get(id)
+        self.offices.get(id).or_else(|| self.all().0.get(id))
     }
 
     /// All offices.
     pub fn offices(&self) -> impl Iterator<Item = &Office> {
-        self.offices.values()
+        self.all().0.values()
     }
 
     /// A period by id (`fy-2024-25`, `sr21`).
@@ -257,7 +457,38 @@ impl Facts {
 
     /// All tenures, in file order.
     pub fn tenures(&self) -> &[Tenure] {
-        &self.tenures
+        self.all().1
+    }
+
+    /// Register rows that could not be read, when the register is read on first use
+    /// (`validate` reports them; the embedded register has none).
+    pub fn register_errors(&self) -> &[String] {
+        if self.register_lazy.is_empty() { &[] } else { &self.full().errors }
+    }
+
+    /// The offices and tenures, with the register's: the embedded register is read on
+    /// first use (drafting with a sender whose office the facts files define never needs it).
+    fn all(&self) -> (&BTreeMap<String, Office>, &[Tenure]) {
+        if self.register_lazy.is_empty() {
+            return (&self.offices, &self.tenures);
+        }
+        let full = self.full();
+        (&full.offices, &full.tenures)
+    }
+
+    fn full(&self) -> &Full {
+        self.full.get_or_init(|| {
+            let mut full = Full { offices: self.offices.clone(), tenures: self.tenures.clone(), errors: Vec::new() };
+            let mut rows = Vec::new();
+            for (name, text) in &self.register_lazy {
+                match read_register(name, text) {
+                    Ok(r) => rows.extend(r),
+                    Err(e) => full.errors.push(e.to_string()),
+                }
+            }
+            resolve_register(&mut full.offices, &mut full.tenures, rows, &self.register_rules);
+            full
+        })
     }
 
     /// Bills.
@@ -315,12 +546,37 @@ impl Facts {
     /// assert_eq!(t.holder, "Gavin Williamson");
     /// ```
     pub fn holder_at(&self, office: &str, date: Date) -> Option<&Tenure> {
-        self.tenures.iter().find(|t| t.office == office && t.covers(date))
+        self.of_office(office).find(|t| t.covers(date))
+    }
+
+    /// The one holder of `office` on `date`: `None` when no one, or several at once (two
+    /// ministers under one post name), held it.
+    ///
+    /// ```
+    /// let library = replydraft::Library::embedded().unwrap();
+    /// let on = |d: &str| replydraft::parse_date(d).unwrap();
+    /// let mp = library.facts().sole_holder_at("mp-woking", on("2023-01-01")).unwrap();
+    /// assert_eq!(mp.holder, "Jonathan Lord");
+    /// // Parliament dissolved on 2024-05-30: no MPs until polling day.
+    /// assert!(library.facts().sole_holder_at("mp-woking", on("2024-06-15")).is_none());
+    /// ```
+    pub fn sole_holder_at(&self, office: &str, date: Date) -> Option<&Tenure> {
+        let mut holders = self.of_office(office).filter(|t| t.covers(date));
+        let first = holders.next()?;
+        holders.all(|t| t.holder == first.holder).then_some(first)
+    }
+
+    /// The tenures of `office`: those of the facts files if they give any (then the
+    /// register is not read), else the register's.
+    fn of_office<'a, 'o>(&'a self, office: &'o str) -> impl Iterator<Item = &'a Tenure> + use<'a, 'o> {
+        let written = self.tenures.iter().any(|t| t.office == office);
+        let list = if written { &self.tenures[..] } else { self.tenures() };
+        list.iter().filter(move |t| t.office == office)
     }
 
     /// The tenures of `holder` in `office`.
     pub fn tenures_of<'a>(&'a self, office: &'a str, holder: &'a str) -> impl Iterator<Item = &'a Tenure> + 'a {
-        self.tenures.iter().filter(move |t| t.office == office && t.holder.eq_ignore_ascii_case(holder))
+        self.of_office(office).filter(move |t| t.holder.eq_ignore_ascii_case(holder))
     }
 
     /// Who holds `office` (or the office that replaced it) on `date`, as a suggestion.
@@ -358,6 +614,8 @@ impl Facts {
     }
 
     pub(crate) fn finish(&mut self) {
+        let rows = std::mem::take(&mut self.register);
+        resolve_register(&mut self.offices, &mut self.tenures, rows, &self.register_rules);
         for e in &self.elections {
             let ev = |id: String, date, what: String| Event { id, date, what, source: e.source.clone() };
             self.events.insert(e.id.clone(), ev(e.id.clone(), e.date, e.what.clone()));
@@ -374,5 +632,53 @@ impl Facts {
                 self.events.insert(id.clone(), Event { id, date: s.date, what, source: s.source.clone() });
             }
         }
+    }
+}
+
+/// Gives each register row its office: the office that lists the row's post name in
+/// `register`, or else one made from the row (`mp-<seat>`, the post's name, or for a
+/// generic post the post and its department). An office with tenures in a facts file
+/// keeps those alone: the register adds none to it.
+fn resolve_register(
+    offices: &mut BTreeMap<String, Office>,
+    tenures: &mut Vec<Tenure>,
+    rows: Vec<RegisterRow>,
+    rules: &RegisterRules,
+) {
+    if rows.is_empty() {
+        return;
+    }
+    let named: std::collections::HashMap<String, String> =
+        offices.values().flat_map(|o| o.register.iter().map(|n| (n.to_lowercase(), o.id.clone()))).collect();
+    let written: std::collections::HashSet<String> = tenures.iter().map(|t| t.office.clone()).collect();
+    for RegisterRow { post, mut tenure } in rows {
+        let (id, title, alias) = match post {
+            Post::Seat(seat) => (
+                format!("mp-{}", slug(&seat)),
+                format!("Member of Parliament for {seat}"),
+                Some(format!("MP for {seat}")),
+            ),
+            Post::Ministerial { office, department } => match named.get(&office.to_lowercase()) {
+                Some(id) => (id.clone(), office, None),
+                None if rules.generic_posts.iter().any(|g| g.eq_ignore_ascii_case(&office)) => {
+                    let title = format!("{office}, {department}");
+                    (slug(&title), title, None)
+                }
+                None => (slug(&office), office, None),
+            },
+        };
+        if written.contains(&id) {
+            continue;
+        }
+        offices.entry(id.clone()).or_insert_with(|| Office {
+            id: id.clone(),
+            title,
+            aliases: alias.into_iter().collect(),
+            successor: None,
+            register: Vec::new(),
+            at: tenure.at.clone(),
+        });
+        tenure.office = id;
+        tenures.push(tenure);
     }
 }

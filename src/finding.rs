@@ -71,6 +71,9 @@ pub enum FindingKind {
     MergeField,
     /// The signer is not (or no longer) in the office signed for.
     Signer,
+    /// A first-person clause that speaks from the office the signer no longer holds
+    /// ("I will continue to monitor…").
+    SignerVoice,
     /// When the letter was written (given or inferred).
     Written,
     /// A matched paragraph that differs from its block.
@@ -108,6 +111,7 @@ impl FindingKind {
             Draft => "draft",
             MergeField => "merge-field",
             Signer => "signer",
+            SignerVoice => "signer-voice",
             Written => "written",
             Variant => "variant",
             Date => "date",

@@ -22,11 +22,13 @@
 //! `tests/architecture.rs`, holds the crate to this order):
 //!
 //! 1. foundations: `error`, `text`, `date`, `files`;
-//! 2. data: `facts` (the dated facts base), `finding` (what a block can claim and what
+//! 2. data: `facts` (the dated facts base, with the register of MPs and ministers read
+//!    on first use), `finding` (what a block can claim and what
 //!    any judgement finds: kinds, severities), `template` (strict handlebars, formats),
 //!    `library` (blocks, topics, senders, facts; indexes that higher modules derive
 //!    from it are kept in slots it names, never imports);
-//! 3. recognition: `timex` (text and an anchor in, time expressions out; no facts);
+//! 3. recognition: `timex` (text and an anchor in, time expressions out; no facts),
+//!    `voice` (first-person clauses that speak from the signer's office);
 //! 4. judgement: `claims` (a block's claims against the facts), `judge` (time
 //!    expressions by their clause's tense, re-read on the check date), `scan` (the rest
 //!    of an unmatched paragraph: officeholders against the facts, deadlines, phrases);
@@ -77,6 +79,7 @@ mod suggest;
 mod template;
 pub mod text;
 pub mod timex;
+mod voice;
 
 pub use bulk::{BulkDrafter, MAX_COLUMNS, MAX_FIELD_BYTES, RecipientRow, Recipients, recipients};
 pub use check::{CheckOptions, CheckReport, FileReport, Paragraph};

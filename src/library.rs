@@ -215,6 +215,9 @@ struct LibraryFile {
     bill: Vec<toml::Spanned<Bill>>,
     #[serde(default)]
     election: Vec<toml::Spanned<Election>>,
+    /// How the register's rows become offices.
+    #[serde(default)]
+    register: Option<crate::facts::RegisterRules>,
 }
 
 /// The top-level tables of a library file: the only headers a large file is split at.
@@ -321,6 +324,19 @@ fn next_header(text: &str, from: usize) -> Option<usize> {
     }
 }
 
+/// A library file, parsed.
+enum Parsed {
+    Toml(Result<LibraryFile>),
+    Register(Result<Vec<crate::facts::RegisterRow>>),
+    Other,
+}
+
+/// Whether a library file is part of the register of officeholders: a CSV file in a
+/// `register` directory.
+fn is_register(name: &str) -> bool {
+    name.ends_with(".csv") && (name.starts_with("register/") || name.contains("/register/"))
+}
+
 /// The files of the default library, compiled into the crate.
 pub(crate) const EMBEDDED: &[(&str, &str)] = &[
     ("blocks/care-funding.toml", include_str!("../templates/blocks/care-funding.toml")),
@@ -338,6 +354,8 @@ pub(crate) const EMBEDDED: &[(&str, &str)] = &[
     ("layouts/letter.html.hbs", include_str!("../templates/layouts/letter.html.hbs")),
     ("layouts/letter.md.hbs", include_str!("../templates/layouts/letter.md.hbs")),
     ("layouts/letter.txt.hbs", include_str!("../templates/layouts/letter.txt.hbs")),
+    ("register/ministers.csv", include_str!("../templates/register/ministers.csv")),
+    ("register/mps.csv", include_str!("../templates/register/mps.csv")),
     ("senders.toml", include_str!("../templates/senders.toml")),
     ("topics.toml", include_str!("../templates/topics.toml")),
 ];
@@ -419,7 +437,12 @@ impl std::fmt::Debug for Library {
 impl Library {
     /// The default library compiled into the crate (no files needed).
     pub fn embedded() -> Result<Library> {
-        Library::from_files(Library::embedded_sources())
+        Library::build(Library::embedded_sources_but_register(), true)
+    }
+
+    /// The embedded files but the register (`register/*.csv`), which is read on first use.
+    fn embedded_sources_but_register() -> Vec<(String, String)> {
+        EMBEDDED.iter().filter(|(n, _)| !is_register(n)).map(|(n, t)| (n.to_string(), t.to_string())).collect()
     }
 
     /// Loads a library directory (`*.toml` anywhere below it, `layouts/NAME.FORMAT.hbs`),
@@ -471,32 +494,54 @@ impl Library {
     /// ```
     pub fn combine<'a>(libraries: impl IntoIterator<Item = &'a Path>) -> Result<Library> {
         let mut files = Vec::new();
+        let mut embedded_register = false;
         for (i, p) in libraries.into_iter().enumerate() {
-            let sources = if p.as_os_str() == "default" { Library::embedded_sources() } else { Library::sources(p)? };
+            let default = p.as_os_str() == "default";
+            embedded_register |= default;
+            let sources = if default { Library::embedded_sources_but_register() } else { Library::sources(p)? };
             // Layouts are named by their file name: a later library's layout replaces an earlier one's.
             files.extend(
                 sources.into_iter().map(|(n, t)| if n.ends_with(".hbs") { (format!("{i:02}/{n}"), t) } else { (n, t) }),
             );
         }
-        Library::from_files(files)
+        Library::build(files, embedded_register)
     }
 
     /// Builds a library from `(name, contents)` pairs: `.toml` files hold tables
     /// `[[block]]`, `[[topic]]`, `[[sender]]` and facts; `layouts/NAME.FORMAT.hbs` are layouts.
     pub fn from_files(files: impl IntoIterator<Item = (String, String)>) -> Result<Library> {
+        Library::build(files, false)
+    }
+
+    /// [`Library::from_files`], with the embedded register read on first use when
+    /// `embedded_register` (what keeps `draft` on the embedded library fast).
+    fn build(files: impl IntoIterator<Item = (String, String)>, embedded_register: bool) -> Result<Library> {
         use rayon::prelude::*;
         let files: Vec<(String, String)> = files.into_iter().collect();
-        // TOML files are parsed in parallel (most of loading); added in order.
-        let parsed: Vec<Option<Result<LibraryFile>>> = files
+        // TOML and register files are parsed in parallel (most of loading); added in order.
+        let parsed: Vec<Parsed> = files
             .par_iter()
-            .map(|(name, text)| name.ends_with(".toml").then(|| LibraryFile::parse(name, text, SPLIT_BYTES)))
+            .map(|(name, text)| {
+                if name.ends_with(".toml") {
+                    Parsed::Toml(LibraryFile::parse(name, text, SPLIT_BYTES))
+                } else if is_register(name) {
+                    Parsed::Register(crate::facts::read_register(name, text))
+                } else {
+                    Parsed::Other
+                }
+            })
             .collect();
         let mut b = Builder::default();
+        if embedded_register {
+            b.facts.register_lazy =
+                EMBEDDED.iter().filter(|(n, _)| is_register(n)).map(|(n, t)| (n.to_string(), *t)).collect();
+        }
         for ((name, text), parsed) in files.into_iter().zip(parsed) {
             match parsed {
-                Some(parsed) => b.add_toml(&name, text, parsed?)?,
-                None if name.ends_with(".hbs") => b.add_layout(&name, &text)?,
-                None => {}
+                Parsed::Toml(parsed) => b.add_toml(&name, text, parsed?)?,
+                Parsed::Register(rows) => b.facts.register.extend(rows?),
+                Parsed::Other if name.ends_with(".hbs") => b.add_layout(&name, &text)?,
+                Parsed::Other => {}
             }
         }
         b.finish()
@@ -608,8 +653,10 @@ fn read_text(path: &Path) -> Result<String> {
 }
 
 fn collect_files(root: &Path, out: &mut Vec<(String, String)>) -> Result<()> {
-    let found =
-        crate::files::walk(&[root.to_path_buf()], &|p| p.extension().is_some_and(|e| e == "toml" || e == "hbs"))?;
+    let found = crate::files::walk(&[root.to_path_buf()], &|p| {
+        p.extension().is_some_and(|e| e == "toml" || e == "hbs")
+            || p.extension().is_some_and(|e| e == "csv") && p.parent().is_some_and(|d| d.ends_with("register"))
+    })?;
     for path in found.files {
         let name = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
         out.push((name, read_text(&path)?));
@@ -755,6 +802,9 @@ impl Builder {
         };
         facts.bills.extend(parsed.bill.into_iter().map(toml::Spanned::into_inner));
         facts.elections.extend(parsed.election.into_iter().map(toml::Spanned::into_inner));
+        if let Some(rules) = parsed.register {
+            facts.register_rules.generic_posts.extend(rules.generic_posts);
+        }
         self.texts.insert(file.to_string(), owned);
         Ok(())
     }

@@ -220,6 +220,12 @@ impl Signature {
         sig
     }
 
+    /// Whether byte `at` is where the letter speaks as its signer: the letterhead
+    /// (before the salutation) or the signature (after the last valediction).
+    fn speaks_as(&self, at: usize) -> bool {
+        self.after_valediction.is_some_and(|v| at >= v) || self.salutation.is_some_and(|s| at < s)
+    }
+
     /// Whether the name at `start..end` signs the letter: it follows the valediction,
     /// or, after the salutation, it stands on a line of its own with nothing beside it
     /// but honorifics and post-nominals ("Rt Hon Ann Lee CBE MP").
@@ -756,52 +762,36 @@ impl Scan<'_> {
     /// An office named by its title ("the Prime Minister", "the Chancellor", "the
     /// Home Secretary"), not a seat: it means the holder on the day the letter was
     /// written. When the holder on the check date is another, a sentence that is not
-    /// in the past tense now points at someone else: a warning naming both.
+    /// in the past tense now points at someone else: a warning naming both. Posts that
+    /// several held at once under one name are left alone.
     fn titles(&mut self, w: Date) {
         let facts = self.facts;
-        let mut patterns: Vec<String> = Vec::new();
-        let mut offices: Vec<&crate::facts::Office> = Vec::new();
-        for o in facts.offices().filter(|o| !o.id.starts_with("mp-")) {
-            for name in std::iter::once(&o.title).chain(&o.aliases) {
-                patterns.push(format!("the {name}"));
-                offices.push(o);
-            }
-        }
-        let Ok(automaton) = aho_corasick::AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-            .build(&patterns)
-        else {
-            return;
-        };
+        let index = facts.titles();
+        let Some(automaton) = &index.automaton else { return };
         for m in automaton.find_iter(self.text) {
             let (s, e) = (m.start(), m.end());
-            let before = self.text[..s].chars().next_back();
+            let Some(office) = facts.office(&index.offices[m.pattern().as_usize()]).filter(|o| !o.is_seat()) else {
+                continue;
+            };
             let after = &self.text[e..];
-            // Whole words, and not the start of a longer title ("the Chancellor of the
-            // Duchy of Lancaster").
-            if before.is_some_and(char::is_alphanumeric)
-                || after.starts_with(char::is_alphanumeric)
+            // Not the start of a longer title ("the Chancellor of the Duchy of Lancaster").
+            if !self.whole_word(s, e)
                 || [" of ", " for "].iter().any(|p| after.get(..p.len()).is_some_and(|x| x.eq_ignore_ascii_case(p)))
                 || !self.free(s, e)
             {
                 continue;
             }
-            let office = offices[m.pattern().as_usize()];
-            let (Some(then), Some(now)) = (facts.holder_at(&office.id, w), facts.holder_at(&office.id, self.date))
+            let (Some(then), Some(now)) =
+                (facts.sole_holder_at(&office.id, w), facts.sole_holder_at(&office.id, self.date))
             else {
                 continue;
             };
             let next = after.split_whitespace().next().unwrap_or("").trim_end_matches(|c: char| !c.is_alphabetic());
             let next = next.to_ascii_lowercase();
             let did = next.len() > 3 && next.ends_with("ed") || RULES.past_verbs.contains(&next);
-            // "Rishi Sunak, the Prime Minister": the name beside it is judged itself.
-            let near = &self.text[floor_char_boundary(self.text, s.saturating_sub(60))
-                ..floor_char_boundary(self.text, (e + 60).min(self.text.len()))];
-            let named = near.to_ascii_lowercase().contains(&then.holder.to_ascii_lowercase());
             if then.holder == now.holder
                 || did
-                || named
+                || self.names_near(s, e, &then.holder)
                 || crate::timex::tense_at(self.text, s, e) == crate::timex::Tense::Past
             {
                 continue;
@@ -811,6 +801,101 @@ impl Scan<'_> {
             let suggestion =
                 format!("name the person meant (\"{shown}, {}\"), or write for {}", then.holder, now.holder);
             self.push(Severity::Warning, FindingKind::Officeholder, (s, e), Some(now.from), message, Some(suggestion));
+        }
+    }
+
+    /// Whether `s..e` stands as whole words.
+    fn whole_word(&self, s: usize, e: usize) -> bool {
+        !self.text[..s].chars().next_back().is_some_and(char::is_alphanumeric)
+            && !self.text[e..].starts_with(char::is_alphanumeric)
+    }
+
+    /// Whether `s..e` stands on a line of its own (a letterhead's or signature's line).
+    fn alone_on_line(&self, s: usize, e: usize) -> bool {
+        let line_start = self.text[..s].rfind('\n').map_or(0, |p| p + 1);
+        let line_end = self.text[e..].find('\n').map_or(self.text.len(), |p| e + p);
+        let rest = |t: &str| t.chars().all(|c| !c.is_alphanumeric());
+        rest(&self.text[line_start..s]) && rest(&self.text[e..line_end])
+    }
+
+    /// Whether `name` is written within 60 bytes of `s..e` (any ASCII case).
+    fn names_near(&self, s: usize, e: usize, name: &str) -> bool {
+        let near = &self.text[floor_char_boundary(self.text, s.saturating_sub(60))
+            ..floor_char_boundary(self.text, (e + 60).min(self.text.len()))];
+        near.to_ascii_lowercase().contains(&name.to_ascii_lowercase())
+    }
+
+    /// Seat lines ("Member of Parliament for Daventry", "MP for Woking"): the seat's
+    /// Member on the day the letter was written (or, without that day, the Member named
+    /// beside it). When the seat has another Member on the check date, or none (after a
+    /// dissolution), the line is stale: in the letterhead or the signature it is the
+    /// signer's own (an error), and so is a seat line on a line of its own; elsewhere
+    /// ("my colleague the MP for Woking") a warning. Every seat line is judged, the
+    /// Member's name beside it too.
+    fn seats(&mut self) {
+        let facts = self.facts;
+        let index = facts.titles();
+        let Some(automaton) = &index.automaton else { return };
+        for m in automaton.find_iter(self.text) {
+            let (s, e) = (m.start(), m.end());
+            let Some(office) = facts.office(&index.offices[m.pattern().as_usize()]).filter(|o| o.is_seat()) else {
+                continue;
+            };
+            if !self.whole_word(s, e) || !self.free(s, e) {
+                continue;
+            }
+            let then = match self.written {
+                Some(w) => facts.sole_holder_at(&office.id, w),
+                None => facts
+                    .tenures()
+                    .iter()
+                    .filter(|t| t.office == office.id && t.from <= self.date && self.names_near(s, e, &t.holder))
+                    .max_by_key(|t| t.from),
+            };
+            let Some(then) = then else { continue };
+            let now = facts.sole_holder_at(&office.id, self.date);
+            if now.is_some_and(|n| n.holder == then.holder) {
+                continue;
+            }
+            // The last day of the Member's last stint in the seat before the check date
+            // (re-elected, they held it again after each dissolution).
+            let stints = facts.tenures().iter().filter(|t| t.office == office.id && t.holder == then.holder);
+            let Some(left) = stints.filter_map(|t| t.to).filter(|to| *to < self.date).max() else { continue };
+            let shown = &self.text[s..e];
+            let when =
+                self.written.map_or_else(|| format!("as written, \"{shown}\""), |w| format!("on {w} \"{shown}\""));
+            let message = match now {
+                Some(n) => format!("{when} was {}; since {} it is {}", then.holder, n.from, n.holder),
+                None => {
+                    format!("{when} was {}, who left the seat on {left}; no one holds it on {}", then.holder, self.date)
+                }
+            };
+            let suggestion = match now {
+                Some(n) => format!("{} is {} (since {}); sign as them", n.holder, office.title, n.from),
+                None => format!("no one is {} on {}", office.title, self.date),
+            };
+            let since = Some(next_day(left));
+            if self.signature.speaks_as(s) || self.alone_on_line(s, e) {
+                let message = format!("the signer's seat: {message}");
+                self.push(Severity::Error, FindingKind::Signer, (s, e), since, message, Some(suggestion));
+            } else {
+                self.push(Severity::Warning, FindingKind::Officeholder, (s, e), since, message, Some(suggestion));
+            }
+        }
+    }
+
+    /// The signer's own voice: when the letter's signer is out of office (an error found
+    /// by [`Scan::officeholders`] or [`Scan::seats`]), every first-person clause that
+    /// speaks from the office ([`crate::voice`]) is an error too.
+    fn voice(&mut self) {
+        let Some(signer) = self.out.iter().find(|f| f.kind == FindingKind::Signer && f.severity == Severity::Error)
+        else {
+            return;
+        };
+        let found = crate::voice::findings(self.text, &signer.clone());
+        for f in found {
+            self.taken.insert(f.start, f.end);
+            self.out.push(f);
         }
     }
 
@@ -940,25 +1025,40 @@ impl Scan<'_> {
             a.starts_with("mp") && !a[2..].starts_with(|c: char| c.is_alphanumeric())
                 || window.contains("member of parliament")
         };
-        for t in self.facts.tenures.iter().filter(|t| t.holder == name) {
-            if out.contains(&t.office) {
+        let mut generic: Vec<&crate::facts::Tenure> = Vec::new();
+        let mut mp = false;
+        for t in self.facts.tenures().iter().filter(|t| t.holder == name) {
+            let Some(o) = self.facts.office(&t.office) else { continue };
+            if o.is_seat() {
+                // A seat named beside the name ("MP for Woking") is that seat: two Members
+                // of one name are told apart by it.
+                let named = std::iter::once(&o.title).chain(&o.aliases).any(|n| window.contains(&n.to_lowercase()));
+                if named && !out.contains(&t.office) {
+                    out.push(t.office.clone());
+                }
+                mp |= says_mp && !named;
                 continue;
             }
-            let Some(o) = self.facts.office(&t.office) else { continue };
             let title = o.title.to_lowercase();
-            let is_seat = title.starts_with("member of parliament");
-            let hit = if is_seat {
-                says_mp
-            } else {
-                window.contains(&title)
-                    || o.aliases.iter().any(|a| window.contains(&a.to_lowercase()))
-                    || RULES.generic_offices.iter().any(|g| title.contains(g.as_str()) && window.contains(g.as_str()))
-            };
-            if hit {
-                out.push(if is_seat { "mp".to_string() } else { t.office.clone() });
+            if window.contains(&title) || o.aliases.iter().any(|a| window.contains(&a.to_lowercase())) {
+                if !out.contains(&t.office) {
+                    out.push(t.office.clone());
+                }
+            } else if RULES.generic_offices.iter().any(|g| title.contains(g.as_str()) && window.contains(g.as_str())) {
+                generic.push(t);
             }
         }
-        out.dedup();
+        // A role named generically ("Secretary of State") is the office held when the
+        // letter was written, or else the latest one held.
+        if out.is_empty() {
+            let held = self.written.and_then(|w| generic.iter().find(|t| t.covers(w)));
+            if let Some(t) = held.or_else(|| generic.iter().filter(|t| t.from <= self.date).max_by_key(|t| t.from)) {
+                out.push(t.office.clone());
+            }
+        }
+        if mp && !out.iter().any(|o| o.starts_with("mp-")) {
+            out.push("mp".to_string());
+        }
         out
     }
 
@@ -966,7 +1066,7 @@ impl Scan<'_> {
         let facts = self.facts;
         let (title, check) = if office == "mp" {
             let seats: Vec<&crate::facts::Tenure> =
-                facts.tenures.iter().filter(|t| t.holder == name && t.office.starts_with("mp-")).collect();
+                facts.tenures().iter().filter(|t| t.holder == name && t.office.starts_with("mp-")).collect();
             let holding = seats.iter().copied().find(|t| t.covers(self.date));
             let last = seats.iter().filter_map(|t| t.to).filter(|to| *to < self.date).max();
             ("a Member of Parliament".to_string(), holding.ok_or(last))
@@ -1046,6 +1146,8 @@ pub(crate) fn scan(
         out: Vec::new(),
     };
     s.officeholders();
+    s.seats();
+    s.voice();
     for &(a, b) in covered {
         s.taken.insert(a, b);
     }

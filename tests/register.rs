@@ -1,0 +1,150 @@
+//! The register of MPs and ministers in the embedded facts base (`templates/register/`):
+//! seats and posts that no facts file names, judged at the written and the check date.
+//! Letters written for these tests; dates explicit.
+
+use replydraft::{CheckOptions, DraftRequest, Finding, FindingKind, Library, Severity, parse_date};
+use std::sync::LazyLock;
+
+static LIBRARY: LazyLock<Library> = LazyLock::new(|| Library::embedded().unwrap());
+
+fn d(s: &str) -> replydraft::Date {
+    parse_date(s).unwrap()
+}
+
+fn check(text: &str, written: Option<&str>, date: &str) -> Vec<Finding> {
+    let mut options = CheckOptions::new(d(date));
+    options.written = written.map(d);
+    let findings = LIBRARY.check_text(text, &options).findings;
+    for f in &findings {
+        assert_eq!(&text[f.start..f.end], f.text, "every span quotes the letter");
+    }
+    findings
+}
+
+fn judged<'a>(findings: &'a [Finding], text: &str) -> Vec<&'a Finding> {
+    findings.iter().filter(|f| f.text == text && f.severity != Severity::Info).collect()
+}
+
+#[test]
+fn the_embedded_register_reads_without_error_and_knows_every_seat() {
+    let facts = LIBRARY.facts();
+    assert!(facts.register_errors().is_empty(), "{:?}", facts.register_errors());
+    // 650 seats in each Parliament; the 2024 boundaries made about 200 new ones.
+    let seats = facts.offices().filter(|o| o.is_seat()).count();
+    assert!((800..1300).contains(&seats), "{seats} seats");
+    let on = |office: &str, date: &str| facts.sole_holder_at(office, d(date)).map(|t| t.holder.clone());
+    assert_eq!(on("mp-woking", "2024-05-29").as_deref(), Some("Jonathan Lord"));
+    assert_eq!(on("mp-woking", "2024-05-30"), None, "dissolved: no Members until polling day");
+    assert_eq!(on("mp-woking", "2024-07-04").as_deref(), Some("Will Forster"));
+    assert_eq!(on("secretary-of-state-for-transport", "2021-01-01").as_deref(), Some("Grant Shapps"));
+    // Every tenure says where it comes from, with the licence.
+    let woking = facts.tenures().iter().find(|t| t.office == "mp-woking").unwrap();
+    assert!(woking.source.contains("Open Parliament Licence v3.0"), "{}", woking.source);
+    let shapps = facts.tenures().iter().find(|t| t.office == "secretary-of-state-for-transport").unwrap();
+    assert!(shapps.source.contains("IfG Ministers Database") && shapps.source.contains("CC BY 4.0"));
+}
+
+#[test]
+fn an_mp_who_lost_the_seat_in_2024_signing_a_2019_letter() {
+    let letter = "Dear Constituent,\n\nThank you for writing to me about the bypass. I will continue to press \
+                  the Department for Transport for a decision.\n\nYours sincerely,\n\nJonathan Lord MP\n\
+                  Member of Parliament for Woking\n";
+    // The day before the 2024 dissolution: all true.
+    let before = check(letter, Some("2019-10-01"), "2024-05-29");
+    assert!(before.iter().all(|f| f.severity == Severity::Info), "{before:#?}");
+    let after = check(letter, Some("2019-10-01"), "2025-01-10");
+    let seat = judged(&after, "Member of Parliament for Woking");
+    assert_eq!(seat.len(), 1, "{after:#?}");
+    assert_eq!(
+        (seat[0].severity, seat[0].kind, seat[0].since),
+        (Severity::Error, FindingKind::Signer, Some(d("2024-05-30")))
+    );
+    assert!(
+        seat[0].message.contains("Jonathan Lord") && seat[0].message.contains("Will Forster"),
+        "{}",
+        seat[0].message
+    );
+    let name = judged(&after, "Jonathan Lord");
+    assert_eq!(name.len(), 1, "{after:#?}");
+    assert_eq!(name[0].severity, Severity::Error);
+    assert!(name[0].message.contains("Member of Parliament for Woking on 2024-05-29"), "{}", name[0].message);
+    // The signer's own voice: he can no longer press anyone as Woking's MP.
+    let voice = judged(&after, "I will continue to press");
+    assert_eq!(voice.len(), 1, "{after:#?}");
+    assert_eq!((voice[0].severity, voice[0].kind), (Severity::Error, FindingKind::SignerVoice));
+    // Without a written date the Member named beside the seat line is the one meant.
+    let undated = check(letter, None, "2025-01-10");
+    assert_eq!(judged(&undated, "Member of Parliament for Woking").len(), 1, "{undated:#?}");
+}
+
+#[test]
+fn a_seat_changes_hands_at_a_by_election() {
+    // Jo Cox was killed on 2016-06-16; Tracy Brabin won the by-election of 2016-10-20.
+    let text = "Our MP for Batley and Spen is campaigning for the new station.";
+    assert!(judged(&check(text, Some("2016-03-01"), "2016-06-15"), "MP for Batley and Spen").is_empty());
+    let vacant = check(text, Some("2016-03-01"), "2016-08-01");
+    let f = judged(&vacant, "MP for Batley and Spen");
+    assert_eq!(f.len(), 1, "{vacant:#?}");
+    assert_eq!((f[0].severity, f[0].since), (Severity::Warning, Some(d("2016-06-16"))));
+    assert!(f[0].message.contains("no one holds it"), "{}", f[0].message);
+    let filled = check(text, Some("2016-03-01"), "2016-11-01");
+    let f = judged(&filled, "MP for Batley and Spen");
+    assert!(f[0].message.contains("Jo Cox") && f[0].message.contains("Tracy Brabin"), "{}", f[0].message);
+}
+
+#[test]
+fn a_minister_reshuffled_mid_parliament() {
+    // Grant Shapps was Transport Secretary from 2019-07-24 until 2022-09-06.
+    let text = "Grant Shapps, the Secretary of State for Transport, is reviewing the franchise.";
+    let holder = |date: &str| {
+        check(text, Some("2021-05-01"), date)
+            .into_iter()
+            .find(|f| f.text == "Grant Shapps" && f.message.contains("Transport"))
+            .map(|f| (f.severity, f.since))
+    };
+    assert_eq!(holder("2022-09-05").map(|x| x.0), Some(Severity::Info));
+    assert_eq!(holder("2022-09-06"), Some((Severity::Error, Some(d("2022-09-06")))));
+}
+
+#[test]
+fn two_members_of_one_name_are_told_apart_by_the_seat_and_one_in_office_is_never_flagged() {
+    // Mike Wood (Batley and Spen, 2010-2015) and Mike Wood (Dudley South from 2015).
+    let dudley = "Mike Wood MP has written to the council.";
+    let findings = check(dudley, Some("2013-01-10"), "2020-01-10");
+    assert!(findings.iter().all(|f| f.severity == Severity::Info), "one Mike Wood is an MP: {findings:#?}");
+    let batley = "Mike Wood, MP for Batley and Spen, has written to the council.";
+    let findings = check(batley, Some("2013-01-10"), "2020-01-10");
+    let name = judged(&findings, "Mike Wood");
+    assert_eq!(name.len(), 1, "{findings:#?}");
+    assert!(name[0].message.contains("Batley and Spen on 2015-03-29"), "{}", name[0].message);
+}
+
+#[test]
+fn a_draft_whose_sender_left_office_flags_what_it_has_them_say() {
+    let draft = LIBRARY
+        .draft(&{
+            let mut r = DraftRequest::new("care-funding", d("2026-11-23"));
+            r.sender = Some("tom-pursglove".into());
+            r
+        })
+        .unwrap();
+    let voice: Vec<&Finding> = draft.findings.iter().filter(|f| f.kind == FindingKind::SignerVoice).collect();
+    assert!(!voice.is_empty(), "{:#?}", draft.findings);
+    assert!(voice.iter().all(|f| f.severity == Severity::Error && f.since == Some(d("2024-05-30"))));
+    assert!(voice.iter().any(|f| f.text.starts_with("I will continue to")), "{voice:#?}");
+    // Signed by the seat's Member (the topic's edition from 2026-11-23): none, though
+    // the facts base is known only to 2026-11-22 (unverifiable is a warning, not an error).
+    let current = LIBRARY.draft(&DraftRequest::new("care-funding", d("2026-11-23"))).unwrap();
+    assert!(!current.findings.iter().any(|f| f.kind == FindingKind::SignerVoice), "{:#?}", current.findings);
+}
+
+#[test]
+fn a_register_file_with_a_bad_row_says_where() {
+    let csv = "# a test register\nname,constituency,start,end,source\nAnn Lee,Woking,2019-12-12,2024-05-30,t\n\
+               Bob Ray,Woking,2024-13-01,,t\n";
+    let err = Library::from_files([("register/mps.csv".to_string(), csv.to_string())]).unwrap_err();
+    let at = err.location().expect("a location");
+    assert_eq!((at.file.as_str(), at.line), ("register/mps.csv", 4), "{err}");
+    let csv = "name,seat\nAnn Lee,Woking\n";
+    assert!(Library::from_files([("register/mps.csv".to_string(), csv.to_string())]).is_err());
+}
