@@ -51,6 +51,7 @@ struct EventRules {
     government: String,
     this_government: String,
     named_government: String,
+    previous_government: String,
 }
 
 #[derive(Deserialize)]
@@ -92,6 +93,7 @@ struct Rules {
     this_government: Regex,
     /// "The Conservative Government": group 1 names the party.
     named_government: Regex,
+    previous_government: Regex,
     participles: Vec<String>,
     not_promises: Vec<String>,
     own_subjects: Vec<String>,
@@ -143,6 +145,7 @@ impl Rules {
             since_government: re(&file.events.government)?,
             this_government: re(&file.events.this_government)?,
             named_government: re(&file.events.named_government)?,
+            previous_government: re(&file.events.previous_government)?,
             participles: lower(&c.participles),
             not_promises: lower(&c.not_promises),
             own_subjects: lower(&c.own_subjects),
@@ -721,6 +724,7 @@ impl Scan<'_> {
             let suggestion = format!("name the government: \"{replacement}\"");
             self.push_moved((s, e), changed.took_office(), false, message, Some(replacement), suggestion);
         }
+        self.previous_governments(w);
         self.named_governments(w);
         self.titles(w);
     }
@@ -728,6 +732,73 @@ impl Scan<'_> {
     /// "The Conservative Government" in a present or future clause, written while that
     /// party governed: once another government has taken office, the sentence speaks
     /// of one that is gone. In the past tense it is history.
+    /// "The previous Government": the government in office before the last change of
+    /// governing party by `W`. After another change by `D`, the words mean another
+    /// government: stale like "this Government" (a warning, an error a year on), with
+    /// the one meant as the replacement ("the previous Labour Government"). "The last Labour
+    /// Government", written while another party governed, is a past one; once that
+    /// party governs again the words may be read as the government of the day: a
+    /// warning, never more.
+    fn previous_governments(&mut self, w: Date) {
+        let facts = self.facts;
+        // The government in office the day before `e`'s took office.
+        let before = |e: &crate::facts::Election| {
+            e.took_office().yesterday().ok().and_then(|d| facts.government_on(d)).and_then(|g| g.government.clone())
+        };
+        for c in RULES.previous_government.captures_iter(self.text) {
+            let Some(m) = c.get(0) else { continue };
+            let (s, e) = (m.start(), m.end());
+            if !self.free(s, e) {
+                continue;
+            }
+            let shown = m.as_str();
+            match c.get(1).map(|p| p.as_str().to_ascii_lowercase()) {
+                None => {
+                    let (Some(change_w), Some(change_d)) =
+                        (facts.last_election(w, true), facts.last_election(self.date, true))
+                    else {
+                        continue;
+                    };
+                    let (Some(meant), Some(now)) = (before(change_w), before(change_d)) else { continue };
+                    if change_w.id == change_d.id || meant == now {
+                        continue;
+                    }
+                    let message = format!(
+                        "\"{shown}\" written {w} meant the {meant} Government (replaced on {}); read on {} it means the {now} Government (replaced on {})",
+                        change_w.took_office(),
+                        self.date,
+                        change_d.took_office()
+                    );
+                    let article = if shown.starts_with("the ") || shown.starts_with("The ") { &shown[..4] } else { "" };
+                    let replacement = format!("{article}previous {meant} Government");
+                    let suggestion = format!("name it: \"{replacement}\"");
+                    self.push_moved((s, e), change_d.took_office(), false, message, Some(replacement), suggestion);
+                }
+                Some(party) => {
+                    let governs = |g: &str| g.to_ascii_lowercase().contains(&party);
+                    if facts.government_on(w).and_then(|g| g.government.as_deref()).is_some_and(governs) {
+                        continue;
+                    }
+                    let again = facts
+                        .elections()
+                        .iter()
+                        .filter(|e| e.took_office() > w && e.took_office() <= self.date)
+                        .filter(|e| e.government.as_deref().is_some_and(governs))
+                        .min_by_key(|e| e.took_office());
+                    let Some(again) = again else { continue };
+                    let message = format!(
+                        "\"{shown}\" written {w} meant a past government; since {} (after {}) a {} Government is in office, and the words may be read as it",
+                        again.took_office(),
+                        again.id,
+                        again.government.as_deref().unwrap_or(&party)
+                    );
+                    let suggestion = "name it by its years (\"the Labour Government of 1997 to 2010\")".to_string();
+                    self.push_moved((s, e), again.took_office(), true, message, None, suggestion);
+                }
+            }
+        }
+    }
+
     fn named_governments(&mut self, w: Date) {
         let facts = self.facts;
         let Some(then) = facts.government_on(w).and_then(|e| e.government.clone()) else { return };

@@ -285,3 +285,28 @@ fn an_office_named_by_its_title_means_its_holder_when_written() {
     assert!(about(&findings, "the Prime Minister").is_none(), "{findings:#?}");
     assert_eq!(about(&findings, "Rishi Sunak").map(|f| f.severity), Some(Severity::Error));
 }
+
+#[test]
+fn the_previous_government_is_the_one_before_the_last_change_of_party() {
+    let text = "The previous Government left the public finances in a terrible state. \
+                Under the last Labour government, waiting lists grew.";
+    let previous = |written: &str, date: &str| {
+        about(&check(text, written, date), "The previous Government").map(|f| (f.severity, f.since, f.replacement))
+    };
+    // Written under the coalition, read under the Conservatives: still Labour.
+    assert_eq!(previous("2012-03-01", "2016-01-01"), None);
+    assert_eq!(previous("2019-06-01", "2024-07-04"), None, "the day before Labour took office");
+    let took = Some(d("2024-07-05"));
+    let replacement = Some("The previous Labour Government".to_string());
+    assert_eq!(previous("2019-06-01", "2024-07-05"), Some((Severity::Warning, took, replacement.clone())));
+    assert_eq!(previous("2019-06-01", "2025-07-06"), Some((Severity::Error, took, replacement)));
+    // "The last Labour government": a past one until Labour governs again, then only ever a warning.
+    let last = |date: &str| {
+        about(&check(text, "2019-06-01", date), "the last Labour government").map(|f| (f.severity, f.since))
+    };
+    assert_eq!(last("2024-07-04"), None);
+    assert_eq!(last("2024-07-05"), Some((Severity::Warning, took)));
+    assert_eq!(last("2026-07-05"), Some((Severity::Warning, took)));
+    // Written while Labour governs, "the last Labour government" is left alone.
+    assert!(about(&check(text, "2025-01-10", "2026-01-10"), "the last Labour government").is_none());
+}
