@@ -1,5 +1,5 @@
 //! The facts base: dated, sourced events, offices and their holders, periods,
-//! bills and elections. Claims in blocks are bound to these facts by id.
+//! tracked entities (bills, consultations, schemes, fiscal events) and elections. Claims in blocks are bound to these facts by id.
 
 use crate::date::toml_date;
 use crate::error::{Error, Location};
@@ -103,32 +103,71 @@ pub struct Period {
     pub source: String,
 }
 
-/// A stage of a bill.
+/// A dated state of a tracked [`Entity`]: a bill's stage, a consultation's opening or
+/// closing, a strategy's publication, a scheme's end.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Stage {
-    /// `introduced`, `royal-assent` ...
-    pub stage: String,
+pub struct State {
+    /// `introduced`, `royal-assent`, `opened`, `closed`, `published`, `scrapped` ...
+    pub state: String,
     /// The day.
     #[serde(with = "toml_date")]
     pub date: Date,
+    /// What it became or what happened, in words a letter can use ("Children's
+    /// Wellbeing and Schools Act 2026").
+    #[serde(default)]
+    pub what: Option<String>,
+    /// Whether the entity's life as letters speak of it ends here (Royal Assent, a bill
+    /// falling, a consultation closing, a strategy published, a scheme scrapped): a
+    /// present or future sentence about it is then an error, not a warning.
+    #[serde(default)]
+    pub last: bool,
     /// Where the fact comes from.
     pub source: String,
 }
 
-/// A bill and its stages.
+/// Something letters speak of that moves through dated states: a bill, a
+/// consultation, a review, a strategy, a scheme, a court case, a fiscal event, a
+/// session of Parliament. Each state is also an event (`<id>.<state>`).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Bill {
-    /// Id.
+pub struct Entity {
+    /// Id (`cws-bill`).
     pub id: String,
-    /// The bill's title.
-    pub title: String,
-    /// The Act's title once passed.
+    /// `bill`, `consultation`, `review`, `strategy`, `scheme`, `court-case`,
+    /// `fiscal-event`, `session` ...
+    pub kind: String,
+    /// Its name as letters write it ("the Children's Wellbeing and Schools Bill").
+    pub name: String,
+    /// Other names that say which it is.
     #[serde(default)]
-    pub act: Option<String>,
-    /// Its stages, in order.
-    pub stages: Vec<Stage>,
+    pub aliases: Vec<String>,
+    /// Short names that mean it only once the letter has named it in full ("the Bill").
+    #[serde(default)]
+    pub short: Vec<String>,
+    /// A series it belongs to (`budget`, `spending-review`): "the Budget" in a clause
+    /// that looks ahead means the next of the series after the letter was written.
+    #[serde(default)]
+    pub series: Option<String>,
+    /// Its states, in date order.
+    pub states: Vec<State>,
+}
+
+impl Entity {
+    /// The states after `after`, up to and including `until`.
+    pub fn states_between(&self, after: Date, until: Date) -> impl Iterator<Item = &State> {
+        self.states.iter().filter(move |s| s.date > after && s.date <= until)
+    }
+}
+
+/// A series of entities named alike ("the Budget", "the Spending Review").
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Series {
+    /// Id (`budget`), as entities name it in `series`.
+    pub id: String,
+    /// How letters name the next one ("the Budget", "the next Budget", "the Autumn Budget").
+    pub names: Vec<String>,
 }
 
 /// A general election.
@@ -326,6 +365,73 @@ impl TitleIndex {
     }
 }
 
+/// What a name in the [`EntityIndex`] stands for.
+#[derive(Debug, Clone)]
+pub(crate) enum Named {
+    /// An entity (by index), by its name or an alias.
+    Entity(usize),
+    /// The next of a series (by index into `series`).
+    Series(usize),
+}
+
+/// Every entity's names and every series' names, found in one pass (ASCII case folded);
+/// short names ("the Bill") in another, so that they never hide a full name that starts
+/// later ("the consultation on Stable Homes…").
+#[derive(Debug, Clone)]
+pub(crate) struct EntityIndex {
+    /// What each pattern stands for, in the automaton's pattern order.
+    pub(crate) named: Vec<Named>,
+    /// `None` when there are no names (or too many to build an automaton of).
+    pub(crate) automaton: Option<aho_corasick::AhoCorasick>,
+    /// The entities whose short name each short pattern is.
+    pub(crate) short_of: Vec<Vec<usize>>,
+    /// The short names.
+    pub(crate) shorts: Option<aho_corasick::AhoCorasick>,
+}
+
+fn automaton(patterns: &[String]) -> Option<aho_corasick::AhoCorasick> {
+    (!patterns.is_empty())
+        .then(|| {
+            aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                .build(patterns)
+                .ok()
+        })
+        .flatten()
+}
+
+impl EntityIndex {
+    fn build(entities: &[Entity], series: &[Series]) -> EntityIndex {
+        let mut patterns: Vec<String> = Vec::new();
+        let mut named = Vec::new();
+        let (mut short_names, mut short_of): (Vec<String>, Vec<Vec<usize>>) = (Vec::new(), Vec::new());
+        for (i, x) in entities.iter().enumerate() {
+            for n in std::iter::once(&x.name).chain(&x.aliases) {
+                patterns.push(crate::text::normalize(n));
+                named.push(Named::Entity(i));
+            }
+            for n in &x.short {
+                let n = crate::text::normalize(n).to_ascii_lowercase();
+                match short_names.iter().position(|s| *s == n) {
+                    Some(p) => short_of[p].push(i),
+                    None => {
+                        short_names.push(n);
+                        short_of.push(vec![i]);
+                    }
+                }
+            }
+        }
+        for (i, s) in series.iter().enumerate() {
+            for n in &s.names {
+                patterns.push(crate::text::normalize(n));
+                named.push(Named::Series(i));
+            }
+        }
+        EntityIndex { named, automaton: automaton(&patterns), short_of, shorts: automaton(&short_names) }
+    }
+}
+
 /// Every officeholder's name, found in one pass over a text (ASCII case folded, on
 /// text folded by [`crate::text::Folded`]).
 #[derive(Debug, Clone)]
@@ -376,7 +482,9 @@ pub struct Facts {
     pub(crate) offices: BTreeMap<String, Office>,
     pub(crate) tenures: Vec<Tenure>,
     pub(crate) periods: BTreeMap<String, Period>,
-    pub(crate) bills: Vec<Bill>,
+    pub(crate) entities: Vec<Entity>,
+    pub(crate) series: Vec<Series>,
+    pub(crate) entity_names: std::sync::OnceLock<EntityIndex>,
     pub(crate) elections: Vec<Election>,
     pub(crate) known_to: Option<Date>,
 }
@@ -491,9 +599,26 @@ impl Facts {
         })
     }
 
-    /// Bills.
-    pub fn bills(&self) -> &[Bill] {
-        &self.bills
+    /// Tracked entities: bills, consultations, reviews, strategies, schemes, fiscal
+    /// events, sessions.
+    ///
+    /// ```
+    /// let library = replydraft::Library::embedded().unwrap();
+    /// let bill = library.facts().entities().iter().find(|e| e.id == "cws-bill").unwrap();
+    /// assert_eq!(bill.states.last().unwrap().what.as_deref(), Some("Children's Wellbeing and Schools Act 2026"));
+    /// ```
+    pub fn entities(&self) -> &[Entity] {
+        &self.entities
+    }
+
+    /// Series of entities named alike ("the Budget").
+    pub fn series(&self) -> &[Series] {
+        &self.series
+    }
+
+    /// The entity names automaton, built on first use.
+    pub(crate) fn entity_names(&self) -> &EntityIndex {
+        self.entity_names.get_or_init(|| EntityIndex::build(&self.entities, &self.series))
     }
 
     /// General elections.
@@ -624,12 +749,11 @@ impl Facts {
                 self.events.insert(id.clone(), ev(id, d, format!("Parliament dissolved before the {}", e.id)));
             }
         }
-        for b in &self.bills {
-            for s in &b.stages {
-                let id = format!("{}.{}", b.id, s.stage);
-                let name = if s.stage == "royal-assent" { b.act.as_deref().unwrap_or(&b.title) } else { &b.title };
-                let what = format!("{name}: {}", s.stage.replace('-', " "));
-                self.events.insert(id.clone(), Event { id, date: s.date, what, source: s.source.clone() });
+        for x in &self.entities {
+            for st in &x.states {
+                let id = format!("{}.{}", x.id, st.state);
+                let what = st.what.clone().unwrap_or_else(|| format!("{}: {}", x.name, st.state.replace('-', " ")));
+                self.events.insert(id.clone(), Event { id, date: st.date, what, source: st.source.clone() });
             }
         }
     }

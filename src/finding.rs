@@ -90,6 +90,9 @@ pub enum FindingKind {
     Commitment,
     /// A scanned name of an office holder.
     Officeholder,
+    /// A tracked entity (a bill, a consultation, a strategy, a fiscal event) spoken of in
+    /// the present or future after it has moved on.
+    Entity,
     /// A name written with letters of another script that look alike (`Gаvin`, Cyrillic а).
     MixedScript,
 }
@@ -120,6 +123,7 @@ impl FindingKind {
             RelativePhrase => "relative-phrase",
             Commitment => "commitment",
             Officeholder => "officeholder",
+            Entity => "entity",
             MixedScript => "mixed-script",
         }
     }

@@ -87,7 +87,7 @@ pub use claims::{BlockHealth, BlockSpan, Stale, Validation};
 pub use cluster::{Campaign, campaigns, cluster};
 pub use date::{DateStyle, parse_date, parse_span, today};
 pub use error::{Error, Location, Result};
-pub use facts::{Bill, Election, Event, Facts, Office, Period, Stage, Tenure};
+pub use facts::{Election, Entity, Event, Facts, Office, Period, Series, State, Tenure};
 pub use files::{Letter, Walk, read_letter, walk};
 pub use finding::{Claim, ClaimKind, Finding, FindingKind, Severity};
 pub use ingest::{Corpus, IngestOptions, Proposed, letter_paths, toml_comment};

@@ -3,7 +3,7 @@
 
 use crate::date::toml_date;
 use crate::error::{Error, LineIndex, Location, Result, hint};
-use crate::facts::{Bill, Election, Event, Facts, Office, Period, Tenure};
+use crate::facts::{Election, Entity, Event, Facts, Office, Period, Series, Tenure};
 use crate::finding::{Claim, ClaimKind};
 use crate::template::{self, Format};
 use handlebars::Handlebars;
@@ -212,7 +212,9 @@ struct LibraryFile {
     #[serde(default)]
     period: Vec<toml::Spanned<Period>>,
     #[serde(default)]
-    bill: Vec<toml::Spanned<Bill>>,
+    entity: Vec<toml::Spanned<Entity>>,
+    #[serde(default)]
+    series: Vec<toml::Spanned<Series>>,
     #[serde(default)]
     election: Vec<toml::Spanned<Election>>,
     /// How the register's rows become offices.
@@ -221,7 +223,8 @@ struct LibraryFile {
 }
 
 /// The top-level tables of a library file: the only headers a large file is split at.
-const TABLES: [&str; 9] = ["block", "topic", "sender", "event", "office", "tenure", "period", "bill", "election"];
+const TABLES: [&str; 10] =
+    ["block", "topic", "sender", "event", "office", "tenure", "period", "entity", "series", "election"];
 
 /// Files at least this long are parsed in pieces, in parallel.
 const SPLIT_BYTES: usize = 512 * 1024;
@@ -283,7 +286,7 @@ impl LibraryFile {
         macro_rules! any_inline {
             ($($field:ident),*) => { false $(|| self.$field.iter().any(|s| inline(s.span())))* };
         }
-        any_inline!(block, topic, sender, event, office, tenure, period, bill, election)
+        any_inline!(block, topic, sender, event, office, tenure, period, entity, series, election)
     }
 
     /// Appends another piece's items, their spans moved on by `offset` bytes.
@@ -297,8 +300,9 @@ impl LibraryFile {
         macro_rules! append {
             ($($field:ident),*) => { $(self.$field.extend(shift(other.$field, offset));)* };
         }
-        append!(block, topic, sender, event, office, tenure, period, bill, election);
+        append!(block, topic, sender, event, office, tenure, period, entity, series, election);
         self.known_to = self.known_to.or(other.known_to);
+        self.register = self.register.take().or(other.register);
     }
 }
 
@@ -347,6 +351,7 @@ pub(crate) const EMBEDDED: &[(&str, &str)] = &[
     ("current/blocks.toml", include_str!("../templates/current/blocks.toml")),
     ("current/senders.toml", include_str!("../templates/current/senders.toml")),
     ("current/topics.toml", include_str!("../templates/current/topics.toml")),
+    ("entities.toml", include_str!("../templates/entities.toml")),
     ("facts.toml", include_str!("../templates/facts.toml")),
     ("layouts/body.html.hbs", include_str!("../templates/layouts/body.html.hbs")),
     ("layouts/body.md.hbs", include_str!("../templates/layouts/body.md.hbs")),
@@ -718,7 +723,8 @@ impl Builder {
         starts.extend(parsed.office.iter().map(|s| s.span().start));
         starts.extend(parsed.tenure.iter().map(|s| s.span().start));
         starts.extend(parsed.period.iter().map(|s| s.span().start));
-        starts.extend(parsed.bill.iter().map(|s| s.span().start));
+        starts.extend(parsed.entity.iter().map(|s| s.span().start));
+        starts.extend(parsed.series.iter().map(|s| s.span().start));
         starts.extend(parsed.election.iter().map(|s| s.span().start));
         starts.sort_unstable();
         let extent = |span: std::ops::Range<usize>| {
@@ -800,7 +806,17 @@ impl Builder {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
-        facts.bills.extend(parsed.bill.into_iter().map(toml::Spanned::into_inner));
+        for s in parsed.entity {
+            let (span, x) = (s.span(), s.into_inner());
+            if x.states.is_empty() || x.states.windows(2).any(|w| w[1].date < w[0].date) {
+                return Err(invalid(at(span), format!("entity `{}`: give its states, in date order", x.id)));
+            }
+            if facts.entities.iter().any(|e| e.id == x.id) {
+                return Err(invalid(at(span), format!("duplicate entity id `{}`", x.id)));
+            }
+            facts.entities.push(x);
+        }
+        facts.series.extend(parsed.series.into_iter().map(toml::Spanned::into_inner));
         facts.elections.extend(parsed.election.into_iter().map(toml::Spanned::into_inner));
         if let Some(rules) = parsed.register {
             facts.register_rules.generic_posts.extend(rules.generic_posts);

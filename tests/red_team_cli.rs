@@ -276,7 +276,7 @@ fn link_loops_pipes_and_binary_files_do_not_stop_a_corpus_walk() {
     // A library directory with a loop in it loads.
     let lib = dir.join("lib");
     std::fs::create_dir_all(lib.join("layouts")).unwrap();
-    for f in ["topics.toml", "senders.toml", "facts.toml"] {
+    for f in ["topics.toml", "senders.toml", "facts.toml", "entities.toml"] {
         std::fs::copy(Path::new("templates").join(f), lib.join(f)).unwrap();
     }
     for f in std::fs::read_dir("templates/blocks").unwrap() {
