@@ -251,3 +251,33 @@ fn drafts_checked_back_map_every_block_to_itself() {
         assert!(matched.contains(&id.as_str()), "{id} found again with similarity 1.0");
     }
 }
+
+#[test]
+fn seed_letterheads_signatures_and_the_signers_own_voice_are_flagged() {
+    // Letterheads and signature lines: every one, in each seed that has them.
+    // (seed, what is flagged, whether the seed has a letterhead holding it)
+    for (path, shown, letterhead) in [
+        ("seeds/000_dcdd2d49cfe08213.txt", "MEMBER OF PARLIAMENT FOR DAVENTRY", false),
+        ("seeds/000_dcdd2d49cfe08213.txt", "Member of Parliament for Daventry", false),
+        ("seeds/002_a6cbfad96cc304f3.txt", "Gillian Keegan", true),
+        ("seeds/003_7118ba4b469bb5ac.txt", "TOM PURSGLOVE", true),
+        ("seeds/004_b418f7ccc697bf29.txt", "Gavin Williamson", true),
+    ] {
+        let (text, r) = check(path, "2026-11-22");
+        let flagged: Vec<&Finding> = errors(&r.findings).into_iter().filter(|f| f.text == shown).collect();
+        assert!(!flagged.is_empty(), "{path}: {shown}");
+        // The letterhead (before the salutation) is flagged as well as the signature.
+        let salutation = text.find("Dear ").unwrap();
+        if letterhead {
+            assert!(flagged.iter().any(|f| f.start < salutation), "{path}: {shown} in the letterhead");
+        }
+    }
+    // The signer's own voice, through the signer.
+    let (_, r) = check("seeds/000_dcdd2d49cfe08213.txt", "2026-11-22");
+    assert!(has(&r.findings, "signer-voice", "I will monitor", Severity::Error), "{:#?}", r.findings);
+    let (_, r) = check("seeds/003_7118ba4b469bb5ac.txt", "2026-11-22");
+    assert!(has(&r.findings, "signer-voice", "I will continue to closely monitor", Severity::Error));
+    // Read while the signer held the seat, the same words are fine.
+    let (_, r) = check("seeds/003_7118ba4b469bb5ac.txt", "2023-01-10");
+    assert!(!r.findings.iter().any(|f| f.kind == FindingKind::SignerVoice));
+}
