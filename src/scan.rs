@@ -67,6 +67,7 @@ struct OfficeRules {
     generic: Vec<String>,
     post_nominals: Vec<String>,
     past_verbs: Vec<String>,
+    surname_titles: Vec<String>,
 }
 
 /// The rules, compiled once.
@@ -102,6 +103,7 @@ struct Rules {
     generic_offices: Vec<String>,
     post_nominals: Vec<String>,
     past_verbs: Vec<String>,
+    surname_titles: Vec<String>,
 }
 
 /// Compiles a scanner pattern. Word boundaries are ASCII (`(?-u:\b)`): the words
@@ -154,6 +156,7 @@ impl Rules {
             generic_offices: lower(&file.offices.generic),
             post_nominals: lower(&file.offices.post_nominals),
             past_verbs: lower(&file.offices.past_verbs),
+            surname_titles: lower(&file.offices.surname_titles),
         })
     }
 
@@ -1204,21 +1207,31 @@ impl Scan<'_> {
         let Some(automaton) = &index.automaton else { return };
         let folded = Folded::new(self.text);
         let f = folded.text.as_str();
+        let word_char = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+        let whole =
+            |pos: usize, end: usize| !word_char(f[..pos].chars().next_back()) && !word_char(f[end..].chars().next());
+        let window_at = |pos: usize, end: usize| {
+            let before = f[floor_char_boundary(f, pos.saturating_sub(40))..pos].to_lowercase();
+            let after = f[end..floor_char_boundary(f, end + 70)].to_lowercase();
+            (format!("{before} {after}"), after)
+        };
         let mut found = Vec::new();
+        // Each name found, the end of its first mention and the offices it was judged in.
+        let mut named: Vec<(&str, usize, Vec<String>)> = Vec::new();
+        let mut spans: Vec<(usize, usize)> = Vec::new();
+        let mut bare = Vec::new();
         for m in automaton.find_iter(f) {
             let (pos, end) = (m.start(), m.end());
-            let word_char = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
-            if word_char(f[..pos].chars().next_back()) || word_char(f[end..].chars().next()) {
+            if !whole(pos, end) {
                 continue;
             }
             let (s, e) = folded.original(pos, end);
             if !self.free(s, e) {
                 continue;
             }
+            spans.push((pos, end));
             let name = index.names[m.pattern().as_usize()].as_str();
-            let before = f[floor_char_boundary(f, pos.saturating_sub(40))..pos].to_lowercase();
-            let after = f[end..floor_char_boundary(f, end + 70)].to_lowercase();
-            let window = format!("{before} {after}");
+            let (window, after) = window_at(pos, end);
             let past = RULES.past_marker.is_match(&window);
             if let Some(c) = self.text[s..e].chars().find(|&c| is_homoglyph(c)) {
                 let message = format!(
@@ -1229,10 +1242,61 @@ impl Scan<'_> {
                 found.push(Found::Mixed(s, e, message));
             }
             // Every mention is judged: each one left in a letter needs mending.
-            for office in self.implied_offices(name, &window, &after) {
+            let offices = self.implied_offices(name, &window, &after);
+            match named.iter_mut().find(|(n, _, _)| *n == name) {
+                Some((_, _, seen)) => {
+                    seen.extend(offices.iter().filter(|o| !seen.contains(o)).cloned().collect::<Vec<_>>())
+                }
+                None => named.push((name, end, offices.clone())),
+            }
+            if offices.is_empty() {
+                bare.push((s, e, name, past));
+            }
+            for office in offices {
                 found.push(Found::Holder(s, e, name, office, past));
             }
         }
+        // A mention with no office words of its own (the name alone in a signature) is
+        // the same person in the offices the letter's other mentions name.
+        for (s, e, name, past) in bare {
+            for (_, _, offices) in named.iter().filter(|(n, _, _)| *n == name) {
+                for office in offices {
+                    found.push(Found::Holder(s, e, name, office.clone(), past));
+                }
+            }
+        }
+        // "Mr Lord", "Dr Smith": after the full name, the family name with a title is the
+        // same person, in the offices the full name was judged in and any its own words imply.
+        let lower = f.to_ascii_lowercase();
+        for (name, first_end, offices) in &named {
+            let Some(family) = name.rsplit(' ').next().filter(|w| w.len() > 1 && *w != *name) else { continue };
+            for title in &RULES.surname_titles {
+                let needle = format!("{title} {}", family.to_ascii_lowercase());
+                for (pos, _) in lower.match_indices(&needle) {
+                    let end = pos + needle.len();
+                    if pos < *first_end || !whole(pos, end) || spans.iter().any(|&(a, b)| a < end && pos < b) {
+                        continue;
+                    }
+                    let (s, e) = folded.original(pos, end);
+                    if !self.free(s, e) {
+                        continue;
+                    }
+                    spans.push((pos, end));
+                    let (window, after) = window_at(pos, end);
+                    let past = RULES.past_marker.is_match(&window);
+                    let mut all = offices.clone();
+                    all.extend(
+                        self.implied_offices(name, &window, &after).into_iter().filter(|o| !offices.contains(o)),
+                    );
+                    for office in all {
+                        found.push(Found::Holder(s, e, name, office, past));
+                    }
+                }
+            }
+        }
+        found.sort_by_key(|x| match x {
+            Found::Holder(s, ..) | Found::Mixed(s, ..) => *s,
+        });
         for x in found {
             match x {
                 Found::Holder(s, e, name, office, past) => self.judge_holder(s, e, name, &office, past),

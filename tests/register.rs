@@ -148,3 +148,28 @@ fn a_register_file_with_a_bad_row_says_where() {
     let csv = "name,seat\nAnn Lee,Woking\n";
     assert!(Library::from_files([("register/mps.csv".to_string(), csv.to_string())]).is_err());
 }
+
+#[test]
+fn every_mention_of_a_person_counts_the_family_name_with_a_title_and_the_bare_signature() {
+    let letter = "Dear Constituent,\n\nJonathan Lord MP has raised this. Mr Lord will press the council again, \
+                  and Lordship Lane is not him.\n\nYours sincerely,\n\nJonathan Lord\n";
+    let findings = check(letter, Some("2020-01-10"), "2025-01-01");
+    let errors: Vec<(&str, FindingKind)> =
+        findings.iter().filter(|f| f.severity == Severity::Error).map(|f| (f.text.as_str(), f.kind)).collect();
+    assert_eq!(
+        errors,
+        [
+            ("Jonathan Lord", FindingKind::Officeholder),
+            ("Mr Lord", FindingKind::Officeholder),
+            ("Jonathan Lord", FindingKind::Signer)
+        ],
+        "{findings:#?}"
+    );
+    // "Mr Lord" before the full name is anyone.
+    let early = check("Mr Lord wrote to me. Jonathan Lord MP agrees.", Some("2020-01-10"), "2025-01-01");
+    assert!(judged(&early, "Mr Lord").is_empty(), "{early:#?}");
+    // In office on the check date: nothing to flag, at any mention.
+    let fine = check(letter, Some("2020-01-10"), "2023-01-01");
+    let people = [FindingKind::Officeholder, FindingKind::Signer, FindingKind::SignerVoice];
+    assert!(fine.iter().filter(|f| people.contains(&f.kind)).all(|f| f.severity == Severity::Info), "{fine:#?}");
+}
