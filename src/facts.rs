@@ -335,12 +335,16 @@ fn slug(name: &str) -> String {
 }
 
 /// Every office's title and aliases, found in one pass over a text (ASCII case
-/// folded): "the Prime Minister", "the Home Secretary", and seats without "the"
-/// ("Member of Parliament for Woking", "MP for Woking").
+/// folded): "the Prime Minister", "the Home Secretary", seats without "the" ("Member of
+/// Parliament for Woking", "MP for Woking"), and every title without "the" as a
+/// letterhead or a signature writes it.
 #[derive(Debug, Clone)]
 pub(crate) struct TitleIndex {
     /// The office id of each pattern, in the automaton's pattern order.
     pub(crate) offices: Vec<String>,
+    /// Whether each pattern is a title without "the" (a seat's, or any office's as a
+    /// letterhead or signature line writes it: "Secretary of State for Education").
+    pub(crate) bare: Vec<bool>,
     /// `None` only if the titles are too many to build an automaton of.
     pub(crate) automaton: Option<aho_corasick::AhoCorasick>,
 }
@@ -349,11 +353,17 @@ impl TitleIndex {
     fn build(offices: &BTreeMap<String, Office>) -> TitleIndex {
         let mut patterns = Vec::new();
         let mut ids = Vec::new();
+        let mut bare = Vec::new();
         for o in offices.values() {
-            let seat = o.is_seat();
             for name in std::iter::once(&o.title).chain(&o.aliases) {
-                patterns.push(if seat { name.clone() } else { format!("the {name}") });
+                if !o.is_seat() {
+                    patterns.push(format!("the {name}"));
+                    ids.push(o.id.clone());
+                    bare.push(false);
+                }
+                patterns.push(name.clone());
                 ids.push(o.id.clone());
+                bare.push(true);
             }
         }
         let automaton = aho_corasick::AhoCorasick::builder()
@@ -361,7 +371,7 @@ impl TitleIndex {
             .match_kind(aho_corasick::MatchKind::LeftmostLongest)
             .build(&patterns)
             .ok();
-        TitleIndex { offices: ids, automaton }
+        TitleIndex { offices: ids, bare, automaton }
     }
 }
 

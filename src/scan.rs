@@ -855,7 +855,8 @@ impl Scan<'_> {
         let Some(automaton) = &index.automaton else { return };
         for m in automaton.find_iter(self.text) {
             let (s, e) = (m.start(), m.end());
-            let Some(office) = facts.office(&index.offices[m.pattern().as_usize()]).filter(|o| !o.is_seat()) else {
+            let p = m.pattern().as_usize();
+            let Some(office) = facts.office(&index.offices[p]).filter(|o| !o.is_seat() && !index.bare[p]) else {
                 continue;
             };
             let after = &self.text[e..];
@@ -910,7 +911,9 @@ impl Scan<'_> {
         near.to_ascii_lowercase().contains(&name.to_ascii_lowercase())
     }
 
-    /// Seat lines ("Member of Parliament for Daventry", "MP for Woking"): the seat's
+    /// Seat lines ("Member of Parliament for Daventry", "MP for Woking"), and any other
+    /// office's title on a line of its own (a letterhead's or signature's "Secretary of
+    /// State for Education"): the seat's
     /// Member on the day the letter was written (or, without that day, the Member named
     /// beside it). When the seat has another Member on the check date, or none (after a
     /// dissolution), the line is stale: in the letterhead or the signature it is the
@@ -923,14 +926,21 @@ impl Scan<'_> {
         let Some(automaton) = &index.automaton else { return };
         for m in automaton.find_iter(self.text) {
             let (s, e) = (m.start(), m.end());
-            let Some(office) = facts.office(&index.offices[m.pattern().as_usize()]).filter(|o| o.is_seat()) else {
-                continue;
-            };
-            if !self.whole_word(s, e) || !self.free(s, e) {
+            let p = m.pattern().as_usize();
+            let Some(office) = facts.office(&index.offices[p]).filter(|_| index.bare[p]) else { continue };
+            // Any other office's title counts here only on a line of its own: a letterhead's
+            // or a signature's ("Secretary of State for Education").
+            if !self.whole_word(s, e) || !self.free(s, e) || !office.is_seat() && !self.alone_on_line(s, e) {
                 continue;
             }
             let then = match self.written {
-                Some(w) => facts.sole_holder_at(&office.id, w),
+                Some(w) => facts.sole_holder_at(&office.id, w).or_else(|| {
+                    // A post several held at once: the one named beside the line.
+                    facts
+                        .tenures()
+                        .iter()
+                        .find(|t| t.office == office.id && t.covers(w) && self.names_near(s, e, &t.holder))
+                }),
                 None => facts
                     .tenures()
                     .iter()
@@ -939,29 +949,36 @@ impl Scan<'_> {
             };
             let Some(then) = then else { continue };
             let now = facts.sole_holder_at(&office.id, self.date);
-            if now.is_some_and(|n| n.holder == then.holder) {
+            if facts.check_holder(&office.id, &then.holder, self.date).is_ok() {
                 continue;
             }
-            // The last day of the Member's last stint in the seat before the check date
-            // (re-elected, they held it again after each dissolution).
+            // The last day of the holder's last stint before the check date (a Member
+            // re-elected held the seat again after each dissolution).
             let stints = facts.tenures().iter().filter(|t| t.office == office.id && t.holder == then.holder);
             let Some(left) = stints.filter_map(|t| t.to).filter(|to| *to < self.date).max() else { continue };
             let shown = &self.text[s..e];
             let when =
                 self.written.map_or_else(|| format!("as written, \"{shown}\""), |w| format!("on {w} \"{shown}\""));
-            let message = match now {
-                Some(n) => format!("{when} was {}; since {} it is {}", then.holder, n.from, n.holder),
-                None => {
-                    format!("{when} was {}, who left the seat on {left}; no one holds it on {}", then.holder, self.date)
+            let (what, message) = match now {
+                _ if !office.is_seat() => {
+                    ("office", format!("{when} was {}, who left the office on {left}", then.holder))
                 }
+                Some(n) => ("seat", format!("{when} was {}; since {} it is {}", then.holder, n.from, n.holder)),
+                None => (
+                    "seat",
+                    format!(
+                        "{when} was {}, who left the seat on {left}; no one holds it on {}",
+                        then.holder, self.date
+                    ),
+                ),
             };
             let suggestion = match now {
                 Some(n) => format!("{} is {} (since {}); sign as them", n.holder, office.title, n.from),
-                None => format!("no one is {} on {}", office.title, self.date),
+                None => format!("check who is {} on {}", office.title, self.date),
             };
             let since = Some(next_day(left));
             if self.signature.speaks_as(s) || self.alone_on_line(s, e) {
-                let message = format!("the signer's seat: {message}");
+                let message = format!("the signer's {what}: {message}");
                 self.push(Severity::Error, FindingKind::Signer, (s, e), since, message, Some(suggestion));
             } else {
                 self.push(Severity::Warning, FindingKind::Officeholder, (s, e), since, message, Some(suggestion));

@@ -173,3 +173,23 @@ fn every_mention_of_a_person_counts_the_family_name_with_a_title_and_the_bare_si
     let people = [FindingKind::Officeholder, FindingKind::Signer, FindingKind::SignerVoice];
     assert!(fine.iter().filter(|f| people.contains(&f.kind)).all(|f| f.severity == Severity::Info), "{fine:#?}");
 }
+
+#[test]
+fn an_office_title_on_a_line_of_its_own_is_the_signers_office() {
+    let letter = "Rt Hon Gavin Williamson CBE MP\nSecretary of State for Education\n\nDear Ms Smith,\n\n\
+                  I wrote to the Secretary of State for Education last week.\n\nYours sincerely,\n\n\
+                  Gavin Williamson\nSecretary of State for Education\n";
+    let lines = |date: &str| -> Vec<(usize, Severity, Option<replydraft::Date>)> {
+        check(letter, Some("2021-02-01"), date)
+            .into_iter()
+            .filter(|f| f.text == "Secretary of State for Education" && f.kind == FindingKind::Signer)
+            .map(|f| (f.start, f.severity, f.since))
+            .collect()
+    };
+    assert!(lines("2021-09-14").is_empty(), "in office on his last day");
+    let after = lines("2021-09-15");
+    // The letterhead's line and the signature's; not the title in the body's sentence.
+    assert_eq!(after.len(), 2, "{after:?}");
+    assert!(after.iter().all(|&(_, s, since)| s == Severity::Error && since == Some(d("2021-09-15"))));
+    assert!(after[0].0 < letter.find("Dear").unwrap() && after[1].0 > letter.find("Yours").unwrap());
+}
