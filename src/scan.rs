@@ -853,7 +853,9 @@ impl Scan<'_> {
         let facts = self.facts;
         let index = facts.titles();
         let Some(automaton) = &index.automaton else { return };
-        for m in automaton.find_iter(self.text) {
+        // ASCII lowercasing keeps every byte offset: the automaton's titles are lowercase.
+        let lower = self.text.to_ascii_lowercase();
+        for m in automaton.find_iter(&lower) {
             let (s, e) = (m.start(), m.end());
             let p = m.pattern().as_usize();
             let Some(office) = facts.office(&index.offices[p]).filter(|o| !o.is_seat() && !index.bare[p]) else {
@@ -924,7 +926,9 @@ impl Scan<'_> {
         let facts = self.facts;
         let index = facts.titles();
         let Some(automaton) = &index.automaton else { return };
-        for m in automaton.find_iter(self.text) {
+        // ASCII lowercasing keeps every byte offset: the automaton's titles are lowercase.
+        let lower = self.text.to_ascii_lowercase();
+        for m in automaton.find_iter(&lower) {
             let (s, e) = (m.start(), m.end());
             let p = m.pattern().as_usize();
             let Some(office) = facts.office(&index.offices[p]).filter(|_| index.bare[p]) else { continue };
@@ -1023,8 +1027,10 @@ impl Scan<'_> {
             Entity(usize),
             Series(usize),
         }
+        // ASCII lowercasing keeps every byte offset: the automata's names are lowercase.
+        let lower = f.to_ascii_lowercase();
         let mut found: Vec<(usize, usize, Meant)> = automaton
-            .find_iter(f)
+            .find_iter(&lower)
             .filter(|m| whole(m))
             .map(|m| {
                 let meant = match index.named[m.pattern().as_usize()] {
@@ -1038,7 +1044,7 @@ impl Scan<'_> {
         // full before it; it never counts inside a full name.
         if let Some(shorts) = &index.shorts {
             let mut extra = Vec::new();
-            for m in shorts.find_iter(f).filter(|m| whole(m)) {
+            for m in shorts.find_iter(&lower).filter(|m| whole(m)) {
                 if found.iter().any(|(s, e, _)| *s < m.end() && m.start() < *e) {
                     continue;
                 }
@@ -1237,7 +1243,9 @@ impl Scan<'_> {
         let mut named: Vec<(&str, usize, Vec<String>)> = Vec::new();
         let mut spans: Vec<(usize, usize)> = Vec::new();
         let mut bare = Vec::new();
-        for m in automaton.find_iter(f) {
+        // ASCII lowercasing keeps every byte offset: the automaton's names are lowercase.
+        let lower = f.to_ascii_lowercase();
+        for m in automaton.find_iter(&lower) {
             let (pos, end) = (m.start(), m.end());
             if !whole(pos, end) {
                 continue;
@@ -1284,7 +1292,6 @@ impl Scan<'_> {
         }
         // "Mr Lord", "Dr Smith": after the full name, the family name with a title is the
         // same person, in the offices the full name was judged in and any its own words imply.
-        let lower = f.to_ascii_lowercase();
         for (name, first_end, offices) in &named {
             let Some(family) = name.rsplit(' ').next().filter(|w| w.len() > 1 && *w != *name) else { continue };
             for title in &RULES.surname_titles {
