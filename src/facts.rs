@@ -41,6 +41,11 @@ pub struct Office {
     /// there under these names are tenures of this office.
     #[serde(default)]
     pub register: Vec<String>,
+    /// The department it belongs to, as the register names it ("Department for
+    /// Education"): "the Secretary of State" in a sentence that names the department
+    /// is this office.
+    #[serde(default)]
+    pub department: Option<String>,
     /// Where it is defined.
     #[serde(skip)]
     pub at: Location,
@@ -793,6 +798,10 @@ fn resolve_register(
         offices.values().flat_map(|o| o.register.iter().map(|n| (n.to_lowercase(), o.id.clone()))).collect();
     let written: std::collections::HashSet<String> = tenures.iter().map(|t| t.office.clone()).collect();
     for RegisterRow { post, mut tenure } in rows {
+        let department = match &post {
+            Post::Ministerial { department, .. } if !department.is_empty() => Some(department.clone()),
+            _ => None,
+        };
         let (id, title, alias) = match post {
             Post::Seat(seat) => (
                 format!("mp-{}", slug(&seat)),
@@ -817,6 +826,7 @@ fn resolve_register(
             aliases: alias.into_iter().collect(),
             successor: None,
             register: Vec::new(),
+            department,
             at: tenure.at.clone(),
         });
         tenure.office = id;

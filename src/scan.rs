@@ -68,6 +68,7 @@ struct OfficeRules {
     post_nominals: Vec<String>,
     past_verbs: Vec<String>,
     surname_titles: Vec<String>,
+    roles: Vec<String>,
 }
 
 /// The rules, compiled once.
@@ -104,6 +105,7 @@ struct Rules {
     post_nominals: Vec<String>,
     past_verbs: Vec<String>,
     surname_titles: Vec<String>,
+    roles: Vec<String>,
 }
 
 /// Compiles a scanner pattern. Word boundaries are ASCII (`(?-u:\b)`): the words
@@ -157,6 +159,7 @@ impl Rules {
             post_nominals: lower(&file.offices.post_nominals),
             past_verbs: lower(&file.offices.past_verbs),
             surname_titles: lower(&file.offices.surname_titles),
+            roles: lower(&file.offices.roles),
         })
     }
 
@@ -741,6 +744,7 @@ impl Scan<'_> {
         self.previous_governments(w);
         self.named_governments(w);
         self.titles(w);
+        self.roles(w);
     }
 
     /// "The Conservative Government" in a present or future clause, written while that
@@ -888,7 +892,64 @@ impl Scan<'_> {
             let message = format!("on {w} \"{shown}\" was {}; since {} it is {}", then.holder, now.from, now.holder);
             let suggestion =
                 format!("name the person meant (\"{shown}, {}\"), or write for {}", then.holder, now.holder);
-            self.push(Severity::Warning, FindingKind::Officeholder, (s, e), Some(now.from), message, Some(suggestion));
+            let since = then.to.map_or(now.from, next_day);
+            self.push(Severity::Warning, FindingKind::Officeholder, (s, e), Some(since), message, Some(suggestion));
+        }
+    }
+
+    /// "The Secretary of State", "the Minister" in a sentence that names one department
+    /// ("…the Department for Education…"): the person who held that role in that
+    /// department on `W`, when only one did. Judged like a title: when another holds it
+    /// on `D`, a sentence not in the past tense now points at someone else.
+    fn roles(&mut self, w: Date) {
+        let facts = self.facts;
+        let lower = self.text.to_ascii_lowercase();
+        let departments: std::collections::BTreeSet<&str> =
+            facts.offices().filter_map(|o| o.department.as_deref()).collect();
+        for role in &RULES.roles {
+            let needle = format!("the {role}");
+            for (s, _) in lower.match_indices(&needle) {
+                let e = s + needle.len();
+                let after = &lower[e..];
+                if !self.whole_word(s, e)
+                    || [" of ", " for ", " without "].iter().any(|p| after.starts_with(p))
+                    || !self.free(s, e)
+                {
+                    continue;
+                }
+                let (a, b) = self.sentences.around(self.text, s, e);
+                let sentence = &lower[a..b];
+                let mut named = departments.iter().filter(|d| sentence.contains(&d.to_ascii_lowercase()));
+                let (Some(department), None) = (named.next(), named.next()) else { continue };
+                // Whoever held the role in that department on a day, if one person did.
+                let holder = |day: Date| {
+                    let mut people = facts
+                        .offices()
+                        .filter(|o| {
+                            o.department.as_deref() == Some(*department)
+                                && o.title.to_ascii_lowercase().contains(role.as_str())
+                        })
+                        .filter_map(|o| facts.sole_holder_at(&o.id, day).map(|t| (o, t)));
+                    let first = people.next()?;
+                    people.all(|(_, t)| t.holder == first.1.holder).then_some(first)
+                };
+                let (Some((_, then)), Some((office, now))) = (holder(w), holder(self.date)) else { continue };
+                if then.holder == now.holder
+                    || self.names_near(s, e, &then.holder)
+                    || crate::timex::tense_at(self.text, s, e) == crate::timex::Tense::Past
+                {
+                    continue;
+                }
+                let shown = &self.text[s..e];
+                let message = format!(
+                    "on {w} \"{shown}\" ({department}) was {}; since {} it is {} ({})",
+                    then.holder, now.from, now.holder, office.title
+                );
+                let suggestion =
+                    format!("name the person meant (\"{shown}, {}\"), or write for {}", then.holder, now.holder);
+                let since = then.to.map_or(now.from, next_day);
+                self.push(Severity::Warning, FindingKind::Officeholder, (s, e), Some(since), message, Some(suggestion));
+            }
         }
     }
 

@@ -193,3 +193,23 @@ fn an_office_title_on_a_line_of_its_own_is_the_signers_office() {
     assert!(after.iter().all(|&(_, s, since)| s == Severity::Error && since == Some(d("2021-09-15"))));
     assert!(after[0].0 < letter.find("Dear").unwrap() && after[1].0 > letter.find("Yours").unwrap());
 }
+
+#[test]
+fn the_secretary_of_state_with_the_department_in_the_sentence() {
+    let text =
+        "I have written to the Secretary of State at the Department for Education, who is reviewing the guidance.";
+    let role = |date: &str| {
+        check(text, Some("2022-01-10"), date)
+            .into_iter()
+            .find(|f| f.text == "the Secretary of State")
+            .map(|f| (f.severity, f.since, f.message))
+    };
+    // Nadhim Zahawi until 2022-07-04; Michelle Donelan from 2022-07-05.
+    assert_eq!(role("2022-07-04"), None);
+    let (severity, since, message) = role("2022-07-05").unwrap();
+    assert_eq!((severity, since), (Severity::Warning, Some(d("2022-07-05"))));
+    assert!(message.contains("Nadhim Zahawi") && message.contains("Michelle Donelan"), "{message}");
+    // No department in the sentence: which Secretary of State is not known; left alone.
+    let bare = check("I have written to the Secretary of State about it.", Some("2022-01-10"), "2023-01-01");
+    assert!(judged(&bare, "the Secretary of State").is_empty(), "{bare:#?}");
+}
