@@ -817,9 +817,6 @@ fn resolve_register(
                 None => (slug(&office), office, None),
             },
         };
-        if written.contains(&id) {
-            continue;
-        }
         offices.entry(id.clone()).or_insert_with(|| Office {
             id: id.clone(),
             title,
@@ -829,6 +826,11 @@ fn resolve_register(
             department,
             at: tenure.at.clone(),
         });
+        // The office is known either way; its tenures come from the facts files alone
+        // when they give any.
+        if written.contains(&id) {
+            continue;
+        }
         tenure.office = id;
         tenures.push(tenure);
     }

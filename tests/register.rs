@@ -213,3 +213,20 @@ fn the_secretary_of_state_with_the_department_in_the_sentence() {
     let bare = check("I have written to the Secretary of State about it.", Some("2022-01-10"), "2023-01-01");
     assert!(judged(&bare, "the Secretary of State").is_empty(), "{bare:#?}");
 }
+
+#[test]
+fn a_facts_file_may_give_a_register_office_its_own_tenures() {
+    let csv = "name,constituency,start,end,source\nAnn Lee,Woking,2019-12-12,2024-05-30,t\n";
+    let facts =
+        "[[tenure]]\noffice = \"mp-woking\"\nholder = \"Bo Day\"\nfrom = 2019-12-12\nsource = \"office records\"\n";
+    let library = Library::from_files([
+        ("register/mps.csv".to_string(), csv.to_string()),
+        ("facts.toml".to_string(), facts.to_string()),
+    ])
+    .unwrap();
+    // The office comes from the register; its tenures from the facts file alone.
+    assert_eq!(library.facts().office("mp-woking").unwrap().title, "Member of Parliament for Woking");
+    let holders: Vec<&str> =
+        library.facts().tenures().iter().filter(|t| t.office == "mp-woking").map(|t| t.holder.as_str()).collect();
+    assert_eq!(holders, ["Bo Day"]);
+}
