@@ -53,6 +53,12 @@ pub struct Office {
 
 impl Office {
     /// Whether it is a seat in the Commons (its id starts `mp-`).
+    ///
+    /// ```
+    /// let library = replydraft::Library::embedded().unwrap();
+    /// assert!(library.facts().office("mp-woking").unwrap().is_seat());
+    /// assert!(!library.facts().office("prime-minister").unwrap().is_seat());
+    /// ```
     pub fn is_seat(&self) -> bool {
         self.id.starts_with("mp-")
     }
@@ -160,6 +166,14 @@ pub struct Entity {
 
 impl Entity {
     /// The states after `after`, up to and including `until`.
+    ///
+    /// ```
+    /// let library = replydraft::Library::embedded().unwrap();
+    /// let on = |d: &str| replydraft::parse_date(d).unwrap();
+    /// let bill = library.facts().entities().iter().find(|e| e.id == "rwanda-bill").unwrap();
+    /// let moved: Vec<&str> = bill.states_between(on("2024-01-01"), on("2024-04-25")).map(|s| s.state.as_str()).collect();
+    /// assert_eq!(moved, ["commons-third-reading", "royal-assent"]);
+    /// ```
     pub fn states_between(&self, after: Date, until: Date) -> impl Iterator<Item = &State> {
         self.states.iter().filter(move |s| s.date > after && s.date <= until)
     }
@@ -591,7 +605,13 @@ impl Facts {
     }
 
     /// Register rows that could not be read, when the register is read on first use
-    /// (`validate` reports them; the embedded register has none).
+    /// (the embedded register: a test holds it to none). A library directory's register
+    /// is read when it loads, and a bad row is a load error instead.
+    ///
+    /// ```
+    /// let library = replydraft::Library::embedded().unwrap();
+    /// assert!(library.facts().register_errors().is_empty());
+    /// ```
     pub fn register_errors(&self) -> &[String] {
         if self.register_lazy.is_empty() { &[] } else { &self.full().errors }
     }
@@ -634,6 +654,11 @@ impl Facts {
     }
 
     /// Series of entities named alike ("the Budget").
+    ///
+    /// ```
+    /// let library = replydraft::Library::embedded().unwrap();
+    /// assert!(library.facts().series().iter().any(|s| s.id == "spending-review"));
+    /// ```
     pub fn series(&self) -> &[Series] {
         &self.series
     }
