@@ -112,12 +112,15 @@ const INVISIBLE: &[char] = &[
 /// use replydraft::text::{Fold, fold_char};
 /// assert_eq!(fold_char('\u{2019}'), Fold::Char('\''));
 /// assert_eq!(fold_char('\u{00A0}'), Fold::Space);
+/// assert_eq!(fold_char('\u{000B}'), Fold::Space); // vertical tab
 /// assert_eq!(fold_char('\u{200B}'), Fold::Drop);
 /// assert_eq!(fold_char('\u{041D}'), Fold::Char('H')); // Cyrillic En
 /// ```
 pub fn fold_char(c: char) -> Fold {
     if c.is_ascii() {
-        return if c.is_ascii_whitespace() { Fold::Space } else { Fold::Char(c) };
+        // `char::is_whitespace`, not `is_ascii_whitespace`: the vertical tab (U+000B) is
+        // white space to `str::trim` too, and a library block's text is trimmed so.
+        return if c.is_whitespace() { Fold::Space } else { Fold::Char(c) };
     }
     if INVISIBLE.contains(&c) {
         Fold::Drop
