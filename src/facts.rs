@@ -346,6 +346,26 @@ pub(crate) fn read_register(file: &str, text: &str) -> Result<Vec<RegisterRow>, 
     Ok(out)
 }
 
+/// How letters write a seat besides its title: "MP for X", and both with the seat's
+/// name as letterheads print it, without its comma ("Birmingham Erdington" for the
+/// results' "Birmingham, Erdington") and with "&" for "and".
+fn seat_aliases(seat: &str) -> Vec<String> {
+    let mut names = vec![seat.to_string()];
+    for variant in
+        [seat.replace(", ", " "), seat.replace(" and ", " & "), seat.replace(", ", " ").replace(" and ", " & ")]
+    {
+        if !names.contains(&variant) {
+            names.push(variant);
+        }
+    }
+    let mut out = vec![format!("MP for {seat}")];
+    for n in &names[1..] {
+        out.push(format!("Member of Parliament for {n}"));
+        out.push(format!("MP for {n}"));
+    }
+    out
+}
+
 /// An id made of a name's words, lowercased, without "and" ("Stone, Great Wyrley and
 /// Penkridge" → `stone-great-wyrley-penkridge`).
 fn slug(name: &str) -> String {
@@ -786,6 +806,15 @@ impl Facts {
     }
 
     pub(crate) fn finish(&mut self) {
+        // A seat a facts file defines is written in letters as the register's seats are.
+        for o in self.offices.values_mut().filter(|o| o.is_seat()) {
+            let Some(seat) = o.title.strip_prefix("Member of Parliament for ") else { continue };
+            for a in seat_aliases(seat) {
+                if !o.aliases.contains(&a) {
+                    o.aliases.push(a);
+                }
+            }
+        }
         let rows = std::mem::take(&mut self.register);
         resolve_register(&mut self.offices, &mut self.tenures, rows, &self.register_rules);
         for e in &self.elections {
@@ -828,24 +857,22 @@ fn resolve_register(
             _ => None,
         };
         let (id, title, alias) = match post {
-            Post::Seat(seat) => (
-                format!("mp-{}", slug(&seat)),
-                format!("Member of Parliament for {seat}"),
-                Some(format!("MP for {seat}")),
-            ),
+            Post::Seat(seat) => {
+                (format!("mp-{}", slug(&seat)), format!("Member of Parliament for {seat}"), seat_aliases(&seat))
+            }
             Post::Ministerial { office, department } => match named.get(&office.to_lowercase()) {
-                Some(id) => (id.clone(), office, None),
+                Some(id) => (id.clone(), office, Vec::new()),
                 None if rules.generic_posts.iter().any(|g| g.eq_ignore_ascii_case(&office)) => {
                     let title = format!("{office}, {department}");
-                    (slug(&title), title, None)
+                    (slug(&title), title, Vec::new())
                 }
-                None => (slug(&office), office, None),
+                None => (slug(&office), office, Vec::new()),
             },
         };
         offices.entry(id.clone()).or_insert_with(|| Office {
             id: id.clone(),
             title,
-            aliases: alias.into_iter().collect(),
+            aliases: alias,
             successor: None,
             register: Vec::new(),
             department,

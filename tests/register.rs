@@ -230,3 +230,21 @@ fn a_facts_file_may_give_a_register_office_its_own_tenures() {
         library.facts().tenures().iter().filter(|t| t.office == "mp-woking").map(|t| t.holder.as_str()).collect();
     assert_eq!(holders, ["Bo Day"]);
 }
+
+#[test]
+fn seat_lines_as_letterheads_print_them() {
+    // The results write "Birmingham, Erdington"; letters write it without the comma.
+    let letter = "Dear Ann,\n\nThank you.\n\nYours sincerely,\n\nJack Dromey MP\nMP for Birmingham Erdington\n";
+    let findings = check(letter, Some("2021-06-01"), "2022-06-01");
+    let seat = judged(&findings, "MP for Birmingham Erdington");
+    assert_eq!(seat.len(), 1, "{findings:#?}");
+    assert!(seat[0].message.contains("Paulette Hamilton"), "{}", seat[0].message);
+    // "&" for "and".
+    let amp = "Our Member of Parliament for Corby & East Northamptonshire is raising it.";
+    let findings = check(amp, Some("2024-08-01"), "2024-09-01");
+    assert!(findings.iter().all(|f| f.severity == Severity::Info), "Lee Barron holds it: {findings:#?}");
+    let seat = LIBRARY.facts().office("mp-corby-east-northamptonshire").unwrap();
+    assert!(seat.aliases.iter().any(|a| a == "Member of Parliament for Corby & East Northamptonshire"), "{seat:?}");
+    let by_election = check("Our MP for Batley & Spen is campaigning.", Some("2016-03-01"), "2016-11-01");
+    assert_eq!(judged(&by_election, "MP for Batley & Spen").len(), 1, "{by_election:#?}");
+}
