@@ -1139,6 +1139,8 @@ impl Scan<'_> {
         }
     }
 
+    /// An entity named in a present or future clause: stale once it has reached a state
+    /// after `w` (an error if one of them is its last), unverifiable after `known_to`.
     fn judge_entity(&mut self, x: &crate::facts::Entity, span: (usize, usize), w: Date) {
         // Already over when the letter was written: the letter's own mistake, not staleness.
         if x.states.iter().any(|st| st.last && st.date <= w) {
@@ -1181,6 +1183,9 @@ impl Scan<'_> {
         self.push(severity, FindingKind::Entity, span, Some(first.date), message, Some(suggestion));
     }
 
+    /// A series name looking ahead ("the Spending Review will…"): the next of the series
+    /// after `w`; an error once it has been delivered, unverifiable when the facts base
+    /// has none after `w` and the check date is past `known_to`.
     fn judge_series(&mut self, series: &str, span: (usize, usize), w: Date) {
         let next = self
             .facts
