@@ -449,6 +449,11 @@ struct Scan<'a> {
     taken: Taken,
     sentences: Sentences,
     signature: Signature,
+    /// The text, ASCII-lowercased (byte offsets unchanged), for the lowercase automata.
+    lower: String,
+    /// Every office title found in the text, once: `(start, end, pattern)` of
+    /// [`Facts::titles`], read by both [`Scan::titles`] and [`Scan::seats`].
+    title_finds: Vec<(usize, usize, usize)>,
     out: Vec<Finding>,
 }
 
@@ -856,12 +861,7 @@ impl Scan<'_> {
     fn titles(&mut self, w: Date) {
         let facts = self.facts;
         let index = facts.titles();
-        let Some(automaton) = &index.automaton else { return };
-        // ASCII lowercasing keeps every byte offset: the automaton's titles are lowercase.
-        let lower = self.text.to_ascii_lowercase();
-        for m in automaton.find_iter(&lower) {
-            let (s, e) = (m.start(), m.end());
-            let p = m.pattern().as_usize();
+        for (s, e, p) in self.title_finds.clone() {
             let Some(office) = facts.office(&index.offices[p]).filter(|o| !o.is_seat() && !index.bare[p]) else {
                 continue;
             };
@@ -903,7 +903,8 @@ impl Scan<'_> {
     /// on `D`, a sentence not in the past tense now points at someone else.
     fn roles(&mut self, w: Date) {
         let facts = self.facts;
-        let lower = self.text.to_ascii_lowercase();
+        // Lent out while findings are pushed; put back at the end.
+        let lower = std::mem::take(&mut self.lower);
         let departments: std::collections::BTreeSet<&str> =
             facts.offices().filter_map(|o| o.department.as_deref()).collect();
         for role in &RULES.roles {
@@ -951,6 +952,7 @@ impl Scan<'_> {
                 self.push(Severity::Warning, FindingKind::Officeholder, (s, e), Some(since), message, Some(suggestion));
             }
         }
+        self.lower = lower;
     }
 
     /// Whether `s..e` stands as whole words.
@@ -986,12 +988,7 @@ impl Scan<'_> {
     fn seats(&mut self) {
         let facts = self.facts;
         let index = facts.titles();
-        let Some(automaton) = &index.automaton else { return };
-        // ASCII lowercasing keeps every byte offset: the automaton's titles are lowercase.
-        let lower = self.text.to_ascii_lowercase();
-        for m in automaton.find_iter(&lower) {
-            let (s, e) = (m.start(), m.end());
-            let p = m.pattern().as_usize();
+        for (s, e, p) in self.title_finds.clone() {
             let Some(office) = facts.office(&index.offices[p]).filter(|_| index.bare[p]) else { continue };
             // Any other office's title counts here only on a line of its own: a letterhead's
             // or a signature's ("Secretary of State for Education").
@@ -1530,8 +1527,13 @@ pub(crate) fn scan(
         taken,
         sentences: Sentences::new(text),
         signature: Signature::new(text),
+        lower: text.to_ascii_lowercase(),
+        title_finds: Vec::new(),
         out: Vec::new(),
     };
+    if let Some(automaton) = &facts.titles().automaton {
+        s.title_finds = automaton.find_iter(&s.lower).map(|m| (m.start(), m.end(), m.pattern().as_usize())).collect();
+    }
     s.officeholders();
     s.seats();
     s.voice();
