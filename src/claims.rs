@@ -20,6 +20,8 @@ pub struct Stale {
     pub message: String,
     /// What to say instead.
     pub suggestion: Option<String>,
+    /// Where the deciding fact comes from, when a fact decided it.
+    pub source: Option<String>,
 }
 
 impl Claim {
@@ -35,6 +37,7 @@ impl Claim {
     /// assert_eq!(stale.since, Some(d("2023-12-15")));
     /// ```
     pub fn evaluate(&self, as_of: Date, date: Date, facts: &Facts) -> Option<Stale> {
+        let mut source = None;
         let (default, since, message, fact_suggestion) = match self.kind {
             ClaimKind::Deadline => {
                 let period = self.period.as_deref().and_then(|p| facts.period(p));
@@ -51,6 +54,7 @@ impl Claim {
                 if date < e.date {
                     return None;
                 }
+                source = Some(e.source.clone()).filter(|s| !s.is_empty());
                 (Severity::Error, Some(e.date), format!("superseded on {}: {}", e.date, e.what), None)
             }
             ClaimKind::Office => {
@@ -59,6 +63,7 @@ impl Claim {
                 let successor = facts
                     .successor_at(office, date)
                     .map(|(o, t)| format!("{} is {} (since {})", t.holder, o.title, t.from));
+                source = facts.holder_source(office, holder, date).map(String::from);
                 match facts.check_holder(office, holder, date) {
                     Ok(t) => {
                         // Never "fine" after what the facts base knows: a warning, whatever the claim's severity.
@@ -69,6 +74,7 @@ impl Claim {
                             since: Some(next_day(known)),
                             message,
                             suggestion,
+                            source,
                         });
                     }
                     Err(Some(last)) => (
@@ -120,7 +126,7 @@ impl Claim {
             (None, Some(r), _) => Some(format!("use block `{r}` instead")),
             (None, None, f) => f,
         };
-        Some(Stale { severity: self.severity.unwrap_or(default), since, message, suggestion })
+        Some(Stale { severity: self.severity.unwrap_or(default), since, message, suggestion, source })
     }
 }
 
@@ -177,6 +183,7 @@ pub(crate) fn claim_findings(
             block: Some(block.id.clone()),
             since: stale.since,
             suggestion: stale.suggestion,
+            source: stale.source,
             ..Finding::at(letter, (s, e), stale.severity, claim.kind.into(), stale.message)
         });
     }
@@ -272,6 +279,7 @@ pub(crate) fn signer_finding(sender: &Sender, facts: &Facts, date: Date, letter:
     Some(Finding {
         since,
         suggestion: Some(suggestion),
+        source: facts.holder_source(office, &sender.name, date).map(String::from),
         ..Finding::at(letter, (start, end), severity, FindingKind::Signer, message)
     })
 }
@@ -281,7 +289,7 @@ pub(crate) fn signer_finding(sender: &Sender, facts: &Facts, date: Date, letter:
 const RECIPIENT_FIELDS: &[&str] = &["name", "salutation", "address", "email"];
 /// The sender fields a block can use (a sender has no others).
 const SENDER_FIELDS: &[&str] =
-    &["id", "name", "office", "office_title", "letterhead", "address", "signoff", "signature", "date_style"];
+    &["id", "name", "office", "office_title", "letterhead", "address", "email", "signoff", "signature", "date_style"];
 
 /// Merge fields in a block that cannot be right: `sender.X` for a field senders do not
 /// have (an error), and `recipient.X` one letter away from a field every recipient has

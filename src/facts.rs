@@ -771,6 +771,25 @@ impl Facts {
         self.of_office(office).filter(move |t| t.holder.eq_ignore_ascii_case(holder))
     }
 
+    /// Where the facts about `holder` in `office` up to `date` come from: the source of
+    /// their latest tenure that began by then (the one that shows them in office, or
+    /// the one whose end shows them out of it).
+    ///
+    /// ```
+    /// let library = replydraft::Library::embedded()?;
+    /// let d = replydraft::parse_date("2023-01-01")?;
+    /// let source = library.facts().holder_source("secretary-of-state-education", "Gavin Williamson", d);
+    /// assert!(source.is_some_and(|s| !s.is_empty()));
+    /// # Ok::<(), replydraft::Error>(())
+    /// ```
+    pub fn holder_source<'a>(&'a self, office: &'a str, holder: &'a str, date: Date) -> Option<&'a str> {
+        self.tenures_of(office, holder)
+            .filter(|t| t.from <= date)
+            .max_by_key(|t| t.from)
+            .map(|t| t.source.as_str())
+            .filter(|s| !s.is_empty())
+    }
+
     /// Who holds `office` (or the office that replaced it) on `date`, as a suggestion.
     pub fn successor_at(&self, office: &str, date: Date) -> Option<(&Office, &Tenure)> {
         let mut id = office;

@@ -341,6 +341,8 @@ pub struct Letter {
     pub text: String,
     /// An email's sender, as `Name <address>` (or the address alone).
     pub from: Option<String>,
+    /// An email's subject.
+    pub subject: Option<String>,
     /// The encoding the file was decoded from, when it was not UTF-8 (`windows-1252`).
     pub encoding: Option<String>,
 }
@@ -384,12 +386,18 @@ pub fn read_letter(name: &str, bytes: &[u8]) -> Result<Letter> {
                     (Some(n), None) => n.to_string(),
                     (None, None) => String::new(),
                 });
-                return Ok(Letter { text: body.into_owned(), from: from.filter(|f| !f.is_empty()), encoding: None });
+                let subject = message.subject().map(str::trim).filter(|s| !s.is_empty()).map(String::from);
+                return Ok(Letter {
+                    text: body.into_owned(),
+                    from: from.filter(|f| !f.is_empty()),
+                    subject,
+                    encoding: None,
+                });
             }
         }
     }
     let (text, encoding) = decode(bytes);
-    Ok(Letter { text, from: None, encoding })
+    Ok(Letter { text, from: None, subject: None, encoding })
 }
 
 /// `bytes` as text: UTF-8 as it is (a byte-order mark dropped), a UTF-16 file by its

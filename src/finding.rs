@@ -274,6 +274,10 @@ pub struct Finding {
     /// applies these and nothing else.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replacement: Option<String>,
+    /// Where the fact it is judged by comes from (a URL, or a named source such as the
+    /// register's), when a fact of the facts base decided it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 impl Finding {
@@ -296,6 +300,7 @@ impl Finding {
             message,
             suggestion: None,
             replacement: None,
+            source: None,
         }
     }
 

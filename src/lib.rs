@@ -33,7 +33,9 @@
 //!    expressions by their clause's tense, re-read on the check date), `scan` (the rest
 //!    of an unmatched paragraph: officeholders against the facts, deadlines, phrases);
 //! 5. matching and findings: `matching`, `suggest`, `cluster`, `check`;
-//! 6. output: `render` (drafts), `bulk`, `golden`, `ingest`, `starter`.
+//! 6. output: `render` (drafts), `reply` (reading an incoming message to answer it),
+//!    `review` (the HTML review page), `docx` (Word
+//!    documents), `email` (RFC 5322 messages), `bulk`, `golden`, `ingest`, `starter`.
 //!
 //! ```
 //! use replydraft::{DraftRequest, Library, Severity, parse_date};
@@ -62,6 +64,10 @@ mod check;
 mod claims;
 mod cluster;
 mod date;
+#[cfg(feature = "docx")]
+mod docx;
+#[cfg(feature = "email")]
+mod email;
 mod error;
 mod facts;
 #[cfg_attr(not(feature = "cli"), allow(dead_code))]
@@ -73,6 +79,8 @@ mod judge;
 mod library;
 mod matching;
 mod render;
+mod reply;
+mod review;
 mod scan;
 mod starter;
 mod suggest;
@@ -86,6 +94,8 @@ pub use check::{CheckOptions, CheckReport, FileReport, Paragraph};
 pub use claims::{BlockHealth, BlockSpan, Stale, Validation};
 pub use cluster::{Campaign, campaigns, cluster};
 pub use date::{DateStyle, parse_date, parse_span, today};
+#[cfg(feature = "email")]
+pub use email::Email;
 pub use error::{Error, Location, Result};
 pub use facts::{Election, Entity, Event, Facts, Office, Period, Series, State, Tenure};
 pub use files::{Letter, Walk, read_letter, walk};
@@ -93,11 +103,13 @@ pub use finding::{Claim, ClaimKind, Finding, FindingKind, Severity};
 pub use ingest::{Corpus, IngestOptions, Proposed, letter_paths, toml_comment};
 pub use jiff::civil::Date;
 pub use library::{
-    Block, Library, MAX_BLOCK_BYTES, MAX_INCLUDE_DEPTH, MAX_NESTING, Provenance, Role, Sender, Status, Topic,
-    embedded_files,
+    Align, Block, DocumentStyle, Library, MAX_BLOCK_BYTES, MAX_INCLUDE_DEPTH, MAX_NESTING, Provenance, Role, Sender,
+    Status, Topic, embedded_files,
 };
 pub use matching::{BlockIndex, BlockMatch};
 pub use render::{Draft, DraftRequest, Recipient};
+pub use reply::{Incoming, TopicChoice};
+pub use review::{Review, ReviewLetter};
 pub use scan::infer_written;
 pub use starter::starter_files;
 pub use suggest::Suggestion;

@@ -176,6 +176,9 @@ pub struct Sender {
     /// Postal and contact lines.
     #[serde(default)]
     pub address: Vec<String>,
+    /// The email address replies are sent from (`--format eml`); `--from` overrides it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
     /// `Yours sincerely,`
     #[serde(default)]
     pub signoff: String,
@@ -188,6 +191,72 @@ pub struct Sender {
     /// Where the sender is defined.
     #[serde(skip)]
     pub at: Location,
+}
+
+/// How a line is set across the page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Align {
+    /// Flush left.
+    #[default]
+    Left,
+    /// Centred.
+    Center,
+    /// Flush right.
+    Right,
+}
+
+/// How Word documents of the library's letters look: the `[document]` table of a
+/// library file (a later library's table replaces an earlier one's). Every field has a
+/// default, so a table may set only some.
+///
+/// ```
+/// let library = replydraft::Library::embedded()?;
+/// let style = library.document_style();
+/// assert!(style.size >= 8.0 && !style.font.is_empty());
+/// # Ok::<(), replydraft::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+#[non_exhaustive]
+pub struct DocumentStyle {
+    /// The body font (`Arial`).
+    pub font: String,
+    /// The body size in points.
+    pub size: f32,
+    /// The letterhead's font (default: the body font).
+    pub letterhead_font: Option<String>,
+    /// The letterhead's size in points.
+    pub letterhead_size: f32,
+    /// Whether the letterhead is bold.
+    pub letterhead_bold: bool,
+    /// Where the letterhead stands.
+    pub letterhead_align: Align,
+    /// Where the date stands.
+    pub date_align: Align,
+    /// Page margins, in millimetres.
+    pub margin_mm: f32,
+    /// Space after each paragraph, in points.
+    pub paragraph_space: f32,
+    /// Whether enclosures start on a new page.
+    pub enclosure_new_page: bool,
+}
+
+impl Default for DocumentStyle {
+    fn default() -> DocumentStyle {
+        DocumentStyle {
+            font: "Arial".into(),
+            size: 11.0,
+            letterhead_font: None,
+            letterhead_size: 12.0,
+            letterhead_bold: true,
+            letterhead_align: Align::Right,
+            date_align: Align::Left,
+            margin_mm: 25.0,
+            paragraph_space: 10.0,
+            enclosure_new_page: true,
+        }
+    }
 }
 
 /// One library file as written.
@@ -220,6 +289,9 @@ struct LibraryFile {
     /// How the register's rows become offices.
     #[serde(default)]
     register: Option<crate::facts::RegisterRules>,
+    /// How Word documents look.
+    #[serde(default)]
+    document: Option<DocumentStyle>,
 }
 
 /// The top-level tables of a library file: the only headers a large file is split at.
@@ -303,6 +375,7 @@ impl LibraryFile {
         append!(block, topic, sender, event, office, tenure, period, entity, series, election);
         self.known_to = self.known_to.or(other.known_to);
         self.register = self.register.take().or(other.register);
+        self.document = self.document.take().or(other.document);
     }
 }
 
@@ -330,7 +403,7 @@ fn next_header(text: &str, from: usize) -> Option<usize> {
 
 /// A library file, parsed.
 enum Parsed {
-    Toml(Result<LibraryFile>),
+    Toml(Box<Result<LibraryFile>>),
     Register(Result<Vec<crate::facts::RegisterRow>>),
     Other,
 }
@@ -356,6 +429,9 @@ pub(crate) const EMBEDDED: &[(&str, &str)] = &[
     ("layouts/body.html.hbs", include_str!("../templates/layouts/body.html.hbs")),
     ("layouts/body.md.hbs", include_str!("../templates/layouts/body.md.hbs")),
     ("layouts/body.txt.hbs", include_str!("../templates/layouts/body.txt.hbs")),
+    ("layouts/document.toml", include_str!("../templates/layouts/document.toml")),
+    ("layouts/email.html.hbs", include_str!("../templates/layouts/email.html.hbs")),
+    ("layouts/email.txt.hbs", include_str!("../templates/layouts/email.txt.hbs")),
     ("layouts/letter.html.hbs", include_str!("../templates/layouts/letter.html.hbs")),
     ("layouts/letter.md.hbs", include_str!("../templates/layouts/letter.md.hbs")),
     ("layouts/letter.txt.hbs", include_str!("../templates/layouts/letter.txt.hbs")),
@@ -377,6 +453,7 @@ pub(crate) struct Inner {
     pub(crate) senders: Vec<Sender>,
     pub(crate) layouts: Vec<(String, Format)>,
     pub(crate) facts: Facts,
+    pub(crate) document: DocumentStyle,
     /// Blocks and plain-text layouts: nothing is escaped.
     pub(crate) plain: Handlebars<'static>,
     /// HTML layouts: everything is escaped.
@@ -528,7 +605,7 @@ impl Library {
             .par_iter()
             .map(|(name, text)| {
                 if name.ends_with(".toml") {
-                    Parsed::Toml(LibraryFile::parse(name, text, SPLIT_BYTES))
+                    Parsed::Toml(Box::new(LibraryFile::parse(name, text, SPLIT_BYTES)))
                 } else if is_register(name) {
                     Parsed::Register(crate::facts::read_register(name, text))
                 } else {
@@ -543,7 +620,7 @@ impl Library {
         }
         for ((name, text), parsed) in files.into_iter().zip(parsed) {
             match parsed {
-                Parsed::Toml(parsed) => b.add_toml(&name, text, parsed?)?,
+                Parsed::Toml(parsed) => b.add_toml(&name, text, (*parsed)?)?,
                 Parsed::Register(rows) => b.facts.register.extend(rows?),
                 Parsed::Other if name.ends_with(".hbs") => b.add_layout(&name, &text)?,
                 Parsed::Other => {}
@@ -636,6 +713,11 @@ impl Library {
         self.inner.senders.iter().find(|s| s.id == id)
     }
 
+    /// How Word documents look (the `[document]` table; defaults when none).
+    pub fn document_style(&self) -> &DocumentStyle {
+        &self.inner.document
+    }
+
     /// Layout names with their formats.
     pub fn layouts(&self) -> impl Iterator<Item = (&str, Format)> {
         self.inner.layouts.iter().map(|(n, f)| (n.as_str(), *f))
@@ -698,6 +780,7 @@ struct Builder {
     senders: Vec<Sender>,
     facts: Facts,
     layouts: Vec<(String, Format, String, Location)>,
+    document: DocumentStyle,
     /// The source text of each file, for positions found after parsing.
     texts: HashMap<String, String>,
     /// The byte range of each block's definition in its file, by block number.
@@ -713,6 +796,18 @@ fn invalid(at: Location, message: impl Into<String>) -> Error {
 impl Builder {
     fn add_toml(&mut self, file: &str, owned: String, parsed: LibraryFile) -> Result<()> {
         let text = owned.as_str();
+        if let Some(style) = &parsed.document {
+            if !(4.0..=96.0).contains(&style.size) || !(4.0..=96.0).contains(&style.letterhead_size) {
+                return Err(invalid(Location::new(file, 1, 1), "[document]: sizes are points, from 4 to 96"));
+            }
+            if !(0.0..=80.0).contains(&style.margin_mm) || !(0.0..=72.0).contains(&style.paragraph_space) {
+                return Err(invalid(
+                    Location::new(file, 1, 1),
+                    "[document]: margin_mm is 0 to 80, paragraph_space 0 to 72 points",
+                ));
+            }
+            self.document = style.clone();
+        }
         let lines = LineIndex::new(text);
         let at = |span: std::ops::Range<usize>| lines.at(file, span.start);
         // A table's span covers its header only: an item runs to the next item.
@@ -1080,6 +1175,7 @@ impl Builder {
                 senders: self.senders,
                 layouts,
                 facts: self.facts,
+                document: self.document,
                 plain,
                 html,
                 loose,

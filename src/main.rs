@@ -17,6 +17,9 @@ use std::process::ExitCode;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// When to colour findings: auto (a terminal, unless NO_COLOR is set), always, never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
 }
 
 /// How `check`, `validate` and `campaigns` report.
@@ -26,6 +29,17 @@ enum ReportFormat {
     Text,
     /// One JSON document.
     Json,
+}
+
+/// How `check` reports.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum CheckFormat {
+    /// Findings with the letter's line, the span underlined (rustc style).
+    Text,
+    /// One JSON document.
+    Json,
+    /// A self-contained review page: the letters as written, findings highlighted.
+    Html,
 }
 
 /// What a letter is written as.
@@ -41,15 +55,33 @@ enum LetterFormat {
     Html,
     /// The letter and its findings as JSON (draft only).
     Json,
+    /// A Word document (needs --out).
+    Docx,
+    /// An email message (RFC 5322, text and HTML parts) to the recipient's address.
+    Eml,
 }
 
 impl From<LetterFormat> for Format {
     fn from(f: LetterFormat) -> Format {
         match f {
-            LetterFormat::Text => Format::Text,
+            LetterFormat::Text | LetterFormat::Docx | LetterFormat::Eml => Format::Text,
             LetterFormat::Markdown => Format::Markdown,
             LetterFormat::Html => Format::Html,
             LetterFormat::Json => Format::Json,
+        }
+    }
+}
+
+impl LetterFormat {
+    /// The file name extension of a letter in this format.
+    fn extension(self) -> &'static str {
+        match self {
+            LetterFormat::Text => "txt",
+            LetterFormat::Markdown => "md",
+            LetterFormat::Html => "html",
+            LetterFormat::Json => "json",
+            LetterFormat::Docx => "docx",
+            LetterFormat::Eml => "eml",
         }
     }
 }
@@ -103,9 +135,16 @@ enum Command {
         /// When the letters were written (default: inferred from each letter's own dates).
         #[arg(long)]
         written: Option<String>,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
-        format: ReportFormat,
+        /// Output format (html: a review page, for `> review.html` or --out).
+        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
+        /// Write the report to this file instead of standard output (never overwrites
+        /// without --force).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Overwrite FILE if it exists.
+        #[arg(long, requires = "out")]
+        force: bool,
         /// Show info findings too in text output.
         #[arg(long)]
         all: bool,
@@ -117,6 +156,9 @@ enum Command {
     },
     /// Draft one letter per row of a CSV of recipients.
     Bulk(Box<BulkArgs>),
+    /// Reply to an incoming letter or email in one step: read who wrote it, pick the
+    /// topic (suggest), draft the reply, check it, print the findings.
+    Reply(Box<ReplyArgs>),
     /// Propose blocks from a corpus of past letters (one letter per file).
     Ingest {
         /// Directories (walked for .txt/.eml files) or files.
@@ -267,9 +309,12 @@ struct LetterArgs {
     /// Leave a block out (repeatable).
     #[arg(long = "exclude", value_name = "ID")]
     exclude: Vec<String>,
-    /// Output format (json: draft only).
+    /// Output format (json: draft only; docx: with --out).
     #[arg(long, value_enum, default_value_t = LetterFormat::Text)]
     format: LetterFormat,
+    /// The address email replies are sent from (--format eml; default: the sender's `email`).
+    #[arg(long, value_name = "ADDRESS")]
+    from: Option<String>,
     /// Layout: letter (default) or body.
     #[arg(long)]
     layout: Option<String>,
@@ -313,6 +358,50 @@ struct DraftArgs {
     /// A merge field for blocks, NAME=VALUE (repeatable); blocks use it as {{recipient.NAME}}.
     #[arg(long = "field", value_name = "NAME=VALUE")]
     fields: Vec<String>,
+    /// Write the letter to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Also write a review page of the letter: its text, every finding highlighted.
+    #[arg(long, value_name = "FILE.html")]
+    review: Option<PathBuf>,
+    /// Overwrite --out and --review files that exist.
+    #[arg(long)]
+    force: bool,
+}
+
+#[derive(clap::Args)]
+struct ReplyArgs {
+    /// The incoming letter (.txt) or email (.eml), or - for standard input.
+    incoming: PathBuf,
+    /// The topic (default: the one suggest clearly ranks first).
+    #[arg(long)]
+    topic: Option<String>,
+    /// Sender id (default: the topic's sender).
+    #[arg(long)]
+    sender: Option<String>,
+    /// The date of the reply, YYYY-MM-DD (default: today).
+    #[arg(long)]
+    date: Option<String>,
+    /// Output format (docx: with --out).
+    #[arg(long, value_enum, default_value_t = LetterFormat::Text)]
+    format: LetterFormat,
+    /// The address email replies are sent from (--format eml; default: the sender's `email`).
+    #[arg(long, value_name = "ADDRESS")]
+    from: Option<String>,
+    /// Write the reply to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Also write a review page of the reply.
+    #[arg(long, value_name = "FILE.html")]
+    review: Option<PathBuf>,
+    /// Overwrite --out and --review files that exist.
+    #[arg(long)]
+    force: bool,
+    /// Exit 1 when any claim in the reply is out of date (an error finding).
+    #[arg(long)]
+    deny_stale: bool,
+    #[command(flatten)]
+    library: LibraryArg,
 }
 
 #[derive(clap::Args)]
@@ -417,14 +506,18 @@ enum Sink {
 fn bulk(a: BulkArgs) -> Result<ExitCode, Error> {
     let library = a.letter.library.load()?;
     let request = a.letter.request()?;
-    if request.format == Format::Json {
-        return Err(Error::Request("bulk writes text, markdown or html letters; use --jsonl for JSON lines".into()));
+    let format = a.letter.format;
+    if format == LetterFormat::Json {
+        return Err(Error::Request(
+            "bulk writes text, markdown, html, docx or eml letters; use --jsonl for JSON lines".into(),
+        ));
     }
-    let ext = match request.format {
-        Format::Markdown => "md",
-        Format::Html => "html",
-        _ => "txt",
-    };
+    // Word documents and messages are made one by one from a full draft of each row.
+    let binary = matches!(format, LetterFormat::Docx | LetterFormat::Eml);
+    if binary && a.jsonl.is_some() {
+        return Err(Error::Request(format!("--format {}: give --out DIR (one file per letter)", format.extension())));
+    }
+    let ext = format.extension();
     let mut drafter = library.bulk(&request)?;
     let source = a.recipients.display().to_string();
     let input: Box<dyn std::io::Read> = if source == "-" {
@@ -457,6 +550,7 @@ fn bulk(a: BulkArgs) -> Result<ExitCode, Error> {
     let bar = progress("letters");
     let (mut written, mut resumed, mut bad) = (0usize, 0usize, 0usize);
     let mut buf = String::with_capacity(8192);
+    let mut bytes: Vec<u8> = Vec::new();
     // Standard error is locked per message, never across the loop: the signal handler
     // writes to it too.
     for (row, line, recipient) in rows {
@@ -464,16 +558,26 @@ fn bulk(a: BulkArgs) -> Result<ExitCode, Error> {
         let recipient = recipient.and_then(|r| {
             match &sink {
                 Sink::Stdout(_) | Sink::Jsonl(_) => drafter.json_line_into(row, &r, &mut buf)?,
+                Sink::Dir(..) if binary => {
+                    let mut one = request.clone();
+                    one.recipient = r.clone();
+                    bytes = letter_bytes(&library, &one, format, a.letter.from.as_deref())?.1;
+                    // The first letter also gives the run's findings (as text letters do).
+                    if drafter.findings().is_none() {
+                        drafter.render_into(&r, &mut buf)?;
+                    }
+                }
                 Sink::Dir(..) => drafter.render_into(&r, &mut buf)?,
             }
             Ok(r)
         });
+        let payload: &[u8] = if binary { &bytes } else { buf.as_bytes() };
         // Claims do not depend on the recipient: the first letter rendered tells whether
         // every letter is stale, and under --deny-stale nothing is written then.
         if a.letter.deny_stale && written == 0 && resumed == 0 {
             if let Some(findings) = drafter.findings().filter(|f| f.iter().any(|f| f.severity == Severity::Error)) {
                 bar.finish_and_clear();
-                print_findings(findings);
+                print_bare_findings(findings);
                 eprintln!("replydraft: --deny-stale: the letter has out-of-date claims; no letters written");
                 return Ok(ExitCode::from(1));
             }
@@ -488,12 +592,12 @@ fn bulk(a: BulkArgs) -> Result<ExitCode, Error> {
                     path: a.jsonl.as_ref().map_or(String::new(), |p| p.display().to_string()),
                     source: e,
                 }),
-                Sink::Dir(_, Some(staging)) => staging.write(&file_name(), buf.as_bytes()),
+                Sink::Dir(_, Some(staging)) => staging.write(&file_name(), payload),
                 Sink::Dir(dir, None) => {
                     let path = dir.join(file_name());
                     if a.resume && !a.force {
                         if let Ok(old) = std::fs::read(&path) {
-                            if old == buf.as_bytes() {
+                            if old == payload {
                                 resumed += 1;
                                 return Ok(());
                             }
@@ -503,7 +607,7 @@ fn bulk(a: BulkArgs) -> Result<ExitCode, Error> {
                             )));
                         }
                     }
-                    replydraft::cli::write_atomic(&path, buf.as_bytes(), a.force)
+                    replydraft::cli::write_atomic(&path, payload, a.force)
                 }
             }
         });
@@ -546,7 +650,7 @@ fn bulk(a: BulkArgs) -> Result<ExitCode, Error> {
         list.clear();
     }
     let findings = drafter.findings().unwrap_or_default().to_vec();
-    print_findings(&findings);
+    print_bare_findings(&findings);
     let resumed = if resumed > 0 { format!(" ({resumed} already there from an earlier run)") } else { String::new() };
     eprintln!("replydraft: {} written{resumed}, {} skipped", count(written, "letter"), count(bad, "bad row"));
     if written == 0 && bad > 0 {
@@ -556,6 +660,166 @@ fn bulk(a: BulkArgs) -> Result<ExitCode, Error> {
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A letter in `format`: its plain-text (or JSON, Markdown, HTML) draft and the bytes to write.
+fn letter_bytes(
+    library: &Library,
+    request: &DraftRequest,
+    format: LetterFormat,
+    from: Option<&str>,
+) -> Result<(replydraft::Draft, Vec<u8>), Error> {
+    Ok(match format {
+        LetterFormat::Docx => {
+            let draft = library.draft(request)?;
+            let bytes = library.docx(&draft)?;
+            (draft, bytes)
+        }
+        LetterFormat::Eml => {
+            let email = library.email(request, from)?;
+            (email.draft, email.message)
+        }
+        LetterFormat::Json => {
+            let draft = library.draft(request)?;
+            let bytes = draft.to_json().into_bytes();
+            (draft, bytes)
+        }
+        _ => {
+            let draft = library.draft(request)?;
+            let bytes = draft.text.clone().into_bytes();
+            (draft, bytes)
+        }
+    })
+}
+
+/// Writes the review page of `draft` (re-drafted as plain text when it is another format).
+fn write_review(
+    library: &Library,
+    request: &DraftRequest,
+    draft: &replydraft::Draft,
+    path: &std::path::Path,
+    force: bool,
+) -> Result<(), Error> {
+    let plain;
+    let shown = if draft.format == Format::Text {
+        draft
+    } else {
+        let mut r = request.clone();
+        r.format = Format::Text;
+        plain = library.draft(&r)?;
+        &plain
+    };
+    replydraft::cli::write_atomic(path, replydraft::Review::of_draft(shown).to_html().as_bytes(), force)
+}
+
+fn reply(a: ReplyArgs) -> Result<ExitCode, Error> {
+    let library = a.library.load()?;
+    let name = a.incoming.display().to_string();
+    let bytes = if name == "-" {
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf)
+            .map_err(|e| Error::Io { path: name.clone(), source: e })?;
+        buf
+    } else {
+        std::fs::read(&a.incoming).map_err(|e| Error::Io { path: name.clone(), source: e })?
+    };
+    let incoming = replydraft::Incoming::read(&name, &bytes)?;
+    let topic = match a.topic {
+        Some(t) => t,
+        None => match library.reply_topic(&incoming) {
+            replydraft::TopicChoice::Chosen(t) => t,
+            replydraft::TopicChoice::Unclear(top) => {
+                let mut err = std::io::stderr().lock();
+                let _ = writeln!(err, "replydraft: {name}: no topic clearly leads; choose one with --topic:");
+                for s in &top {
+                    let _ = writeln!(err, "  {}\t{:.3}\t{}", s.topic, s.score, s.title);
+                }
+                return Ok(ExitCode::from(2));
+            }
+            _ => {
+                return Err(Error::Request(format!(
+                    "{name}: no topic of the library fits this message; choose one with --topic (see `replydraft topics`)"
+                )));
+            }
+        },
+    };
+    let mut request = library.reply_request(&incoming, &topic, date_or_today(&a.date)?)?;
+    request.sender = a.sender;
+    request.format = a.format.into();
+    let r = &request.recipient;
+    eprintln!(
+        "replydraft: replying to {}{}{} on {topic}",
+        r.name.as_deref().unwrap_or("an unnamed writer"),
+        r.email.as_deref().map(|e| format!(" <{e}>")).unwrap_or_default(),
+        if r.address.is_empty() { String::new() } else { format!(", {}", r.address.join(", ")) }
+    );
+    let out = Delivery {
+        format: a.format,
+        from: a.from,
+        out: a.out,
+        review: a.review,
+        force: a.force,
+        deny_stale: a.deny_stale,
+    };
+    deliver(&library, &request, &out)
+}
+
+/// Where and how one letter goes: shared by `draft` and `reply`.
+struct Delivery {
+    format: LetterFormat,
+    from: Option<String>,
+    out: Option<PathBuf>,
+    review: Option<PathBuf>,
+    force: bool,
+    deny_stale: bool,
+}
+
+/// Drafts `request`, writes the letter (and its review page), prints its findings.
+/// Everything is made before anything is written: a failure leaves no file.
+fn deliver(library: &Library, request: &DraftRequest, d: &Delivery) -> Result<ExitCode, Error> {
+    if d.format == LetterFormat::Docx && d.out.is_none() && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        return Err(Error::Request("a Word document is not for the terminal: give --out FILE.docx".into()));
+    }
+    let (draft, bytes) = letter_bytes(library, request, d.format, d.from.as_deref())?;
+    facts_notice(library, request.date);
+    if let Some(path) = &d.review {
+        write_review(library, request, &draft, path, d.force)?;
+    }
+    match &d.out {
+        Some(path) => replydraft::cli::write_atomic(path, &bytes, d.force)?,
+        None => {
+            std::io::stdout().lock().write_all(&bytes).map_err(|e| Error::Io { path: "stdout".into(), source: e })?
+        }
+    }
+    if d.format != LetterFormat::Json {
+        print_findings(&draft.text, &draft.findings);
+    }
+    if d.deny_stale && draft.findings.iter().any(|f| f.severity == Severity::Error) {
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn draft(a: DraftArgs) -> Result<ExitCode, Error> {
+    let library = a.letter.library.load()?;
+    let mut request = a.letter.request()?;
+    request.recipient.name = a.to;
+    request.recipient.salutation = a.salutation;
+    request.recipient.address = a.address;
+    request.recipient.email = a.email;
+    for f in &a.fields {
+        let (k, v) = f.split_once('=').ok_or_else(|| Error::Request(format!("--field `{f}`: write NAME=VALUE")))?;
+        request.recipient.fields.insert(k.trim().to_string(), v.to_string());
+    }
+    let out = Delivery {
+        format: a.letter.format,
+        from: a.letter.from.clone(),
+        out: a.out,
+        review: a.review,
+        force: a.force,
+        deny_stale: a.letter.deny_stale,
+    };
+    deliver(&library, &request, &out)
 }
 
 fn check_threshold(t: f32) -> Result<(), Error> {
@@ -589,11 +853,102 @@ fn write_finding(out: &mut dyn Write, at: &str, f: &Finding) -> std::io::Result<
     Ok(())
 }
 
-fn print_findings(findings: &[Finding]) {
+/// Whether findings are coloured: `--color`, then NO_COLOR, then whether the stream
+/// is a terminal.
+static COLOR: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
+/// When to colour output.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ColorChoice {
+    /// When the output is a terminal and NO_COLOR is not set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+fn color_for(terminal: bool) -> bool {
+    match COLOR.load(std::sync::atomic::Ordering::Relaxed) {
+        1 => true,
+        2 => false,
+        _ => terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    }
+}
+
+/// Findings about `text` as rustc prints diagnostics: the severity and kind, the
+/// message, the file, line and column, the line itself with the span underlined, and
+/// the date, suggestion and replacement as notes.
+fn render_findings(path: &str, text: &str, findings: &[&Finding], color: bool) -> String {
+    use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+    let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+    let mut lines = Lines::new(text);
+    let mut out = String::new();
+    for f in findings {
+        let level = match f.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+            Severity::Info => Level::NOTE,
+        };
+        let title = level.primary_title(f.message.as_str()).id(f.kind.name());
+        let mut extra = Vec::new();
+        if let Some(b) = &f.block {
+            extra.push(Level::NOTE.message(format!("in block `{b}`")));
+        }
+        if let Some(source) = &f.source {
+            extra.push(Level::NOTE.message(format!("source: {source}")));
+        }
+        if let Some(s) = &f.suggestion {
+            extra.push(Level::HELP.message(s.as_str()));
+        }
+        if let Some(r) = &f.replacement {
+            extra.push(Level::HELP.message(format!("replace with \"{r}\" (`replydraft fix` applies it)")));
+        }
+        let label = f.since.map(|d| format!("since {d}"));
+        let group = if text.get(f.start..f.end).is_some() && f.start <= f.end {
+            // Only the lines the span is on, and of a very long line only the part
+            // around the span: a long letter is not re-read per finding.
+            let (line, from, to) = lines.around(f.start, f.end);
+            let mut annotation = AnnotationKind::Primary.span(f.start - from..f.end - from);
+            if let Some(l) = &label {
+                annotation = annotation.label(l.as_str());
+            }
+            let snippet = Snippet::source(&text[from..to]).line_start(line).annotation(annotation);
+            if lines.starts_line(from) {
+                Group::with_title(title).element(snippet.path(path))
+            } else {
+                let column = lines.at(f.start).split(':').nth(1).and_then(|c| c.parse().ok()).unwrap_or(1);
+                Group::with_title(title)
+                    .element(annotate_snippets::Origin::path(path).line(line).char_column(column))
+                    .element(snippet)
+            }
+        } else {
+            Group::with_title(title)
+        };
+        let group: Group = group.elements(extra);
+        out.push_str(&renderer.render(&[group]));
+        out.push_str("\n\n");
+    }
+    out
+}
+
+/// Findings without their letter (bulk letters differ per row), on standard error.
+fn print_bare_findings(findings: &[Finding]) {
     let mut err = std::io::stderr().lock();
     for f in findings {
         let _ = write_finding(&mut err, &format!("bytes {}..{}: ", f.start, f.end), f);
     }
+}
+
+/// A draft's findings, on standard error.
+fn print_findings(text: &str, findings: &[Finding]) {
+    use std::io::IsTerminal;
+    if findings.is_empty() {
+        return;
+    }
+    let all: Vec<&Finding> = findings.iter().collect();
+    let shown = render_findings("letter", text, &all, color_for(std::io::stderr().is_terminal()));
+    let _ = std::io::stderr().lock().write_all(shown.as_bytes());
 }
 
 fn read_input(path: &std::path::Path) -> Result<(String, String), Error> {
@@ -681,6 +1036,32 @@ impl<'a> Lines<'a> {
         Lines { text, starts, cursor: (0, 1, 1) }
     }
 
+    /// The line number of `start`, and the byte range to show for `start..end`: the
+    /// lines it is on, cut to about 200 bytes either side of it on a very long line.
+    fn around(&self, start: usize, end: usize) -> (usize, usize, usize) {
+        const SIDE: usize = 200;
+        let line = self.starts.partition_point(|&s| s <= start).max(1);
+        let line_start = self.starts.get(line - 1).copied().unwrap_or(0);
+        let last = self.starts.partition_point(|&s| s <= end.max(start)).max(1);
+        let line_end = self.starts.get(last).copied().unwrap_or(self.text.len());
+        let line_end = line_end - self.text[..line_end].chars().rev().take_while(|c| matches!(c, '\n' | '\r')).count();
+        let line_end = line_end.max(end);
+        let mut from = start.saturating_sub(SIDE).max(line_start);
+        while !self.text.is_char_boundary(from) {
+            from -= 1;
+        }
+        let mut to = (end + SIDE).min(line_end);
+        while !self.text.is_char_boundary(to) {
+            to += 1;
+        }
+        (line, from, to)
+    }
+
+    /// Whether `offset` starts a line.
+    fn starts_line(&self, offset: usize) -> bool {
+        self.starts.binary_search(&offset).is_ok()
+    }
+
     fn at(&mut self, offset: usize) -> String {
         let line = self.starts.partition_point(|&s| s <= offset).max(1);
         let (from, column) = match self.cursor {
@@ -694,6 +1075,12 @@ impl<'a> Lines<'a> {
 }
 
 fn run(cli: Cli) -> Result<ExitCode, Error> {
+    let choice = match cli.color {
+        ColorChoice::Auto => 0,
+        ColorChoice::Always => 1,
+        ColorChoice::Never => 2,
+    };
+    COLOR.store(choice, std::sync::atomic::Ordering::Relaxed);
     let mut out = std::io::stdout().lock();
     let io = |e| Error::Io { path: "stdout".into(), source: e };
     match cli.command {
@@ -730,42 +1117,26 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 }
             }
         }
-        Command::Draft(a) => {
-            let a = *a;
-            let library = a.letter.library.load()?;
-            let mut request = a.letter.request()?;
-            request.recipient.name = a.to;
-            request.recipient.salutation = a.salutation;
-            request.recipient.address = a.address;
-            request.recipient.email = a.email;
-            for f in &a.fields {
-                let (k, v) =
-                    f.split_once('=').ok_or_else(|| Error::Request(format!("--field `{f}`: write NAME=VALUE")))?;
-                request.recipient.fields.insert(k.trim().to_string(), v.to_string());
-            }
-            let draft = library.draft(&request)?;
-            facts_notice(&library, request.date);
-            if request.format == Format::Json {
-                out.write_all(draft.to_json().as_bytes()).map_err(io)?;
-            } else {
-                out.write_all(draft.text.as_bytes()).map_err(io)?;
-                print_findings(&draft.findings);
-            }
-            if a.letter.deny_stale && draft.findings.iter().any(|f| f.severity == Severity::Error) {
-                return Ok(ExitCode::from(1));
-            }
-        }
-        Command::Check { files, date, written, format, all, deny_stale, library } => {
+        Command::Draft(a) => return draft(*a),
+        Command::Check { files, date, written, format, out: target, force, all, deny_stale, library } => {
             let library = library.load()?;
             let mut options = CheckOptions::new(date_or_today(&date)?);
             options.written = written.as_deref().map(parse_date).transpose()?;
-            let json = format == ReportFormat::Json;
             let files = if files.is_empty() { vec![PathBuf::from("-")] } else { files };
             let inputs = files.iter().map(|p| read_input(p)).collect::<Result<Vec<_>, _>>()?;
             let report = library.check(inputs.iter().map(|(p, t)| (p.as_str(), t.as_str())), &options);
             facts_notice(&library, report.date);
-            if json {
-                out.write_all(report.to_json().as_bytes()).map_err(io)?;
+            if format != CheckFormat::Text {
+                let doc = if format == CheckFormat::Json {
+                    report.to_json()
+                } else {
+                    let texts: Vec<&str> = inputs.iter().map(|(_, t)| t.as_str()).collect();
+                    replydraft::Review::of_check(&report, &texts).to_html()
+                };
+                match target {
+                    Some(path) => replydraft::cli::write_atomic(&path, doc.as_bytes(), force)?,
+                    None => out.write_all(doc.as_bytes()).map_err(io)?,
+                }
             } else {
                 for (file, (_, text)) in report.files.iter().zip(&inputs) {
                     let matched = file.paragraphs.iter().filter(|p| p.block.is_some()).count();
@@ -778,15 +1149,11 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                         file.paragraphs.len()
                     )
                     .map_err(io)?;
-                    let mut lines = Lines::new(text);
-                    let mut hidden = 0;
-                    for f in &file.findings {
-                        if f.severity == Severity::Info && !all {
-                            hidden += 1;
-                            continue;
-                        }
-                        write_finding(&mut out, &format!("  {}:{}: ", file.path, lines.at(f.start)), f).map_err(io)?;
-                    }
+                    let shown: Vec<&Finding> =
+                        file.findings.iter().filter(|f| all || f.severity != Severity::Info).collect();
+                    let hidden = file.findings.len() - shown.len();
+                    let color = color_for(std::io::IsTerminal::is_terminal(&std::io::stdout()));
+                    out.write_all(render_findings(&file.path, text, &shown, color).as_bytes()).map_err(io)?;
                     let of = |s| file.findings.iter().filter(|f| f.severity == s).count();
                     let more = if hidden > 0 { " (--all shows info)" } else { "" };
                     writeln!(
@@ -804,6 +1171,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             }
         }
         Command::Bulk(a) => return bulk(*a),
+        Command::Reply(a) => return reply(*a),
         Command::Ingest { inputs, min_letters, threshold, as_of, out: path, force, strict } => {
             check_threshold(threshold)?;
             let mut options = replydraft::IngestOptions::new(date_or_today(&as_of)?);

@@ -475,6 +475,13 @@ impl Scan<'_> {
         self.out.push(Finding { since, suggestion, ..Finding::at(self.text, (s, e), severity, kind, message) });
     }
 
+    /// Names the source of the fact that decided the finding pushed last.
+    fn sourced(&mut self, source: Option<&str>) {
+        if let (Some(f), Some(s)) = (self.out.last_mut(), source.filter(|s| !s.is_empty())) {
+            f.source = Some(s.to_string());
+        }
+    }
+
     fn written_note(&self) -> String {
         match self.written {
             Some(w) => format!("written {w}"),
@@ -1178,6 +1185,7 @@ impl Scan<'_> {
             .unwrap_or_else(|| format!("{}: {} on {}", x.name, latest.state.replace('-', " "), latest.date));
         let suggestion = format!("say where it stands now: {now} ({})", latest.source);
         self.push(severity, FindingKind::Entity, span, Some(first.date), message, Some(suggestion));
+        self.sourced(Some(&latest.source));
     }
 
     /// A series name looking ahead ("the Spending Review will…"): the next of the series
@@ -1448,16 +1456,19 @@ impl Scan<'_> {
 
     fn judge_holder(&mut self, s: usize, e: usize, name: &str, office: &str, past: bool) {
         let facts = self.facts;
-        let (title, check) = if office == "mp" {
+        let (title, check, source) = if office == "mp" {
             let seats: Vec<&crate::facts::Tenure> =
                 facts.tenures().iter().filter(|t| t.holder == name && t.office.starts_with("mp-")).collect();
             let holding = seats.iter().copied().find(|t| t.covers(self.date));
             let last = seats.iter().filter_map(|t| t.to).filter(|to| *to < self.date).max();
-            ("a Member of Parliament".to_string(), holding.ok_or(last))
+            let source = seats.iter().filter(|t| t.from <= self.date).max_by_key(|t| t.from).map(|t| t.source.as_str());
+            ("a Member of Parliament".to_string(), holding.ok_or(last), source)
         } else {
+            let source = facts.holder_source(office, name, self.date);
             let title = facts.office(office).map_or(office.to_string(), |o| o.title.clone());
-            (title, facts.check_holder(office, name, self.date))
+            (title, facts.check_holder(office, name, self.date), source)
         };
+        let pushed = self.out.len();
         match check {
             Ok(t) => match facts.unverifiable(t, &title, self.date) {
                 // After what the facts base knows: not known to be still in office.
@@ -1499,6 +1510,9 @@ impl Scan<'_> {
                     self.push(severity, FindingKind::Officeholder, (s, e), last.map(next_day), message, successor);
                 }
             }
+        }
+        if self.out.len() > pushed {
+            self.sourced(source);
         }
     }
 }

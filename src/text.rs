@@ -584,3 +584,21 @@ pub(crate) fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     }
     i
 }
+
+/// An address as it may stand in a header: one `@`, something on each side, and no
+/// white space, control character or character that would end the address.
+///
+/// ```
+/// assert!(replydraft::text::valid_email("ann.obrien@example.org"));
+/// assert!(!replydraft::text::valid_email("ann@example.org\r\nBcc: all@example.org"));
+/// assert!(!replydraft::text::valid_email("Ann <ann@example.org>"));
+/// ```
+pub fn valid_email(address: &str) -> bool {
+    let Some((local, domain)) = address.split_once('@') else { return false };
+    let fine = |part: &str| {
+        !part.is_empty()
+            && part.len() <= 255
+            && part.chars().all(|c| !c.is_whitespace() && !c.is_control() && !"<>()[]\\,;:\"@".contains(c))
+    };
+    fine(local) && fine(domain) && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+}

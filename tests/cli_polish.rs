@@ -40,9 +40,9 @@ fn a_closed_pipe_ends_the_run_quietly() {
 #[test]
 fn formats_are_a_closed_list() {
     let (_, help, _) = run(&["draft", "-h"]);
-    assert!(help.contains("[possible values: text, markdown, html, json]"), "{help}");
+    assert!(help.contains("[possible values: text, markdown, html, json, docx, eml]"), "{help}");
     let (_, help, _) = run(&["check", "-h"]);
-    assert!(help.contains("[possible values: text, json]"), "{help}");
+    assert!(help.contains("[possible values: text, json, html]"), "{help}");
     let (code, _, err) = run(&["validate", "--format", "xml"]);
     assert_eq!(code, 2);
     assert!(err.contains("invalid value 'xml'") && err.contains("text, json"), "{err}");

@@ -170,7 +170,7 @@ fn deny_stale_exits_1_only_when_an_error_finding_exists() {
     let (code, out, err) = replydraft(&["draft", "--topic", "care-review", "--date", "2026-11-22", "--deny-stale"]);
     assert_eq!(code, 1);
     assert!(!out.is_empty(), "the draft is still printed");
-    assert!(err.contains("error: signer"));
+    assert!(err.contains("error[signer]"), "{err}");
     let (code, _, _) = replydraft(&["draft", "--topic", "care-review", "--date", "2022-07-01", "--deny-stale"]);
     assert_eq!(code, 0);
 }

@@ -1,0 +1,142 @@
+//! Email replies: an RFC 5322 message with a plain-text and an HTML part, addressed to
+//! the recipient's email, ready to open as a draft in Outlook (`X-Unsent: 1`) or
+//! Thunderbird.
+//!
+//! Headers are written by `mail-builder`, which encodes any value that is not plain
+//! printable ASCII (RFC 2047), so a line break in a name or subject can never start a
+//! header of its own; addresses are checked before they are used. The message is the
+//! same bytes for the same draft: its date is the letter's date, and its Message-ID and
+//! MIME boundary are derived from its content.
+
+use crate::error::{Error, Result};
+use crate::library::Library;
+use crate::matching::Fnv;
+use crate::render::{Draft, DraftRequest};
+use crate::template::Format;
+use mail_builder::MessageBuilder;
+use mail_builder::headers::content_type::ContentType;
+use mail_builder::headers::raw::Raw;
+use mail_builder::mime::MimePart;
+use std::hash::Hasher;
+
+/// A header value on one line: line breaks and other control characters become spaces.
+fn one_line(value: &str) -> String {
+    let mut out: String = value.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    out = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    out
+}
+
+/// A hex digest of `parts`, for the Message-ID and the MIME boundary.
+fn digest(parts: &[&str]) -> String {
+    let mut h = Fnv::default();
+    for p in parts {
+        h.write(p.as_bytes());
+        h.write(&[0xff]);
+    }
+    format!("{:016x}", h.finish())
+}
+
+/// What an email reply is: the plain-text draft (with its findings) and the message.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Email {
+    /// The plain-text draft the message carries.
+    pub draft: Draft,
+    /// The message: RFC 5322, CRLF line ends.
+    pub message: Vec<u8>,
+}
+
+impl Library {
+    /// Drafts `request` as an email: the `email` layout (or the request's own) in plain
+    /// text and HTML, `To:` the recipient's email, `From:` `from` or else the sender's
+    /// `email`, `Subject:` the request's subject or else the topic's title.
+    ///
+    /// A recipient without a valid email, or no valid sender address, is an error.
+    ///
+    /// ```
+    /// use replydraft::{DraftRequest, Library, parse_date};
+    /// let library = Library::embedded()?;
+    /// let mut request = DraftRequest::new("care-funding", parse_date("2026-11-23")?);
+    /// request.recipient.name = Some("Ann O'Brien".into());
+    /// request.recipient.email = Some("ann@example.org".into());
+    /// let email = library.email(&request, Some("office@example.org"))?;
+    /// let message = String::from_utf8(email.message).unwrap();
+    /// assert!(message.contains("To: \"Ann O'Brien\" <ann@example.org>\r\n"));
+    /// assert!(message.contains("multipart/alternative"));
+    ///
+    /// request.recipient.email = None;
+    /// assert!(library.email(&request, Some("office@example.org")).is_err());
+    /// # Ok::<(), replydraft::Error>(())
+    /// ```
+    pub fn email(&self, request: &DraftRequest, from: Option<&str>) -> Result<Email> {
+        let recipient = request.recipient.normalized();
+        let to = recipient.email.as_deref().ok_or_else(|| {
+            Error::Request(format!(
+                "{}: no email address to send to (give --email, or an email column)",
+                recipient.name.as_deref().unwrap_or("the recipient")
+            ))
+        })?;
+        if !crate::text::valid_email(to) {
+            return Err(Error::Request(format!("{to:?} is not an email address")));
+        }
+        let mut plain_request = request.clone();
+        plain_request.format = Format::Text;
+        if plain_request.layout.is_none() && self.layouts().any(|(n, _)| n == "email") {
+            plain_request.layout = Some("email".into());
+        }
+        let draft = self.draft(&plain_request)?;
+        let sender = self.sender(&draft.sender);
+        let from = from.or(sender.and_then(|s| s.email.as_deref())).ok_or_else(|| {
+            Error::Request(format!(
+                "sender `{}` has no email address: give --from ADDRESS, or set `email` in its [[sender]]",
+                draft.sender
+            ))
+        })?;
+        if !crate::text::valid_email(from) {
+            return Err(Error::Request(format!("{from:?} is not an email address")));
+        }
+        let mut html_request = plain_request.clone();
+        html_request.format = Format::Html;
+        let has_html = self.layouts().any(|(n, f)| Some(n) == html_request.layout.as_deref() && f == Format::Html);
+        let html = if has_html { Some(self.draft(&html_request)?.text) } else { None };
+
+        let subject = one_line(request.subject.as_deref().unwrap_or_else(|| {
+            self.topic_at(&draft.topic, draft.date).map_or(draft.topic.as_str(), |t| t.title.as_str())
+        }));
+        let to_name = recipient.name.as_deref().map(one_line).unwrap_or_default();
+        let from_name = sender.map(|s| one_line(&s.name)).unwrap_or_default();
+        let id = digest(&[&draft.text, to, from, &subject]);
+        let domain = from.rsplit('@').next().unwrap_or("replydraft.invalid");
+        let noon = draft
+            .date
+            .at(12, 0, 0, 0)
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .map_err(|e| Error::Request(format!("{}: the date cannot be written in a message: {e}", draft.date)))?;
+        let text_part = MimePart::new("text/plain", draft.text.clone());
+        let body = match html {
+            Some(html) => {
+                let mut boundary = format!("=_replydraft_{id}");
+                // Never a boundary that the content holds (it is derived from it, but check).
+                while draft.text.contains(&boundary) || html.contains(&boundary) {
+                    boundary.push('_');
+                }
+                MimePart::new(
+                    ContentType::new("multipart/alternative").attribute("boundary", boundary),
+                    vec![text_part, MimePart::new("text/html", html)],
+                )
+            }
+            None => text_part,
+        };
+        let message = MessageBuilder::new()
+            .from((from_name, from.to_string()))
+            .to((to_name, to.to_string()))
+            .subject(subject)
+            .date(noon.timestamp().as_second())
+            .message_id(format!("replydraft.{id}.{}@{domain}", draft.date))
+            .header("X-Unsent", Raw::new("1"))
+            .body(body)
+            .write_to_vec()
+            .map_err(|e| Error::Request(format!("could not write the message: {e}")))?;
+        Ok(Email { draft, message })
+    }
+}

@@ -1,0 +1,288 @@
+//! Replying to an incoming letter or email in one step: who wrote it (an email's
+//! `From:`, the name under the sign-off, the address lines under it or above the
+//! greeting), what it is about (`suggest`, when one topic clearly leads), and the
+//! request that drafts the reply. The reading rules are data: `src/reply/rules.toml`.
+
+use crate::error::{Error, Result};
+use crate::files::read_letter;
+use crate::library::Library;
+use crate::render::{DraftRequest, Recipient};
+use crate::suggest::Suggestion;
+use jiff::civil::Date;
+use regex::Regex;
+use serde::Deserialize;
+use std::sync::LazyLock;
+
+/// The rules file, compiled into the crate.
+const RULES_TOML: &str = include_str!("reply/rules.toml");
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RulesFile {
+    lead: f32,
+    signoffs: Vec<String>,
+    greetings: Vec<String>,
+    postcode: String,
+    email: String,
+    name: String,
+    name_suffixes: Vec<String>,
+    not_address: Vec<String>,
+}
+
+struct Rules {
+    lead: f32,
+    signoffs: Vec<String>,
+    greetings: Vec<String>,
+    postcode: Regex,
+    email: Regex,
+    name: Regex,
+    name_suffixes: Vec<String>,
+    not_address: Vec<String>,
+}
+
+impl Rules {
+    fn parse(source: &str) -> std::result::Result<Rules, String> {
+        let f: RulesFile = toml::from_str(source).map_err(|e| e.to_string())?;
+        let re = |p: &str| Regex::new(p).map_err(|e| e.to_string());
+        let lower = |v: Vec<String>| v.into_iter().map(|s| s.to_lowercase()).collect();
+        Ok(Rules {
+            lead: f.lead,
+            signoffs: lower(f.signoffs),
+            greetings: lower(f.greetings),
+            postcode: re(&f.postcode)?,
+            email: re(&f.email)?,
+            name: re(&f.name)?,
+            name_suffixes: f.name_suffixes,
+            not_address: lower(f.not_address),
+        })
+    }
+}
+
+/// The rules compile in a test (`reply_rules_compile`): a broken rules file fails the build's tests,
+/// never a reader.
+static RULES: LazyLock<Rules> = LazyLock::new(|| {
+    Rules::parse(RULES_TOML).unwrap_or_else(|_| Rules {
+        lead: f32::INFINITY,
+        signoffs: Vec::new(),
+        greetings: Vec::new(),
+        postcode: Regex::new("$^").expect("an empty pattern compiles"),
+        email: Regex::new("$^").expect("an empty pattern compiles"),
+        name: Regex::new("$^").expect("an empty pattern compiles"),
+        name_suffixes: Vec::new(),
+        not_address: Vec::new(),
+    })
+});
+
+/// An incoming letter or email, read for replying.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Incoming {
+    /// The writer, as far as the message tells: name, email, postal address.
+    pub recipient: Recipient,
+    /// The email's subject, if it is an email.
+    pub subject: Option<String>,
+    /// The text of the message (an email's body).
+    pub text: String,
+}
+
+/// A line compared with others: trimmed, closing punctuation dropped, lowercased.
+fn key(line: &str) -> String {
+    line.trim().trim_end_matches([',', '.', '!', ':', ';']).trim().to_lowercase()
+}
+
+/// A name as written: its platform suffix ("via 38 Degrees") and quotes dropped.
+fn clean_name(name: &str) -> Option<String> {
+    let mut name = name.trim().trim_matches(['"', '\'']).trim();
+    for suffix in &RULES.name_suffixes {
+        if let Some(p) = name.to_lowercase().find(&suffix.to_lowercase()) {
+            name = name.get(..p).unwrap_or(name).trim();
+        }
+    }
+    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!name.is_empty() && !name.contains('@')).then_some(name)
+}
+
+/// Whether `line` reads as a name.
+fn is_name(line: &str) -> bool {
+    let line = line.trim().trim_end_matches(',');
+    line.len() <= 60 && RULES.name.is_match(line) && RULES.signoffs.iter().all(|s| key(line) != *s)
+}
+
+/// Address lines from `lines`: up to the first blank line, at most eight, kept when
+/// they look like an address (a postcode, or a house number) and are not a mail
+/// client's footer. An email address among them is taken out as the email.
+fn address_block(lines: &[&str]) -> (Vec<String>, Option<String>) {
+    let mut address = Vec::new();
+    let mut email = None;
+    for line in lines.iter().map(|l| l.trim()).take_while(|l| !l.is_empty()).take(8) {
+        let lower = line.to_lowercase();
+        if RULES.not_address.iter().any(|n| lower.starts_with(n.as_str())) {
+            break;
+        }
+        if let Some(m) = RULES.email.find(line) {
+            email = email.or(Some(m.as_str().to_string()));
+            let rest = line.replace(m.as_str(), "");
+            let rest = rest.trim().trim_matches([',', ':', '-']).trim();
+            if rest.is_empty() || key(rest) == "email" || key(rest) == "e-mail" {
+                continue;
+            }
+        }
+        address.push(line.trim_end_matches(',').to_string());
+    }
+    let looks = address.iter().any(|l| RULES.postcode.is_match(l) || l.starts_with(|c: char| c.is_ascii_digit()));
+    if looks { (address, email) } else { (Vec::new(), email) }
+}
+
+/// The writer of `text`: the name under (or beside) the last closing line and the
+/// address lines under it; else, or for what the sign-off lacks, a name and address
+/// block written above the greeting.
+fn writer(text: &str) -> (Option<String>, Vec<String>, Option<String>) {
+    let lines: Vec<&str> = crate::text::lines(text).map(|l| l.trim_end_matches(['\r', '\n'])).collect();
+    let (mut name, mut address, mut email) = (None, Vec::new(), None);
+    let closing = lines.iter().rposition(|l| {
+        let k = key(l);
+        RULES.signoffs.iter().any(|s| k == *s || k.strip_prefix(s.as_str()).is_some_and(|r| r.starts_with(',')))
+    });
+    if let Some(i) = closing {
+        // "Kind regards, Ann Lee" on one line, or the first line after the closing.
+        let beside = lines[i].trim().split_once(',').map(|(_, r)| r.trim()).filter(|r| is_name(r));
+        let signed = match beside {
+            Some(n) => Some((n, i + 1)),
+            None => (i + 1..lines.len())
+                .find(|&j| !lines[j].trim().is_empty())
+                .filter(|&j| is_name(lines[j]))
+                .map(|j| (lines[j].trim().trim_end_matches(','), j + 1)),
+        };
+        if let Some((n, from)) = signed {
+            name = clean_name(n);
+            (address, email) = address_block(&lines[from..]);
+        }
+    }
+    // An address written above the greeting: a name line, then address lines.
+    let greeting = lines.iter().position(|l| {
+        let k = key(l);
+        RULES.greetings.iter().any(|g| k == *g || k.starts_with(&format!("{g} ")))
+    });
+    let top: Vec<&str> =
+        greeting.map_or(Vec::new(), |g| lines[..g].iter().copied().skip_while(|l| l.trim().is_empty()).collect());
+    if let Some((first, rest)) = top.split_first().filter(|(first, _)| is_name(first)) {
+        let (top_address, top_email) = address_block(rest);
+        if !top_address.is_empty() {
+            name = name.or_else(|| clean_name(first));
+            if address.is_empty() {
+                address = top_address;
+            }
+            email = email.or(top_email);
+        }
+    }
+    (name, address, email)
+}
+
+impl Incoming {
+    /// Reads an incoming letter or email (`name` is where the bytes came from; a
+    /// `.eml` file, or text that opens with mail headers, is an email).
+    ///
+    /// ```
+    /// let mail = b"From: Ann Lee <ann@example.org>\r\nSubject: Foster care\r\n\r\n\
+    /// Dear Mr Barron,\r\n\r\nWhat came of the review?\r\n\r\nYours sincerely,\r\n\r\nAnn Lee\r\n\
+    /// 4 Elm Road\r\nCorby NN17 2AB\r\n";
+    /// let incoming = replydraft::Incoming::read("in.eml", mail)?;
+    /// assert_eq!(incoming.recipient.name.as_deref(), Some("Ann Lee"));
+    /// assert_eq!(incoming.recipient.email.as_deref(), Some("ann@example.org"));
+    /// assert_eq!(incoming.recipient.address, ["4 Elm Road", "Corby NN17 2AB"]);
+    /// assert_eq!(incoming.subject.as_deref(), Some("Foster care"));
+    /// # Ok::<(), replydraft::Error>(())
+    /// ```
+    pub fn read(name: &str, bytes: &[u8]) -> Result<Incoming> {
+        let letter = read_letter(name, bytes)?;
+        let (from_name, from_email) = match letter.from.as_deref() {
+            Some(f) => match f.rsplit_once('<') {
+                Some((n, a)) => (clean_name(n), Some(a.trim_end_matches('>').trim().to_string())),
+                None if f.contains('@') => (None, Some(f.trim().to_string())),
+                None => (clean_name(f), None),
+            },
+            None => (None, None),
+        };
+        let (signed, address, written_email) = writer(&letter.text);
+        // The name they sign with is how they wish to be addressed; else the From: name.
+        let recipient = Recipient {
+            name: signed.or(from_name),
+            email: from_email.filter(|e| crate::text::valid_email(e)).or(written_email),
+            address,
+            ..Recipient::default()
+        };
+        let subject = letter.subject.map(|s| {
+            let mut s = s.trim();
+            while let Some(rest) =
+                s.strip_prefix("Re:").or_else(|| s.strip_prefix("RE:")).or_else(|| s.strip_prefix("Fwd:"))
+            {
+                s = rest.trim();
+            }
+            s.to_string()
+        });
+        Ok(Incoming { recipient, subject: subject.filter(|s| !s.is_empty()), text: letter.text })
+    }
+}
+
+/// The topic chosen for a reply, or why none was.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum TopicChoice {
+    /// One topic clearly leads (or was named).
+    Chosen(String),
+    /// No topic clearly leads: the top three, best first.
+    Unclear(Vec<Suggestion>),
+    /// No topic fits the message at all.
+    None,
+}
+
+impl Library {
+    /// The topic to reply to `incoming` on: the suggestion whose score is at least the
+    /// rules' `lead` (1.2) times the next one's.
+    ///
+    /// ```
+    /// use replydraft::{Incoming, Library, TopicChoice};
+    /// let library = Library::embedded()?;
+    /// let letter = b"Dear Sir,\n\nI have fostered for ten years. What has come of the big review that promised better support for foster families?\n";
+    /// let incoming = Incoming::read("in.txt", letter)?;
+    /// assert_eq!(library.reply_topic(&incoming), TopicChoice::Chosen("care-review".into()));
+    /// # Ok::<(), replydraft::Error>(())
+    /// ```
+    pub fn reply_topic(&self, incoming: &Incoming) -> TopicChoice {
+        // The subject says what the message is about as much as its body does.
+        let mut found = match &incoming.subject {
+            Some(subject) => self.suggest(&format!("{subject}\n\n{}", incoming.text)),
+            None => self.suggest(&incoming.text),
+        };
+        match found.as_slice() {
+            [] => TopicChoice::None,
+            [one] => TopicChoice::Chosen(one.topic.clone()),
+            [first, second, ..] if first.score >= RULES.lead * second.score => TopicChoice::Chosen(first.topic.clone()),
+            _ => {
+                found.truncate(3);
+                TopicChoice::Unclear(found)
+            }
+        }
+    }
+
+    /// The request that drafts a reply to `incoming` on `topic`, dated `date`: the
+    /// writer as recipient, and the email's subject as the reply's.
+    pub fn reply_request(&self, incoming: &Incoming, topic: &str, date: Date) -> Result<DraftRequest> {
+        if self.topic_at(topic, date).is_none() {
+            let ids = self.latest_topics().map(|t| t.id.as_str());
+            return Err(Error::Request(format!("unknown topic `{topic}`{}", crate::error::hint(topic, ids))));
+        }
+        let mut request = DraftRequest::new(topic, date);
+        request.recipient = incoming.recipient.clone();
+        request.subject = incoming.subject.clone();
+        Ok(request)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn reply_rules_compile() {
+        super::Rules::parse(super::RULES_TOML).unwrap();
+    }
+}
