@@ -41,7 +41,47 @@ fn bench(c: &mut Criterion) {
             black_box(bytes)
         })
     });
+    // The correspondence log: 10k letters recorded sent, in batches of 8,192 (as `bulk
+    // --log` records them), into a fresh log each time (opening it not timed).
+    let blocks: replydraft::BlockList = library
+        .resolve_blocks(&request)
+        .unwrap()
+        .iter()
+        .map(|id| (id.clone(), replydraft::text_hash(&library.block(id).unwrap().text)))
+        .collect();
+    let letters: Vec<replydraft::Sent> = (0..10_000)
+        .map(|i| {
+            let mut s = replydraft::Sent::new(
+                Some(format!("email:c{i}@example.org")),
+                "care-review",
+                blocks.clone(),
+                request.date,
+            );
+            s.output = Some("/srv/letters/run.jsonl".into());
+            s
+        })
+        .collect();
+    let dir = std::env::temp_dir().join(format!("replydraft-bench-log-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut n = 0;
+    group.bench_function("record 10k letters in the correspondence log", |b| {
+        b.iter_batched(
+            || {
+                n += 1;
+                let path = dir.join(format!("log{n}.db"));
+                replydraft::CorrespondenceLog::open(&path).unwrap()
+            },
+            |mut log| {
+                for chunk in letters.chunks(8192) {
+                    black_box(log.record(chunk).unwrap());
+                }
+                log
+            },
+            criterion::BatchSize::PerIteration,
+        )
+    });
     group.finish();
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Time expressions in a 2.2 kB seed letter (the rules compiled once, outside the timing).

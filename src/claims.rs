@@ -5,7 +5,7 @@ use crate::date::next_day;
 use crate::error::Location;
 use crate::facts::Facts;
 use crate::finding::{Claim, ClaimKind, Finding, FindingKind, Severity, elapsed};
-use crate::library::{Block, Library, Sender, Status};
+use crate::library::{Approval, Block, Library, Sender};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
@@ -226,14 +226,34 @@ pub(crate) fn block_state_findings(
             None,
         ));
     }
-    if block.status == Status::Retired {
-        out.push(whole(
+    match block.approval() {
+        Approval::Retired => out.push(whole(
             Severity::Warning,
             FindingKind::Retired,
             None,
             format!("block `{}` is retired", block.id),
             None,
-        ));
+        )),
+        Approval::Draft => out.push(whole(
+            Severity::Warning,
+            FindingKind::Draft,
+            None,
+            format!("block `{}` is a draft, not yet approved", block.id),
+            Some(format!("have it approved: replydraft approve {} --by NAME", block.id)),
+        )),
+        Approval::Changed { by, on } => out.push(whole(
+            Severity::Warning,
+            FindingKind::Draft,
+            None,
+            format!(
+                "block `{}` has changed since it was approved{}{}",
+                block.id,
+                by.map(|b| format!(" by {b}")).unwrap_or_default(),
+                on.map(|d| format!(" on {d}")).unwrap_or_default()
+            ),
+            Some(format!("have the new text approved: replydraft approve {} --by NAME", block.id)),
+        )),
+        Approval::Approved { .. } | Approval::Unrecorded => {}
     }
     out
 }
@@ -400,6 +420,16 @@ pub struct Validation {
     pub superseded_senders: Vec<String>,
     /// The date the facts base is known to ([`crate::Facts::known_to`]).
     pub facts_known_to: Option<Date>,
+    /// Blocks in use awaiting approval: drafts, and approved texts changed since, with why.
+    #[serde(default)]
+    pub awaiting_approval: Vec<(String, String)>,
+    /// Approved blocks whose `review_by` date has come since they were approved: the
+    /// approval is due again (block id, approved on, review by).
+    #[serde(default)]
+    pub approvals_due: Vec<(String, Date, Date)>,
+    /// Blocks in use approved before approvals were recorded (no `approved_by`).
+    #[serde(default)]
+    pub unrecorded: Vec<String>,
 }
 
 impl Validation {
@@ -449,26 +479,32 @@ impl Library {
         let (old_blocks, old_senders) = self.superseded_only(date);
         let kept: std::collections::HashSet<&str> = old_blocks.iter().copied().collect();
         let mut blocks = Vec::new();
+        let (mut awaiting_approval, mut approvals_due, mut unrecorded) = (Vec::new(), Vec::new(), Vec::new());
         for block in self.blocks().iter().filter(|b| !kept.contains(b.id.as_str())) {
             let text = &block.text;
             let locate = |quote: &str| text.find(quote).map(|p| (p, p + quote.len()));
             // Claims are judged from the block's own as_of, and never "before" it.
             let at = date.max(block.as_of);
             let mut findings = claim_findings(block, self.facts(), block.as_of, at, text, &locate);
-            let mut state = block_state_findings(block, Some(at), at, text, (0, text.len()));
-            if block.status == Status::Draft {
-                state.push(Finding {
-                    block: Some(block.id.clone()),
-                    ..Finding::at(
-                        text,
-                        (0, 0),
-                        Severity::Info,
-                        FindingKind::Draft,
-                        format!("block `{}` is a draft, not yet approved", block.id),
-                    )
-                });
+            findings.extend(block_state_findings(block, Some(at), at, text, (0, text.len())));
+            match block.approval() {
+                Approval::Draft => awaiting_approval.push((block.id.clone(), "a draft".to_string())),
+                Approval::Changed { by, on } => awaiting_approval.push((
+                    block.id.clone(),
+                    format!(
+                        "changed since approved{}{}",
+                        by.map(|b| format!(" by {b}")).unwrap_or_default(),
+                        on.map(|d| format!(" on {d}")).unwrap_or_default()
+                    ),
+                )),
+                Approval::Approved { on, .. } => {
+                    if let Some(by) = block.review_by.filter(|by| *by <= date && on < *by) {
+                        approvals_due.push((block.id.clone(), on, by));
+                    }
+                }
+                Approval::Unrecorded => unrecorded.push(block.id.clone()),
+                Approval::Retired => {}
             }
-            findings.extend(state);
             findings.extend(merge_field_findings(block));
             if !findings.is_empty() {
                 Finding::sort(&mut findings);
@@ -492,6 +528,9 @@ impl Library {
             superseded_blocks: owned(old_blocks),
             superseded_senders: owned(old_senders),
             facts_known_to: self.facts().known_to(),
+            awaiting_approval,
+            approvals_due,
+            unrecorded,
         }
     }
 }

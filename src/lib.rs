@@ -34,7 +34,8 @@
 //!    of an unmatched paragraph: officeholders against the facts, deadlines, phrases);
 //! 5. matching and findings: `matching`, `suggest`, `cluster`, `check`;
 //! 6. output: `render` (drafts), `reply` (reading an incoming message to answer it),
-//!    `review` (the HTML review page), `docx` (Word
+//!    `review` (the HTML review page), `approval` (recording approvals in library files), `log` (the
+//!    correspondence log, SQLite), `docx` (Word
 //!    documents), `email` (RFC 5322 messages), `bulk`, `golden`, `ingest`, `starter`.
 //!
 //! ```
@@ -59,6 +60,7 @@
 
 #![warn(missing_docs)]
 
+mod approval;
 mod bulk;
 mod check;
 mod claims;
@@ -77,6 +79,8 @@ pub mod golden;
 mod ingest;
 mod judge;
 mod library;
+#[cfg(feature = "log")]
+mod log;
 mod matching;
 mod render;
 mod reply;
@@ -89,6 +93,7 @@ pub mod text;
 pub mod timex;
 mod voice;
 
+pub use approval::{Decision, record_decision};
 pub use bulk::{BulkDrafter, MAX_COLUMNS, MAX_FIELD_BYTES, RecipientRow, Recipients, recipients};
 pub use check::{CheckOptions, CheckReport, FileReport, Paragraph};
 pub use claims::{BlockHealth, BlockSpan, Stale, Validation};
@@ -103,9 +108,11 @@ pub use finding::{Claim, ClaimKind, Finding, FindingKind, Severity};
 pub use ingest::{Corpus, IngestOptions, Proposed, letter_paths, toml_comment};
 pub use jiff::civil::Date;
 pub use library::{
-    Align, Block, DocumentStyle, Library, MAX_BLOCK_BYTES, MAX_INCLUDE_DEPTH, MAX_NESTING, Provenance, Role, Sender,
-    Status, Topic, embedded_files,
+    Align, Approval, Block, DocumentStyle, Library, MAX_BLOCK_BYTES, MAX_INCLUDE_DEPTH, MAX_NESTING, Provenance, Role,
+    Sender, Status, Topic, embedded_files, text_hash,
 };
+#[cfg(feature = "log")]
+pub use log::{Batch, BlockList, CorrespondenceLog, LOG_SCHEMA_VERSION, LogQuery, Sent, recipient_key};
 pub use matching::{BlockIndex, BlockMatch};
 pub use render::{Draft, DraftRequest, Recipient};
 pub use reply::{Incoming, TopicChoice};

@@ -78,9 +78,19 @@ pub struct Block {
     /// The date the text was written or last verified.
     #[serde(with = "toml_date")]
     pub as_of: Date,
-    /// Review state.
+    /// Review state: `approved` (the default), `draft` or `retired`.
     #[serde(default)]
     pub status: Status,
+    /// Who approved the text (`replydraft approve --by NAME`).
+    #[serde(default)]
+    pub approved_by: Option<String>,
+    /// When it was approved.
+    #[serde(default, with = "toml_date::option")]
+    pub approved_on: Option<Date>,
+    /// The hash of the text as approved ([`Block::text_hash`]): a text changed since
+    /// no longer counts as approved.
+    #[serde(default)]
+    pub approved_hash: Option<String>,
     /// A date by which the whole block must be reviewed.
     #[serde(default, with = "toml_date::option")]
     pub review_by: Option<Date>,
@@ -102,7 +112,88 @@ pub struct Block {
     pub includes: Vec<String>,
 }
 
+/// Whether a block may go out, by its approval record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "state")]
+#[non_exhaustive]
+pub enum Approval {
+    /// Approved by `by` on `on`, and the text is the one approved.
+    Approved {
+        /// Who approved it.
+        by: String,
+        /// When.
+        on: Date,
+    },
+    /// `status = "approved"` (or no status) with no record of who approved it: usable,
+    /// as libraries were before approval was recorded; `validate` lists them.
+    Unrecorded,
+    /// Written, not yet approved.
+    Draft,
+    /// Approved, but the text has changed since: it needs approving again.
+    Changed {
+        /// Who approved the earlier text.
+        by: Option<String>,
+        /// When.
+        on: Option<Date>,
+    },
+    /// No longer to be used.
+    Retired,
+}
+
+impl Approval {
+    /// Whether a block in this state may go out (approved, or approved before records).
+    pub fn usable(&self) -> bool {
+        matches!(self, Approval::Approved { .. } | Approval::Unrecorded)
+    }
+}
+
+/// The hash an approval records of a text: `sha256:` and 64 hex digits.
+///
+/// ```
+/// let h = replydraft::text_hash("Thank you for your letter.");
+/// assert!(h.starts_with("sha256:") && h.len() == 7 + 64);
+/// assert_ne!(h, replydraft::text_hash("Thank you for your letter!"));
+/// ```
+pub fn text_hash(text: &str) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(text.as_bytes());
+    let mut out = String::with_capacity(7 + 64);
+    out.push_str("sha256:");
+    for b in digest {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
+}
+
 impl Block {
+    /// The block's approval state: its `status` and, for approved blocks, whether the
+    /// text is still the one approved.
+    ///
+    /// ```
+    /// use replydraft::{Approval, Library};
+    /// let library = Library::embedded()?;
+    /// let block = library.block("family-hubs").unwrap();
+    /// assert!(matches!(block.approval(), Approval::Approved { .. }));
+    /// let mut edited = block.clone();
+    /// edited.text.push_str(" And more.");
+    /// assert!(matches!(edited.approval(), Approval::Changed { .. }));
+    /// assert!(!edited.approval().usable());
+    /// # Ok::<(), replydraft::Error>(())
+    /// ```
+    pub fn approval(&self) -> Approval {
+        match self.status {
+            Status::Retired => Approval::Retired,
+            Status::Draft => Approval::Draft,
+            Status::Approved => match (&self.approved_hash, &self.approved_by, self.approved_on) {
+                (Some(h), Some(by), Some(on)) if *h == text_hash(&self.text) => {
+                    Approval::Approved { by: by.clone(), on }
+                }
+                (Some(_), by, on) => Approval::Changed { by: by.clone(), on },
+                (None, _, _) => Approval::Unrecorded,
+            },
+        }
+    }
+
     /// Whether the text is plain text to handlebars: `literal`, or with no `{{` at all
     /// (most standard lines). Such a block renders as itself, whatever the data.
     pub fn is_plain(&self) -> bool {

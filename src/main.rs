@@ -31,6 +31,17 @@ enum ReportFormat {
     Json,
 }
 
+/// How `log` lists letters.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum LogFormat {
+    /// One letter a line.
+    Text,
+    /// One JSON document.
+    Json,
+    /// CSV with a header.
+    Csv,
+}
+
 /// How `check` reports.
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum CheckFormat {
@@ -278,6 +289,47 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Approve a block: record who approved it, when, and the hash of its text, in the
+    /// library file that defines it (comments and formatting kept).
+    Approve {
+        /// The block id.
+        block: String,
+        /// Who approves it.
+        #[arg(long, value_name = "NAME")]
+        by: String,
+        /// The date of the approval, YYYY-MM-DD (default: today).
+        #[arg(long)]
+        date: Option<String>,
+        /// The library directory or TOML file to edit.
+        #[arg(long, value_name = "DIR")]
+        library: PathBuf,
+    },
+    /// Retire a block: it is no longer to be used (bulk refuses it; draft and check flag it).
+    Retire {
+        /// The block id.
+        block: String,
+        /// The library directory or TOML file to edit.
+        #[arg(long, value_name = "DIR")]
+        library: PathBuf,
+    },
+    /// List letters in the correspondence log, oldest first.
+    Log {
+        /// Only letters to this recipient: a key (email:…, name:…), an email, or a name.
+        #[arg(long)]
+        recipient: Option<String>,
+        /// Only letters on this topic.
+        #[arg(long)]
+        topic: Option<String>,
+        /// Only letters dated on or after this day, YYYY-MM-DD.
+        #[arg(long)]
+        since: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+        format: LogFormat,
+        /// The log file.
+        #[arg(long, value_name = "FILE", default_value = "replydraft.db")]
+        log: PathBuf,
+    },
     /// Print a shell completion script (for example `replydraft completions bash >
     /// ~/.local/share/bash-completion/completions/replydraft`).
     Completions {
@@ -321,6 +373,9 @@ struct LetterArgs {
     /// Exit 1 when any claim in the letter is out of date (an error finding).
     #[arg(long)]
     deny_stale: bool,
+    /// Record each letter in the correspondence log (default file: replydraft.db).
+    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "replydraft.db")]
+    log: Option<PathBuf>,
     #[command(flatten)]
     library: LibraryArg,
 }
@@ -400,6 +455,9 @@ struct ReplyArgs {
     /// Exit 1 when any claim in the reply is out of date (an error finding).
     #[arg(long)]
     deny_stale: bool,
+    /// Record the reply in the correspondence log (default file: replydraft.db).
+    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "replydraft.db")]
+    log: Option<PathBuf>,
     #[command(flatten)]
     library: LibraryArg,
 }
@@ -427,6 +485,18 @@ struct BulkArgs {
     /// Continue an interrupted `--out` run: letters already written with the same text are kept.
     #[arg(long, conflicts_with = "strict")]
     resume: bool,
+    /// Send letters with blocks that are not approved (drafts, texts changed since approval, retired).
+    #[arg(long)]
+    allow_unapproved: bool,
+    /// Send letters with out-of-date claims (error findings at the letter's date).
+    #[arg(long)]
+    allow_stale: bool,
+    /// Skip recipients the log shows were sent a letter on the topic (reported per row).
+    #[arg(long, requires = "log")]
+    skip_sent: bool,
+    /// With --skip-sent: only letters sent in the last DAYS days count.
+    #[arg(long, value_name = "DAYS", requires = "skip_sent")]
+    within: Option<i64>,
 }
 
 /// Temporary files and staging directories to remove if a signal ends the run. The
@@ -518,6 +588,16 @@ fn bulk(a: BulkArgs) -> Result<ExitCode, Error> {
         return Err(Error::Request(format!("--format {}: give --out DIR (one file per letter)", format.extension())));
     }
     let ext = format.extension();
+    // The approval gate, before anything is read or written.
+    let unapproved = library.unapproved(&request)?;
+    if !unapproved.is_empty() && !a.allow_unapproved {
+        let list: Vec<String> =
+            unapproved.iter().map(|(id, state)| format!("{id} ({})", approval_text(state))).collect();
+        return Err(Error::Request(format!(
+            "bulk sends only approved blocks; not approved: {} (approve them: replydraft approve ID --by NAME, or pass --allow-unapproved)",
+            list.join(", ")
+        )));
+    }
     let mut drafter = library.bulk(&request)?;
     let source = a.recipients.display().to_string();
     let input: Box<dyn std::io::Read> = if source == "-" {
@@ -548,7 +628,36 @@ fn bulk(a: BulkArgs) -> Result<ExitCode, Error> {
     let rows = replydraft::recipients(std::io::BufReader::with_capacity(1 << 16, input), &source)?;
 
     let bar = progress("letters");
-    let (mut written, mut resumed, mut bad) = (0usize, 0usize, 0usize);
+    let mut run = Run { written: 0, resumed: 0, bad: 0, skipped: 0, confirm_at_end: Vec::new() };
+    // The correspondence log: who was sent a letter on the topic already (--skip-sent),
+    // and each letter recorded pending before it is written, confirmed after.
+    let mut log = a.letter.log.as_deref().map(replydraft::CorrespondenceLog::open).transpose()?;
+    let mut already = match (&log, a.skip_sent) {
+        (Some(log), true) => {
+            let since = a.within.map(|days| request.date.saturating_sub(jiff::Span::new().days(days)));
+            log.sent_on(&request.topic, since)?
+        }
+        (None, true) => return Err(Error::Request("--skip-sent needs the log: give --log [FILE]".into())),
+        _ => Default::default(),
+    };
+    let logged = logged_blocks(&library, &if log.is_some() { library.resolve_blocks(&request)? } else { Vec::new() });
+    let mut batch: Vec<Queued> = Vec::new();
+    let mut records: Vec<replydraft::Sent> = Vec::new();
+    // Letters of JSON lines, --strict or standard output are recorded on a thread of
+    // their own, beside the drafting; each letter of a file per letter is recorded
+    // before its file is written, on this thread.
+    let mut recorder = match log.take() {
+        Some(l) if !matches!(sink, Sink::Dir(_, None)) => Recorder::start(l, !matches!(sink, Sink::Stdout(_))),
+        other => {
+            log = other;
+            Recorder::none()
+        }
+    };
+    // Where JSON lines go (one file for every letter; none for standard output).
+    let single_output = match &sink {
+        Sink::Dir(..) => None,
+        _ => output_path(&sink, a.jsonl.as_deref(), ""),
+    };
     let mut buf = String::with_capacity(8192);
     let mut bytes: Vec<u8> = Vec::new();
     // Standard error is locked per message, never across the loop: the signal handler
@@ -571,48 +680,216 @@ fn bulk(a: BulkArgs) -> Result<ExitCode, Error> {
             }
             Ok(r)
         });
-        let payload: &[u8] = if binary { &bytes } else { buf.as_bytes() };
         // Claims do not depend on the recipient: the first letter rendered tells whether
-        // every letter is stale, and under --deny-stale nothing is written then.
-        if a.letter.deny_stale && written == 0 && resumed == 0 {
+        // every letter is stale, and then nothing is written (unless --allow-stale).
+        if !a.allow_stale && run.written == 0 && run.resumed == 0 {
             if let Some(findings) = drafter.findings().filter(|f| f.iter().any(|f| f.severity == Severity::Error)) {
                 bar.finish_and_clear();
                 print_bare_findings(findings);
-                eprintln!("replydraft: --deny-stale: the letter has out-of-date claims; no letters written");
+                eprintln!(
+                    "replydraft: the letter has out-of-date claims; no letters written (pass --allow-stale to send them anyway)"
+                );
                 return Ok(ExitCode::from(1));
             }
         }
-        let outcome = recipient.and_then(|r| {
-            let file_name = || replydraft::cli::letter_file_name(row, r.normalized().name.as_deref(), ext);
-            match &mut sink {
-                Sink::Stdout(w) => {
-                    w.write_all(buf.as_bytes()).map_err(|e| Error::Io { path: "stdout".into(), source: e })
-                }
-                Sink::Jsonl(f) => f.write_all(buf.as_bytes()).map_err(|e| Error::Io {
-                    path: a.jsonl.as_ref().map_or(String::new(), |p| p.display().to_string()),
-                    source: e,
-                }),
-                Sink::Dir(_, Some(staging)) => staging.write(&file_name(), payload),
-                Sink::Dir(dir, None) => {
-                    let path = dir.join(file_name());
-                    if a.resume && !a.force {
-                        if let Ok(old) = std::fs::read(&path) {
-                            if old == payload {
-                                resumed += 1;
-                                return Ok(());
-                            }
-                            return Err(Error::Request(format!(
-                                "{}: exists with other content (use --force to overwrite)",
-                                path.display()
-                            )));
-                        }
-                    }
-                    replydraft::cli::write_atomic(&path, payload, a.force)
+        let r = match recipient {
+            Ok(r) => r,
+            Err(e) => {
+                run.settle(Err(e), &a, &source, row, line, &bar)?;
+                continue;
+            }
+        };
+        let r = r.normalized();
+        let key = replydraft::recipient_key(&r);
+        if let Some(when) = key.as_ref().filter(|_| a.skip_sent).and_then(|k| already.get(k)) {
+            run.skipped += 1;
+            let who = r.name.as_deref().or(r.email.as_deref()).unwrap_or("this recipient");
+            bar.suspend(|| {
+                eprintln!(
+                    "replydraft: {source}:{line}: row {row}: skipped: {who} was sent a letter on {} on {when} (--skip-sent)",
+                    request.topic
+                )
+            });
+            continue;
+        }
+        let name = replydraft::cli::letter_file_name(row, r.name.as_deref(), ext);
+        let payload: &[u8] = if binary { &bytes } else { buf.as_bytes() };
+        match (&mut log, recorder.tx.is_some()) {
+            // A file per letter: recorded pending before it is written (see `Run::flush`).
+            (Some(log), _) => {
+                let mut sent = replydraft::Sent::new(key.clone(), &request.topic, logged.clone(), request.date);
+                sent.output = output_path(&sink, a.jsonl.as_deref(), &name);
+                sent.findings = drafter.findings().map_or(0, <[_]>::len);
+                batch.push(Queued { row, line, name, payload: payload.to_vec(), sent });
+                if batch.len() >= LOG_BATCH {
+                    run.flush(log, &mut batch, &mut sink, &a, &source, &bar)?;
                 }
             }
+            // Output that appears only at the end (JSON lines, --strict), or standard
+            // output: written now, recorded in batches on the recorder's thread
+            // (confirmed once the output is in place).
+            (None, true) => {
+                let written = run.written;
+                let outcome = write_letter(&mut sink, &a, &name, payload, &mut run.resumed);
+                run.settle(outcome, &a, &source, row, line, &bar)?;
+                if run.written > written {
+                    let mut sent = replydraft::Sent::new(key.clone(), &request.topic, logged.clone(), request.date);
+                    sent.output.clone_from(&single_output);
+                    sent.findings = drafter.findings().map_or(0, <[_]>::len);
+                    records.push(sent);
+                    if records.len() >= LOG_BATCH {
+                        recorder.send(std::mem::take(&mut records))?;
+                    }
+                }
+            }
+            (None, false) => {
+                let outcome = write_letter(&mut sink, &a, &name, payload, &mut run.resumed);
+                run.settle(outcome, &a, &source, row, line, &bar)?;
+            }
+        }
+        if let Some(k) = key.filter(|_| a.skip_sent) {
+            already.insert(k, request.date);
+        }
+        if run.written % 4096 == 0 {
+            bar.set_position(run.written as u64);
+        }
+    }
+    if let Some(log) = &mut log {
+        run.flush(log, &mut batch, &mut sink, &a, &source, &bar)?;
+    }
+    recorder.send(std::mem::take(&mut records))?;
+    let (recorded, to_confirm) = recorder.finish()?;
+    if let Some(l) = recorded {
+        log = Some(l);
+    }
+    run.confirm_at_end.extend(to_confirm);
+    bar.finish_and_clear();
+    {
+        let mut list = cleanup_list();
+        match sink {
+            Sink::Stdout(mut w) => w.flush().map_err(|e| Error::Io { path: "stdout".into(), source: e })?,
+            Sink::Jsonl(f) => f.commit()?,
+            Sink::Dir(_, Some(staging)) => staging.commit(a.force)?,
+            Sink::Dir(_, None) => {}
+        }
+        list.clear();
+    }
+    // All-or-nothing output is in place: its letters are sent.
+    if let Some(log) = &mut log {
+        for batch in &run.confirm_at_end {
+            log.confirm(batch, &[])?;
+        }
+    }
+    let findings = drafter.findings().unwrap_or_default().to_vec();
+    print_bare_findings(&findings);
+    let (written, bad) = (run.written, run.bad);
+    let resumed =
+        if run.resumed > 0 { format!(" ({} already there from an earlier run)", run.resumed) } else { String::new() };
+    let skipped =
+        if a.skip_sent { format!(", {} already sent", count(run.skipped, "recipient")) } else { String::new() };
+    eprintln!("replydraft: {} written{resumed}, {} skipped{skipped}", count(written, "letter"), count(bad, "bad row"));
+    if written == 0 && bad > 0 {
+        return Ok(ExitCode::from(2));
+    }
+    if a.letter.deny_stale && findings.iter().any(|f| f.severity == Severity::Error) {
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What the recorder's thread hands back: the log, and the batches it recorded pending.
+type Recorded = (replydraft::CorrespondenceLog, Vec<replydraft::Batch>);
+
+/// The recorder's thread: records batches of letters, pending (`pending`) or sent,
+/// and hands back the log and the ids to confirm.
+struct Recorder {
+    tx: Option<std::sync::mpsc::SyncSender<Vec<replydraft::Sent>>>,
+    handle: Option<std::thread::JoinHandle<Result<Recorded, Error>>>,
+}
+
+impl Recorder {
+    fn none() -> Recorder {
+        Recorder { tx: None, handle: None }
+    }
+
+    fn start(mut log: replydraft::CorrespondenceLog, pending: bool) -> Recorder {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<replydraft::Sent>>(4);
+        let handle = std::thread::spawn(move || {
+            let mut ids = Vec::new();
+            for batch in rx {
+                if pending {
+                    ids.push(log.begin(&batch)?);
+                } else {
+                    log.record(&batch)?;
+                }
+            }
+            Ok((log, ids))
         });
+        Recorder { tx: Some(tx), handle: Some(handle) }
+    }
+
+    /// Hands a batch to the thread; if the thread has stopped, its error.
+    fn send(&mut self, batch: Vec<replydraft::Sent>) -> Result<(), Error> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        match &self.tx {
+            Some(tx) if tx.send(batch).is_ok() => Ok(()),
+            Some(_) => self.finish().map(|_| ()),
+            None => Ok(()),
+        }
+    }
+
+    /// Waits for the thread: the log back, and the ids recorded pending.
+    fn finish(&mut self) -> Result<(Option<replydraft::CorrespondenceLog>, Vec<replydraft::Batch>), Error> {
+        self.tx = None;
+        match self.handle.take() {
+            Some(h) => {
+                let (log, ids) =
+                    h.join().map_err(|_| Error::Request("the correspondence log's writer stopped".into()))??;
+                Ok((Some(log), ids))
+            }
+            None => Ok((None, Vec::new())),
+        }
+    }
+}
+
+/// Letters recorded in the log per transaction.
+const LOG_BATCH: usize = 8192;
+
+/// A rendered letter waiting to be recorded and written.
+struct Queued {
+    row: usize,
+    line: u64,
+    name: String,
+    payload: Vec<u8>,
+    sent: replydraft::Sent,
+}
+
+/// What a bulk run has done so far.
+struct Run {
+    written: usize,
+    resumed: usize,
+    bad: usize,
+    skipped: usize,
+    /// Logged letters of all-or-nothing output, confirmed once it is in place.
+    confirm_at_end: Vec<replydraft::Batch>,
+}
+
+impl Run {
+    /// Counts one row's outcome: an error that is the output's ends the run, a bad
+    /// row is reported and skipped (under --strict, it ends the run).
+    fn settle(
+        &mut self,
+        outcome: Result<(), Error>,
+        a: &BulkArgs,
+        source: &str,
+        row: usize,
+        line: u64,
+        bar: &indicatif::ProgressBar,
+    ) -> Result<(), Error> {
         match outcome {
-            Ok(()) => written += 1,
+            Ok(()) => self.written += 1,
             // Output that cannot be written at all (a full disk, a closed pipe) ends the run.
             Err(e @ Error::Io { .. }) => {
                 bar.finish_and_clear();
@@ -630,36 +907,101 @@ fn bulk(a: BulkArgs) -> Result<ExitCode, Error> {
                     // Dropping the sink removes the staging directory or temporary file.
                     return Err(Error::Request(format!("{msg} (--strict: no output kept)")));
                 }
-                bad += 1;
+                self.bad += 1;
                 bar.suspend(|| eprintln!("replydraft: {msg}; row skipped"));
             }
         }
-        if written % 4096 == 0 {
-            bar.set_position(written as u64);
+        Ok(())
+    }
+
+    /// Records the queued letters pending, writes them, and confirms those written
+    /// (those of all-or-nothing output once it is in place) and takes out the rest.
+    fn flush(
+        &mut self,
+        log: &mut replydraft::CorrespondenceLog,
+        batch: &mut Vec<Queued>,
+        sink: &mut Sink,
+        a: &BulkArgs,
+        source: &str,
+        bar: &indicatif::ProgressBar,
+    ) -> Result<(), Error> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let sent: Vec<replydraft::Sent> = batch.iter().map(|q| q.sent.clone()).collect();
+        let recorded = log.begin(&sent)?;
+        let mut failed = Vec::new();
+        for (q, id) in batch.drain(..).zip(recorded.letters.iter().copied()) {
+            let written = self.written;
+            let outcome = write_letter(sink, a, &q.name, &q.payload, &mut self.resumed);
+            let settled = self.settle(outcome, a, source, q.row, q.line, bar);
+            if self.written == written {
+                failed.push(id);
+            }
+            // A run ended by its output leaves the batch pending: the next open of the
+            // log keeps the letters whose files exist.
+            settled?;
+        }
+        log.confirm(&recorded, &failed)
+    }
+}
+
+/// Where a bulk letter is written, as the log records it: an absolute path (so that the
+/// log can tell later whether it exists), or none for standard output.
+fn output_path(sink: &Sink, jsonl: Option<&std::path::Path>, name: &str) -> Option<String> {
+    let path = match sink {
+        Sink::Stdout(_) => return None,
+        Sink::Jsonl(_) => jsonl?.to_path_buf(),
+        Sink::Dir(dir, _) => dir.join(name),
+    };
+    Some(std::path::absolute(&path).unwrap_or(path).display().to_string())
+}
+
+/// Writes one bulk letter to the sink; `resumed` counts letters an earlier run wrote.
+fn write_letter(sink: &mut Sink, a: &BulkArgs, name: &str, payload: &[u8], resumed: &mut usize) -> Result<(), Error> {
+    match sink {
+        Sink::Stdout(w) => w.write_all(payload).map_err(|e| Error::Io { path: "stdout".into(), source: e }),
+        Sink::Jsonl(f) => f.write_all(payload).map_err(|e| Error::Io {
+            path: a.jsonl.as_ref().map_or(String::new(), |p| p.display().to_string()),
+            source: e,
+        }),
+        Sink::Dir(_, Some(staging)) => staging.write(name, payload),
+        Sink::Dir(dir, None) => {
+            let path = dir.join(name);
+            if a.resume && !a.force {
+                if let Ok(old) = std::fs::read(&path) {
+                    if old == payload {
+                        *resumed += 1;
+                        return Ok(());
+                    }
+                    return Err(Error::Request(format!(
+                        "{}: exists with other content (use --force to overwrite)",
+                        path.display()
+                    )));
+                }
+            }
+            replydraft::cli::write_atomic(&path, payload, a.force)
         }
     }
-    bar.finish_and_clear();
-    {
-        let mut list = cleanup_list();
-        match sink {
-            Sink::Stdout(mut w) => w.flush().map_err(|e| Error::Io { path: "stdout".into(), source: e })?,
-            Sink::Jsonl(f) => f.commit()?,
-            Sink::Dir(_, Some(staging)) => staging.commit(a.force)?,
-            Sink::Dir(_, None) => {}
-        }
-        list.clear();
+}
+
+/// The blocks of a letter as the log records them: each id with the hash of its text.
+fn logged_blocks(library: &Library, ids: &[String]) -> std::sync::Arc<[(String, String)]> {
+    ids.iter().filter_map(|id| library.block(id).map(|b| (id.clone(), replydraft::text_hash(&b.text)))).collect()
+}
+
+/// An approval state in words.
+fn approval_text(state: &replydraft::Approval) -> String {
+    match state {
+        replydraft::Approval::Draft => "a draft".into(),
+        replydraft::Approval::Retired => "retired".into(),
+        replydraft::Approval::Changed { by, on } => format!(
+            "changed since approved{}{}",
+            by.as_deref().map(|b| format!(" by {b}")).unwrap_or_default(),
+            on.map(|d| format!(" on {d}")).unwrap_or_default()
+        ),
+        _ => "approved".into(),
     }
-    let findings = drafter.findings().unwrap_or_default().to_vec();
-    print_bare_findings(&findings);
-    let resumed = if resumed > 0 { format!(" ({resumed} already there from an earlier run)") } else { String::new() };
-    eprintln!("replydraft: {} written{resumed}, {} skipped", count(written, "letter"), count(bad, "bad row"));
-    if written == 0 && bad > 0 {
-        return Ok(ExitCode::from(2));
-    }
-    if a.letter.deny_stale && findings.iter().any(|f| f.severity == Severity::Error) {
-        return Ok(ExitCode::from(1));
-    }
-    Ok(ExitCode::SUCCESS)
 }
 
 /// A letter in `format`: its plain-text (or JSON, Markdown, HTML) draft and the bytes to write.
@@ -754,6 +1096,7 @@ fn reply(a: ReplyArgs) -> Result<ExitCode, Error> {
         if r.address.is_empty() { String::new() } else { format!(", {}", r.address.join(", ")) }
     );
     let out = Delivery {
+        log: a.log,
         format: a.format,
         from: a.from,
         out: a.out,
@@ -766,6 +1109,7 @@ fn reply(a: ReplyArgs) -> Result<ExitCode, Error> {
 
 /// Where and how one letter goes: shared by `draft` and `reply`.
 struct Delivery {
+    log: Option<PathBuf>,
     format: LetterFormat,
     from: Option<String>,
     out: Option<PathBuf>,
@@ -785,12 +1129,30 @@ fn deliver(library: &Library, request: &DraftRequest, d: &Delivery) -> Result<Ex
     if let Some(path) = &d.review {
         write_review(library, request, &draft, path, d.force)?;
     }
-    match &d.out {
-        Some(path) => replydraft::cli::write_atomic(path, &bytes, d.force)?,
-        None => {
-            std::io::stdout().lock().write_all(&bytes).map_err(|e| Error::Io { path: "stdout".into(), source: e })?
-        }
+    // Recorded pending before the letter is written, confirmed after (see `bulk`).
+    let mut logged = None;
+    if let Some(path) = &d.log {
+        let mut log = replydraft::CorrespondenceLog::open(path)?;
+        let ids: Vec<String> = draft.blocks.iter().filter(|b| b.parent.is_none()).map(|b| b.id.clone()).collect();
+        let mut sent = replydraft::Sent::new(
+            replydraft::recipient_key(&request.recipient.normalized()),
+            &draft.topic,
+            logged_blocks(library, &ids),
+            draft.date,
+        );
+        sent.output = d.out.as_ref().map(|p| std::path::absolute(p).unwrap_or(p.clone()).display().to_string());
+        sent.findings = draft.findings.len();
+        let id = log.begin(&[sent])?;
+        logged = Some((log, id));
     }
+    let written = match &d.out {
+        Some(path) => replydraft::cli::write_atomic(path, &bytes, d.force),
+        None => std::io::stdout().lock().write_all(&bytes).map_err(|e| Error::Io { path: "stdout".into(), source: e }),
+    };
+    if let Some((mut log, id)) = logged {
+        if written.is_ok() { log.confirm(&id, &[])? } else { log.cancel(&id)? }
+    }
+    written?;
     if d.format != LetterFormat::Json {
         print_findings(&draft.text, &draft.findings);
     }
@@ -812,6 +1174,7 @@ fn draft(a: DraftArgs) -> Result<ExitCode, Error> {
         request.recipient.fields.insert(k.trim().to_string(), v.to_string());
     }
     let out = Delivery {
+        log: a.letter.log.clone(),
         format: a.letter.format,
         from: a.letter.from.clone(),
         out: a.out,
@@ -1171,6 +1534,69 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             }
         }
         Command::Bulk(a) => return bulk(*a),
+        Command::Approve { block, by, date, library } => {
+            let by = by.trim().to_string();
+            if by.is_empty() || by.contains(char::is_control) {
+                return Err(Error::Request("--by: give the approver's name".into()));
+            }
+            let on = date_or_today(&date)?;
+            let file = Library::decide(&library, &block, &replydraft::Decision::Approve { by: by.clone(), on })?;
+            eprintln!("replydraft: {block} approved by {by} on {on} ({})", file.display());
+        }
+        Command::Log { recipient, topic, since, format, log } => {
+            if !log.exists() {
+                return Err(Error::Request(format!("{}: no correspondence log here (give --log FILE)", log.display())));
+            }
+            let log = replydraft::CorrespondenceLog::open(&log)?;
+            let mut query = replydraft::LogQuery::default();
+            query.recipient = recipient;
+            query.topic = topic;
+            query.since = since.as_deref().map(parse_date).transpose()?;
+            let letters = log.query(&query)?;
+            let blocks = |s: &replydraft::Sent| s.blocks.iter().map(|(b, _)| b.as_str()).collect::<Vec<_>>().join(" ");
+            match format {
+                LogFormat::Json => {
+                    writeln!(out, "{}", serde_json::to_string_pretty(&letters).unwrap_or_default()).map_err(io)?
+                }
+                LogFormat::Csv => {
+                    let mut w = csv::Writer::from_writer(Vec::new());
+                    let header = ["id", "date", "recipient", "topic", "blocks", "findings", "output"];
+                    w.write_record(header).map_err(|e| Error::Request(e.to_string()))?;
+                    for l in &letters {
+                        let row = [
+                            l.id.to_string(),
+                            l.date.to_string(),
+                            l.recipient.clone(),
+                            l.topic.clone(),
+                            blocks(l),
+                            l.findings.to_string(),
+                            l.output.clone().unwrap_or_default(),
+                        ];
+                        w.write_record(&row).map_err(|e| Error::Request(e.to_string()))?;
+                    }
+                    let bytes = w.into_inner().map_err(|e| Error::Request(e.to_string()))?;
+                    out.write_all(&bytes).map_err(io)?;
+                }
+                LogFormat::Text => {
+                    for l in &letters {
+                        writeln!(
+                            out,
+                            "{}\t{}\t{}\t{}\t{}",
+                            l.date,
+                            l.recipient,
+                            l.topic,
+                            l.output.as_deref().unwrap_or("-"),
+                            count(l.findings, "finding")
+                        )
+                        .map_err(io)?;
+                    }
+                }
+            }
+        }
+        Command::Retire { block, library } => {
+            let file = Library::decide(&library, &block, &replydraft::Decision::Retire)?;
+            eprintln!("replydraft: {block} retired ({})", file.display());
+        }
         Command::Reply(a) => return reply(*a),
         Command::Ingest { inputs, min_letters, threshold, as_of, out: path, force, strict } => {
             check_threshold(threshold)?;
@@ -1390,6 +1816,22 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                     }
                     for (id, why) in &v.senders {
                         writeln!(out, "sender {id}: {why}").map_err(io)?;
+                    }
+                    for (id, why) in &v.awaiting_approval {
+                        writeln!(out, "awaiting approval: {id} ({why})").map_err(io)?;
+                    }
+                    for (id, on, by) in &v.approvals_due {
+                        writeln!(out, "approval due again: {id} (approved {on}; to be reviewed by {by})")
+                            .map_err(io)?;
+                    }
+                    if !v.unrecorded.is_empty() {
+                        writeln!(
+                            out,
+                            "approved with no record of who approved them: {} ({}; `replydraft approve ID --by NAME` records it)",
+                            count(v.unrecorded.len(), "block"),
+                            v.unrecorded.join(", ")
+                        )
+                        .map_err(io)?;
                     }
                     if let Some(known) = v.facts_known_to.filter(|_| v.facts_behind()) {
                         writeln!(out, "warning: the facts base is known to {known}, more than six months before {}: add what has happened since (offices, events, bills) and move `known_to` on", v.date).map_err(io)?;

@@ -4,7 +4,7 @@ use crate::claims::{self, BlockSpan};
 use crate::date::{DateStyle, toml_date};
 use crate::error::{Error, Result, hint};
 use crate::finding::Finding;
-use crate::library::{Library, Role};
+use crate::library::{Approval, Library, Role};
 use crate::template::{Format, layout_key};
 use crate::text::{html_emphasis, plain_emphasis};
 use handlebars::{RenderError, RenderErrorReason};
@@ -286,6 +286,36 @@ impl Library {
             }
         }
         out.retain(|id| !request.exclude.contains(id));
+        Ok(out)
+    }
+
+    /// The blocks a request's letter would hold that may not go out ([`Approval::usable`]
+    /// is false: drafts, texts changed since approval, retired blocks), blocks they
+    /// include too, each with its state. `bulk` refuses a letter with any.
+    ///
+    /// ```
+    /// use replydraft::{DraftRequest, Library, parse_date};
+    /// let library = Library::embedded()?;
+    /// let request = DraftRequest::new("care-funding", parse_date("2026-11-23")?);
+    /// assert!(library.unapproved(&request)?.is_empty());
+    /// # Ok::<(), replydraft::Error>(())
+    /// ```
+    pub fn unapproved(&self, request: &DraftRequest) -> Result<Vec<(String, Approval)>> {
+        let mut todo = self.resolve_blocks(request)?;
+        let mut seen = std::collections::HashSet::new();
+        let mut out = Vec::new();
+        while let Some(id) = todo.pop() {
+            if !seen.insert(id.clone()) {
+                continue;
+            }
+            let Some(block) = self.block(&id) else { continue };
+            todo.extend(block.includes.iter().cloned());
+            let state = block.approval();
+            if !state.usable() {
+                out.push((id, state));
+            }
+        }
+        out.sort_by(|a, b| a.0.cmp(&b.0));
         Ok(out)
     }
 

@@ -22,7 +22,6 @@ struct RulesFile {
     lead: f32,
     signoffs: Vec<String>,
     greetings: Vec<String>,
-    postcode: String,
     email: String,
     name: String,
     name_suffixes: Vec<String>,
@@ -33,7 +32,6 @@ struct Rules {
     lead: f32,
     signoffs: Vec<String>,
     greetings: Vec<String>,
-    postcode: Regex,
     email: Regex,
     name: Regex,
     name_suffixes: Vec<String>,
@@ -49,7 +47,6 @@ impl Rules {
             lead: f.lead,
             signoffs: lower(f.signoffs),
             greetings: lower(f.greetings),
-            postcode: re(&f.postcode)?,
             email: re(&f.email)?,
             name: re(&f.name)?,
             name_suffixes: f.name_suffixes,
@@ -65,7 +62,6 @@ static RULES: LazyLock<Rules> = LazyLock::new(|| {
         lead: f32::INFINITY,
         signoffs: Vec::new(),
         greetings: Vec::new(),
-        postcode: Regex::new("$^").expect("an empty pattern compiles"),
         email: Regex::new("$^").expect("an empty pattern compiles"),
         name: Regex::new("$^").expect("an empty pattern compiles"),
         name_suffixes: Vec::new(),
@@ -129,7 +125,8 @@ fn address_block(lines: &[&str]) -> (Vec<String>, Option<String>) {
         }
         address.push(line.trim_end_matches(',').to_string());
     }
-    let looks = address.iter().any(|l| RULES.postcode.is_match(l) || l.starts_with(|c: char| c.is_ascii_digit()));
+    let looks =
+        address.iter().any(|l| crate::text::uk_postcode(l).is_some() || l.starts_with(|c: char| c.is_ascii_digit()));
     if looks { (address, email) } else { (Vec::new(), email) }
 }
 

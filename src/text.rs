@@ -602,3 +602,19 @@ pub fn valid_email(address: &str) -> bool {
     };
     fine(local) && fine(domain) && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
 }
+
+/// The UK postcode in `line`, if any, in upper case without its space (`NN172AB`).
+///
+/// ```
+/// assert_eq!(replydraft::text::uk_postcode("Corby nn17 2ab").as_deref(), Some("NN172AB"));
+/// assert_eq!(replydraft::text::uk_postcode("London SW1A 0AA").as_deref(), Some("SW1A0AA"));
+/// assert_eq!(replydraft::text::uk_postcode("4 Elm Road"), None);
+/// ```
+pub fn uk_postcode(line: &str) -> Option<String> {
+    static POSTCODE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"\b([A-Za-z]{1,2}[0-9][A-Za-z0-9]?)\s*([0-9][A-Za-z]{2})\b")
+            .expect("the postcode pattern compiles")
+    });
+    let c = POSTCODE.captures(line)?;
+    Some(format!("{}{}", &c[1], &c[2]).to_uppercase())
+}

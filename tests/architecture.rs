@@ -8,8 +8,8 @@ use std::collections::BTreeSet;
 /// The library's modules, lowest first.
 const LAYERS: &[&str] = &[
     "error", "text", "date", "files", "facts", "finding", "template", "library", "timex", "voice", "claims", "judge",
-    "scan", "matching", "suggest", "cluster", "check", "render", "reply", "review", "docx", "email", "bulk", "golden",
-    "ingest", "starter",
+    "scan", "matching", "suggest", "cluster", "check", "render", "reply", "review", "approval", "log", "docx", "email",
+    "bulk", "golden", "ingest", "starter",
 ];
 
 /// The crate root and the binary stand above every module.

@@ -120,7 +120,7 @@ fn ctrl_c_leaves_no_partial_file() {
     std::fs::write(&csv, rows).unwrap();
     let out = dir.join("out.jsonl");
     let child = replydraft()
-        .args(["bulk", "--topic", "care-review", "--date", "2026-11-22", "--recipients"])
+        .args(["bulk", "--allow-stale", "--topic", "care-review", "--date", "2026-11-22", "--recipients"])
         .arg(&csv)
         .arg("--jsonl")
         .arg(&out)

@@ -56,7 +56,18 @@ fn bulk_ingest_and_campaigns_do_not_depend_on_the_thread_count() {
     }
     std::fs::write(&csv, rows).unwrap();
     let csv = csv.to_str().unwrap();
-    let bulk = ["bulk", "--topic", "care-review", "--date", "2026-11-22", "--recipients", csv, "--jsonl", "-"];
+    let bulk = [
+        "bulk",
+        "--allow-stale",
+        "--topic",
+        "care-review",
+        "--date",
+        "2026-11-22",
+        "--recipients",
+        csv,
+        "--jsonl",
+        "-",
+    ];
     assert_eq!(run(&bulk, "1"), run(&bulk, "2"));
 
     let campaigns = ["campaigns", "--format", "json", "seeds", "tests/letters"];

@@ -1,0 +1,487 @@
+//! The correspondence log: every letter sent, in an SQLite database (bundled with the
+//! crate, so nothing needs installing), so that a constituent who writes twice in a
+//! campaign is not sent the same letter twice, and an office can see what it told whom.
+//!
+//! Each letter records the recipient's key ([`recipient_key`]: their email, else name
+//! and postcode), the topic, its blocks with the hash of each block's text, the letter's
+//! date, where it was written and how many findings it had. The database carries an
+//! application id and a schema version (`PRAGMA application_id`, `user_version`): a file
+//! that is not a replydraft log, or one from a newer replydraft, is refused and left as
+//! it is. Writers use WAL mode and wait for each other, so two runs at once both record
+//! every letter.
+//!
+//! Letters are recorded *pending* before their files are written and confirmed after;
+//! opening the log settles what a killed run left: a pending letter whose file exists
+//! was sent, one whose file does not was not. So the log always agrees with the files.
+
+use crate::error::{Error, Result};
+use crate::render::Recipient;
+use jiff::civil::Date;
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A letter's blocks, each with the hash of its text.
+pub type BlockList = Arc<[(String, String)]>;
+
+/// The schema version this build writes and reads.
+pub const LOG_SCHEMA_VERSION: i32 = 1;
+/// `PRAGMA application_id` of a replydraft log ("RDLG").
+const APPLICATION_ID: i32 = 0x5244_4c47;
+
+/// The schema, version by version: `MIGRATIONS[n]` takes a log from version `n` to `n + 1`.
+const MIGRATIONS: &[&str] = &["
+CREATE TABLE block_sets (
+    id INTEGER PRIMARY KEY,
+    blocks TEXT NOT NULL UNIQUE
+);
+-- Letters are recorded in batches; a batch is pending until its letters are written.
+CREATE TABLE batches (
+    id INTEGER PRIMARY KEY,
+    -- 0: pending (recorded before its files were written), 1: sent.
+    state INTEGER NOT NULL CHECK (state IN (0, 1)),
+    -- When it was recorded, in Unix seconds.
+    logged_at INTEGER NOT NULL
+);
+CREATE INDEX batches_pending ON batches (state) WHERE state = 0;
+CREATE TABLE letters (
+    id INTEGER PRIMARY KEY,
+    batch INTEGER NOT NULL REFERENCES batches(id),
+    recipient TEXT NOT NULL,
+    topic TEXT NOT NULL,
+    block_set INTEGER NOT NULL REFERENCES block_sets(id),
+    date TEXT NOT NULL,
+    output TEXT,
+    findings INTEGER NOT NULL
+);
+CREATE INDEX letters_by_recipient ON letters (recipient, topic, date);
+CREATE INDEX letters_by_batch ON letters (batch);
+"];
+
+/// The key a recipient is known by in the log: `email:` and their address in lower
+/// case; else `name:` their name (lower case, single spaces) and `|` the postcode found
+/// in their address (upper case, no space); else `name:` the name alone. `None` when
+/// the recipient has neither email nor name.
+///
+/// ```
+/// use replydraft::{Recipient, recipient_key};
+/// let mut r = Recipient::default();
+/// r.name = Some("Ann  Lee".into());
+/// r.address = vec!["4 Elm Road".into(), "Corby nn17 2ab".into()];
+/// assert_eq!(recipient_key(&r).as_deref(), Some("name:ann lee|NN172AB"));
+/// r.email = Some(" Ann.Lee@Example.org ".into());
+/// assert_eq!(recipient_key(&r).as_deref(), Some("email:ann.lee@example.org"));
+/// ```
+pub fn recipient_key(r: &Recipient) -> Option<String> {
+    if let Some(email) = r.email.as_deref().map(str::trim).filter(|e| crate::text::valid_email(e)) {
+        return Some(format!("email:{}", email.to_lowercase()));
+    }
+    let name = r.name.as_deref().map(|n| n.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase())?;
+    if name.is_empty() {
+        return None;
+    }
+    let postcode = r.address.iter().rev().find_map(|line| crate::text::uk_postcode(line));
+    Some(match postcode {
+        Some(p) => format!("name:{name}|{p}"),
+        None => format!("name:{name}"),
+    })
+}
+
+/// One letter in the log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Sent {
+    /// Its row in the log (0 before it is recorded).
+    pub id: i64,
+    /// The recipient's key ([`recipient_key`]; empty when there was none).
+    pub recipient: String,
+    /// The topic.
+    pub topic: String,
+    /// The blocks in the letter, each with the hash of its text ([`crate::text_hash`]);
+    /// shared, as every letter of a run has the same.
+    pub blocks: BlockList,
+    /// The letter's date.
+    pub date: Date,
+    /// Where it was written (a file), if anywhere.
+    pub output: Option<String>,
+    /// How many findings the letter had.
+    pub findings: usize,
+}
+
+impl Sent {
+    /// A letter to record.
+    pub fn new(recipient: Option<String>, topic: &str, blocks: BlockList, date: Date) -> Sent {
+        Sent {
+            id: 0,
+            recipient: recipient.unwrap_or_default(),
+            topic: topic.to_string(),
+            blocks,
+            date,
+            output: None,
+            findings: 0,
+        }
+    }
+}
+
+/// Letters recorded in one transaction: the batch's id and each letter's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Batch {
+    /// The batch.
+    pub id: i64,
+    /// Its letters, in the order given.
+    pub letters: Vec<i64>,
+}
+
+/// What to list from the log: every condition given must hold.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct LogQuery {
+    /// A recipient key, or an email or name that keys are made from.
+    pub recipient: Option<String>,
+    /// A topic id.
+    pub topic: Option<String>,
+    /// Letters dated on or after this day.
+    pub since: Option<Date>,
+}
+
+/// An open correspondence log.
+#[derive(Debug)]
+pub struct CorrespondenceLog {
+    conn: Connection,
+    path: PathBuf,
+    /// Block lists already stored, by their text.
+    sets: HashMap<String, i64>,
+}
+
+fn db_error(path: &Path, e: rusqlite::Error) -> Error {
+    Error::Request(format!("{}: correspondence log: {e}", path.display()))
+}
+
+/// A block list as stored: `id=hash` lines.
+fn block_text(blocks: &[(String, String)]) -> String {
+    blocks.iter().map(|(id, h)| format!("{id}={h}")).collect::<Vec<_>>().join("\n")
+}
+
+fn parse_blocks(text: &str) -> Vec<(String, String)> {
+    text.lines().filter_map(|l| l.split_once('=')).map(|(a, b)| (a.to_string(), b.to_string())).collect()
+}
+
+impl CorrespondenceLog {
+    /// Opens the log at `path`, creating it if it does not exist, and settles what a
+    /// killed run left pending. A file that is not a replydraft log, or that a newer
+    /// replydraft wrote, is an error and is not changed.
+    ///
+    /// ```
+    /// use replydraft::{CorrespondenceLog, LogQuery, Sent, parse_date};
+    /// let dir = std::env::temp_dir().join(format!("replydraft-doc-log-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir).unwrap();
+    /// let path = dir.join("replydraft.db");
+    /// let _ = std::fs::remove_file(&path);
+    /// let mut log = CorrespondenceLog::open(&path)?;
+    /// let letter = Sent::new(Some("email:ann@example.org".into()), "care-funding", Vec::new().into(), parse_date("2026-12-06")?);
+    /// log.record(&[letter])?;
+    /// let sent = log.sent_on("care-funding", None)?;
+    /// assert_eq!(sent.get("email:ann@example.org"), Some(&parse_date("2026-12-06")?));
+    /// # Ok::<(), replydraft::Error>(())
+    /// ```
+    pub fn open(path: &Path) -> Result<CorrespondenceLog> {
+        // Never open (and so never change) a file that is not an SQLite database.
+        if let Ok(mut f) = std::fs::File::open(path) {
+            use std::io::Read;
+            let mut head = [0u8; 16];
+            let n = f.read(&mut head).map_err(|e| Error::io(path.display(), e))?;
+            // An empty file is a new log; anything else must open as SQLite does.
+            if n > 0 && (n < 16 || head[..] != b"SQLite format 3\0"[..]) {
+                return Err(Error::Request(format!(
+                    "{}: not a replydraft correspondence log (not an SQLite database); give another --log file",
+                    path.display()
+                )));
+            }
+        }
+        let mut conn = Connection::open(path).map_err(|e| db_error(path, e))?;
+        conn.busy_timeout(std::time::Duration::from_secs(60)).map_err(|e| db_error(path, e))?;
+        let app: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0)).map_err(|e| db_error(path, e))?;
+        let version: i32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| db_error(path, e))?;
+        let tables: i64 =
+            conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0)).map_err(|e| db_error(path, e))?;
+        if app != APPLICATION_ID && (app != 0 || tables > 0) {
+            return Err(Error::Request(format!(
+                "{}: not a replydraft correspondence log (another program's database); give another --log file",
+                path.display()
+            )));
+        }
+        if version > LOG_SCHEMA_VERSION {
+            return Err(Error::Request(format!(
+                "{}: written by a newer replydraft (log schema {version}; this one reads up to {LOG_SCHEMA_VERSION}): upgrade replydraft",
+                path.display()
+            )));
+        }
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(|e| db_error(path, e))?;
+        conn.pragma_update(None, "synchronous", "NORMAL").map_err(|e| db_error(path, e))?;
+        // Bulk runs write many rows at once: a larger page cache and fewer checkpoints.
+        conn.pragma_update(None, "cache_size", -32_000).map_err(|e| db_error(path, e))?;
+        conn.pragma_update(None, "wal_autocheckpoint", 16_000).map_err(|e| db_error(path, e))?;
+        // Migrate forward, one version per transaction.
+        let mut at = version;
+        while at < LOG_SCHEMA_VERSION {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| db_error(path, e))?;
+            let now: i32 = tx.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| db_error(path, e))?;
+            if now == at {
+                tx.execute_batch(MIGRATIONS[at as usize]).map_err(|e| db_error(path, e))?;
+                tx.pragma_update(None, "application_id", APPLICATION_ID).map_err(|e| db_error(path, e))?;
+                tx.pragma_update(None, "user_version", at + 1).map_err(|e| db_error(path, e))?;
+            }
+            tx.commit().map_err(|e| db_error(path, e))?;
+            at = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| db_error(path, e))?;
+        }
+        let mut log = CorrespondenceLog { conn, path: path.to_path_buf(), sets: HashMap::new() };
+        log.settle()?;
+        Ok(log)
+    }
+
+    fn err(&self, e: rusqlite::Error) -> Error {
+        db_error(&self.path, e)
+    }
+
+    /// Pending letters left by a run that ended early: sent if their file exists,
+    /// else taken out. Returns how many were settled.
+    fn settle(&mut self) -> Result<usize> {
+        let path = self.path.clone();
+        let e = |e| db_error(&path, e);
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(e)?;
+        let pending: Vec<(i64, Option<String>)> = {
+            let mut stmt = tx
+                .prepare("SELECT l.id, l.output FROM letters l JOIN batches b ON b.id = l.batch WHERE b.state = 0")
+                .map_err(e)?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).map_err(e)?;
+            rows.collect::<rusqlite::Result<_>>().map_err(e)?
+        };
+        let mut gone = 0;
+        for (id, output) in &pending {
+            if !output.as_deref().is_some_and(|p| Path::new(p).is_file()) {
+                tx.execute("DELETE FROM letters WHERE id = ?1", [id]).map_err(e)?;
+                gone += 1;
+            }
+        }
+        tx.execute("UPDATE batches SET state = 1 WHERE state = 0", []).map_err(e)?;
+        tx.commit().map_err(e)?;
+        let _ = gone;
+        Ok(pending.len())
+    }
+
+    fn block_set(
+        tx: &rusqlite::Transaction,
+        sets: &mut HashMap<String, i64>,
+        blocks: &[(String, String)],
+    ) -> rusqlite::Result<i64> {
+        let text = block_text(blocks);
+        if let Some(id) = sets.get(&text) {
+            return Ok(*id);
+        }
+        tx.prepare_cached("INSERT OR IGNORE INTO block_sets (blocks) VALUES (?1)")?.execute([&text])?;
+        let id: i64 =
+            tx.prepare_cached("SELECT id FROM block_sets WHERE blocks = ?1")?.query_row([&text], |r| r.get(0))?;
+        sets.insert(text, id);
+        Ok(id)
+    }
+
+    fn insert(&mut self, letters: &[Sent], state: i64) -> Result<Batch> {
+        let path = self.path.clone();
+        let e = |e| db_error(&path, e);
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(e)?;
+        let now = jiff::Timestamp::now().as_second();
+        tx.prepare_cached("INSERT INTO batches (state, logged_at) VALUES (?1, ?2)")
+            .map_err(e)?
+            .execute([state, now])
+            .map_err(e)?;
+        let batch = tx.last_insert_rowid();
+        let mut ids = Vec::with_capacity(letters.len());
+        // Rows go in by statements of up to ROWS rows: far fewer statements to run.
+        const ROWS: usize = 64;
+        let sql = |n: usize| {
+            let one = "(?, ?, ?, ?, ?, ?, ?)";
+            format!(
+                "INSERT INTO letters (batch, recipient, topic, block_set, date, output, findings) VALUES {}",
+                vec![one; n].join(", ")
+            )
+        };
+        let mut last: Option<(&BlockList, i64)> = None;
+        for chunk in letters.chunks(ROWS) {
+            let mut sets = Vec::with_capacity(chunk.len());
+            for l in chunk {
+                sets.push(match last {
+                    Some((b, id)) if Arc::ptr_eq(b, &l.blocks) || **b == *l.blocks => id,
+                    _ => {
+                        let id = Self::block_set(&tx, &mut self.sets, &l.blocks).map_err(e)?;
+                        last = Some((&l.blocks, id));
+                        id
+                    }
+                });
+            }
+            let dates: Vec<String> = chunk.iter().map(|l| l.date.to_string()).collect();
+            let findings: Vec<i64> = chunk.iter().map(|l| l.findings as i64).collect();
+            let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(chunk.len() * 7);
+            for (i, l) in chunk.iter().enumerate() {
+                values.extend([
+                    &batch as &dyn rusqlite::ToSql,
+                    &l.recipient,
+                    &l.topic,
+                    &sets[i],
+                    &dates[i],
+                    &l.output,
+                    &findings[i],
+                ]);
+            }
+            tx.prepare_cached(&sql(chunk.len())).map_err(e)?.execute(values.as_slice()).map_err(e)?;
+            // One statement's rows take consecutive ids, ending at the last one.
+            let end = tx.last_insert_rowid();
+            ids.extend(end + 1 - chunk.len() as i64..=end);
+        }
+        tx.commit().map_err(e)?;
+        Ok(Batch { id: batch, letters: ids })
+    }
+
+    /// Records letters as sent, in one transaction.
+    pub fn record(&mut self, letters: &[Sent]) -> Result<Batch> {
+        self.insert(letters, 1)
+    }
+
+    /// Records letters as about to be written (before their files are), in one
+    /// transaction: [`CorrespondenceLog::confirm`] the batch once they are written; a
+    /// run that ends first leaves it to be settled by the next open, by whether each
+    /// letter's file exists.
+    pub fn begin(&mut self, letters: &[Sent]) -> Result<Batch> {
+        self.insert(letters, 0)
+    }
+
+    /// Marks a pending batch as sent, but for the letters in `unwritten`, which are
+    /// taken out.
+    pub fn confirm(&mut self, batch: &Batch, unwritten: &[i64]) -> Result<()> {
+        let path = self.path.clone();
+        let e = |e| db_error(&path, e);
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(e)?;
+        {
+            let mut delete = tx.prepare_cached("DELETE FROM letters WHERE id = ?1 AND batch = ?2").map_err(e)?;
+            for id in unwritten {
+                delete.execute([*id, batch.id]).map_err(e)?;
+            }
+        }
+        tx.execute("UPDATE batches SET state = 1 WHERE id = ?1", [batch.id]).map_err(e)?;
+        tx.commit().map_err(e)
+    }
+
+    /// Takes a pending batch out: none of its letters was written.
+    pub fn cancel(&mut self, batch: &Batch) -> Result<()> {
+        let path = self.path.clone();
+        let e = |e| db_error(&path, e);
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(e)?;
+        tx.execute("DELETE FROM letters WHERE batch = ?1", [batch.id]).map_err(e)?;
+        tx.execute("DELETE FROM batches WHERE id = ?1 AND state = 0", [batch.id]).map_err(e)?;
+        tx.commit().map_err(e)
+    }
+
+    /// The recipients sent a letter on `topic` (dated on or after `since`, if given),
+    /// each with the date of their latest.
+    pub fn sent_on(&self, topic: &str, since: Option<Date>) -> Result<HashMap<String, Date>> {
+        let since = since.map(|d| d.to_string()).unwrap_or_default();
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT l.recipient, max(l.date) FROM letters l JOIN batches b ON b.id = l.batch \
+                 WHERE l.topic = ?1 AND l.date >= ?2 AND b.state = 1 AND l.recipient != '' GROUP BY l.recipient",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![topic, since], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .map_err(|e| self.err(e))?;
+        let mut out = HashMap::new();
+        for row in rows {
+            let (key, date) = row.map_err(|e| self.err(e))?;
+            if let Ok(d) = date.parse() {
+                out.insert(key, d);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The letters sent that match `query`, oldest first.
+    pub fn query(&self, query: &LogQuery) -> Result<Vec<Sent>> {
+        // A recipient given as an email or a name is turned into the key it makes.
+        let recipient = query.recipient.as_deref().map(|r| {
+            if r.starts_with("email:") || r.starts_with("name:") {
+                r.to_string()
+            } else {
+                let mut rec = Recipient::default();
+                if r.contains('@') {
+                    rec.email = Some(r.to_string());
+                } else {
+                    rec.name = Some(r.to_string());
+                }
+                recipient_key(&rec).unwrap_or_default()
+            }
+        });
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT l.id, l.recipient, l.topic, s.blocks, l.date, l.output, l.findings FROM letters l \
+                 JOIN block_sets s ON s.id = l.block_set JOIN batches b ON b.id = l.batch WHERE b.state = 1 \
+                 AND (?1 IS NULL OR l.recipient = ?1 OR l.recipient LIKE ?1 || '|%') \
+                 AND (?2 IS NULL OR l.topic = ?2) AND (?3 IS NULL OR l.date >= ?3) ORDER BY l.date, l.id",
+            )
+            .map_err(|e| self.err(e))?;
+        let since = query.since.map(|d| d.to_string());
+        let rows = stmt
+            .query_map(params![recipient, query.topic, since], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, Option<String>>(5)?,
+                    r.get::<_, i64>(6)?,
+                ))
+            })
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, recipient, topic, blocks, date, output, findings) = row.map_err(|e| self.err(e))?;
+            let date = date.parse().map_err(|_| {
+                Error::Request(format!(
+                    "{}: correspondence log: letter {id} has a bad date {date:?}",
+                    self.path.display()
+                ))
+            })?;
+            out.push(Sent {
+                id,
+                recipient,
+                topic,
+                blocks: parse_blocks(&blocks).into(),
+                date,
+                output,
+                findings: findings.max(0) as usize,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The number of letters recorded as sent.
+    pub fn len(&self) -> Result<usize> {
+        let n: Option<i64> = self
+            .conn
+            .query_row("SELECT count(*) FROM letters l JOIN batches b ON b.id = l.batch WHERE b.state = 1", [], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(|e| self.err(e))?;
+        Ok(n.unwrap_or(0).max(0) as usize)
+    }
+
+    /// Whether no letter is recorded.
+    pub fn is_empty(&self) -> Result<bool> {
+        Ok(self.len()? == 0)
+    }
+}
