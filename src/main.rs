@@ -413,6 +413,13 @@ struct DraftArgs {
     /// A merge field for blocks, NAME=VALUE (repeatable); blocks use it as {{recipient.NAME}}.
     #[arg(long = "field", value_name = "NAME=VALUE")]
     fields: Vec<String>,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+/// Where one letter goes: shared by `draft` and `reply`.
+#[derive(clap::Args)]
+struct OutputArgs {
     /// Write the letter to this file instead of standard output.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
@@ -443,15 +450,8 @@ struct ReplyArgs {
     /// The address email replies are sent from (--format eml; default: the sender's `email`).
     #[arg(long, value_name = "ADDRESS")]
     from: Option<String>,
-    /// Write the reply to this file instead of standard output.
-    #[arg(long, value_name = "FILE")]
-    out: Option<PathBuf>,
-    /// Also write a review page of the reply.
-    #[arg(long, value_name = "FILE.html")]
-    review: Option<PathBuf>,
-    /// Overwrite --out and --review files that exist.
-    #[arg(long)]
-    force: bool,
+    #[command(flatten)]
+    output: OutputArgs,
     /// Exit 1 when any claim in the reply is out of date (an error finding).
     #[arg(long)]
     deny_stale: bool,
@@ -1095,15 +1095,7 @@ fn reply(a: ReplyArgs) -> Result<ExitCode, Error> {
         r.email.as_deref().map(|e| format!(" <{e}>")).unwrap_or_default(),
         if r.address.is_empty() { String::new() } else { format!(", {}", r.address.join(", ")) }
     );
-    let out = Delivery {
-        log: a.log,
-        format: a.format,
-        from: a.from,
-        out: a.out,
-        review: a.review,
-        force: a.force,
-        deny_stale: a.deny_stale,
-    };
+    let out = Delivery { log: a.log, format: a.format, from: a.from, output: a.output, deny_stale: a.deny_stale };
     deliver(&library, &request, &out)
 }
 
@@ -1112,22 +1104,21 @@ struct Delivery {
     log: Option<PathBuf>,
     format: LetterFormat,
     from: Option<String>,
-    out: Option<PathBuf>,
-    review: Option<PathBuf>,
-    force: bool,
+    output: OutputArgs,
     deny_stale: bool,
 }
 
 /// Drafts `request`, writes the letter (and its review page), prints its findings.
 /// Everything is made before anything is written: a failure leaves no file.
 fn deliver(library: &Library, request: &DraftRequest, d: &Delivery) -> Result<ExitCode, Error> {
-    if d.format == LetterFormat::Docx && d.out.is_none() && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+    if d.format == LetterFormat::Docx && d.output.out.is_none() && std::io::IsTerminal::is_terminal(&std::io::stdout())
+    {
         return Err(Error::Request("a Word document is not for the terminal: give --out FILE.docx".into()));
     }
     let (draft, bytes) = letter_bytes(library, request, d.format, d.from.as_deref())?;
     facts_notice(library, request.date);
-    if let Some(path) = &d.review {
-        write_review(library, request, &draft, path, d.force)?;
+    if let Some(path) = &d.output.review {
+        write_review(library, request, &draft, path, d.output.force)?;
     }
     // Recorded pending before the letter is written, confirmed after (see `bulk`).
     let mut logged = None;
@@ -1140,13 +1131,13 @@ fn deliver(library: &Library, request: &DraftRequest, d: &Delivery) -> Result<Ex
             logged_blocks(library, &ids),
             draft.date,
         );
-        sent.output = d.out.as_ref().map(|p| std::path::absolute(p).unwrap_or(p.clone()).display().to_string());
+        sent.output = d.output.out.as_ref().map(|p| std::path::absolute(p).unwrap_or(p.clone()).display().to_string());
         sent.findings = draft.findings.len();
         let id = log.begin(&[sent])?;
         logged = Some((log, id));
     }
-    let written = match &d.out {
-        Some(path) => replydraft::cli::write_atomic(path, &bytes, d.force),
+    let written = match &d.output.out {
+        Some(path) => replydraft::cli::write_atomic(path, &bytes, d.output.force),
         None => std::io::stdout().lock().write_all(&bytes).map_err(|e| Error::Io { path: "stdout".into(), source: e }),
     };
     if let Some((mut log, id)) = logged {
@@ -1177,9 +1168,7 @@ fn draft(a: DraftArgs) -> Result<ExitCode, Error> {
         log: a.letter.log.clone(),
         format: a.letter.format,
         from: a.letter.from.clone(),
-        out: a.out,
-        review: a.review,
-        force: a.force,
+        output: a.output,
         deny_stale: a.letter.deny_stale,
     };
     deliver(&library, &request, &out)
