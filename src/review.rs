@@ -277,7 +277,9 @@ fn letter_section(out: &mut String, i: usize, letter: &ReviewLetter) {
         return;
     }
     let _ = write!(out, "<h3>Findings</h3>\n<ol class=\"findings\">\n");
-    let line_of = |offset: usize| letter.text[..offset].matches('\n').count() + 1;
+    // Line starts found once: a long letter with many findings is not re-read per finding.
+    let starts: Vec<usize> = letter.text.match_indices('\n').map(|(i, _)| i + 1).collect();
+    let line_of = |offset: usize| starts.partition_point(|&s| s <= offset) + 1;
     for (n, f) in numbered.iter().map(|&(n, f)| (Some(n), f)).chain(unplaced.iter().map(|&f| (None, f))) {
         let class = severity_class(f.severity);
         let anchor = n.map(|n| format!(" id=\"{id}-f{n}\"")).unwrap_or_default();
