@@ -73,6 +73,21 @@ impl Library {
     /// still loads and the block's state is the one recorded. Returns the file changed.
     ///
     /// The file is replaced atomically; nothing is written when any step fails.
+    ///
+    /// ```
+    /// use replydraft::{Approval, Decision, Library, parse_date};
+    /// let dir = std::env::temp_dir().join(format!("replydraft-doc-decide-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir).unwrap();
+    /// let file = dir.join("lines.toml");
+    /// std::fs::write(&file, "[[block]]\nid = \"thanks\"\ntitle = \"Thanks\"\nrole = \"opening\"\ntext = \"Thank you.\"\nas_of = 2026-01-05\nstatus = \"draft\"\n").unwrap();
+    /// let on = parse_date("2026-12-06")?;
+    /// Library::decide(&file, "thanks", &Decision::Approve { by: "Jo Bloggs".into(), on })?;
+    /// let library = Library::load(&file)?;
+    /// assert_eq!(library.block("thanks").unwrap().approval(), Approval::Approved { by: "Jo Bloggs".into(), on });
+    /// Library::decide(&file, "thanks", &Decision::Retire)?;
+    /// assert_eq!(Library::load(&file)?.block("thanks").unwrap().approval(), Approval::Retired);
+    /// # Ok::<(), replydraft::Error>(())
+    /// ```
     pub fn decide(path: &Path, id: &str, decision: &Decision) -> Result<PathBuf> {
         let library = Library::load(path)?;
         let block = library.block(id).ok_or_else(|| {

@@ -359,6 +359,29 @@ impl CorrespondenceLog {
 
     /// Marks a pending batch as sent, but for the letters in `unwritten`, which are
     /// taken out.
+    ///
+    /// ```
+    /// use replydraft::{CorrespondenceLog, LogQuery, Sent, parse_date};
+    /// let dir = std::env::temp_dir().join(format!("replydraft-doc-confirm-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir).unwrap();
+    /// let path = dir.join("office.db");
+    /// let _ = std::fs::remove_file(&path);
+    /// let mut log = CorrespondenceLog::open(&path)?;
+    /// let d = parse_date("2026-12-06")?;
+    /// let letters: Vec<Sent> = ["email:a@example.org", "email:b@example.org"]
+    ///     .iter()
+    ///     .map(|k| Sent::new(Some(k.to_string()), "roads", Vec::new().into(), d))
+    ///     .collect();
+    /// let batch = log.begin(&letters)?;
+    /// // The second letter could not be written: it is taken out.
+    /// log.confirm(&batch, &batch.letters[1..])?;
+    /// let mut q = LogQuery::default();
+    /// q.topic = Some("roads".into());
+    /// let sent = log.query(&q)?;
+    /// assert_eq!(sent.len(), 1);
+    /// assert_eq!(sent[0].recipient, "email:a@example.org");
+    /// # Ok::<(), replydraft::Error>(())
+    /// ```
     pub fn confirm(&mut self, batch: &Batch, unwritten: &[i64]) -> Result<()> {
         let path = self.path.clone();
         let e = |e| db_error(&path, e);

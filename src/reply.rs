@@ -264,6 +264,19 @@ impl Library {
 
     /// The request that drafts a reply to `incoming` on `topic`, dated `date`: the
     /// writer as recipient, and the email's subject as the reply's.
+    ///
+    /// ```
+    /// use replydraft::{Incoming, Library, parse_date};
+    /// let library = Library::embedded()?;
+    /// let mail = b"From: Ann Lee <ann@example.org>\r\nSubject: Re: Care funding\r\n\r\nDear Sir,\r\n\r\nWhere is the money?\r\n";
+    /// let incoming = Incoming::read("in.eml", mail)?;
+    /// let request = library.reply_request(&incoming, "care-funding", parse_date("2026-11-23")?)?;
+    /// assert_eq!(request.subject.as_deref(), Some("Care funding"));
+    /// let draft = library.draft(&request)?;
+    /// assert!(draft.text.contains("Dear Ann Lee,") && draft.text.contains("RE: Care funding"));
+    /// assert!(library.reply_request(&incoming, "no-such-topic", parse_date("2026-11-23")?).is_err());
+    /// # Ok::<(), replydraft::Error>(())
+    /// ```
     pub fn reply_request(&self, incoming: &Incoming, topic: &str, date: Date) -> Result<DraftRequest> {
         if self.topic_at(topic, date).is_none() {
             let ids = self.latest_topics().map(|t| t.id.as_str());
