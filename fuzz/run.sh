@@ -13,7 +13,7 @@ secs=${1:-1800}
 max_len=${MAX_LEN:-4096}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(library_toml check_bytes csv_recipients render_merge name_folding ingest_toml)
+[ ${#targets[@]} -eq 0 ] && targets=(library_toml check_bytes csv_recipients render_merge name_folding ingest_toml reply_outputs)
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 cargo fuzz build -O -s none >/dev/null
 mkdir -p artifacts
