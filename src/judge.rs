@@ -27,15 +27,62 @@ pub(crate) fn judge(text: &str, written: Date, date: Date) -> Vec<Finding> {
     // Finding the day a relative expression changed meaning re-reads its clause a
     // dozen times: done for the first few hundred, the rest say the day it ended.
     let mut searches = MAX_SEARCHES;
-    for t in &then {
-        // Both lists are in text order and do not overlap.
+    // Both lists are in text order and do not overlap.
+    let reread_of = |t: &Timex| {
         let i = now.partition_point(|n| n.start < t.start);
-        let reread = now.get(i).filter(|n| (n.start, n.end) == (t.start, t.end));
-        if let Some(f) = judge_one(text, t, reread, written, date, &mut searches) {
+        now.get(i).filter(|n| (n.start, n.end) == (t.start, t.end))
+    };
+    let ranges = timex::ranges(text, &then);
+    let mut k = 0;
+    while k < then.len() {
+        let t = &then[k];
+        // "Between 2022 and 2025": one stretch of time, judged as one (unless either
+        // end is relative and reads differently now: then each is judged on its own).
+        if ranges.iter().any(|&(i, _)| i == k) {
+            let b = &then[k + 1];
+            let fixed = |x: &Timex| reread_of(x).is_none_or(|r| r.value == x.value);
+            if fixed(t) && fixed(b) {
+                out.extend(judge_range(text, t, b, written, date));
+                k += 2;
+                continue;
+            }
+        }
+        if let Some(f) = judge_one(text, t, reread_of(t), written, date, &mut searches) {
             out.push(f);
         }
+        k += 1;
     }
     out
+}
+
+/// A range of two fixed expressions ("between 2022 and 2025"), as one interval from
+/// the first one's start to the second one's end: a forward-looking or present claim
+/// about it is stale once the whole range has ended; in the past tense, history.
+fn judge_range(text: &str, a: &Timex, b: &Timex, written: Date, date: Date) -> Option<Finding> {
+    let (first, last) = (a.first?, b.last?);
+    let span = (a.start, b.end);
+    let shown = &text[a.start..b.end];
+    match timex::tense_at(text, a.start, b.end) {
+        Tense::Future | Tense::Present if last >= written && last < date => {
+            let message = format!(
+                "deadline passed: \"{shown}\" ({} to {}, {first} to {last}) was still running or to come when written ({written}); it ended on {last}, {} ago",
+                a.value,
+                b.value,
+                elapsed(last, date)
+            );
+            Some(Finding {
+                since: Some(next_day(last)),
+                suggestion: Some("say what happened, in the past tense, or give the new period".into()),
+                ..Finding::at(text, span, Severity::Error, FindingKind::Deadline, message)
+            })
+        }
+        Tense::Past if last < date => {
+            let message =
+                format!("\"{shown}\" ({} to {}) in the past tense: history, true as written", a.value, b.value);
+            Some(Finding::at(text, span, Severity::Info, FindingKind::Date, message))
+        }
+        _ => None,
+    }
 }
 
 /// How many relative expressions of one letter get the exact day they changed meaning.

@@ -323,7 +323,15 @@ struct RulesFile {
     patterns: BTreeMap<String, String>,
     lists: BTreeMap<String, BTreeMap<String, String>>,
     tense: TenseFile,
+    range: Vec<RangeFile>,
     rule: Vec<RuleFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RangeFile {
+    before: String,
+    between: String,
 }
 
 #[derive(Deserialize)]
@@ -355,6 +363,9 @@ struct Rules {
     lists: BTreeMap<String, Vec<(Regex, String)>>,
     /// Tense markers: one automaton, the class of each alternative by group.
     tense: Regex,
+    /// Ranges: (the text before the first expression ends with it, the text between
+    /// the two is it).
+    ranges: Vec<(Regex, Regex)>,
 }
 
 struct Rule {
@@ -442,7 +453,43 @@ fn compile(source: &str) -> Result<Rules, String> {
         .case_insensitive(true)
         .build()
         .map_err(|e| e.to_string())?;
-    Ok(Rules { rules, any, lists, tense })
+    let mut ranges = Vec::new();
+    for r in &file.range {
+        ranges.push((
+            case_insensitive(&format!(r"\b(?:{})\s*$", r.before))?,
+            case_insensitive(&format!(r"^\s*(?:{})\s*$", r.between))?,
+        ));
+    }
+    Ok(Rules { rules, any, lists, tense, ranges })
+}
+
+/// The ranges among `found` (expressions of `text`, in text order): pairs of indices
+/// `(i, i + 1)` whose two expressions stand for one stretch of time ("between 2022
+/// and 2025", "from April 2024 to March 2026"), by the rules' `[[range]]` tables.
+///
+/// ```
+/// use replydraft::{parse_date, timex};
+/// let text = "The fund runs between 2022 and 2025, from April to June each year.";
+/// let found = timex::find(text, parse_date("2021-06-01")?);
+/// let pairs = timex::ranges(text, &found);
+/// assert_eq!(pairs.len(), 2);
+/// assert_eq!(&text[found[pairs[0].0].start..found[pairs[0].1].end], "2022 and 2025");
+/// # Ok::<(), replydraft::Error>(())
+/// ```
+pub fn ranges(text: &str, found: &[Timex]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for (i, pair) in found.windows(2).enumerate() {
+        let (a, b) = (&pair[0], &pair[1]);
+        let Some(between) = text.get(a.end..b.start) else { continue };
+        if between.len() > 40 || a.kind != b.kind {
+            continue;
+        }
+        let before = &text[floor_char_boundary(text, a.start.saturating_sub(24))..a.start];
+        if RULES.ranges.iter().any(|(open, join)| open.is_match(before) && join.is_match(between)) {
+            out.push((i, i + 1));
+        }
+    }
+    out
 }
 
 /// The alternatives of a list entry: split at `|` outside parentheses.

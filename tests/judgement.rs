@@ -310,3 +310,26 @@ fn the_previous_government_is_the_one_before_the_last_change_of_party() {
     // Written while Labour governs, "the last Labour government" is left alone.
     assert!(about(&check(text, "2025-01-10", "2026-01-10"), "the last Labour government").is_none());
 }
+
+#[test]
+fn a_range_is_judged_as_one_stretch_of_time() {
+    // Funding promised "between 2022 and 2025": not stale while the range runs, an
+    // error from the day after it ends, on the whole range (not on its first year).
+    let text = "Dear Sam,\n\nThe Government will fund the scheme between 2022 and 2025.\n";
+    for date in ["2023-06-01", "2025-12-31"] {
+        let found = check(text, "2021-06-01", date);
+        assert!(found.iter().all(|f| f.kind != FindingKind::Deadline), "{date}: the range still runs: {found:#?}");
+    }
+    let found = check(text, "2021-06-01", "2026-01-01");
+    let f = about(&found, "2022 and 2025").expect("the range as one finding");
+    assert_eq!((f.kind, f.severity, f.since), (FindingKind::Deadline, Severity::Error, Some(d("2026-01-01"))));
+    assert!(about(&found, "2022").is_none(), "its first year is not judged on its own");
+    // "from … to …", in the present, with months.
+    let text = "Dear Sam,\n\nThe consultation is open from April 2024 to June 2024.\n";
+    let f = about(&check(text, "2024-03-01", "2024-07-02"), "April 2024 to June 2024").unwrap();
+    assert_eq!(f.since, Some(d("2024-07-01")));
+    assert_eq!(severity(text, "April 2024 to June 2024", "2024-03-01", "2024-06-30"), None);
+    // In the past tense: history.
+    let text = "Dear Sam,\n\nThe council spent the grant between 2019 and 2021.\n";
+    assert_eq!(severity(text, "2019 and 2021", "2022-01-05", "2026-12-06"), None);
+}
