@@ -932,10 +932,11 @@ impl Run {
         let recorded = log.begin(&sent)?;
         let mut failed = Vec::new();
         for (q, id) in batch.drain(..).zip(recorded.letters.iter().copied()) {
-            let written = self.written;
+            let (written, resumed) = (self.written, self.resumed);
             let outcome = write_letter(sink, a, &q.name, &q.payload, &mut self.resumed);
             let settled = self.settle(outcome, a, source, q.row, q.line, bar);
-            if self.written == written {
+            // Not written, or already there from the interrupted run (whose log settled it).
+            if self.written == written || self.resumed > resumed {
                 failed.push(id);
             }
             // A run ended by its output leaves the batch pending: the next open of the

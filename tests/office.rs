@@ -408,3 +408,45 @@ fn the_log_api_records_settles_and_queries() {
     assert_eq!(log.sent_on("roads", Some(d)).unwrap().len(), 1);
     assert!(log.sent_on("roads", Some(parse_date("2026-12-07").unwrap())).unwrap().is_empty());
 }
+
+#[test]
+fn a_resumed_run_logs_only_the_letters_it_writes() {
+    let dir = scratch("log-resume");
+    let db = dir.join("office.db");
+    let out = dir.join("out");
+    let recipients = csv(&dir, &["Ann Lee,ann@example.org,", "Bob Roe,bob@example.org,", "Cy Dee,cy@example.org,"]);
+    let bulk = |extra: &[&str]| {
+        let mut v = vec![
+            "bulk",
+            "--topic",
+            "care-funding",
+            "--date",
+            "2026-11-23",
+            "--recipients",
+            recipients.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--log",
+            db.to_str().unwrap(),
+        ];
+        v.extend_from_slice(extra);
+        run(&v)
+    };
+    assert_eq!(bulk(&[]).0, 0);
+    // One letter lost; the run resumed: it writes that one again, and logs only it.
+    let lost = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains("bob"))
+        .unwrap();
+    std::fs::remove_file(&lost).unwrap();
+    let (code, _, err) = bulk(&["--resume"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("2 already there"), "{err}");
+    let log = CorrespondenceLog::open(&db).unwrap();
+    let mut q = LogQuery::default();
+    q.recipient = Some("bob@example.org".into());
+    assert_eq!(log.query(&q).unwrap().len(), 2, "Bob's letter was written twice");
+    q.recipient = Some("ann@example.org".into());
+    assert_eq!(log.query(&q).unwrap().len(), 1, "Ann's was written once");
+}
