@@ -1472,6 +1472,9 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         }
         Command::Draft(a) => return draft(*a),
         Command::Check { files, date, written, format, out: target, force, all, deny_stale, library } => {
+            if target.is_some() && format == CheckFormat::Text {
+                return Err(Error::Request("--out writes a report: give --format json or html".into()));
+            }
             let library = library.load()?;
             let mut options = CheckOptions::new(date_or_today(&date)?);
             options.written = written.as_deref().map(parse_date).transpose()?;

@@ -369,6 +369,12 @@ fn the_cli_writes_docx_eml_and_review_files_and_refuses_bad_targets() {
     ]);
     assert_eq!(code, 0, "{err}");
     assert!(std::fs::read_to_string(&page).unwrap().contains("<mark class=\"finding error\""));
+    // --out is for a report document, not the terminal's text.
+    let text = dir.join("check.txt");
+    let (code, _, err) = common::run(&["check", "seeds/000_dcdd2d49cfe08213.txt", "--out", text.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--format json or html"), "{err}");
+    assert!(!text.exists());
 }
 
 #[test]
