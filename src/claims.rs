@@ -60,10 +60,13 @@ impl Claim {
             ClaimKind::Office => {
                 let (office, holder) = (self.office.as_deref()?, self.holder.as_deref()?);
                 let title = facts.office(office).map_or(office, |o| o.title.as_str());
-                let successor = facts
-                    .successor_at(office, date)
-                    .map(|(o, t)| format!("{} is {} (since {})", t.holder, o.title, t.from));
-                source = facts.holder_source(office, holder, date).map(String::from);
+                // The successor and the source are looked up only for a finding (most claims hold).
+                let successor = || {
+                    facts
+                        .successor_at(office, date)
+                        .map(|(o, t)| format!("{} is {} (since {})", t.holder, o.title, t.from))
+                };
+                let source_of = || facts.holder_source(office, holder, date).map(String::from);
                 match facts.check_holder(office, holder, date) {
                     Ok(t) => {
                         // Never "fine" after what the facts base knows: a warning, whatever the claim's severity.
@@ -74,17 +77,16 @@ impl Claim {
                             since: Some(next_day(known)),
                             message,
                             suggestion,
-                            source,
+                            source: source_of(),
                         });
                     }
-                    Err(Some(last)) => (
-                        Severity::Error,
-                        Some(next_day(last)),
-                        format!("{holder} left office as {title} on {last}"),
-                        successor,
-                    ),
-                    Err(None) => {
-                        (Severity::Error, None, format!("{holder} did not hold office as {title} on {date}"), successor)
+                    Err(last) => {
+                        source = source_of();
+                        let message = match last {
+                            Some(last) => format!("{holder} left office as {title} on {last}"),
+                            None => format!("{holder} did not hold office as {title} on {date}"),
+                        };
+                        (Severity::Error, last.map(next_day), message, successor())
                     }
                 }
             }
@@ -241,15 +243,15 @@ pub(crate) fn block_state_findings(
             format!("block `{}` is a draft, not yet approved", block.id),
             Some(format!("have it approved: replydraft approve {} --by NAME", block.id)),
         )),
-        Approval::Changed { by, on } => out.push(whole(
+        state @ Approval::Changed { .. } => out.push(whole(
             Severity::Warning,
             FindingKind::Draft,
             None,
+            // "has changed since it was approved by … on …"
             format!(
-                "block `{}` has changed since it was approved{}{}",
+                "block `{}` has {}",
                 block.id,
-                by.map(|b| format!(" by {b}")).unwrap_or_default(),
-                on.map(|d| format!(" on {d}")).unwrap_or_default()
+                state.to_string().replacen("since approved", "since it was approved", 1)
             ),
             Some(format!("have the new text approved: replydraft approve {} --by NAME", block.id)),
         )),
@@ -488,15 +490,8 @@ impl Library {
             let mut findings = claim_findings(block, self.facts(), block.as_of, at, text, &locate);
             findings.extend(block_state_findings(block, Some(at), at, text, (0, text.len())));
             match block.approval() {
-                Approval::Draft => awaiting_approval.push((block.id.clone(), "a draft".to_string())),
-                Approval::Changed { by, on } => awaiting_approval.push((
-                    block.id.clone(),
-                    format!(
-                        "changed since approved{}{}",
-                        by.map(|b| format!(" by {b}")).unwrap_or_default(),
-                        on.map(|d| format!(" on {d}")).unwrap_or_default()
-                    ),
-                )),
+                state @ Approval::Draft => awaiting_approval.push((block.id.clone(), state.to_string())),
+                state @ Approval::Changed { .. } => awaiting_approval.push((block.id.clone(), state.to_string())),
                 Approval::Approved { on, .. } => {
                     if let Some(by) = block.review_by.filter(|by| *by <= date && on < *by) {
                         approvals_due.push((block.id.clone(), on, by));

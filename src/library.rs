@@ -140,6 +140,34 @@ pub enum Approval {
     Retired,
 }
 
+/// The state in words: "approved by Jo on 2026-12-06", "a draft", "changed since
+/// approved by Jo on 2026-12-01", "retired".
+///
+/// ```
+/// let state = replydraft::Approval::Changed { by: Some("Jo".into()), on: None };
+/// assert_eq!(state.to_string(), "changed since approved by Jo");
+/// ```
+impl std::fmt::Display for Approval {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Approval::Approved { by, on } => write!(f, "approved by {by} on {on}"),
+            Approval::Unrecorded => write!(f, "approved, with no record of who approved it"),
+            Approval::Draft => write!(f, "a draft"),
+            Approval::Changed { by, on } => {
+                write!(f, "changed since approved")?;
+                if let Some(by) = by {
+                    write!(f, " by {by}")?;
+                }
+                if let Some(on) = on {
+                    write!(f, " on {on}")?;
+                }
+                Ok(())
+            }
+            Approval::Retired => write!(f, "retired"),
+        }
+    }
+}
+
 impl Approval {
     /// Whether a block in this state may go out (approved, or approved before records).
     pub fn usable(&self) -> bool {

@@ -259,16 +259,13 @@ impl CorrespondenceLog {
             let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).map_err(e)?;
             rows.collect::<rusqlite::Result<_>>().map_err(e)?
         };
-        let mut gone = 0;
         for (id, output) in &pending {
             if !output.as_deref().is_some_and(|p| Path::new(p).is_file()) {
                 tx.execute("DELETE FROM letters WHERE id = ?1", [id]).map_err(e)?;
-                gone += 1;
             }
         }
         tx.execute("UPDATE batches SET state = 1 WHERE state = 0", []).map_err(e)?;
         tx.commit().map_err(e)?;
-        let _ = gone;
         Ok(pending.len())
     }
 

@@ -591,8 +591,7 @@ fn bulk(a: BulkArgs) -> Result<ExitCode, Error> {
     // The approval gate, before anything is read or written.
     let unapproved = library.unapproved(&request)?;
     if !unapproved.is_empty() && !a.allow_unapproved {
-        let list: Vec<String> =
-            unapproved.iter().map(|(id, state)| format!("{id} ({})", approval_text(state))).collect();
+        let list: Vec<String> = unapproved.iter().map(|(id, state)| format!("{id} ({state})")).collect();
         return Err(Error::Request(format!(
             "bulk sends only approved blocks; not approved: {} (approve them: replydraft approve ID --by NAME, or pass --allow-unapproved)",
             list.join(", ")
@@ -991,20 +990,6 @@ fn logged_blocks(library: &Library, ids: &[String]) -> std::sync::Arc<[(String, 
     ids.iter().filter_map(|id| library.block(id).map(|b| (id.clone(), replydraft::text_hash(&b.text)))).collect()
 }
 
-/// An approval state in words.
-fn approval_text(state: &replydraft::Approval) -> String {
-    match state {
-        replydraft::Approval::Draft => "a draft".into(),
-        replydraft::Approval::Retired => "retired".into(),
-        replydraft::Approval::Changed { by, on } => format!(
-            "changed since approved{}{}",
-            by.as_deref().map(|b| format!(" by {b}")).unwrap_or_default(),
-            on.map(|d| format!(" on {d}")).unwrap_or_default()
-        ),
-        _ => "approved".into(),
-    }
-}
-
 /// A letter in `format`: its plain-text (or JSON, Markdown, HTML) draft and the bytes to write.
 fn letter_bytes(
     library: &Library,
@@ -1057,15 +1042,7 @@ fn write_review(
 
 fn reply(a: ReplyArgs) -> Result<ExitCode, Error> {
     let library = a.library.load()?;
-    let name = a.incoming.display().to_string();
-    let bytes = if name == "-" {
-        let mut buf = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf)
-            .map_err(|e| Error::Io { path: name.clone(), source: e })?;
-        buf
-    } else {
-        std::fs::read(&a.incoming).map_err(|e| Error::Io { path: name.clone(), source: e })?
-    };
+    let (name, bytes) = read_bytes(&a.incoming)?;
     let incoming = replydraft::Incoming::read(&name, &bytes)?;
     let topic = match a.topic {
         Some(t) => t,
@@ -1304,7 +1281,8 @@ fn print_findings(text: &str, findings: &[Finding]) {
     let _ = std::io::stderr().lock().write_all(shown.as_bytes());
 }
 
-fn read_input(path: &std::path::Path) -> Result<(String, String), Error> {
+/// The bytes of a file, or of standard input for `-` (saying so on a terminal).
+fn read_bytes(path: &std::path::Path) -> Result<(String, Vec<u8>), Error> {
     let name = path.display().to_string();
     let bytes = if name == "-" {
         if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
@@ -1317,6 +1295,11 @@ fn read_input(path: &std::path::Path) -> Result<(String, String), Error> {
     } else {
         std::fs::read(path).map_err(|e| Error::Io { path: name.clone(), source: e })?
     };
+    Ok((name, bytes))
+}
+
+fn read_input(path: &std::path::Path) -> Result<(String, String), Error> {
+    let (name, bytes) = read_bytes(path)?;
     let letter = replydraft::read_letter(&name, &bytes)?;
     if let Some(encoding) = &letter.encoding {
         eprintln!("replydraft: {name}: not UTF-8; read as {encoding}");
