@@ -23,6 +23,17 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+/// Whether the process `pid` that recorded a pending batch `age` seconds ago may still
+/// be writing: it is this process, or (where `/proc` tells) a live one; without `/proc`,
+/// a batch under a day old.
+fn writer_alive(pid: i64, age: i64) -> bool {
+    if pid == i64::from(std::process::id()) {
+        return false; // this process opens the log before it records anything
+    }
+    let proc_dir = Path::new("/proc");
+    if proc_dir.is_dir() { proc_dir.join(pid.to_string()).exists() } else { age < 24 * 3600 }
+}
+
 /// A letter's blocks, each with the hash of its text.
 pub type BlockList = Arc<[(String, String)]>;
 
@@ -43,7 +54,9 @@ CREATE TABLE batches (
     -- 0: pending (recorded before its files were written), 1: sent.
     state INTEGER NOT NULL CHECK (state IN (0, 1)),
     -- When it was recorded, in Unix seconds.
-    logged_at INTEGER NOT NULL
+    logged_at INTEGER NOT NULL,
+    -- The process that recorded it: a pending batch is settled only once it has gone.
+    pid INTEGER NOT NULL
 );
 CREATE INDEX batches_pending ON batches (state) WHERE state = 0;
 CREATE TABLE letters (
@@ -252,21 +265,34 @@ impl CorrespondenceLog {
         let path = self.path.clone();
         let e = |e| db_error(&path, e);
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(e)?;
-        let pending: Vec<(i64, Option<String>)> = {
-            let mut stmt = tx
-                .prepare("SELECT l.id, l.output FROM letters l JOIN batches b ON b.id = l.batch WHERE b.state = 0")
+        // Only the batches of writers that have ended: a run still going (another
+        // process writing JSON lines, say) confirms its own.
+        let now = jiff::Timestamp::now().as_second();
+        let batches: Vec<i64> = {
+            let mut stmt = tx.prepare("SELECT id, pid, logged_at FROM batches WHERE state = 0").map_err(e)?;
+            let rows = stmt
+                .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?)))
                 .map_err(e)?;
-            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).map_err(e)?;
-            rows.collect::<rusqlite::Result<_>>().map_err(e)?
+            let rows: Vec<(i64, i64, i64)> = rows.collect::<rusqlite::Result<_>>().map_err(e)?;
+            rows.into_iter().filter(|&(_, pid, at)| !writer_alive(pid, now - at)).map(|(id, _, _)| id).collect()
         };
-        for (id, output) in &pending {
-            if !output.as_deref().is_some_and(|p| Path::new(p).is_file()) {
-                tx.execute("DELETE FROM letters WHERE id = ?1", [id]).map_err(e)?;
+        let mut settled = 0;
+        for batch in &batches {
+            let letters: Vec<(i64, Option<String>)> = {
+                let mut stmt = tx.prepare_cached("SELECT id, output FROM letters WHERE batch = ?1").map_err(e)?;
+                let rows = stmt.query_map([batch], |r| Ok((r.get(0)?, r.get(1)?))).map_err(e)?;
+                rows.collect::<rusqlite::Result<_>>().map_err(e)?
+            };
+            for (id, output) in &letters {
+                if !output.as_deref().is_some_and(|p| Path::new(p).is_file()) {
+                    tx.execute("DELETE FROM letters WHERE id = ?1", [id]).map_err(e)?;
+                }
             }
+            tx.execute("UPDATE batches SET state = 1 WHERE id = ?1", [batch]).map_err(e)?;
+            settled += letters.len();
         }
-        tx.execute("UPDATE batches SET state = 1 WHERE state = 0", []).map_err(e)?;
         tx.commit().map_err(e)?;
-        Ok(pending.len())
+        Ok(settled)
     }
 
     fn block_set(
@@ -290,9 +316,9 @@ impl CorrespondenceLog {
         let e = |e| db_error(&path, e);
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(e)?;
         let now = jiff::Timestamp::now().as_second();
-        tx.prepare_cached("INSERT INTO batches (state, logged_at) VALUES (?1, ?2)")
+        tx.prepare_cached("INSERT INTO batches (state, logged_at, pid) VALUES (?1, ?2, ?3)")
             .map_err(e)?
-            .execute([state, now])
+            .execute([state, now, i64::from(std::process::id())])
             .map_err(e)?;
         let batch = tx.last_insert_rowid();
         let mut ids = Vec::with_capacity(letters.len());
