@@ -23,8 +23,11 @@ for spec in "${targets[@]}"; do
   [ "$t" != "$spec" ] && cap=${spec#*=}
   mkdir -p "corpus/$t"
   log=$(mktemp)
+  # Targets that read letters get the time-language dictionary (dict/time.dict).
+  dict=()
+  case $t in check_bytes|ingest_toml|name_folding|reply_outputs) dict=(-dict=dict/time.dict) ;; esac
   nice -n 19 "target/x86_64-unknown-linux-gnu/release/$t" "corpus/$t" -runs="$cap" -max_total_time="$secs" \
-    -max_len="$max_len" -timeout=20 -rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix="artifacts/$t-" >"$log" 2>&1
+    -max_len="$max_len" -timeout=20 -rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix="artifacts/$t-" "${dict[@]}" >"$log" 2>&1
   code=$?
   runs=$(grep -o 'number_of_executed_units: [0-9]*' "$log" | grep -o '[0-9]*$')
   echo "$(date -u +%F) $t executions=${runs:-?} exit=$code max_len=$max_len" >> runs.log

@@ -729,6 +729,45 @@ impl Facts {
             .max_by_key(|e| e.took_office())
     }
 
+    /// The term of an institution sitting on `on`, as first and last day and a name:
+    /// `"parliament"` (from the last general election to the day before the next
+    /// dissolution), `"session"` (a tracked session of Parliament, to the day before it
+    /// ended) or `"spending-review"` (a Spending Review period). `None` when the facts
+    /// base does not know the term's end.
+    ///
+    /// ```
+    /// let library = replydraft::Library::embedded().unwrap();
+    /// let on = |d: &str| replydraft::parse_date(d).unwrap();
+    /// let (first, last, _) = library.facts().term("parliament", on("2021-03-01")).unwrap();
+    /// assert_eq!((first, last), (on("2019-12-12"), on("2024-05-29")));
+    /// ```
+    pub fn term(&self, kind: &str, on: Date) -> Option<(Date, Date, String)> {
+        match kind {
+            "parliament" => {
+                let elected = self.last_election(on, false)?;
+                // It sits until the day before its dissolution.
+                let end = self.elections.iter().filter_map(|e| e.dissolution).filter(|d| *d > on).min()?;
+                Some((elected.date, end.yesterday().ok()?, format!("the Parliament elected on {}", elected.date)))
+            }
+            "session" => self
+                .entities()
+                .iter()
+                .filter(|x| x.kind == "session")
+                .filter_map(|x| {
+                    let first = x.states.first()?.date;
+                    let end = x.states.iter().find(|s| s.last)?.date.yesterday().ok()?;
+                    (first <= on && on <= end).then(|| (first, end, x.name.clone()))
+                })
+                .min_by_key(|t| t.1),
+            "spending-review" => self
+                .periods()
+                .filter(|x| x.id.starts_with("sr") && x.from <= on && on <= x.to)
+                .map(|x| (x.from, x.to, x.name.clone()))
+                .next(),
+            _ => None,
+        }
+    }
+
     /// Who held `office` on `date`, if anyone.
     ///
     /// ```

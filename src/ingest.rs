@@ -201,7 +201,7 @@ impl Corpus {
             if p.variants.len() > 5 {
                 out.push_str(&toml_comment(&format!("... and {} more variants", p.variants.len() - 5)));
             }
-            let claim = time_phrases(&p.text)
+            let claim = time_phrases(&p.text, options.as_of)
                 .into_iter()
                 .map(|(s, e, what)| ClaimStub {
                     quote: p.text[s..e].to_string(),

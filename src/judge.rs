@@ -10,17 +10,239 @@
 //!   or an error once the gap exceeds the expression's own size; the message says
 //!   what it meant, and the finding carries the absolute text as its `replacement`.
 //! * A past-tense statement about a past interval: true history, info.
+//! * Words with no calendar interval ("now", "soon") hold for the time
+//!   `src/judge/rules.toml` gives; phrases for an institution's term ("this
+//!   Parliament") are resolved against the facts base ([`Facts::term`]).
+//! * Without `W`, what would read differently on another day says that it depends on
+//!   the letter's date; fixed dates are judged by their clause alone.
 
-use crate::date::{DateStyle, next_day};
+use crate::date::{DateStyle, next_day, shifted};
+use crate::facts::Facts;
 use crate::finding::{Finding, FindingKind, Severity, elapsed};
 use crate::timex::{self, Tense, Timex, TimexType};
 use jiff::ToSpan;
 use jiff::civil::Date;
+use regex::{Regex, RegexBuilder};
+use serde::Deserialize;
+use std::sync::LazyLock;
 
-/// Judges every date-like expression of `text` (written on `written`) on `date`.
-/// Findings come in text order; spans are the expressions'.
-pub(crate) fn judge(text: &str, written: Date, date: Date) -> Vec<Finding> {
-    let then = timex::find(text, written);
+/// The judge's rules, as written (`src/judge/rules.toml`).
+const RULES_TOML: &str = include_str!("judge/rules.toml");
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RulesFile {
+    deadline_words: Vec<String>,
+    hold: Vec<Hold>,
+    term: Vec<TermRule>,
+}
+
+/// How long a word without a calendar interval ("now", "soon") stays true.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Hold {
+    words: Vec<String>,
+    #[serde(default)]
+    after: Vec<String>,
+    months: i64,
+    #[serde(default)]
+    weak: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TermRule {
+    pattern: String,
+    term: String,
+}
+
+/// The rules, compiled once.
+struct Rules {
+    deadline_words: Vec<String>,
+    holds: Vec<Hold>,
+    /// A phrase naming an institution's term, and the term's kind for [`Facts::term`].
+    terms: Vec<(Regex, String)>,
+}
+
+impl Rules {
+    fn parse(source: &str) -> Result<Rules, String> {
+        let file: RulesFile = toml::from_str(source).map_err(|e| e.to_string())?;
+        let mut terms = Vec::with_capacity(file.term.len());
+        for t in file.term {
+            let re = RegexBuilder::new(&t.pattern.replace(r"\b", r"(?-u:\b)"))
+                .case_insensitive(true)
+                .build()
+                .map_err(|e| format!("pattern `{}`: {e}", t.pattern))?;
+            terms.push((re, t.term));
+        }
+        let holds = file
+            .hold
+            .into_iter()
+            .map(|h| Hold {
+                words: h.words.iter().map(|w| w.to_lowercase()).collect(),
+                after: h.after.iter().map(|w| w.to_lowercase()).collect(),
+                ..h
+            })
+            .collect();
+        Ok(Rules { deadline_words: file.deadline_words, holds, terms })
+    }
+
+    /// The hold rule for the expression at `start..end`, if one lists it.
+    fn hold(&self, text: &str, start: usize, end: usize) -> Option<&Hold> {
+        let shown = text[start..end].split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+        let before = word_before(text, start);
+        self.holds.iter().find(|h| h.words.contains(&shown) && (h.after.is_empty() || h.after.contains(&before)))
+    }
+
+    /// Where the deadline word ("by", "until") standing right before `start` begins.
+    fn deadline_word(&self, text: &str, start: usize) -> Option<usize> {
+        let before = word_before(text, start);
+        let at = text[..start].trim_end().len().checked_sub(before.len())?;
+        self.deadline_words.iter().any(|w| w.eq_ignore_ascii_case(&before)).then_some(at)
+    }
+}
+
+/// The judge's rules. They are part of the crate (a test reads them), so a mistake in
+/// them is a build defect, not bad input.
+static RULES: LazyLock<Rules> = LazyLock::new(|| Rules::parse(RULES_TOML).expect("src/judge/rules.toml"));
+
+/// The word right before `start`, lower case (empty when something else stands there).
+fn word_before(text: &str, start: usize) -> String {
+    let before = text[..start].trim_end();
+    before.rsplit(|c: char| !c.is_ascii_alphabetic()).next().unwrap_or("").to_ascii_lowercase()
+}
+
+/// The span a stale deadline is reported on: the expression, with the deadline word
+/// before it ("by 2024-25").
+pub(crate) fn deadline_span(text: &str, t: &Timex) -> (usize, usize) {
+    (RULES.deadline_word(text, t.start).unwrap_or(t.start), t.end)
+}
+
+/// Judges every time expression of `text` on `date`: the expressions [`crate::timex`]
+/// finds and the institutions' terms ("this Parliament") the facts base resolves. With
+/// the letter's date (`written`) each is read as it was meant and again on `date`;
+/// without it, what depends on that date says so, and fixed dates are judged by their
+/// clause alone. Findings come in text order; spans are the expressions'.
+pub(crate) fn judge(text: &str, facts: &Facts, written: Option<Date>, date: Date) -> Vec<Finding> {
+    let terms: Vec<(usize, usize, &str)> = RULES
+        .terms
+        .iter()
+        .flat_map(|(re, kind)| re.find_iter(text).map(move |m| (m.start(), m.end(), kind.as_str())))
+        .collect();
+    let outside_terms = |t: &Timex| !terms.iter().any(|&(s, e, _)| s < t.end && t.start < e);
+    let then: Vec<Timex> = timex::find(text, written.unwrap_or(date)).into_iter().filter(outside_terms).collect();
+    let mut out: Vec<Finding> =
+        terms.iter().filter_map(|&(s, e, kind)| judge_term(text, facts, (s, e), kind, written, date)).collect();
+    match written {
+        Some(w) => out.extend(judge_dated(text, &then, w, date)),
+        None => out.extend(judge_undated(text, &then, date)),
+    }
+    Finding::sort(&mut out);
+    out
+}
+
+/// "This Parliament", "this session": the term sitting when written; read after it
+/// ended, another (a warning for a year, an error after). Without the letter's date,
+/// it cannot be known which.
+fn judge_term(
+    text: &str,
+    facts: &Facts,
+    span: (usize, usize),
+    kind: &str,
+    written: Option<Date>,
+    date: Date,
+) -> Option<Finding> {
+    let shown = &text[span.0..span.1];
+    let Some(w) = written else {
+        return Some(unknown_anchor(text, span));
+    };
+    let (first, last, name) = facts.term(kind, w)?;
+    if date <= last {
+        let message = format!("\"{shown}\" written on {w}: {name}, {first} to {last}");
+        return Some(Finding::at(text, span, Severity::Info, FindingKind::RelativePhrase, message));
+    }
+    // Pointing at another term, as "this Government" after an election: a warning
+    // for the first year, an error after.
+    let since = next_day(last);
+    let a_year_on = since.checked_add(1.year()).unwrap_or(since);
+    let severity = if date > a_year_on { Severity::Error } else { Severity::Warning };
+    let message =
+        format!("\"{shown}\" written on {w} meant {name} ({first} to {last}); read on {date} it means another");
+    Some(Finding {
+        since: Some(since),
+        suggestion: Some("name the term it meant, or say what happened in it".into()),
+        ..Finding::at(text, span, severity, FindingKind::RelativePhrase, message)
+    })
+}
+
+/// A finding for an expression whose meaning depends on the letter's unknown date.
+fn unknown_anchor(text: &str, span: (usize, usize)) -> Finding {
+    let message = format!("\"{}\" depends on when the letter was written, which is unknown", &text[span.0..span.1]);
+    Finding {
+        suggestion: Some("give a date instead, or pass --written".into()),
+        ..Finding::at(text, span, Severity::Warning, FindingKind::RelativePhrase, message)
+    }
+}
+
+/// Whether the clause looks ahead at the expression: a future form, or a deadline word
+/// ("by", "until") in a clause that is not in the past tense.
+fn looks_ahead(text: &str, t: &Timex, tense: Tense) -> bool {
+    tense == Tense::Future || tense != Tense::Past && RULES.deadline_word(text, t.start).is_some()
+}
+
+/// The expressions of a letter whose date is unknown: a relative one ("last year",
+/// "now", "on Friday") is read against a second, distant anchor; if its value moves, it
+/// depends on the letter's date and says so. A fixed one is judged by its clause: looked
+/// ahead to and ended by `date`, stale; in the past tense, history.
+fn judge_undated(text: &str, then: &[Timex], date: Date) -> Vec<Finding> {
+    let far = date.checked_sub(1111.days()).unwrap_or(date);
+    let other = timex::find(text, far);
+    let mut out = Vec::new();
+    for t in then {
+        let span = (t.start, t.end);
+        let shown = &text[t.start..t.end];
+        let i = other.partition_point(|o| o.start < t.start);
+        let moves = other.get(i).is_none_or(|o| (o.start, o.end, &o.value) != (t.start, t.end, &t.value));
+        if t.partial {
+            let message = format!("\"{shown}\" has no year, and the letter's date is unknown");
+            out.push(Finding::at(text, span, Severity::Info, FindingKind::Date, message));
+            continue;
+        }
+        if moves || RULES.hold(text, t.start, t.end).is_some() || anchored(shown) && t.kind == TimexType::Duration {
+            out.push(unknown_anchor(text, span));
+            continue;
+        }
+        let (Some(first), Some(last)) = (t.first, t.last) else { continue };
+        let tense = timex::tense_at(text, t.start, t.end);
+        if last < date && looks_ahead(text, t, tense) {
+            let span = deadline_span(text, t);
+            let message = format!(
+                "deadline passed: \"{}\" ({}, {first} to {last}) is looked ahead to; it ended on {last}, {} ago (the letter's date is unknown)",
+                &text[span.0..span.1],
+                t.value,
+                elapsed(last, date)
+            );
+            out.push(Finding {
+                since: Some(next_day(last)),
+                suggestion: Some("say what happened, in the past tense, or give the new date".into()),
+                ..Finding::at(text, span, Severity::Error, FindingKind::Deadline, message)
+            });
+        } else {
+            out.push(noted(text, t, tense, last, date));
+        }
+    }
+    out
+}
+
+/// Whether a duration's words count from the letter's date ("the past two years",
+/// "the next five years").
+pub(crate) fn anchored(shown: &str) -> bool {
+    let lower = shown.to_ascii_lowercase();
+    ["past ", "last ", "previous ", "next ", "coming "].iter().any(|w| lower.contains(w))
+}
+
+/// The expressions of a letter written on `written`, judged on `date`.
+fn judge_dated(text: &str, then: &[Timex], written: Date, date: Date) -> Vec<Finding> {
     // Read on the day it was written, nothing has moved: no second reading.
     let now = if date == written { Vec::new() } else { timex::find(text, date) };
     let mut out = Vec::new();
@@ -32,7 +254,7 @@ pub(crate) fn judge(text: &str, written: Date, date: Date) -> Vec<Finding> {
         let i = now.partition_point(|n| n.start < t.start);
         now.get(i).filter(|n| (n.start, n.end) == (t.start, t.end))
     };
-    let ranges = timex::ranges(text, &then);
+    let ranges = timex::ranges(text, then);
     let mut k = 0;
     while k < then.len() {
         let t = &then[k];
@@ -99,6 +321,9 @@ fn judge_one(
     let shown = &text[t.start..t.end];
     let span = (t.start, t.end);
     let tense = timex::tense_at(text, t.start, t.end);
+    if let Some(hold) = RULES.hold(text, t.start, t.end) {
+        return judge_hold(text, t, hold, written, date);
+    }
     if t.kind == TimexType::Duration {
         return anchored_duration(text, t, written, date);
     }
@@ -108,10 +333,12 @@ fn judge_one(
     // the claim needs rewriting, not just its date. "Today I am pleased…" is a
     // relative word, written out below.
     let days = (last - first).get_days() + 1;
-    let ahead = tense == Tense::Future && !(moved && days <= 7) || tense == Tense::Present && !moved;
+    let ahead = looks_ahead(text, t, tense) && !(moved && days <= 7) || tense == Tense::Present && !moved;
     if ahead && last >= written && last < date {
+        let span = deadline_span(text, t);
         let message = format!(
-            "\"{shown}\" ({}, {first} to {last}) was still to come when written ({written}); it ended on {last}, {} ago",
+            "\"{}\" ({}, {first} to {last}) was still to come when written ({written}); it ended on {last}, {} ago",
+            &text[span.0..span.1],
             t.value,
             elapsed(last, date)
         );
@@ -161,12 +388,51 @@ fn judge_one(
             ..Finding::at(text, span, severity, FindingKind::RelativePhrase, message)
         });
     }
-    if tense == Tense::Past && last < date {
-        let message = format!("\"{shown}\" ({}) in the past tense: history, true as written", t.value);
-        let kind = if t.value.len() == 4 { FindingKind::Year } else { FindingKind::Date };
-        return Some(Finding::at(text, span, Severity::Info, kind, message));
+    Some(noted(text, t, tense, last, date))
+}
+
+/// What a fixed expression that is not stale says, for the record (info): in the past
+/// tense, history; else a date in the past or still to come on `date`.
+fn noted(text: &str, t: &Timex, tense: Tense, last: Date, date: Date) -> Finding {
+    let shown = &text[t.start..t.end];
+    let message = if tense == Tense::Past && last < date {
+        format!("\"{shown}\" ({}) in the past tense: history, true as written", t.value)
+    } else if last < date {
+        format!("\"{shown}\" ({}): a date in the past on {date}", t.value)
+    } else {
+        format!("\"{shown}\" ({}): a date still to come on {date}", t.value)
+    };
+    let kind = match &t.value {
+        v if v.len() == 4 => FindingKind::Year,
+        v if v.starts_with("FY") => FindingKind::FinancialYear,
+        _ => FindingKind::Date,
+    };
+    Finding::at(text, (t.start, t.end), Severity::Info, kind, message)
+}
+
+/// A word with no calendar interval ("now", "soon", "within months"), true for the
+/// rule's months after `written`: stale after that, an error once stale for as long
+/// again (never, for weak words).
+fn judge_hold(text: &str, t: &Timex, hold: &Hold, written: Date, date: Date) -> Option<Finding> {
+    let shown = &text[t.start..t.end];
+    let span = (t.start, t.end);
+    let limit = shifted(written, hold.months, 'M')?;
+    if date <= limit {
+        let message = format!("\"{shown}\" ({}) written {written} holds until {limit}", t.value);
+        return Some(Finding::at(text, span, Severity::Info, FindingKind::RelativePhrase, message));
     }
-    None
+    let twice = shifted(limit, hold.months, 'M').unwrap_or(limit);
+    let severity = if date > twice && !hold.weak { Severity::Error } else { Severity::Warning };
+    let message = format!(
+        "\"{shown}\" ({}) was written on {written} and is read {} later (it held until {limit})",
+        t.value,
+        elapsed(written, date)
+    );
+    Some(Finding {
+        since: Some(next_day(limit)),
+        suggestion: Some("replace it with the date it meant".into()),
+        ..Finding::at(text, span, severity, FindingKind::RelativePhrase, message)
+    })
 }
 
 /// "The past two years", "the last six months" count back from the written date: read
@@ -174,13 +440,16 @@ fn judge_one(
 fn anchored_duration(text: &str, t: &Timex, written: Date, date: Date) -> Option<Finding> {
     let shown = &text[t.start..t.end];
     let lower = shown.to_ascii_lowercase();
+    if ["next ", "coming "].iter().any(|w| lower.contains(w)) {
+        return ahead_duration(text, t, written, date);
+    }
     if !["past ", "last ", "previous "].iter().any(|w| lower.contains(w)) {
         return None;
     }
     let (n, unit) = parse_duration(&t.value)?;
     let (span, replacement) = match unit {
         'Y' => {
-            let back = written.checked_sub(n.years()).ok()?;
+            let back = shifted(written, n.checked_neg()?, 'Y')?;
             let y = i64::from(written.year());
             let words = match n {
                 1 => format!("{}", y - 1),
@@ -189,8 +458,7 @@ fn anchored_duration(text: &str, t: &Timex, written: Date, date: Date) -> Option
             };
             (back..=written, Some(words))
         }
-        'M' => (written.checked_sub(n.months()).ok()?..=written, None),
-        'W' => (written.checked_sub(n.weeks()).ok()?..=written, None),
+        'M' | 'W' => (shifted(written, n.checked_neg()?, unit)?..=written, None),
         _ => return None,
     };
     // Stale once the stretch read on `date` shares less than half with the one meant.
@@ -205,7 +473,7 @@ fn anchored_duration(text: &str, t: &Timex, written: Date, date: Date) -> Option
         span.start(),
         span.end()
     );
-    let since = written.checked_add(jiff::Span::new().days((length / 2) as i64)).ok().map(next_day);
+    let since = shifted(written, i64::from(length / 2), 'D').map(next_day);
     let replacement = replacement.filter(|_| !shown.starts_with(char::is_uppercase));
     Some(Finding {
         since,
@@ -215,6 +483,26 @@ fn anchored_duration(text: &str, t: &Timex, written: Date, date: Date) -> Option
         }),
         replacement,
         ..Finding::at(text, (t.start, t.end), severity, FindingKind::RelativePhrase, message)
+    })
+}
+
+/// "Over the next five years", "in the coming two months" run from the written date:
+/// looked ahead to, stale once the stretch has ended.
+fn ahead_duration(text: &str, t: &Timex, written: Date, date: Date) -> Option<Finding> {
+    let (n, unit) = parse_duration(&t.value)?;
+    let end = shifted(written, n, unit)?;
+    if date <= end || timex::tense_at(text, t.start, t.end) == Tense::Past {
+        return None;
+    }
+    let message = format!(
+        "deadline passed: \"{}\" written on {written} ran to {end}; it ended {} ago",
+        &text[t.start..t.end],
+        elapsed(end, date)
+    );
+    Some(Finding {
+        since: Some(next_day(end)),
+        suggestion: Some("say what happened, in the past tense, or give the new period".into()),
+        ..Finding::at(text, (t.start, t.end), Severity::Error, FindingKind::Deadline, message)
     })
 }
 
@@ -353,6 +641,16 @@ fn written_form(value: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_rules_file_parses_and_a_broken_one_says_where() {
+        let rules = Rules::parse(RULES_TOML).unwrap();
+        assert!(!rules.holds.is_empty() && !rules.terms.is_empty() && !rules.deadline_words.is_empty());
+        let broken = RULES_TOML.replace(r"'\bthis\s+parliament\b'", r"'(\bthis'");
+        let e = Rules::parse(&broken).err().unwrap();
+        assert!(e.starts_with("pattern `(\\bthis`"), "{e}");
+        assert!(Rules::parse("deadline_words = []\n").is_err(), "holds and terms are required");
+    }
 
     #[test]
     fn values_are_written_out_as_a_letter_would() {

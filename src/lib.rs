@@ -29,9 +29,10 @@
 //!    from it are kept in slots it names, never imports);
 //! 3. recognition: `timex` (text and an anchor in, time expressions out; no facts),
 //!    `voice` (first-person clauses that speak from the signer's office);
-//! 4. judgement: `claims` (a block's claims against the facts), `judge` (time
-//!    expressions by their clause's tense, re-read on the check date), `scan` (the rest
-//!    of an unmatched paragraph: officeholders against the facts, deadlines, phrases);
+//! 4. judgement: `claims` (a block's claims against the facts), `judge` (every time
+//!    expression `timex` finds, by its clause's tense, re-read on the check date; terms
+//!    of Parliament resolved against the facts), `scan` (the rest of an unmatched
+//!    paragraph: elections, officeholders and seats against the facts, promises);
 //! 5. matching and findings: `matching`, `suggest`, `cluster`, `check`;
 //! 6. output: `render` (drafts), `reply` (reading an incoming message to answer it),
 //!    `review` (the HTML review page), `approval` (recording approvals in library files), `log` (the

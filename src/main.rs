@@ -495,7 +495,7 @@ struct BulkArgs {
     #[arg(long, requires = "log")]
     skip_sent: bool,
     /// With --skip-sent: only letters sent in the last DAYS days count.
-    #[arg(long, value_name = "DAYS", requires = "skip_sent")]
+    #[arg(long, value_name = "DAYS", requires = "skip_sent", value_parser = clap::value_parser!(i64).range(0..=3_652_425))]
     within: Option<i64>,
 }
 

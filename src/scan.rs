@@ -1,5 +1,7 @@
-//! The temporal scanner: finds dates, financial years, deadlines, relative phrases,
-//! future-tense commitments and officeholders in free text, and judges each at a date.
+//! The scanner: what an unmatched paragraph says besides its time expressions (those
+//! are [`crate::timex`]'s to find and [`crate::judge`]'s to judge) — time counted from
+//! elections, governments, officeholders, seats, tracked entities, the signer's voice
+//! and promises without a date — judged against the facts at a date.
 
 use crate::date::next_day;
 use crate::facts::Facts;
@@ -20,17 +22,10 @@ const RULES_TOML: &str = include_str!("scan/rules.toml");
 #[serde(deny_unknown_fields)]
 struct RulesFile {
     patterns: std::collections::BTreeMap<String, String>,
-    relative: RelativeRules,
     commitment: CommitmentRules,
     events: EventRules,
     signature: SignatureRules,
     offices: OfficeRules,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RelativeRules {
-    weak: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -75,15 +70,9 @@ struct OfficeRules {
 struct Rules {
     full_date: Regex,
     month_year: Regex,
-    day_month: Regex,
     iso_date: Regex,
     uk_date: Regex,
-    financial_year: Regex,
-    by_year: Regex,
-    year: Regex,
-    relative: Regex,
     past_marker: Regex,
-    weak: Vec<String>,
     /// A forward-looking form and its verb: group `be` (if "be" stands before the verb), `verb`.
     commitment: Regex,
     progressive: Regex,
@@ -134,15 +123,9 @@ impl Rules {
         Ok(Rules {
             full_date: pattern("full_date")?,
             month_year: pattern("month_year")?,
-            day_month: pattern("day_month")?,
             iso_date: pattern("iso_date")?,
             uk_date: pattern("uk_date")?,
-            financial_year: pattern("financial_year")?,
-            by_year: pattern("by_year")?,
-            year: pattern("year")?,
-            relative: pattern("relative")?,
             past_marker: pattern("past_marker")?,
-            weak: lower(&file.relative.weak),
             commitment,
             progressive,
             since_election: re(&file.events.election)?,
@@ -315,14 +298,12 @@ pub fn infer_written(text: &str) -> Option<(Date, usize, usize)> {
 struct Sentences {
     /// Byte offsets of the sentence-ending characters, ascending.
     ends: Vec<usize>,
-    /// Whether each sentence (keyed by its start) looks forward, computed once.
-    forward: std::collections::HashMap<usize, bool>,
 }
 
 impl Sentences {
     fn new(text: &str) -> Sentences {
         let ends = text.bytes().enumerate().filter(|(_, b)| b".!?\n\r".contains(b)).map(|(i, _)| i).collect();
-        Sentences { ends, forward: std::collections::HashMap::new() }
+        Sentences { ends }
     }
 
     /// The byte range of the sentence around `start..end`.
@@ -333,77 +314,6 @@ impl Sentences {
         let e = self.ends.get(j).copied().unwrap_or(text.len());
         (s.min(e), e)
     }
-
-    /// Whether the sentence around the span promises something (a commitment, "will", "by").
-    fn forward(&mut self, text: &str, start: usize, end: usize) -> bool {
-        let (s, e) = self.around(text, start, end);
-        *self.forward.entry(s).or_insert_with(|| {
-            let sent = text[s..e].to_lowercase();
-            RULES.commitment.is_match(&sent)
-                || RULES.progressive.is_match(&sent)
-                || sent.contains("will")
-                || sent.contains(" by ")
-                || sent.starts_with("by ")
-        })
-    }
-}
-
-fn end_of_year(year: i16) -> Option<Date> {
-    Date::new(year, 12, 31).ok()
-}
-
-/// How long a relative phrase written on `written` stays true: the last day it holds.
-fn relative_limit(phrase: &str, written: Date, facts: &Facts) -> Option<Date> {
-    let p = phrase.to_lowercase();
-    let year_end = end_of_year(written.year());
-    let plus = |span: jiff::Span| written.checked_add(span).ok();
-    if p == "today" || p == "this week" {
-        plus(7.days())
-    } else if p == "this month" || p == "last month" {
-        plus(1.month())
-    } else if p == "shortly" || p == "soon" {
-        plus(3.months())
-    } else if matches!(
-        p.as_str(),
-        "this year" | "last year" | "next year" | "later this year" | "by the end of this year"
-    ) {
-        year_end
-    } else if p == "by the end of next year" {
-        end_of_year(written.year() + 1)
-    } else if p.starts_with("over the next") {
-        let n = number_word(p.split_whitespace().nth(3)?)?;
-        plus(n.years())
-    } else if p == "this parliament" {
-        facts.elections.iter().filter_map(|e| e.dissolution).filter(|d| *d > written).min()
-    } else if p.ends_with("session") || p.ends_with("session of parliament") {
-        // The session of Parliament (a tracked entity) sitting when written: until the
-        // day before it was prorogued or dissolved.
-        facts
-            .entities()
-            .iter()
-            .filter(|x| x.kind == "session" && x.states.first().is_some_and(|s| s.date <= written))
-            .filter_map(|x| x.states.iter().find(|s| s.last).map(|s| s.date))
-            .filter(|end| *end > written)
-            .min()
-            .and_then(|end| end.yesterday().ok())
-    } else if p == "this spending review period" {
-        facts.periods().filter(|x| x.id.starts_with("sr") && x.from <= written && written <= x.to).map(|x| x.to).next()
-    } else if p == "in recent years" {
-        plus(1.year())
-    } else {
-        plus(6.months())
-    }
-}
-
-fn number_word(w: &str) -> Option<i64> {
-    Some(match w {
-        "two" => 2,
-        "three" => 3,
-        "four" => 4,
-        "five" => 5,
-        "few" => 3,
-        n => n.parse().ok()?,
-    })
 }
 
 /// Byte ranges already reported, kept merged so that a lookup is logarithmic.
@@ -486,189 +396,6 @@ impl Scan<'_> {
         match self.written {
             Some(w) => format!("written {w}"),
             None => "the letter's date is unknown".into(),
-        }
-    }
-
-    /// A stretch that ends on `end`: an error once passed in a forward-looking sentence, else info.
-    fn judge_end(&mut self, kind: FindingKind, span: (usize, usize), end: Date, what: &str) {
-        let forward = self.sentences.forward(self.text, span.0, span.1);
-        let future_when_written = self.written.is_some_and(|w| w <= end);
-        // "Since 2019-20", "allocated £20 million for 2024/25": a baseline or a past
-        // allocation, true history.
-        let before = self.text[..span.0].trim_end().as_bytes();
-        let since = before.len() >= 5 && before[before.len() - 5..].eq_ignore_ascii_case(b"since")
-            || self.text.as_bytes()[span.0..span.1].get(..5).is_some_and(|w| w.eq_ignore_ascii_case(b"since"));
-        let history = since || crate::timex::tense_at(self.text, span.0, span.1) == crate::timex::Tense::Past;
-        if self.date > end && !history && (forward || future_when_written) {
-            let message = format!("{what} ended on {end}; {} ago", elapsed(end, self.date));
-            self.push(
-                Severity::Error,
-                kind,
-                span,
-                Some(next_day(end)),
-                format!("deadline passed: {message}"),
-                Some("say what happened, in the past tense, or give the new date".into()),
-            );
-        } else {
-            self.push(Severity::Info, kind, span, None, format!("{what} ends on {end}"), None);
-        }
-    }
-
-    fn financial_years(&mut self) {
-        for c in RULES.financial_year.captures_iter(self.text) {
-            let m = c.get(0).unwrap();
-            let (Ok(y1), Ok(y2)) = (c[2].parse::<i16>(), c[3].parse::<i16>()) else { continue };
-            if (y1 + 1) % 100 != y2 {
-                continue;
-            }
-            let start = c.get(1).map_or(c.get(2).unwrap().start(), |p| p.start());
-            if !self.free(start, m.end()) {
-                continue;
-            }
-            let Ok(end) = Date::new(y1 + 1, 3, 31) else { continue };
-            let what = format!("the {y1}-{y2:02} financial year");
-            let by = c.get(1).is_some_and(|p| matches!(p.as_str().to_lowercase().as_str(), "by" | "until" | "to"));
-            if by {
-                self.judge_end(FindingKind::Deadline, (start, m.end()), end, &what);
-            } else {
-                self.judge_end(FindingKind::FinancialYear, (start, m.end()), end, &what);
-            }
-        }
-    }
-
-    fn deadlines(&mut self) {
-        for c in RULES.by_year.captures_iter(self.text) {
-            let m = c.get(0).unwrap();
-            if !self.free(m.start(), m.end()) {
-                continue;
-            }
-            let Ok(year) = c[3].parse::<i16>() else { continue };
-            let end = match c.get(2) {
-                Some(month) => Date::new(year, month_number(month.as_str()), 1).ok().map(|d| d.last_of_month()),
-                None => end_of_year(year),
-            };
-            let Some(end) = end else { continue };
-            let what = format!("the deadline \"{}\"", m.as_str());
-            let last = if c[1].eq_ignore_ascii_case("before") { end.yesterday().unwrap_or(end) } else { end };
-            self.judge_end(FindingKind::Deadline, (m.start(), m.end()), last, &what);
-        }
-    }
-
-    fn dates(&mut self) {
-        for p in [&RULES.full_date, &RULES.iso_date, &RULES.uk_date, &RULES.month_year] {
-            for c in p.captures_iter(self.text) {
-                let m = c.get(0).unwrap();
-                if !self.free(m.start(), m.end()) {
-                    continue;
-                }
-                match date_of(&c, p) {
-                    Some(d) => {
-                        let when = if d > self.date { "in the future" } else { "in the past" };
-                        self.push(
-                            Severity::Info,
-                            FindingKind::Date,
-                            (m.start(), m.end()),
-                            None,
-                            format!("a date, {d} ({when} on {})", self.date),
-                            None,
-                        );
-                    }
-                    None => self.push(
-                        Severity::Warning,
-                        FindingKind::Date,
-                        (m.start(), m.end()),
-                        None,
-                        format!("\"{}\" is not a real date", m.as_str()),
-                        Some("check the date".into()),
-                    ),
-                }
-            }
-        }
-        for c in RULES.day_month.captures_iter(self.text) {
-            let m = c.get(0).unwrap();
-            if !self.free(m.start(), m.end()) {
-                continue;
-            }
-            let message = match self.written {
-                Some(w) => {
-                    let day: i8 = c[1].parse().unwrap_or(1);
-                    let month = month_number(&c[2]);
-                    let this_year = Date::new(w.year(), month, day).ok();
-                    let d = this_year.filter(|d| *d <= w).or_else(|| Date::new(w.year() - 1, month, day).ok());
-                    match d {
-                        Some(d) => format!(
-                            "a date without a year: most likely {d}, the last one before the letter was written ({w})"
-                        ),
-                        None => format!("\"{}\" is not a real date", m.as_str()),
-                    }
-                }
-                None => "a date without a year, and the letter's date is unknown".into(),
-            };
-            self.push(Severity::Info, FindingKind::Date, (m.start(), m.end()), None, message, None);
-        }
-    }
-
-    fn years(&mut self) {
-        for c in RULES.year.captures_iter(self.text) {
-            let y = c.get(2).unwrap();
-            if !self.free(y.start(), y.end()) {
-                continue;
-            }
-            let Ok(year) = y.as_str().parse::<i16>() else { continue };
-            let message = if i32::from(year) > i32::from(self.date.year()) {
-                format!("a year still to come on {}", self.date)
-            } else {
-                format!("a year, {year}: a historical reference reads true if the sentence is in the past tense")
-            };
-            self.push(Severity::Info, FindingKind::Year, (y.start(), y.end()), None, message, None);
-        }
-    }
-
-    fn relative(&mut self) {
-        for m in RULES.relative.find_iter(self.text) {
-            if !self.free(m.start(), m.end()) {
-                continue;
-            }
-            let phrase = m.as_str();
-            let Some(w) = self.written else {
-                self.push(
-                    Severity::Warning,
-                    FindingKind::RelativePhrase,
-                    (m.start(), m.end()),
-                    None,
-                    format!("\"{phrase}\" depends on when the letter was written, which is unknown"),
-                    Some("give a date instead, or pass --written".into()),
-                );
-                continue;
-            };
-            let Some(limit) = relative_limit(phrase, w, self.facts) else { continue };
-            if self.date <= limit {
-                self.push(
-                    Severity::Info,
-                    FindingKind::RelativePhrase,
-                    (m.start(), m.end()),
-                    None,
-                    format!("\"{phrase}\" written {w} holds until {limit}"),
-                    None,
-                );
-                continue;
-            }
-            let twice = limit.checked_add(w.until(limit).unwrap_or_default()).unwrap_or(limit);
-            // Weak words ("now", "recently") are often true in a general sense: never more than a warning.
-            let weak = RULES.weak.iter().any(|x| phrase.eq_ignore_ascii_case(x));
-            let severity = if self.date > twice && !weak { Severity::Error } else { Severity::Warning };
-            let message = format!(
-                "\"{phrase}\" was written on {w} and is read {} later (it held until {limit})",
-                elapsed(w, self.date)
-            );
-            self.push(
-                severity,
-                FindingKind::RelativePhrase,
-                (m.start(), m.end()),
-                Some(next_day(limit)),
-                message,
-                Some("replace it with the date it meant".into()),
-            );
         }
     }
 
@@ -1255,8 +982,7 @@ impl Scan<'_> {
     /// Every other time expression, judged by its clause and re-read on the date
     /// ([`crate::judge`]).
     fn expressions(&mut self) {
-        let Some(written) = self.written else { return };
-        for f in crate::judge::judge(self.text, written, self.date) {
+        for f in crate::judge::judge(self.text, self.facts, self.written, self.date) {
             if self.free(f.start, f.end) {
                 self.taken.insert(f.start, f.end);
                 self.out.push(f);
@@ -1556,12 +1282,7 @@ pub(crate) fn scan(
     }
     s.events();
     s.entities();
-    s.financial_years();
-    s.deadlines();
     s.expressions();
-    s.relative();
-    s.dates();
-    s.years();
     s.commitments();
     let mut out = s.out;
     Finding::sort(&mut out);
@@ -1569,25 +1290,33 @@ pub(crate) fn scan(
 }
 
 /// Time-bound phrases in `text` without judging them: `(start, end, what)`, for the
-/// claim stubs of ingested blocks. Overlapping finds keep the first.
-pub(crate) fn time_phrases(text: &str) -> Vec<(usize, usize, &'static str)> {
-    let mut out: Vec<(usize, usize, &'static str)> = Vec::new();
+/// claim stubs of ingested blocks. The time expressions of [`crate::timex`] (read as
+/// written on `anchor`; durations only when counted from the letter's date), then the
+/// promises that do not overlap them.
+pub(crate) fn time_phrases(text: &str, anchor: Date) -> Vec<(usize, usize, &'static str)> {
+    let found = crate::timex::find(text, anchor);
+    let far = anchor.checked_sub(1111.days()).unwrap_or(anchor);
+    let other = crate::timex::find(text, far);
     let mut taken = Taken::default();
-    let promises = RULES.commitments(text).into_iter().map(|(s, e)| (s, e, "a future-tense commitment"));
-    let sets: [(&Regex, &'static str); 5] = [
-        (&RULES.by_year, "a deadline"),
-        (&RULES.financial_year, "a financial year"),
-        (&RULES.relative, "a relative phrase"),
-        (&RULES.full_date, "a date"),
-        (&RULES.month_year, "a date"),
-    ];
-    let finds = sets.iter().flat_map(|(re, what)| re.find_iter(text).map(|m| (m.start(), m.end(), *what)));
-    // Deadlines, financial years and relative phrases first, then promises, then dates.
-    let (first, dates): (Vec<_>, Vec<_>) = finds.partition(|f| f.2 != "a date");
-    for (s, e, what) in first.into_iter().chain(promises).chain(dates) {
+    let mut out: Vec<(usize, usize, &'static str)> = Vec::new();
+    for t in &found {
+        let moves = !other.iter().any(|o| (o.start, o.end, &o.value) == (t.start, t.end, &t.value));
+        let (start, end) = crate::judge::deadline_span(text, t);
+        let what = match t.kind {
+            crate::timex::TimexType::Duration if crate::judge::anchored(&text[t.start..t.end]) => "a relative phrase",
+            crate::timex::TimexType::Duration | crate::timex::TimexType::Set => continue,
+            _ if moves => "a relative phrase",
+            _ if start < t.start => "a deadline",
+            _ if t.value.starts_with("FY") => "a financial year",
+            _ => "a date",
+        };
+        taken.insert(start, end);
+        out.push((start, end, what));
+    }
+    for (s, e) in RULES.commitments(text) {
         if !taken.overlaps(s, e) {
             taken.insert(s, e);
-            out.push((s, e, what));
+            out.push((s, e, "a future-tense commitment"));
         }
     }
     out.sort_unstable();

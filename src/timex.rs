@@ -21,6 +21,7 @@
 //! # Ok::<(), replydraft::Error>(())
 //! ```
 
+use crate::date::shifted;
 use crate::text::floor_char_boundary;
 use jiff::ToSpan;
 use jiff::civil::{Date, Weekday};
@@ -760,16 +761,16 @@ fn shift(anchor: Date, n: i64, unit: &str) -> Option<String> {
     Some(match unit {
         "year" | "Y" => format!("{:04}", y.checked_add(n)?),
         "month" | "M" => {
-            let d = anchor.first_of_month().checked_add(n.months()).ok()?;
+            let d = shifted(anchor.first_of_month(), n, 'M')?;
             ym(d.year().into(), d.month().into())
         }
-        "week" | "W" => iso_week(anchor.checked_add(n.checked_mul(7)?.days()).ok()?),
-        "day" | "D" => ymd(anchor.checked_add(n.days()).ok()?),
+        "week" | "W" => iso_week(shifted(anchor, n, 'W')?),
+        "day" | "D" => ymd(shifted(anchor, n, 'D')?),
         "quarter" | "Q" => quarter_value(quarter_index(anchor).checked_add(n)?),
         "decade" | "DE" => format!("{:03}", (y.div_euclid(10)).checked_add(n)?),
         "century" | "CE" => format!("{:02}", (y.div_euclid(100)).checked_add(n)?),
         "TH" | "TM" | "TS" => ymd(anchor),
-        "WE" => format!("{}-WE", iso_week(anchor.checked_add(n.checked_mul(7)?.days()).ok()?)),
+        "WE" => format!("{}-WE", iso_week(shifted(anchor, n, 'W')?)),
         _ => return None,
     })
 }

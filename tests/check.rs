@@ -141,7 +141,8 @@ fn unseen_letter_without_a_date_uses_written_or_says_it_is_unknown() {
     options.written = Some(d("2024-05-01"));
     let r = library.check_letter("p", &text, &options);
     assert!(has(&r.findings, "relative-phrase", "Today", Severity::Error));
-    assert!(has(&r.findings, "relative-phrase", "over the next two years", Severity::Warning));
+    // Two years from 2024-05-01 ended on 2026-05-01: the promise is due.
+    assert!(has(&r.findings, "deadline", "the next two years", Severity::Error));
     assert!(has(&r.findings, "relative-phrase", "upcoming", Severity::Warning));
     options.date = d("2024-05-02");
     let r = library.check_letter("p", &text, &options);

@@ -38,7 +38,7 @@ fn a_forward_claim_is_an_error_from_the_day_after_its_interval_ends() {
     // Other forward forms and a date without a year.
     for (text, expr) in [
         ("The strategy is due to be published in the spring.", "the spring"),
-        ("We aim to open 15 new special free schools by May.", "May"),
+        ("We aim to open 15 new special free schools by May.", "by May"),
         ("The event is being held on the 1st of November.", "the 1st of November"),
     ] {
         assert_eq!(severity(text, expr, "2023-01-10", "2023-01-11"), None, "{text}: still to come");
@@ -332,4 +332,105 @@ fn a_range_is_judged_as_one_stretch_of_time() {
     // In the past tense: history.
     let text = "Dear Sam,\n\nThe council spent the grant between 2019 and 2021.\n";
     assert_eq!(severity(text, "2019 and 2021", "2022-01-05", "2026-12-06"), None);
+}
+
+fn check_undated(text: &str, date: &str) -> Vec<Finding> {
+    LIBRARY.check_text(text, &CheckOptions::new(d(date))).findings
+}
+
+#[test]
+fn without_the_letters_date_what_depends_on_it_says_so_and_fixed_dates_are_judged_by_their_clause() {
+    let text = "Dear Sam,\n\nWe will publish the plan in March 2023. Funding is available until 2024-25. \
+                The review was published in 2019. Last year we spent more, and we are now acting. \
+                Your letter of 17th December was passed on.\n";
+    let at = |date: &str| check_undated(text, date);
+    let f = at("2026-11-22");
+    let plan = about(&f, "March 2023").unwrap();
+    assert_eq!((plan.kind, plan.severity, plan.since), (FindingKind::Deadline, Severity::Error, Some(d("2023-04-01"))));
+    assert!(plan.message.contains("unknown"), "{}", plan.message);
+    // A deadline word makes a present-tense clause look ahead; the finding names it.
+    let until = about(&f, "until 2024-25").unwrap();
+    assert_eq!((until.severity, until.since), (Severity::Error, Some(d("2025-04-01"))));
+    assert_eq!(about(&f, "2019").map(|x| x.severity), Some(Severity::Info), "past tense: history");
+    for relative in ["Last year", "now"] {
+        let x = about(&f, relative).unwrap();
+        assert_eq!((x.kind, x.severity), (FindingKind::RelativePhrase, Severity::Warning), "{relative}");
+        assert!(x.message.contains("depends on when the letter was written"), "{}", x.message);
+        assert_eq!(x.replacement, None, "nothing is certain without the date");
+    }
+    assert_eq!(about(&f, "17th December").map(|x| x.severity), Some(Severity::Info), "no year: noted");
+    // The day the plan's month ends nothing has passed; the day after it has.
+    assert_eq!(about(&at("2023-03-31"), "March 2023").map(|x| x.severity), Some(Severity::Info));
+    assert_eq!(about(&at("2023-04-01"), "March 2023").map(|x| x.severity), Some(Severity::Error));
+}
+
+#[test]
+fn words_without_an_interval_hold_for_the_time_the_rules_give() {
+    // "shortly": three months, then a warning, an error once stale for as long again.
+    let text = "We will act shortly.";
+    assert_eq!(severity(text, "shortly", "2023-01-10", "2023-04-10"), None, "the last day it holds");
+    assert_eq!(severity(text, "shortly", "2023-01-10", "2023-04-11"), Some(Severity::Warning));
+    assert_eq!(severity(text, "shortly", "2023-01-10", "2023-07-10"), Some(Severity::Warning));
+    assert_eq!(severity(text, "shortly", "2023-01-10", "2023-07-11"), Some(Severity::Error));
+    let f = about(&check(text, "2023-01-10", "2023-04-11"), "shortly").unwrap();
+    assert_eq!(f.since, Some(d("2023-04-11")));
+    assert!(f.message.contains("FUTURE_REF"), "{}", f.message);
+    // Weak words ("now") are meant loosely: never more than a warning.
+    let text = "We are now reviewing the scheme.";
+    assert_eq!(severity(text, "now", "2019-01-10", "2026-11-22"), Some(Severity::Warning));
+    // A present reference the rules do not list is not a claim about a date.
+    assert_eq!(severity("The current system works.", "current", "2019-01-10", "2026-11-22"), None);
+}
+
+#[test]
+fn a_term_of_parliament_is_resolved_against_the_facts() {
+    // Written in March 2021, "this Parliament" is the one elected on 2019-12-12, which
+    // sat until 2024-05-29.
+    let text = "We will legislate in this Parliament.";
+    assert_eq!(severity(text, "this Parliament", "2021-03-01", "2024-05-29"), None);
+    let f = about(&check(text, "2021-03-01", "2024-05-30"), "this Parliament").unwrap();
+    assert_eq!((f.kind, f.severity, f.since), (FindingKind::RelativePhrase, Severity::Warning, Some(d("2024-05-30"))));
+    assert!(f.message.contains("2019-12-12") && f.message.contains("2024-05-29"), "{}", f.message);
+    assert_eq!(severity(text, "this Parliament", "2021-03-01", "2025-05-30"), Some(Severity::Warning));
+    assert_eq!(severity(text, "this Parliament", "2021-03-01", "2025-05-31"), Some(Severity::Error));
+    // A session: the 2021-22 session was prorogued on 2022-04-28.
+    let text = "The Bill will complete its passage this session.";
+    assert_eq!(severity(text, "this session", "2021-06-01", "2022-04-27"), None);
+    assert_eq!(severity(text, "this session", "2021-06-01", "2022-04-28"), Some(Severity::Warning));
+    // Not the word "current" inside it, read as a time expression of its own.
+    let f = check("The current session ends soon.", "2021-06-01", "2023-06-01");
+    assert!(f.iter().all(|x| x.text != "current"), "{f:#?}");
+    // Without the letter's date, which term is meant is unknown.
+    let f = check_undated("We will legislate in this Parliament.", "2026-11-22");
+    assert!(about(&f, "this Parliament").unwrap().message.contains("unknown"));
+}
+
+#[test]
+fn a_stretch_ahead_counted_from_the_letter_ends() {
+    let text = "Over the next five years we will build 300 schools.";
+    assert_eq!(severity(text, "the next five years", "2019-03-10", "2024-03-10"), None, "the last day");
+    let f = about(&check(text, "2019-03-10", "2024-03-11"), "the next five years").unwrap();
+    assert_eq!((f.kind, f.severity, f.since), (FindingKind::Deadline, Severity::Error, Some(d("2024-03-11"))));
+}
+
+#[test]
+fn every_time_finding_of_a_free_letter_is_an_expression_timex_finds() {
+    // Recognition lives in one place: each date, year, deadline and relative-phrase
+    // finding on text no block matches is a `timex` expression (with the deadline word
+    // before it). This letter names no term of Parliament and no election, which the
+    // facts base resolves from phrases of their own.
+    let text = std::fs::read_to_string("tests/letters/housing.txt").unwrap();
+    let written = d("2023-03-03");
+    let found = replydraft::timex::find(&text, written);
+    let f = check(&text, "2023-03-03", "2026-11-22");
+    let timed = ["date", "year", "deadline", "financial-year", "relative-phrase"];
+    let mut seen = 0;
+    for x in f.iter().filter(|x| timed.contains(&x.kind.to_string().as_str())) {
+        let ok = found
+            .iter()
+            .any(|t| t.end == x.end && t.start >= x.start && text[x.start..t.start].split_whitespace().count() <= 1);
+        assert!(ok, "{:?} is not a time expression", x.text);
+        seen += 1;
+    }
+    assert!(seen >= 4, "{f:#?}");
 }
