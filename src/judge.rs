@@ -33,6 +33,7 @@ const RULES_TOML: &str = include_str!("judge/rules.toml");
 #[serde(deny_unknown_fields)]
 struct RulesFile {
     deadline_words: Vec<String>,
+    dayless_rules: Vec<String>,
     hold: Vec<Hold>,
     term: Vec<TermRule>,
 }
@@ -59,6 +60,8 @@ struct TermRule {
 /// The rules, compiled once.
 struct Rules {
     deadline_words: Vec<String>,
+    /// Timex rules whose expressions say no date ("at 9am").
+    dayless_rules: Vec<String>,
     holds: Vec<Hold>,
     /// A phrase naming an institution's term, and the term's kind for [`Facts::term`].
     terms: Vec<(Regex, String)>,
@@ -84,7 +87,7 @@ impl Rules {
                 ..h
             })
             .collect();
-        Ok(Rules { deadline_words: file.deadline_words, holds, terms })
+        Ok(Rules { deadline_words: file.deadline_words, dayless_rules: file.dayless_rules, holds, terms })
     }
 
     /// The hold rule for the expression at `start..end`, if one lists it.
@@ -105,6 +108,12 @@ impl Rules {
 /// The judge's rules. They are part of the crate (a test reads them), so a mistake in
 /// them is a build defect, not bad input.
 static RULES: LazyLock<Rules> = LazyLock::new(|| Rules::parse(RULES_TOML).expect("src/judge/rules.toml"));
+
+/// Whether `t` says no date: a clock time without a day ("at 9am"), which takes the
+/// anchor's day only by convention (the judge's `dayless_rules`).
+pub(crate) fn dayless(t: &Timex) -> bool {
+    RULES.dayless_rules.contains(&t.rule)
+}
 
 /// The word right before `start`, lower case (empty when something else stands there).
 fn word_before(text: &str, start: usize) -> String {
@@ -129,8 +138,10 @@ pub(crate) fn judge(text: &str, facts: &Facts, written: Option<Date>, date: Date
         .iter()
         .flat_map(|(re, kind)| re.find_iter(text).map(move |m| (m.start(), m.end(), kind.as_str())))
         .collect();
-    let outside_terms = |t: &Timex| !terms.iter().any(|&(s, e, _)| s < t.end && t.start < e);
-    let then: Vec<Timex> = timex::find(text, written.unwrap_or(date)).into_iter().filter(outside_terms).collect();
+    // Expressions inside a term's phrase ("current" in "the current session") are the
+    // term's; clock times without a day say no date.
+    let judged = |t: &Timex| !terms.iter().any(|&(s, e, _)| s < t.end && t.start < e) && !dayless(t);
+    let then: Vec<Timex> = timex::find(text, written.unwrap_or(date)).into_iter().filter(judged).collect();
     let mut out: Vec<Finding> =
         terms.iter().filter_map(|&(s, e, kind)| judge_term(text, facts, (s, e), kind, written, date)).collect();
     match written {
@@ -565,16 +576,34 @@ fn absolute(text: &str, t: &Timex) -> Option<String> {
     let words = written_form(value.unwrap_or(&t.value))?;
     let shown = &text[t.start..t.end];
     let before = text[..t.start].trim_end();
+    // Capitalised where a sentence starts ("Last year" → "In 2018"), not for a name
+    // ("on Friday afternoon" → "on the afternoon of Friday …").
+    let line = text[..t.start].trim_end_matches([' ', '\t']);
+    let starts_sentence = line.is_empty() || line.ends_with(['.', '!', '?', '\n', '\r', ':', '"', '\u{201c}']);
     let prev = before.rsplit(|c: char| !c.is_alphabetic()).next().unwrap_or("").to_ascii_lowercase();
     const PREPOSITIONS: [&str; 15] = [
         "in", "on", "since", "during", "until", "till", "by", "from", "for", "of", "to", "before", "after", "at", "and",
     ];
-    let weekday = shown.split_whitespace().last().is_some_and(|w| {
-        ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-            .contains(&w.to_ascii_lowercase().as_str())
-    });
+    let weekday = shown.split_whitespace().last().is_some_and(|w| WEEKDAYS.contains(&w.to_ascii_lowercase().as_str()));
     let bare_word = !shown.contains(' ') && !weekday;
-    let text = if weekday {
+    // A part of a day ("Friday afternoon", "last night") is kept: "the afternoon of
+    // Friday 2 January 2026". A clock time has no certain rewrite.
+    let part = match t.value.split_once('T').map(|(_, p)| p) {
+        None => None,
+        Some("MO") => Some("morning"),
+        Some("AF") => Some("afternoon"),
+        Some("EV") => Some("evening"),
+        Some("NI") => Some("night"),
+        Some(_) => return None,
+    };
+    let text = if let Some(part) = part {
+        let day = shown
+            .split_whitespace()
+            .find(|w| WEEKDAYS.contains(&w.to_ascii_lowercase().as_str()))
+            .map_or(words.clone(), |name| format!("{name} {words}"));
+        let phrase = format!("the {part} of {day}");
+        if PREPOSITIONS.contains(&prev.as_str()) { phrase } else { format!("on {phrase}") }
+    } else if weekday {
         // "on Friday" → "on Friday 7 June 2024": the weekday kept, the date added.
         let name = shown.split_whitespace().last()?;
         format!("{name} {words}")
@@ -584,8 +613,10 @@ fn absolute(text: &str, t: &Timex) -> Option<String> {
         let day = t.value.len() >= 10;
         format!("{} {words}", if day { "on" } else { "in" })
     };
-    Some(if shown.starts_with(char::is_uppercase) { capitalise(&text) } else { text })
+    Some(if starts_sentence && shown.starts_with(char::is_uppercase) { capitalise(&text) } else { text })
 }
+
+const WEEKDAYS: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
 
 /// Whether "last year"-like words ("last year", "six months ago") stand as an adverb:
 /// written out they need "in" or "on".
@@ -650,6 +681,9 @@ mod tests {
         let e = Rules::parse(&broken).err().unwrap();
         assert!(e.starts_with("pattern `(\\bthis`"), "{e}");
         assert!(Rules::parse("deadline_words = []\n").is_err(), "holds and terms are required");
+        for rule in &rules.dayless_rules {
+            assert!(timex::RULES_TOML.contains(&format!("name = \"{rule}\"\n")), "no timex rule `{rule}`");
+        }
     }
 
     #[test]

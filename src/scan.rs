@@ -1299,7 +1299,7 @@ pub(crate) fn time_phrases(text: &str, anchor: Date) -> Vec<(usize, usize, &'sta
     let other = crate::timex::find(text, far);
     let mut taken = Taken::default();
     let mut out: Vec<(usize, usize, &'static str)> = Vec::new();
-    for t in &found {
+    for t in found.iter().filter(|t| !crate::judge::dayless(t)) {
         let moves = !other.iter().any(|o| (o.start, o.end, &o.value) == (t.start, t.end, &t.value));
         let (start, end) = crate::judge::deadline_span(text, t);
         let what = match t.kind {

@@ -434,3 +434,26 @@ fn every_time_finding_of_a_free_letter_is_an_expression_timex_finds() {
     }
     assert!(seen >= 4, "{f:#?}");
 }
+
+#[test]
+fn a_clock_time_without_a_day_is_no_date_and_a_part_of_a_day_is_kept_when_written_out() {
+    // "at 9am" takes the letter's day only by TimeBank's convention: not a claim.
+    for written in [Some("2026-01-05"), None] {
+        let mut options = CheckOptions::new(d("2026-11-22"));
+        options.written = written.map(d);
+        let f = LIBRARY.check_text("The surgery opens at 9am and closes at noon.", &options).findings;
+        assert!(f.iter().all(|x| !x.text.contains("9am") && !x.text.contains("noon")), "{written:?}: {f:#?}");
+    }
+    let cases = [
+        ("We met on Friday afternoon.", "Friday afternoon", "the afternoon of Friday 2 January 2026"),
+        ("Last night the council met.", "Last night", "On the night of 4 January 2026"),
+        ("I spoke to the Minister this morning.", "this morning", "on the morning of 5 January 2026"),
+    ];
+    for (text, expr, replacement) in cases {
+        let f = about(&check(text, "2026-01-05", "2026-11-22"), expr).unwrap_or_else(|| panic!("{text}: no {expr}"));
+        assert_eq!(f.replacement.as_deref(), Some(replacement), "{text}: {}", f.message);
+    }
+    // A clock time on a weekday is kept as written: no certain rewrite.
+    let f = about(&check("We met at 10am on Friday.", "2026-01-05", "2026-11-22"), "10am on Friday").unwrap();
+    assert_eq!(f.replacement, None, "{}", f.message);
+}
