@@ -457,3 +457,35 @@ fn a_clock_time_without_a_day_is_no_date_and_a_part_of_a_day_is_kept_when_writte
     let f = about(&check("We met at 10am on Friday.", "2026-01-05", "2026-11-22"), "10am on Friday").unwrap();
     assert_eq!(f.replacement, None, "{}", f.message);
 }
+
+use proptest::prelude::Strategy;
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 128, ..Default::default() })]
+
+    /// Any time language, any dates, with or without the letter's date: no panic, and
+    /// every finding quotes the letter on character boundaries.
+    #[test]
+    fn any_time_language_is_judged_without_panic(
+        words in proptest::collection::vec(proptest::prop_oneof![
+            proptest::string::string_regex("[A-Za-z0-9 ,.'/\u{2013}-]{0,10}").unwrap(),
+            proptest::sample::select(vec!["over the next", "over the past", "the last", "within", "by", "until",
+                "since", "99999999999", "20000", "days ago", "years", "months", "weeks", "last year", "now", "shortly",
+                "soon", "recently", "this Parliament", "this session", "at 9am", "at noon", "on Friday afternoon",
+                "2024-25", "March 2023", "between 2022 and", "from April 2024 to", "will", "was", "is due to", "İ",
+                "ẞ", "\n\n", "."]).prop_map(String::from),
+        ], 0..30),
+        written in proptest::option::of(-3_000i64..3_000),
+        later in 0i64..5_000,
+    ) {
+        let text = words.join(" ");
+        let base = d("2020-01-01");
+        let written = written.map(|w| base.checked_add(jiff::Span::new().days(w)).unwrap());
+        let mut options = CheckOptions::new(written.unwrap_or(base).checked_add(jiff::Span::new().days(later)).unwrap());
+        options.written = written;
+        for f in LIBRARY.check_text(&text, &options).findings {
+            proptest::prop_assert!(text.is_char_boundary(f.start) && text.is_char_boundary(f.end));
+            proptest::prop_assert_eq!(&text[f.start..f.end], f.text.as_str());
+        }
+    }
+}

@@ -219,7 +219,7 @@ proptest::proptest! {
         words in proptest::collection::vec(proptest::prop_oneof![
             proptest::string::string_regex("[A-Za-z0-9 ,.'/\u{2013}-]{0,12}").unwrap(),
             proptest::sample::select(vec!["last", "next", "year", "May", "Friday", "2024-25", "FY99", "ago",
-                "9999999999999999999 years ago", "the 31st of February", "Q9 2020", "İ", "ẞ", "£", "%", "99:99 p.m.",
+                "9999999999999999999 years ago", "99999999999 days ago", "20000 months", "the 31st of February", "Q9 2020", "İ", "ẞ", "£", "%", "99:99 p.m.",
                 "twenty-nine", "hundred", "nineteen ninety", "week", "quarter", "will", "was", "tonight"]).prop_map(String::from),
         ], 0..40),
         day in -800_000i64..800_000,
