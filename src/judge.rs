@@ -226,23 +226,34 @@ fn judge_undated(text: &str, then: &[Timex], date: Date) -> Vec<Finding> {
         let (Some(first), Some(last)) = (t.first, t.last) else { continue };
         let tense = timex::tense_at(text, t.start, t.end);
         if last < date && looks_ahead(text, t, tense) {
-            let span = deadline_span(text, t);
-            let message = format!(
-                "deadline passed: \"{}\" ({}, {first} to {last}) is looked ahead to; it ended on {last}, {} ago (the letter's date is unknown)",
-                &text[span.0..span.1],
-                t.value,
-                elapsed(last, date)
-            );
-            out.push(Finding {
-                since: Some(next_day(last)),
-                suggestion: Some("say what happened, in the past tense, or give the new date".into()),
-                ..Finding::at(text, span, Severity::Error, FindingKind::Deadline, message)
-            });
+            out.push(passed(text, t, (first, last), None, date));
         } else {
             out.push(noted(text, t, tense, last, date));
         }
     }
     out
+}
+
+/// A claim looking ahead at an interval (`first` to `last`) that has ended by `date`:
+/// an error from the day after, on the expression with its deadline word. The claim
+/// needs rewriting, not just its date: no replacement.
+fn passed(text: &str, t: &Timex, (first, last): (Date, Date), written: Option<Date>, date: Date) -> Finding {
+    let span = deadline_span(text, t);
+    let when = match written {
+        Some(w) => format!("was still to come when written ({w})"),
+        None => "is looked ahead to (the letter's date is unknown)".into(),
+    };
+    let message = format!(
+        "deadline passed: \"{}\" ({}, {first} to {last}) {when}; it ended on {last}, {} ago",
+        &text[span.0..span.1],
+        t.value,
+        elapsed(last, date)
+    );
+    Finding {
+        since: Some(next_day(last)),
+        suggestion: Some("say what happened, in the past tense, or give the new date".into()),
+        ..Finding::at(text, span, Severity::Error, FindingKind::Deadline, message)
+    }
 }
 
 /// Whether a duration's words count from the letter's date ("the past two years",
@@ -346,19 +357,7 @@ fn judge_one(
     let days = (last - first).get_days() + 1;
     let ahead = looks_ahead(text, t, tense) && !(moved && days <= 7) || tense == Tense::Present && !moved;
     if ahead && last >= written && last < date {
-        let span = deadline_span(text, t);
-        let message = format!(
-            "\"{}\" ({}, {first} to {last}) was still to come when written ({written}); it ended on {last}, {} ago",
-            &text[span.0..span.1],
-            t.value,
-            elapsed(last, date)
-        );
-        return Some(Finding {
-            since: Some(next_day(last)),
-            suggestion: Some("say what happened, in the past tense, or give the new date".into()),
-            replacement: None,
-            ..Finding::at(text, span, Severity::Error, FindingKind::Deadline, format!("deadline passed: {message}"))
-        });
+        return Some(passed(text, t, (first, last), Some(written), date));
     }
     // A date without its year ("your letter of 17th December") in a clause that does
     // not look ahead: the letter's own date fixes it; worth writing out, not stale.
