@@ -34,8 +34,29 @@ const RULES_TOML: &str = include_str!("judge/rules.toml");
 struct RulesFile {
     deadline_words: Vec<String>,
     dayless_rules: Vec<String>,
+    durations: Durations,
     hold: Vec<Hold>,
     term: Vec<TermRule>,
+}
+
+/// Which durations count from the letter's date.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Durations {
+    back: Vec<String>,
+    back_around: [String; 2],
+    ahead: Vec<String>,
+}
+
+/// How a duration counts from the letter's date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Counted {
+    /// Back, in words that can be written out as the years meant ("the past two years").
+    Back,
+    /// Back, in words that cannot ("after eight years of austerity").
+    BackAround,
+    /// Ahead ("the next five years").
+    Ahead,
 }
 
 /// How long a word without a calendar interval ("now", "soon") stays true.
@@ -62,6 +83,7 @@ struct Rules {
     deadline_words: Vec<String>,
     /// Timex rules whose expressions say no date ("at 9am").
     dayless_rules: Vec<String>,
+    durations: Durations,
     holds: Vec<Hold>,
     /// A phrase naming an institution's term, and the term's kind for [`Facts::term`].
     terms: Vec<(Regex, String)>,
@@ -87,7 +109,13 @@ impl Rules {
                 ..h
             })
             .collect();
-        Ok(Rules { deadline_words: file.deadline_words, dayless_rules: file.dayless_rules, holds, terms })
+        Ok(Rules {
+            deadline_words: file.deadline_words,
+            dayless_rules: file.dayless_rules,
+            durations: file.durations,
+            holds,
+            terms,
+        })
     }
 
     /// The hold rule for the expression at `start..end`, if one lists it.
@@ -219,7 +247,7 @@ fn judge_undated(text: &str, then: &[Timex], date: Date) -> Vec<Finding> {
             out.push(Finding::at(text, span, Severity::Info, FindingKind::Date, message));
             continue;
         }
-        if moves || RULES.hold(text, t.start, t.end).is_some() || anchored(shown) && t.kind == TimexType::Duration {
+        if moves || RULES.hold(text, t.start, t.end).is_some() || counted(text, t).is_some() {
             out.push(unknown_anchor(text, span));
             continue;
         }
@@ -256,11 +284,29 @@ fn passed(text: &str, t: &Timex, (first, last): (Date, Date), written: Option<Da
     }
 }
 
-/// Whether a duration's words count from the letter's date ("the past two years",
-/// "the next five years").
-pub(crate) fn anchored(shown: &str) -> bool {
-    let lower = shown.to_ascii_lowercase();
-    ["past ", "last ", "previous ", "next ", "coming "].iter().any(|w| lower.contains(w))
+/// Whether, and which way, a duration counts from the letter's date ("the past two
+/// years", "after eight years of austerity", "the next five years"), by the judge's
+/// `[durations]` words.
+pub(crate) fn counted(text: &str, t: &Timex) -> Option<Counted> {
+    if t.kind != TimexType::Duration {
+        return None;
+    }
+    let d = &RULES.durations;
+    let has = |words: &[String]| {
+        text[t.start..t.end]
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .any(|w| words.iter().any(|x| x.eq_ignore_ascii_case(w)))
+    };
+    let next_word = text[t.end..].split(|c: char| !c.is_ascii_alphabetic()).find(|w| !w.is_empty()).unwrap_or("");
+    if has(&d.back) {
+        Some(Counted::Back)
+    } else if has(&d.ahead) {
+        Some(Counted::Ahead)
+    } else if word_before(text, t.start) == d.back_around[0] && next_word.eq_ignore_ascii_case(&d.back_around[1]) {
+        Some(Counted::BackAround)
+    } else {
+        None
+    }
 }
 
 /// The expressions of a letter written on `written`, judged on `date`.
@@ -449,12 +495,9 @@ fn judge_hold(text: &str, t: &Timex, hold: &Hold, written: Date, date: Date) -> 
 /// later they cover another stretch.
 fn anchored_duration(text: &str, t: &Timex, written: Date, date: Date) -> Option<Finding> {
     let shown = &text[t.start..t.end];
-    let lower = shown.to_ascii_lowercase();
-    if ["next ", "coming "].iter().any(|w| lower.contains(w)) {
+    let counted = counted(text, t)?;
+    if counted == Counted::Ahead {
         return ahead_duration(text, t, written, date);
-    }
-    if !["past ", "last ", "previous "].iter().any(|w| lower.contains(w)) {
-        return None;
     }
     let (n, unit) = parse_duration(&t.value)?;
     let (span, replacement) = match unit {
@@ -484,7 +527,7 @@ fn anchored_duration(text: &str, t: &Timex, written: Date, date: Date) -> Option
         span.end()
     );
     let since = shifted(written, i64::from(length / 2), 'D').map(next_day);
-    let replacement = replacement.filter(|_| !shown.starts_with(char::is_uppercase));
+    let replacement = replacement.filter(|_| counted == Counted::Back && !shown.starts_with(char::is_uppercase));
     Some(Finding {
         since,
         suggestion: Some(match &replacement {

@@ -1303,7 +1303,7 @@ pub(crate) fn time_phrases(text: &str, anchor: Date) -> Vec<(usize, usize, &'sta
         let moves = !other.iter().any(|o| (o.start, o.end, &o.value) == (t.start, t.end, &t.value));
         let (start, end) = crate::judge::deadline_span(text, t);
         let what = match t.kind {
-            crate::timex::TimexType::Duration if crate::judge::anchored(&text[t.start..t.end]) => "a relative phrase",
+            crate::timex::TimexType::Duration if crate::judge::counted(text, t).is_some() => "a relative phrase",
             crate::timex::TimexType::Duration | crate::timex::TimexType::Set => continue,
             _ if moves => "a relative phrase",
             _ if start < t.start => "a deadline",

@@ -489,3 +489,18 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn a_duration_after_which_something_holds_counts_back_from_the_letter() {
+    // "After eight years of austerity", written 2018-06-01, meant 2010 to 2018: stale
+    // once re-read more than four years on (half its size), an error after eight.
+    let text = "After eight years of austerity, services are stretched.";
+    assert_eq!(severity(text, "eight years", "2018-06-01", "2022-05-31"), None);
+    assert_eq!(severity(text, "eight years", "2018-06-01", "2022-06-02"), Some(Severity::Warning));
+    let f = about(&check(text, "2018-06-01", "2026-11-22"), "eight years").unwrap();
+    assert_eq!((f.kind, f.severity), (FindingKind::RelativePhrase, Severity::Error));
+    assert!(f.message.contains("2010-06-01 to 2018-06-01"), "{}", f.message);
+    assert_eq!(f.replacement, None, "the words cannot be written out as years with certainty");
+    // A duration that does not count from the letter's date is left alone.
+    assert_eq!(severity("We have frozen fees for two years.", "two years", "2018-06-01", "2026-11-22"), None);
+}
