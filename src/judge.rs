@@ -224,9 +224,12 @@ fn unknown_anchor(text: &str, span: (usize, usize)) -> Finding {
 }
 
 /// Whether the clause looks ahead at the expression: a future form, or a deadline word
-/// ("by", "until") in a clause that is not in the past tense.
-fn looks_ahead(text: &str, t: &Timex, tense: Tense) -> bool {
-    tense == Tense::Future || tense != Tense::Past && RULES.deadline_word(text, t.start).is_some()
+/// ("by", "until") in a clause that is not in the past tense. Without the letter's date
+/// (`dated` false) a deadline word needs a present verb too: "until 2015 the council
+/// ran it" has no tense marker, and nothing says 2015 was still to come.
+fn looks_ahead(text: &str, t: &Timex, tense: Tense, dated: bool) -> bool {
+    let open = if dated { tense != Tense::Past } else { tense == Tense::Present };
+    tense == Tense::Future || open && RULES.deadline_word(text, t.start).is_some()
 }
 
 /// The expressions of a letter whose date is unknown: a relative one ("last year",
@@ -253,7 +256,7 @@ fn judge_undated(text: &str, then: &[Timex], date: Date) -> Vec<Finding> {
         }
         let (Some(first), Some(last)) = (t.first, t.last) else { continue };
         let tense = timex::tense_at(text, t.start, t.end);
-        if last < date && looks_ahead(text, t, tense) {
+        if last < date && looks_ahead(text, t, tense, false) {
             out.push(passed(text, t, (first, last), None, date));
         } else {
             out.push(noted(text, t, tense, last, date));
@@ -401,7 +404,7 @@ fn judge_one(
     // the claim needs rewriting, not just its date. "Today I am pleased…" is a
     // relative word, written out below.
     let days = (last - first).get_days() + 1;
-    let ahead = looks_ahead(text, t, tense) && !(moved && days <= 7) || tense == Tense::Present && !moved;
+    let ahead = looks_ahead(text, t, tense, true) && !(moved && days <= 7) || tense == Tense::Present && !moved;
     if ahead && last >= written && last < date {
         return Some(passed(text, t, (first, last), Some(written), date));
     }

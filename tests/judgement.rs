@@ -359,6 +359,9 @@ fn without_the_letters_date_what_depends_on_it_says_so_and_fixed_dates_are_judge
         assert_eq!(x.replacement, None, "nothing is certain without the date");
     }
     assert_eq!(about(&f, "17th December").map(|x| x.severity), Some(Severity::Info), "no year: noted");
+    // A deadline word in a clause with no tense marker: nothing says it was to come.
+    let f = check_undated("Until 2015 the council ran the service.", "2026-11-22");
+    assert_eq!(about(&f, "2015").map(|x| x.severity), Some(Severity::Info), "{f:#?}");
     // The day the plan's month ends nothing has passed; the day after it has.
     assert_eq!(about(&at("2023-03-31"), "March 2023").map(|x| x.severity), Some(Severity::Info));
     assert_eq!(about(&at("2023-04-01"), "March 2023").map(|x| x.severity), Some(Severity::Error));
