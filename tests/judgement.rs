@@ -329,6 +329,12 @@ fn a_range_is_judged_as_one_stretch_of_time() {
     let f = about(&check(text, "2024-03-01", "2024-07-02"), "April 2024 to June 2024").unwrap();
     assert_eq!(f.since, Some(d("2024-07-01")));
     assert_eq!(severity(text, "April 2024 to June 2024", "2024-03-01", "2024-06-30"), None);
+    // Across a year end (the scanner's own date passes once split this into two notes).
+    let text = "Dear Sam,\n\nThe scheme will run from April 2019 to March 2020.\n";
+    let found = check(text, "2019-01-10", "2026-11-22");
+    let f = about(&found, "April 2019 to March 2020").expect("one finding for the range");
+    assert_eq!((f.severity, f.since), (Severity::Error, Some(d("2020-04-01"))));
+    assert!(about(&found, "April 2019").is_none() && about(&found, "March 2020").is_none());
     // In the past tense: history.
     let text = "Dear Sam,\n\nThe council spent the grant between 2019 and 2021.\n";
     assert_eq!(severity(text, "2019 and 2021", "2022-01-05", "2026-12-06"), None);
