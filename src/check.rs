@@ -5,8 +5,9 @@ use crate::claims::{block_state_findings, claim_findings};
 use crate::finding::{Finding, FindingKind, Severity};
 use crate::library::{Block, Library};
 use crate::matching::slot_fills;
-use crate::scan::{infer_written, scan};
+use crate::scan::scan;
 use crate::text::{Folded, SLOT, find_normalized, paragraphs, word_diff};
+use crate::timex::infer_written;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 

@@ -118,10 +118,10 @@ pub use matching::{BlockIndex, BlockMatch};
 pub use render::{Draft, DraftRequest, Recipient};
 pub use reply::{Incoming, TopicChoice};
 pub use review::{Review, ReviewLetter};
-pub use scan::infer_written;
 pub use starter::starter_files;
 pub use suggest::Suggestion;
 pub use template::Format;
+pub use timex::infer_written;
 
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

@@ -13,8 +13,6 @@ use regex::{Regex, RegexBuilder};
 use serde::Deserialize;
 use std::sync::LazyLock;
 
-const MONTHS: &str = "January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec";
-
 /// The scanner's recognition rules, as written (`src/scan/rules.toml`).
 const RULES_TOML: &str = include_str!("scan/rules.toml");
 
@@ -68,10 +66,6 @@ struct OfficeRules {
 
 /// The rules, compiled once.
 struct Rules {
-    full_date: Regex,
-    month_year: Regex,
-    iso_date: Regex,
-    uk_date: Regex,
     past_marker: Regex,
     /// A forward-looking form and its verb: group `be` (if "be" stands before the verb), `verb`.
     commitment: Regex,
@@ -101,7 +95,7 @@ struct Rules {
 /// matched are ASCII, and a Unicode `\b` forces the slow engine on any letter with a
 /// `£` or a dash in it.
 fn re(pattern: &str) -> Result<Regex, String> {
-    let pattern = pattern.replace("MONTH", MONTHS).replace(r"\b", r"(?-u:\b)").replace(r"\w", "[A-Za-z]");
+    let pattern = pattern.replace(r"\b", r"(?-u:\b)").replace(r"\w", "[A-Za-z]");
     RegexBuilder::new(&pattern).case_insensitive(true).build().map_err(|e| e.to_string())
 }
 
@@ -121,10 +115,6 @@ impl Rules {
         let progressive = re(&format!(r"\b(?:{})\b", c.progressive.join("|")))?;
         let lower = |v: &[String]| v.iter().map(|w| w.to_ascii_lowercase()).collect::<Vec<_>>();
         Ok(Rules {
-            full_date: pattern("full_date")?,
-            month_year: pattern("month_year")?,
-            iso_date: pattern("iso_date")?,
-            uk_date: pattern("uk_date")?,
             past_marker: pattern("past_marker")?,
             commitment,
             progressive,
@@ -234,63 +224,6 @@ impl Signature {
                 w.is_empty() || RULES.honorifics.iter().any(|h| h.eq_ignore_ascii_case(w))
             })
     }
-}
-
-fn month_number(name: &str) -> i8 {
-    let n = name.to_ascii_lowercase();
-    let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
-    months.iter().position(|m| n.starts_with(m)).map_or(1, |i| i as i8 + 1)
-}
-
-/// A date written in words or figures at the start of `text`'s match, if it is a real date.
-fn date_of(caps: &regex::Captures<'_>, which: &Regex) -> Option<Date> {
-    let num = |i: usize| caps.get(i).and_then(|m| m.as_str().parse::<i16>().ok());
-    if std::ptr::eq(which, &RULES.full_date) {
-        Date::new(num(3)?, month_number(caps.get(2)?.as_str()), num(1)? as i8).ok()
-    } else if std::ptr::eq(which, &RULES.month_year) {
-        Date::new(num(2)?, month_number(caps.get(1)?.as_str()), 1).ok()
-    } else if std::ptr::eq(which, &RULES.iso_date) {
-        Date::new(num(1)?, num(2)? as i8, num(3)? as i8).ok()
-    } else if std::ptr::eq(which, &RULES.uk_date) {
-        Date::new(num(3)?, num(2)? as i8, num(1)? as i8).ok()
-    } else {
-        None
-    }
-}
-
-/// The date a letter was written, from its own dates: the first date standing on a
-/// line of its own (optionally after "Date:"), else the first full date in its first
-/// quarter. Returns the date and the byte span of its text.
-///
-/// ```
-/// let (d, s, e) = replydraft::infer_written("\n\nJuly 2022\n\nDear Constituent,\n").unwrap();
-/// assert_eq!(d.to_string(), "2022-07-01");
-/// assert_eq!((s, e), (2, 11));
-/// assert!(replydraft::infer_written("Thank you for writing.").is_none());
-/// ```
-pub fn infer_written(text: &str) -> Option<(Date, usize, usize)> {
-    let patterns: [&Regex; 4] = [&RULES.full_date, &RULES.iso_date, &RULES.uk_date, &RULES.month_year];
-    let mut pos = 0;
-    for line in text.split_inclusive('\n') {
-        let trimmed = line.trim();
-        let body = trimmed.strip_prefix("Date:").map_or(trimmed, str::trim);
-        for p in patterns {
-            if let Some(c) = p.captures(body) {
-                let m = c.get(0)?;
-                if m.as_str().len() == body.len() {
-                    if let Some(d) = date_of(&c, p) {
-                        let off = pos + line.find(body).unwrap_or(0);
-                        return Some((d, off, off + body.len()));
-                    }
-                }
-            }
-        }
-        pos += line.len();
-    }
-    let head = &text[..floor_char_boundary(text, text.len() / 4 + 1)];
-    let c = RULES.full_date.captures(head)?;
-    let m = c.get(0)?;
-    Some((date_of(&c, &RULES.full_date)?, m.start(), m.end()))
 }
 
 /// The sentences of a text: where each ends (at `.`, `!`, `?` or a line break), found
@@ -1328,7 +1261,7 @@ mod tests {
     #[test]
     fn the_rules_file_parses_and_a_broken_one_says_where() {
         assert!(super::Rules::parse(super::RULES_TOML).is_ok());
-        let broken = super::RULES_TOML.replace("year = '", "year = '(");
+        let broken = super::RULES_TOML.replace("past_marker = '", "past_marker = '(");
         let e = super::Rules::parse(&broken).err().unwrap();
         assert!(e.starts_with("pattern `"), "{e}");
         assert!(super::Rules::parse("[patterns]\n").is_err());

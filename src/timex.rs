@@ -163,6 +163,50 @@ pub fn find(text: &str, anchor: Date) -> Vec<Timex> {
     out
 }
 
+/// The date a letter was written, from its own dates: the first date standing on a
+/// line of its own (optionally after "Date:"), else the first full date in its first
+/// quarter. Returns the date and the byte span of its text. Only a date written out
+/// counts (a day or a month with its year, in any form [`find`] reads: "16th August
+/// 2022", "July 2022", "2022-07-01", "1/7/2022", "Monday 5 June 2023"): the text is read
+/// against two distant anchors, and what reads differently ("today", "5 June") says
+/// nothing by itself.
+///
+/// ```
+/// let (d, s, e) = replydraft::infer_written("\n\nJuly 2022\n\nDear Constituent,\n").unwrap();
+/// assert_eq!(d.to_string(), "2022-07-01");
+/// assert_eq!((s, e), (2, 11));
+/// assert!(replydraft::infer_written("Thank you for writing.").is_none());
+/// assert!(replydraft::infer_written("Today\n\nDear Constituent,\n").is_none());
+/// assert!(replydraft::infer_written("Summer 2022\n\nDear Constituent,\n").is_none());
+/// ```
+pub fn infer_written(text: &str) -> Option<(Date, usize, usize)> {
+    let found = find(text, jiff::civil::date(2000, 1, 1));
+    let other = find(text, jiff::civil::date(2037, 7, 15));
+    let written_out = |t: &&Timex| {
+        t.kind == TimexType::Date
+            && !t.partial
+            && matches!(t.value.len(), 7 | 10)
+            && t.value.bytes().all(|b| b.is_ascii_digit() || b == b'-')
+            && other.iter().any(|o| (o.start, o.end, &o.value) == (t.start, t.end, &t.value))
+    };
+    let dates: Vec<&Timex> = found.iter().filter(written_out).collect();
+    let mut pos = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim();
+        let body = trimmed.strip_prefix("Date:").map_or(trimmed, str::trim);
+        if !body.is_empty() {
+            let start = pos + line.find(body).unwrap_or(0);
+            if let Some(t) = dates.iter().find(|t| (t.start, t.end) == (start, start + body.len())) {
+                return Some((t.first?, t.start, t.end));
+            }
+        }
+        pos += line.len();
+    }
+    let head = text.len() / 4 + 1;
+    let t = dates.iter().find(|t| t.value.len() == 10 && t.end <= head)?;
+    Some((t.first?, t.start, t.end))
+}
+
 /// Paragraphs (split at blank lines), and within a long one stretches of at most
 /// [`CHUNK`] bytes ending at a sentence end: expressions never cross them, and the
 /// rules are chosen per stretch, so a long text costs what its pieces cost.

@@ -282,3 +282,28 @@ fn seed_letterheads_signatures_and_the_signers_own_voice_are_flagged() {
     let (_, r) = check("seeds/003_7118ba4b469bb5ac.txt", "2023-01-10");
     assert!(!r.findings.iter().any(|f| f.kind == FindingKind::SignerVoice));
 }
+
+#[test]
+fn the_letters_own_date_is_read_in_every_written_form_and_only_then() {
+    let on = |line: &str| replydraft::infer_written(&format!("\n{line}\n\nDear Sam,\n\nThank you.\n")).map(|w| w.0);
+    for (line, date) in [
+        ("16th August 2022", "2022-08-16"),
+        ("Monday 5 June 2023", "2023-06-05"),
+        ("5th June, 2023", "2023-06-05"),
+        ("June 5, 2023", "2023-06-05"),
+        ("Date: 01/07/2022", "2022-07-01"),
+        ("2022-07-01", "2022-07-01"),
+        ("Sept 2021", "2021-09-01"),
+    ] {
+        assert_eq!(on(line), Some(d(date)), "{line}");
+    }
+    // What depends on when it is read, or is not a day or a month, is not a date line.
+    for line in ["Today", "5 June", "Summer 2022", "2022", "2022-Q3", "Last Friday"] {
+        assert_eq!(on(line), None, "{line}");
+    }
+    // No date line: the first full date in the first quarter of the letter.
+    let text = format!("Dear Sam,\n\nThank you for your letter of 3 March 2023.\n{}Yours,\n", "A line.\n".repeat(30));
+    let text = text.as_str();
+    let (w, s, e) = replydraft::infer_written(text).unwrap();
+    assert_eq!((w, &text[s..e]), (d("2023-03-03"), "3 March 2023"));
+}
