@@ -620,6 +620,14 @@ fn absolute(text: &str, t: &Timex) -> Option<String> {
     let value = t.value.split('T').next().filter(|_| t.value.starts_with(|c: char| c.is_ascii_digit()));
     let words = written_form(value.unwrap_or(&t.value))?;
     let shown = &text[t.start..t.end];
+    // "Over the last week", "in the past month" usually mean the days up to the letter,
+    // not the calendar week or month before it: no certain rewrite.
+    let lower = shown.to_ascii_lowercase();
+    if (lower.starts_with("the last ") || lower.starts_with("the past "))
+        && (lower.ends_with("week") || lower.ends_with("month"))
+    {
+        return None;
+    }
     let before = text[..t.start].trim_end();
     // Capitalised where a sentence starts ("Last year" → "In 2018"), not for a name
     // ("on Friday afternoon" → "on the afternoon of Friday …").

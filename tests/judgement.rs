@@ -462,6 +462,12 @@ fn a_clock_time_without_a_day_is_no_date_and_a_part_of_a_day_is_kept_when_writte
         let f = about(&check(text, "2026-01-05", "2026-11-22"), expr).unwrap_or_else(|| panic!("{text}: no {expr}"));
         assert_eq!(f.replacement.as_deref(), Some(replacement), "{text}: {}", f.message);
     }
+    // "Over the last week" usually means the seven days up to the letter, not the
+    // calendar week before it: stale, but no certain rewrite. "Last week" is the week.
+    let f = about(&check("Over the last week we met twice.", "2017-08-10", "2026-11-22"), "the last week").unwrap();
+    assert_eq!((f.severity, f.replacement), (Severity::Error, None));
+    let f = about(&check("We met last week.", "2017-08-10", "2026-11-22"), "last week").unwrap();
+    assert_eq!(f.replacement.as_deref(), Some("in the week beginning 31 July 2017"));
     // A clock time on a weekday is kept as written: no certain rewrite.
     let f = about(&check("We met at 10am on Friday.", "2026-01-05", "2026-11-22"), "10am on Friday").unwrap();
     assert_eq!(f.replacement, None, "{}", f.message);
