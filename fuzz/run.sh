@@ -17,6 +17,20 @@ targets=("$@")
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 cargo fuzz build -O -s none >/dev/null
 mkdir -p artifacts
+# A fresh clone has no corpora (they grow here and are not committed): an empty one
+# starts from the repository's own inputs.
+seed() {
+  local dir="corpus/$1"; shift
+  [ -n "$(ls -A "$dir" 2>/dev/null)" ] && return
+  mkdir -p "$dir"
+  local f; for f in "$@"; do [ -f "$f" ] && cp "$f" "$dir/seed-$(basename "$(dirname "$f")")-$(basename "$f")"; done
+}
+seed check_bytes ../seeds/*.txt ../tests/letters/*.txt ../tests/incoming/*
+seed ingest_toml ../seeds/*.txt ../tests/letters/*.txt
+seed name_folding ../seeds/*.txt
+seed reply_outputs ../tests/incoming/*
+seed library_toml ../templates/*.toml ../templates/*/*.toml
+seed csv_recipients ../tests/bad_input/*/*.csv
 for spec in "${targets[@]}"; do
   t=${spec%%=*}
   cap=10000000
