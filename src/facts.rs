@@ -522,6 +522,21 @@ pub(crate) struct Full {
     errors: Vec<String>,
 }
 
+/// The term of an institution ([`Facts::term`]): a Parliament, a session, a Spending
+/// Review period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Term {
+    /// Its first day.
+    pub first: Date,
+    /// Its last day.
+    pub last: Date,
+    /// Its name, as a message writes it.
+    pub name: String,
+    /// Where the fact that ends it comes from.
+    pub source: String,
+}
+
 /// All dated facts of a library.
 #[derive(Debug, Clone, Default)]
 pub struct Facts {
@@ -729,25 +744,34 @@ impl Facts {
             .max_by_key(|e| e.took_office())
     }
 
-    /// The term of an institution sitting on `on`, as first and last day and a name:
-    /// `"parliament"` (from the last general election to the day before the next
-    /// dissolution), `"session"` (a tracked session of Parliament, to the day before it
-    /// ended) or `"spending-review"` (a Spending Review period). `None` when the facts
-    /// base does not know the term's end.
+    /// The term of an institution sitting on `on`: `"parliament"` (from the last general
+    /// election to the day before the next dissolution), `"session"` (a tracked session
+    /// of Parliament, to the day before it ended) or `"spending-review"` (a Spending
+    /// Review period). `None` when the facts base does not know the term's end.
     ///
     /// ```
     /// let library = replydraft::Library::embedded().unwrap();
     /// let on = |d: &str| replydraft::parse_date(d).unwrap();
-    /// let (first, last, _) = library.facts().term("parliament", on("2021-03-01")).unwrap();
-    /// assert_eq!((first, last), (on("2019-12-12"), on("2024-05-29")));
+    /// let term = library.facts().term("parliament", on("2021-03-01")).unwrap();
+    /// assert_eq!((term.first, term.last), (on("2019-12-12"), on("2024-05-29")));
+    /// assert_eq!(term.name, "the Parliament elected on 2019-12-12");
     /// ```
-    pub fn term(&self, kind: &str, on: Date) -> Option<(Date, Date, String)> {
+    pub fn term(&self, kind: &str, on: Date) -> Option<Term> {
         match kind {
             "parliament" => {
                 let elected = self.last_election(on, false)?;
                 // It sits until the day before its dissolution.
-                let end = self.elections.iter().filter_map(|e| e.dissolution).filter(|d| *d > on).min()?;
-                Some((elected.date, end.yesterday().ok()?, format!("the Parliament elected on {}", elected.date)))
+                let next = self
+                    .elections
+                    .iter()
+                    .filter(|e| e.dissolution.is_some_and(|d| d > on))
+                    .min_by_key(|e| e.dissolution)?;
+                Some(Term {
+                    first: elected.date,
+                    last: next.dissolution?.yesterday().ok()?,
+                    name: format!("the Parliament elected on {}", elected.date),
+                    source: next.source.clone(),
+                })
             }
             "session" => self
                 .entities()
@@ -755,14 +779,20 @@ impl Facts {
                 .filter(|x| x.kind == "session")
                 .filter_map(|x| {
                     let first = x.states.first()?.date;
-                    let end = x.states.iter().find(|s| s.last)?.date.yesterday().ok()?;
-                    (first <= on && on <= end).then(|| (first, end, x.name.clone()))
+                    let ended = x.states.iter().find(|s| s.last)?;
+                    let last = ended.date.yesterday().ok()?;
+                    (first <= on && on <= last).then(|| Term {
+                        first,
+                        last,
+                        name: x.name.clone(),
+                        source: ended.source.clone(),
+                    })
                 })
-                .min_by_key(|t| t.1),
+                .min_by_key(|t| t.last),
             "spending-review" => self
                 .periods()
                 .filter(|x| x.id.starts_with("sr") && x.from <= on && on <= x.to)
-                .map(|x| (x.from, x.to, x.name.clone()))
+                .map(|x| Term { first: x.from, last: x.to, name: x.name.clone(), source: x.source.clone() })
                 .next(),
             _ => None,
         }

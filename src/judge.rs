@@ -195,10 +195,15 @@ fn judge_term(
     let Some(w) = written else {
         return Some(unknown_anchor(text, span));
     };
-    let (first, last, name) = facts.term(kind, w)?;
+    let term = facts.term(kind, w)?;
+    let (first, last, name) = (term.first, term.last, &term.name);
+    let source = Some(term.source.clone()).filter(|s| !s.is_empty());
     if date <= last {
         let message = format!("\"{shown}\" written on {w}: {name}, {first} to {last}");
-        return Some(Finding::at(text, span, Severity::Info, FindingKind::RelativePhrase, message));
+        return Some(Finding {
+            source,
+            ..Finding::at(text, span, Severity::Info, FindingKind::RelativePhrase, message)
+        });
     }
     // Pointing at another term, as "this Government" after an election: a warning
     // for the first year, an error after.
@@ -210,6 +215,7 @@ fn judge_term(
     Some(Finding {
         since: Some(since),
         suggestion: Some("name the term it meant, or say what happened in it".into()),
+        source,
         ..Finding::at(text, span, severity, FindingKind::RelativePhrase, message)
     })
 }

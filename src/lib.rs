@@ -103,7 +103,7 @@ pub use date::{DateStyle, parse_date, parse_span, today};
 #[cfg(feature = "email")]
 pub use email::Email;
 pub use error::{Error, Location, Result};
-pub use facts::{Election, Entity, Event, Facts, Office, Period, Series, State, Tenure};
+pub use facts::{Election, Entity, Event, Facts, Office, Period, Series, State, Tenure, Term};
 pub use files::{Letter, Walk, read_letter, walk};
 pub use finding::{Claim, ClaimKind, Finding, FindingKind, Severity};
 pub use ingest::{Corpus, IngestOptions, Proposed, letter_paths, toml_comment};

@@ -400,6 +400,7 @@ fn a_term_of_parliament_is_resolved_against_the_facts() {
     let f = about(&check(text, "2021-03-01", "2024-05-30"), "this Parliament").unwrap();
     assert_eq!((f.kind, f.severity, f.since), (FindingKind::RelativePhrase, Severity::Warning, Some(d("2024-05-30"))));
     assert!(f.message.contains("2019-12-12") && f.message.contains("2024-05-29"), "{}", f.message);
+    assert!(f.source.as_deref().is_some_and(|s| !s.is_empty()), "the fact that ended the term is cited");
     assert_eq!(severity(text, "this Parliament", "2021-03-01", "2025-05-30"), Some(Severity::Warning));
     assert_eq!(severity(text, "this Parliament", "2021-03-01", "2025-05-31"), Some(Severity::Error));
     // A session: the 2021-22 session was prorogued on 2022-04-28.
