@@ -243,14 +243,10 @@ fn looks_ahead(text: &str, t: &Timex, tense: Tense, dated: bool) -> bool {
 /// depends on the letter's date and says so. A fixed one is judged by its clause: looked
 /// ahead to and ended by `date`, stale; in the past tense, history.
 fn judge_undated(text: &str, then: &[Timex], date: Date) -> Vec<Finding> {
-    let far = date.checked_sub(1111.days()).unwrap_or(date);
-    let other = timex::find(text, far);
     let mut out = Vec::new();
-    for t in then {
+    for (t, moves) in then.iter().zip(timex::moves_with_anchor(text, then, date)) {
         let span = (t.start, t.end);
         let shown = &text[t.start..t.end];
-        let i = other.partition_point(|o| o.start < t.start);
-        let moves = other.get(i).is_none_or(|o| (o.start, o.end, &o.value) != (t.start, t.end, &t.value));
         if t.partial {
             let message = format!("\"{shown}\" has no year, and the letter's date is unknown");
             out.push(Finding::at(text, span, Severity::Info, FindingKind::Date, message));

@@ -1228,12 +1228,10 @@ pub(crate) fn scan(
 /// promises that do not overlap them.
 pub(crate) fn time_phrases(text: &str, anchor: Date) -> Vec<(usize, usize, &'static str)> {
     let found = crate::timex::find(text, anchor);
-    let far = anchor.checked_sub(1111.days()).unwrap_or(anchor);
-    let other = crate::timex::find(text, far);
+    let moved = crate::timex::moves_with_anchor(text, &found, anchor);
     let mut taken = Taken::default();
     let mut out: Vec<(usize, usize, &'static str)> = Vec::new();
-    for t in found.iter().filter(|t| !crate::judge::dayless(t)) {
-        let moves = !other.iter().any(|o| (o.start, o.end, &o.value) == (t.start, t.end, &t.value));
+    for (t, moves) in found.iter().zip(moved).filter(|(t, _)| !crate::judge::dayless(t)) {
         let (start, end) = crate::judge::deadline_span(text, t);
         let what = match t.kind {
             crate::timex::TimexType::Duration if crate::judge::counted(text, t).is_some() => "a relative phrase",

@@ -163,6 +163,24 @@ pub fn find(text: &str, anchor: Date) -> Vec<Timex> {
     out
 }
 
+/// For each expression of `found` (what [`find`] gave for `text` read on `anchor`),
+/// whether its value depends on the anchor: the text is read again on a distant day
+/// (1,111 days earlier: another year, month and weekday), and an expression that is
+/// missing there or has another value moves with the date it is read on ("last year",
+/// "5 June", "today"); one that keeps its value is written out ("5 June 2023").
+pub(crate) fn moves_with_anchor(text: &str, found: &[Timex], anchor: Date) -> Vec<bool> {
+    let far = anchor.checked_sub(1111.days()).unwrap_or(anchor);
+    let other = find(text, far);
+    // Both lists are in text order and do not overlap.
+    found
+        .iter()
+        .map(|t| {
+            let i = other.partition_point(|o| o.start < t.start);
+            other.get(i).is_none_or(|o| (o.start, o.end, &o.value) != (t.start, t.end, &t.value))
+        })
+        .collect()
+}
+
 /// The date a letter was written, from its own dates: the first date standing on a
 /// line of its own (optionally after "Date:"), else the first full date in its first
 /// quarter. Returns the date and the byte span of its text. Only a date written out
@@ -180,16 +198,15 @@ pub fn find(text: &str, anchor: Date) -> Vec<Timex> {
 /// assert!(replydraft::infer_written("Summer 2022\n\nDear Constituent,\n").is_none());
 /// ```
 pub fn infer_written(text: &str) -> Option<(Date, usize, usize)> {
-    let found = find(text, jiff::civil::date(2000, 1, 1));
-    let other = find(text, jiff::civil::date(2037, 7, 15));
-    let written_out = |t: &&Timex| {
+    let found = find(text, jiff::civil::date(2037, 7, 15));
+    let moves = moves_with_anchor(text, &found, jiff::civil::date(2037, 7, 15));
+    let written_out = |t: &Timex| {
         t.kind == TimexType::Date
             && !t.partial
             && matches!(t.value.len(), 7 | 10)
             && t.value.bytes().all(|b| b.is_ascii_digit() || b == b'-')
-            && other.iter().any(|o| (o.start, o.end, &o.value) == (t.start, t.end, &t.value))
     };
-    let dates: Vec<&Timex> = found.iter().filter(written_out).collect();
+    let dates: Vec<&Timex> = found.iter().zip(moves).filter(|(t, m)| !m && written_out(t)).map(|(t, _)| t).collect();
     let mut pos = 0;
     for line in text.split_inclusive('\n') {
         let trimmed = line.trim();
