@@ -127,6 +127,15 @@ pub use timex::infer_written;
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
+/// The book's pages that hold Rust examples are doc-tested like the README.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/src/embedding.md")]
+struct BookEmbeddingDoctests;
+
+#[cfg(doctest)]
+#[doc = include_str!("../docs/src/reference/checking.md")]
+struct BookCheckingDoctests;
+
 /// Helpers of the command-line tool (no-clobber atomic writes, staging directories,
 /// sweeping a killed run's temporary files, letter file names): built only with the
 /// `cli` feature, and not part of the library's API.
