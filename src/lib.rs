@@ -19,7 +19,7 @@
 //! ## How the modules stand
 //!
 //! Data flows one way, and each module imports only those listed before it (a test,
-//! `tests/architecture.rs`, holds the crate to this order):
+//! `tests/suite/project/architecture.rs`, holds the crate to this order):
 //!
 //! 1. foundations: `error`, `text`, `date`, `files`;
 //! 2. data: `facts` (the dated facts base, with the register of MPs and ministers read

@@ -3,14 +3,12 @@
 //! about one is stale once it has moved on. Letters written for these tests; dates
 //! explicit; boundaries the day before and the day of each change.
 
-use replydraft::{CheckOptions, Finding, FindingKind, Library, Severity, parse_date};
+use replydraft::{CheckOptions, Finding, FindingKind, Library, Severity};
 use std::sync::LazyLock;
 
 static LIBRARY: LazyLock<Library> = LazyLock::new(|| Library::embedded().unwrap());
 
-fn d(s: &str) -> replydraft::Date {
-    parse_date(s).unwrap()
-}
+use crate::common::d;
 
 fn entity_findings(text: &str, written: &str, date: &str) -> Vec<Finding> {
     let mut options = CheckOptions::new(d(date));

@@ -1,12 +1,10 @@
 //! `check`: letters the tool did not write are matched to blocks, their claims mapped,
 //! and the rest scanned.
 
-use replydraft::{CheckOptions, Finding, FindingKind, Library, Severity, parse_date};
-mod common;
+use crate::common;
+use replydraft::{CheckOptions, Finding, FindingKind, Library, Severity};
 
-fn d(s: &str) -> replydraft::Date {
-    parse_date(s).unwrap()
-}
+use crate::common::d;
 
 fn check(path: &str, date: &str) -> (String, replydraft::FileReport) {
     let text = std::fs::read_to_string(path).unwrap();

@@ -15,7 +15,7 @@ use std::io::Write;
 use std::path::Path;
 use std::process::Stdio;
 
-mod common;
+use crate::common;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -1,10 +1,8 @@
 //! Each claim kind on both sides of its boundary: the day before, the day of, the day after.
 
-use replydraft::{DraftRequest, Finding, Library, Severity, parse_date};
+use replydraft::{DraftRequest, Finding, Library, Severity};
 
-fn d(s: &str) -> replydraft::Date {
-    parse_date(s).unwrap()
-}
+use crate::common::d;
 
 /// A library with one block per claim kind, and a small facts base.
 fn library() -> Library {

@@ -2,8 +2,7 @@
 //! 10,000 near-duplicate blocks, the index finds the same best block as an exhaustive
 //! comparison with every block (ties aside) for at least 99.5% of paragraphs.
 
-#[path = "../benches/synth.rs"]
-mod synth;
+use crate::synth;
 
 use replydraft::Library;
 

@@ -1,9 +1,8 @@
 //! Drafting: composition, escaping, strictness, spans and the command line.
 
 use replydraft::{DraftRequest, Format, Library, parse_date};
-mod common;
 
-use common::run as replydraft;
+use crate::common::run as replydraft;
 
 fn lib() -> Library {
     Library::embedded().unwrap()

@@ -1,9 +1,9 @@
 //! The default library is sendable: its current topic editions draft letters with no
 //! error findings, signed by people in office, while the 2021-23 editions still
-//! reproduce the seed letters (tests/golden.rs) on their own dates.
+//! reproduce the seed letters (tests/suite/drafting/golden.rs) on their own dates.
 
+use crate::common;
 use replydraft::{DraftRequest, Library, Severity, parse_date};
-mod common;
 
 /// The day the current editions were written, and a year on.
 const DATES: [&str; 2] = ["2026-11-23", "2027-06-30"];

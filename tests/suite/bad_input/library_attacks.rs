@@ -3,13 +3,9 @@
 //! claims inside merge slots, CR line endings, and bulk equal to draft.
 
 use proptest::prelude::*;
-use replydraft::{
-    CheckOptions, Corpus, DraftRequest, Finding, IngestOptions, Library, Recipient, Severity, parse_date,
-};
+use replydraft::{CheckOptions, Corpus, DraftRequest, Finding, IngestOptions, Library, Recipient, Severity};
 
-fn d(s: &str) -> replydraft::Date {
-    parse_date(s).unwrap()
-}
+use crate::common::d;
 
 fn check(letter: &str) -> Vec<Finding> {
     let library = Library::embedded().unwrap();

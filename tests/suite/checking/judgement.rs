@@ -2,14 +2,12 @@
 //! D by its clause and by what it would mean if read on D. Letters written for these
 //! tests; dates explicit; boundaries the day before, of and after an interval ends.
 
-use replydraft::{CheckOptions, Finding, FindingKind, Library, Severity, parse_date};
+use replydraft::{CheckOptions, Finding, FindingKind, Library, Severity};
 use std::sync::LazyLock;
 
 static LIBRARY: LazyLock<Library> = LazyLock::new(|| Library::embedded().unwrap());
 
-fn d(s: &str) -> replydraft::Date {
-    parse_date(s).unwrap()
-}
+use crate::common::d;
 
 fn check(text: &str, written: &str, date: &str) -> Vec<Finding> {
     let mut options = CheckOptions::new(d(date));
@@ -117,7 +115,7 @@ fn on_the_day_it_was_written_nothing_is_stale() {
     assert!(findings.iter().all(|f| f.severity == Severity::Info), "{findings:#?}");
 }
 
-mod common;
+use crate::common;
 
 #[test]
 fn fix_writes_every_certain_replacement_and_says_what_changed() {

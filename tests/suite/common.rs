@@ -22,3 +22,8 @@ pub fn scratch(name: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+/// A date written `YYYY-MM-DD` (tests use explicit dates, never today).
+pub fn d(s: &str) -> replydraft::Date {
+    replydraft::parse_date(s).unwrap()
+}

@@ -1,6 +1,6 @@
 //! The same inputs give byte-identical outputs, whatever the thread count.
 
-mod common;
+use crate::common;
 
 fn run(args: &[&str], threads: &str) -> Vec<u8> {
     let out = common::replydraft().args(args).env("RAYON_NUM_THREADS", threads).output().unwrap();

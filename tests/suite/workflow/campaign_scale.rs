@@ -1,8 +1,7 @@
 //! Ingest, campaigns and suggest on generated corpora with known answers.
 
-mod common;
-#[path = "../benches/synth.rs"]
-mod synth;
+use crate::common;
+use crate::synth;
 
 use replydraft::{Corpus, IngestOptions, Library, parse_date};
 

@@ -3,7 +3,7 @@
 //! their promises: every paragraph is there, every value is escaped, no header can be
 //! injected, one highlight per finding.
 
-mod common;
+use crate::common;
 
 use replydraft::golden::{self, Recipe};
 use replydraft::{CheckOptions, DraftRequest, Finding, Format, Library, Review, ReviewLetter, Severity, parse_date};
@@ -60,7 +60,7 @@ fn every_recipe_has_golden_files_in_every_format() {
     let library = Library::embedded().unwrap();
     let mut failures = Vec::new();
     for recipe in recipes() {
-        // Markdown, HTML and JSON (plain text: tests/golden.rs).
+        // Markdown, HTML and JSON (plain text: tests/suite/drafting/golden.rs).
         for (format, ext) in [(Format::Markdown, "md"), (Format::Html, "html"), (Format::Json, "json")] {
             let mut r = recipe.draft.clone();
             r.format = format;

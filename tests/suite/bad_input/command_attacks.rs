@@ -1,10 +1,8 @@
 //! Regression tests for what the red-team passes found (issues 8 and 15), through the
 //! command: temporary files, overwrites, devices and links, signals, all-or-nothing
 //! runs, resuming, long names, link loops and pipes in corpora, CSV limits.
-#![cfg(unix)]
 
-mod common;
-use common::{replydraft, run, scratch};
+use crate::common::{replydraft, run, scratch};
 use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};

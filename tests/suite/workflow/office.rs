@@ -3,9 +3,7 @@
 //! (`--log`, `--skip-sent`, `replydraft log`, concurrent runs, a killed run, files
 //! that are not logs).
 
-mod common;
-
-use common::{replydraft, run, scratch};
+use crate::common::{replydraft, run, scratch};
 use replydraft::{Approval, CorrespondenceLog, Library, LogQuery, Sent, parse_date};
 use std::path::Path;
 

@@ -3,11 +3,8 @@
 //! be found (its exact extent) and its TIMEX3 value.
 
 use replydraft::timex::{self, Timex, TimexType};
-use replydraft::{Date, parse_date};
 
-fn d(s: &str) -> Date {
-    parse_date(s).unwrap()
-}
+use crate::common::d;
 
 /// The expression of `text` whose extent is exactly `expression`.
 fn found(text: &str, written: &str, expression: &str) -> Timex {
@@ -240,7 +237,7 @@ proptest::proptest! {
     }
 }
 
-mod common;
+use crate::common;
 
 #[test]
 fn the_times_command_prints_json_with_byte_offsets() {

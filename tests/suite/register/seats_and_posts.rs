@@ -2,14 +2,12 @@
 //! seats and posts that no facts file names, judged at the written and the check date.
 //! Letters written for these tests; dates explicit.
 
-use replydraft::{CheckOptions, DraftRequest, Finding, FindingKind, Library, Severity, parse_date};
+use replydraft::{CheckOptions, DraftRequest, Finding, FindingKind, Library, Severity};
 use std::sync::LazyLock;
 
 static LIBRARY: LazyLock<Library> = LazyLock::new(|| Library::embedded().unwrap());
 
-fn d(s: &str) -> replydraft::Date {
-    parse_date(s).unwrap()
-}
+use crate::common::d;
 
 fn check(text: &str, written: Option<&str>, date: &str) -> Vec<Finding> {
     let mut options = CheckOptions::new(d(date));

@@ -1,9 +1,8 @@
 //! Bulk drafting: row for row the same as single drafts; bad rows; atomic output.
 
 use replydraft::{DraftRequest, Format, Library, Recipient, parse_date, recipients};
-mod common;
 
-use common::{replydraft, run, scratch};
+use crate::common::{replydraft, run, scratch};
 
 const CSV: &str = "\u{feff}Name,Email,Address,organisation,letter_date,Salutation\r\n\
 Ann O'Brien,ann@example.org,1 High St;Abbey,Home for Good,17th December,\r\n\

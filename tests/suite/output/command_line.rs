@@ -1,8 +1,8 @@
 //! The command line as a newcomer meets it: a closed pipe, closed lists of formats,
 //! bulk runs that write nothing when they should not, counts in proper English.
 
-mod common;
-use common::{replydraft, run, scratch};
+use crate::common;
+use crate::common::{replydraft, run, scratch};
 use std::process::Stdio;
 
 /// `replydraft bulk --topic care-review --date DATE --recipients CSV REST…`.

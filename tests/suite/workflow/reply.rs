@@ -1,7 +1,7 @@
 //! `replydraft reply`: from an incoming letter or email to a checked reply in one step,
 //! on messages written for these tests (tests/incoming/).
 
-mod common;
+use crate::common;
 
 use replydraft::{Incoming, Library, TopicChoice};
 

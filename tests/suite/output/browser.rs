@@ -4,7 +4,7 @@
 //! without repair, and its text holds every paragraph). Each test says so and passes
 //! over itself when the program is not installed (README: how to install them).
 
-mod common;
+use crate::common;
 
 use replydraft::golden;
 use replydraft::{CheckOptions, Library, Review, Severity, parse_date};

@@ -1,0 +1,9 @@
+//! Checking letters: matching, claims, tracked entities, the judgement of time expressions, suggest.
+
+mod anchoring;
+mod check;
+mod claims;
+mod entities;
+mod judgement;
+mod matching_exact;
+mod suggest;

@@ -1,0 +1,4 @@
+//! The project itself: module layering, the book.
+
+mod architecture;
+mod docs;

@@ -1,0 +1,3 @@
+//! The register of MPs and ministers.
+
+mod seats_and_posts;

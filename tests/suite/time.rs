@@ -1,0 +1,3 @@
+//! Time expressions (`timex`), against TimeBank-style cases.
+
+mod expressions;

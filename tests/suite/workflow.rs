@@ -1,0 +1,6 @@
+//! The office's work: bulk runs, approval, the correspondence log, replies, campaigns.
+
+mod bulk;
+mod campaign_scale;
+mod office;
+mod reply;
