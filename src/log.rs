@@ -153,7 +153,8 @@ pub const LOG_SCHEMA_VERSION: i32 = 2;
 const APPLICATION_ID: i32 = 0x5244_4c47;
 
 /// The schema, version by version: `MIGRATIONS[n]` takes a log from version `n` to `n + 1`.
-const MIGRATIONS: &[&str] = &["
+const MIGRATIONS: &[&str] = &[
+    "
 CREATE TABLE block_sets (
     id INTEGER PRIMARY KEY,
     blocks TEXT NOT NULL UNIQUE
@@ -181,12 +182,14 @@ CREATE TABLE letters (
 );
 CREATE INDEX letters_by_recipient ON letters (recipient, topic, date);
 CREATE INDEX letters_by_batch ON letters (batch);
-", "
+",
+    "
 -- The process that recorded a batch, beyond its PID (reused): boot and start time.
 ALTER TABLE batches ADD COLUMN writer TEXT;
 -- What shows that a pending letter was written (see `Proof`).
 ALTER TABLE letters ADD COLUMN proof TEXT;
-"];
+",
+];
 
 /// The key a recipient is known by in the log: `email:` and their address in lower
 /// case; else `name:` their name (lower case, single spaces) and `|` the postcode found
@@ -669,5 +672,59 @@ impl CorrespondenceLog {
     /// Whether no letter is recorded.
     pub fn is_empty(&self) -> Result<bool> {
         Ok(self.len()? == 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_log_of_schema_1_is_migrated_and_its_unproven_pending_letters_taken_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let (db, letter) = (dir.path().join("old.db"), dir.path().join("ann.txt"));
+        std::fs::write(&letter, "Dear Ann,\n").unwrap();
+        {
+            let conn = Connection::open(&db).unwrap();
+            conn.execute_batch(MIGRATIONS[0]).unwrap();
+            conn.pragma_update(None, "application_id", APPLICATION_ID).unwrap();
+            conn.pragma_update(None, "user_version", 1).unwrap();
+            // One letter sent, one pending (its file there, but nothing shows who wrote it).
+            conn.execute_batch(
+                "INSERT INTO block_sets (id, blocks) VALUES (1, '');
+                 INSERT INTO batches (id, state, logged_at, pid) VALUES (1, 1, 0, 1), (2, 0, 0, 0);",
+            )
+            .unwrap();
+            let output = letter.display().to_string();
+            for (batch, who) in [(1, "email:bob@example.org"), (2, "email:ann@example.org")] {
+                conn.execute(
+                    "INSERT INTO letters (batch, recipient, topic, block_set, date, output, findings) \
+                     VALUES (?1, ?2, 'roads', 1, '2026-12-06', ?3, 0)",
+                    params![batch, who, output],
+                )
+                .unwrap();
+            }
+        }
+        let log = CorrespondenceLog::open(&db).unwrap();
+        let version: i32 = log.conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(version, LOG_SCHEMA_VERSION);
+        let sent = log.query(&LogQuery::default()).unwrap();
+        assert_eq!(sent.len(), 1);
+        assert_eq!(sent[0].recipient, "email:bob@example.org");
+    }
+
+    #[test]
+    fn a_process_is_known_by_when_it_started_not_only_its_pid() {
+        let Some(me) = process_identity(std::process::id()) else { return }; // no /proc here
+        assert_eq!(process_identity(std::process::id()).as_deref(), Some(me.as_str()));
+        let mut child = std::process::Command::new("sleep").arg("5").spawn().unwrap();
+        let pid = i64::from(child.id());
+        let theirs = process_identity(child.id());
+        assert!(theirs.is_some() && theirs.as_deref() != Some(me.as_str()));
+        assert!(writer_alive(pid, theirs.as_deref(), 0), "the same process");
+        assert!(!writer_alive(pid, Some(&me), 0), "the PID of another process");
+        child.kill().unwrap();
+        child.wait().unwrap();
+        assert!(!writer_alive(pid, theirs.as_deref(), 0), "gone");
     }
 }

@@ -228,7 +228,12 @@ fn a_pending_batch_whose_pid_was_reused_is_settled() {
     other.kill().unwrap();
     other.wait().unwrap();
     assert!(!written.is_empty());
-    assert!(logged == written, "{} logged, {} on disk: the killed run's letters are settled", logged.len(), written.len());
+    assert!(
+        logged == written,
+        "{} logged, {} on disk: the killed run's letters are settled",
+        logged.len(),
+        written.len()
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -269,18 +274,12 @@ fn a_letter_that_fails_leaves_no_review_page() {
     // 25.18: the review page was written before the letter, and stayed when it failed.
     let dir = scratch("rec-review");
     let (letter, review) = (dir.join("reply.txt"), dir.join("reply.html"));
+    let draft = || {
+        let (letter, review) = (letter.to_str().unwrap(), review.to_str().unwrap());
+        run(&["draft", "--topic", "care-funding", "--date", "2026-11-23", "--out", letter, "--review", review])
+    };
     std::fs::write(&letter, "a letter already here\n").unwrap();
-    let (code, _, err) = run(&[
-        "draft",
-        "--topic",
-        "care-funding",
-        "--date",
-        "2026-11-23",
-        "--out",
-        letter.to_str().unwrap(),
-        "--review",
-        review.to_str().unwrap(),
-    ]);
+    let (code, _, err) = draft();
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("exists already"), "{err}");
     assert!(!review.exists(), "a failure leaves no file");
@@ -288,17 +287,7 @@ fn a_letter_that_fails_leaves_no_review_page() {
     // And the other way round: a review page in the way leaves no letter.
     std::fs::remove_file(&letter).unwrap();
     std::fs::write(&review, "a page already here\n").unwrap();
-    let (code, _, err) = run(&[
-        "draft",
-        "--topic",
-        "care-funding",
-        "--date",
-        "2026-11-23",
-        "--out",
-        letter.to_str().unwrap(),
-        "--review",
-        review.to_str().unwrap(),
-    ]);
+    let (code, _, err) = draft();
     assert_eq!(code, 2, "{err}");
     assert!(!letter.exists(), "a failure leaves no file");
     std::fs::remove_dir_all(&dir).unwrap();
