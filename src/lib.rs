@@ -113,7 +113,7 @@ pub use library::{
     Sender, Status, Topic, embedded_files, text_hash,
 };
 #[cfg(feature = "log")]
-pub use log::{Batch, BlockList, CorrespondenceLog, LOG_SCHEMA_VERSION, LogQuery, Sent, recipient_key};
+pub use log::{Batch, BlockList, CorrespondenceLog, LOG_SCHEMA_VERSION, LogQuery, Proof, Sent, recipient_key};
 pub use matching::{BlockIndex, BlockMatch};
 pub use render::{Draft, DraftRequest, Recipient};
 pub use reply::{Incoming, TopicChoice};

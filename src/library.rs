@@ -183,8 +183,13 @@ impl Approval {
 /// assert_ne!(h, replydraft::text_hash("Thank you for your letter!"));
 /// ```
 pub fn text_hash(text: &str) -> String {
+    bytes_hash(text.as_bytes())
+}
+
+/// `sha256:` and the hex SHA-256 of `bytes` (a letter's file as written, say).
+pub(crate) fn bytes_hash(bytes: &[u8]) -> String {
     use sha2::Digest;
-    let digest = sha2::Sha256::digest(text.as_bytes());
+    let digest = sha2::Sha256::digest(bytes);
     let mut out = String::with_capacity(7 + 64);
     out.push_str("sha256:");
     for b in digest {

@@ -10,9 +10,16 @@
 //! it is. Writers use WAL mode and wait for each other, so two runs at once both record
 //! every letter.
 //!
-//! Letters are recorded *pending* before their files are written and confirmed after;
-//! opening the log settles what a killed run left: a pending letter whose file exists
-//! was sent, one whose file does not was not. So the log always agrees with the files.
+//! Letters are recorded *pending* before they are written and confirmed once the
+//! writer has them durably in place (flushed; a file written and moved into place).
+//! Each pending letter carries a [`Proof`]: what will show that *this* run wrote it,
+//! should the run end before confirming. Opening the log settles what a run that has
+//! ended (a killed one) left pending: a letter is kept only when its proof holds (its
+//! own file holds exactly its bytes and is not the file that stood there before; or
+//! the run's own temporary file was moved into place); every other one is taken out.
+//! A file that was there already never counts. Writers are known by their PID and by
+//! when that process started (where `/proc` tells), so a PID the system has given to
+//! another process does not keep a dead run's letters pending.
 
 use crate::error::{Error, Result};
 use crate::render::Recipient;
@@ -23,27 +30,131 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// Whether the process `pid` that recorded a pending batch `age` seconds ago may still
-/// be writing: it is this process, or (where `/proc` tells) a live one; without `/proc`,
-/// a batch under a day old.
-fn writer_alive(pid: i64, age: i64) -> bool {
-    if pid == i64::from(std::process::id()) {
-        return false; // this process opens the log before it records anything
+/// Who a process is beyond its PID (which the system gives out again): the boot and
+/// the moment it started, where `/proc` tells (Linux); `None` elsewhere.
+fn process_identity(pid: u32) -> Option<String> {
+    let boot = std::fs::read_to_string("/proc/sys/kernel/random/boot_id").ok()?;
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command's name (field 2) is in parentheses and may hold anything: fields are
+    // counted from the last `)`; the start time is field 22.
+    let start = stat.rsplit_once(')')?.1.split_whitespace().nth(19)?;
+    Some(format!("{}:{start}", boot.trim()))
+}
+
+/// Whether the process that recorded a pending batch `age` seconds ago, as `pid` and
+/// (when it could tell) `writer` ([`process_identity`]), may still be writing. This
+/// process opens the log before it records anything: its own PID is never a writer.
+/// Where `/proc` tells, the process must still run and be the same one; without an
+/// identity to compare, a batch under a day old is taken to be still written.
+fn writer_alive(pid: i64, writer: Option<&str>, age: i64) -> bool {
+    const DAY: i64 = 24 * 3600;
+    let Ok(pid) = u32::try_from(pid) else { return false };
+    if pid == std::process::id() {
+        return false;
     }
     let proc_dir = Path::new("/proc");
-    if proc_dir.is_dir() { proc_dir.join(pid.to_string()).exists() } else { age < 24 * 3600 }
+    if !proc_dir.is_dir() {
+        return age < DAY;
+    }
+    if !proc_dir.join(pid.to_string()).exists() {
+        return false;
+    }
+    match (writer, process_identity(pid)) {
+        (Some(recorded), Some(now)) => recorded == now,
+        _ => age < DAY,
+    }
+}
+
+/// A file's identity on its file system (device and inode, where the system has them):
+/// a file moved into place keeps it, a file replaced gets another.
+fn file_identity(meta: &std::fs::Metadata) -> Option<String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some(format!("{}:{}", meta.dev(), meta.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        None
+    }
+}
+
+/// What will show, should the run that records a letter pending end before it confirms
+/// it, that the run wrote the letter: opening the log keeps such a letter only when its
+/// proof holds, and takes out every other one. Without one (the default: standard
+/// output, a device), a pending letter of a run that ended is taken out.
+///
+/// ```
+/// use replydraft::{CorrespondenceLog, Proof, Sent, parse_date};
+/// let dir = tempfile::tempdir().unwrap();
+/// let (db, letter) = (dir.path().join("office.db"), dir.path().join("ann.txt"));
+/// let mut log = CorrespondenceLog::open(&db)?;
+/// let mut sent = Sent::new(Some("email:ann@example.org".into()), "roads", Vec::new().into(), parse_date("2026-12-06")?);
+/// sent.output = Some(letter.display().to_string());
+/// sent.proof = Proof::file(&letter, b"Dear Ann,\n");
+/// log.begin(&[sent])?;
+/// std::fs::write(&letter, b"Dear Ann,\n").unwrap();
+/// // The run ends before confirming; the next open finds the letter written.
+/// drop(log);
+/// assert_eq!(CorrespondenceLog::open(&db)?.len()?, 1);
+/// # Ok::<(), replydraft::Error>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Proof(Option<String>);
+
+impl Proof {
+    /// A letter about to be written as its own file at `path`, with `bytes`: it counts
+    /// as written when the file holds exactly those bytes and is not the file that
+    /// stands at `path` now (if one does).
+    pub fn file(path: &Path, bytes: &[u8]) -> Proof {
+        let hash = crate::library::bytes_hash(bytes);
+        Proof(Some(match std::fs::symlink_metadata(path) {
+            // A file whose identity cannot be told could be the one there now: never proof.
+            Ok(meta) => format!("{hash} replaces {}", file_identity(&meta).as_deref().unwrap_or("?")),
+            Err(_) => hash,
+        }))
+    }
+
+    /// Letters in output written to the temporary file `temp` and moved into place
+    /// (renamed) whole at the end: they count as written when the output is that very
+    /// file. No proof where files have no identity the system tells.
+    pub fn renamed(temp: &Path) -> Proof {
+        let id = std::fs::symlink_metadata(temp).ok().and_then(|m| file_identity(&m));
+        Proof(id.map(|id| format!("renamed {id}")))
+    }
+
+    /// Whether the letter written at `output` is the one this proof promises.
+    fn holds(proof: &str, output: &Path) -> bool {
+        let Some(meta) = std::fs::symlink_metadata(output).ok().filter(std::fs::Metadata::is_file) else {
+            return false;
+        };
+        let id = file_identity(&meta);
+        if let Some(renamed) = proof.strip_prefix("renamed ") {
+            return id.as_deref() == Some(renamed);
+        }
+        let (hash, replaces) = match proof.split_once(" replaces ") {
+            Some((hash, old)) => (hash, Some(old)),
+            None => (proof, None),
+        };
+        if replaces.is_some_and(|old| old == "?" || id.as_deref() == Some(old)) {
+            return false;
+        }
+        std::fs::read(output).is_ok_and(|bytes| crate::library::bytes_hash(&bytes) == hash)
+    }
 }
 
 /// A letter's blocks, each with the hash of its text.
 pub type BlockList = Arc<[(String, String)]>;
 
 /// The schema version this build writes and reads.
-pub const LOG_SCHEMA_VERSION: i32 = 1;
+pub const LOG_SCHEMA_VERSION: i32 = 2;
 /// `PRAGMA application_id` of a replydraft log ("RDLG").
 const APPLICATION_ID: i32 = 0x5244_4c47;
 
 /// The schema, version by version: `MIGRATIONS[n]` takes a log from version `n` to `n + 1`.
-const MIGRATIONS: &[&str] = &["
+const MIGRATIONS: &[&str] = &[
+    "
 CREATE TABLE block_sets (
     id INTEGER PRIMARY KEY,
     blocks TEXT NOT NULL UNIQUE
@@ -71,7 +182,14 @@ CREATE TABLE letters (
 );
 CREATE INDEX letters_by_recipient ON letters (recipient, topic, date);
 CREATE INDEX letters_by_batch ON letters (batch);
-"];
+",
+    "
+-- The process that recorded a batch, beyond its PID (reused): boot and start time.
+ALTER TABLE batches ADD COLUMN writer TEXT;
+-- What shows that a pending letter was written (see `Proof`).
+ALTER TABLE letters ADD COLUMN proof TEXT;
+",
+];
 
 /// The key a recipient is known by in the log: `email:` and their address in lower
 /// case; else `name:` their name (lower case, single spaces) and `|` the postcode found
@@ -121,6 +239,10 @@ pub struct Sent {
     pub output: Option<String>,
     /// How many findings the letter had.
     pub findings: usize,
+    /// What shows the letter was written, should its run end before confirming it
+    /// (kept while it is pending; not read back).
+    #[serde(skip)]
+    pub proof: Proof,
 }
 
 impl Sent {
@@ -134,6 +256,7 @@ impl Sent {
             date,
             output: None,
             findings: 0,
+            proof: Proof::default(),
         }
     }
 }
@@ -167,6 +290,8 @@ pub struct CorrespondenceLog {
     path: PathBuf,
     /// Block lists already stored, by their text.
     sets: HashMap<String, i64>,
+    /// This process, as [`process_identity`] tells it.
+    writer: Option<String>,
 }
 
 fn db_error(path: &Path, e: rusqlite::Error) -> Error {
@@ -250,7 +375,8 @@ impl CorrespondenceLog {
             tx.commit().map_err(|e| db_error(path, e))?;
             at = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| db_error(path, e))?;
         }
-        let mut log = CorrespondenceLog { conn, path: path.to_path_buf(), sets: HashMap::new() };
+        let writer = process_identity(std::process::id());
+        let mut log = CorrespondenceLog { conn, path: path.to_path_buf(), sets: HashMap::new(), writer };
         log.settle()?;
         Ok(log)
     }
@@ -259,7 +385,7 @@ impl CorrespondenceLog {
         db_error(&self.path, e)
     }
 
-    /// Pending letters left by a run that ended early: sent if their file exists,
+    /// Pending letters left by a run that has ended: kept when their [`Proof`] holds,
     /// else taken out. Returns how many were settled.
     fn settle(&mut self) -> Result<usize> {
         let path = self.path.clone();
@@ -269,22 +395,36 @@ impl CorrespondenceLog {
         // process writing JSON lines, say) confirms its own.
         let now = jiff::Timestamp::now().as_second();
         let batches: Vec<i64> = {
-            let mut stmt = tx.prepare("SELECT id, pid, logged_at FROM batches WHERE state = 0").map_err(e)?;
+            let mut stmt = tx.prepare("SELECT id, pid, logged_at, writer FROM batches WHERE state = 0").map_err(e)?;
             let rows = stmt
-                .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?)))
+                .query_map([], |r| {
+                    Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?, r.get::<_, Option<String>>(3)?))
+                })
                 .map_err(e)?;
-            let rows: Vec<(i64, i64, i64)> = rows.collect::<rusqlite::Result<_>>().map_err(e)?;
-            rows.into_iter().filter(|&(_, pid, at)| !writer_alive(pid, now - at)).map(|(id, _, _)| id).collect()
+            let rows: Vec<(i64, i64, i64, Option<String>)> = rows.collect::<rusqlite::Result<_>>().map_err(e)?;
+            rows.into_iter()
+                .filter(|(_, pid, at, writer)| !writer_alive(*pid, writer.as_deref(), now - at))
+                .map(|(id, ..)| id)
+                .collect()
         };
         let mut settled = 0;
+        // Letters of one output (JSON lines) share their proof: each is checked once.
+        let mut checked: HashMap<(String, String), bool> = HashMap::new();
         for batch in &batches {
-            let letters: Vec<(i64, Option<String>)> = {
-                let mut stmt = tx.prepare_cached("SELECT id, output FROM letters WHERE batch = ?1").map_err(e)?;
-                let rows = stmt.query_map([batch], |r| Ok((r.get(0)?, r.get(1)?))).map_err(e)?;
+            let letters: Vec<(i64, Option<String>, Option<String>)> = {
+                let mut stmt =
+                    tx.prepare_cached("SELECT id, output, proof FROM letters WHERE batch = ?1").map_err(e)?;
+                let rows = stmt.query_map([batch], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).map_err(e)?;
                 rows.collect::<rusqlite::Result<_>>().map_err(e)?
             };
-            for (id, output) in &letters {
-                if !output.as_deref().is_some_and(|p| Path::new(p).is_file()) {
+            for (id, output, proof) in letters.iter() {
+                let written = match (output, proof) {
+                    (Some(output), Some(proof)) => *checked
+                        .entry((output.clone(), proof.clone()))
+                        .or_insert_with(|| Proof::holds(proof, Path::new(output))),
+                    _ => false,
+                };
+                if !written {
                     tx.execute("DELETE FROM letters WHERE id = ?1", [id]).map_err(e)?;
                 }
             }
@@ -316,18 +456,18 @@ impl CorrespondenceLog {
         let e = |e| db_error(&path, e);
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(e)?;
         let now = jiff::Timestamp::now().as_second();
-        tx.prepare_cached("INSERT INTO batches (state, logged_at, pid) VALUES (?1, ?2, ?3)")
+        tx.prepare_cached("INSERT INTO batches (state, logged_at, pid, writer) VALUES (?1, ?2, ?3, ?4)")
             .map_err(e)?
-            .execute([state, now, i64::from(std::process::id())])
+            .execute(params![state, now, i64::from(std::process::id()), self.writer])
             .map_err(e)?;
         let batch = tx.last_insert_rowid();
         let mut ids = Vec::with_capacity(letters.len());
         // Rows go in by statements of up to ROWS rows: far fewer statements to run.
         const ROWS: usize = 64;
         let sql = |n: usize| {
-            let one = "(?, ?, ?, ?, ?, ?, ?)";
+            let one = "(?, ?, ?, ?, ?, ?, ?, ?)";
             format!(
-                "INSERT INTO letters (batch, recipient, topic, block_set, date, output, findings) VALUES {}",
+                "INSERT INTO letters (batch, recipient, topic, block_set, date, output, findings, proof) VALUES {}",
                 vec![one; n].join(", ")
             )
         };
@@ -346,7 +486,7 @@ impl CorrespondenceLog {
             }
             let dates: Vec<String> = chunk.iter().map(|l| l.date.to_string()).collect();
             let findings: Vec<i64> = chunk.iter().map(|l| l.findings as i64).collect();
-            let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(chunk.len() * 7);
+            let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(chunk.len() * 8);
             for (i, l) in chunk.iter().enumerate() {
                 values.extend([
                     &batch as &dyn rusqlite::ToSql,
@@ -356,6 +496,8 @@ impl CorrespondenceLog {
                     &dates[i],
                     &l.output,
                     &findings[i],
+                    // A letter recorded as sent needs no proof.
+                    if state == 0 { &l.proof.0 } else { &None::<String> },
                 ]);
             }
             tx.prepare_cached(&sql(chunk.len())).map_err(e)?.execute(values.as_slice()).map_err(e)?;
@@ -372,10 +514,10 @@ impl CorrespondenceLog {
         self.insert(letters, 1)
     }
 
-    /// Records letters as about to be written (before their files are), in one
-    /// transaction: [`CorrespondenceLog::confirm`] the batch once they are written; a
-    /// run that ends first leaves it to be settled by the next open, by whether each
-    /// letter's file exists.
+    /// Records letters as about to be written, in one transaction:
+    /// [`CorrespondenceLog::confirm`] the batch once they are durably written; a run
+    /// that ends first leaves it to be settled by the next open, by each letter's
+    /// [`Proof`] (a letter without one is taken out).
     pub fn begin(&mut self, letters: &[Sent]) -> Result<Batch> {
         self.insert(letters, 0)
     }
@@ -509,6 +651,7 @@ impl CorrespondenceLog {
                 date,
                 output,
                 findings: findings.max(0) as usize,
+                proof: Proof::default(),
             });
         }
         Ok(out)
@@ -529,5 +672,59 @@ impl CorrespondenceLog {
     /// Whether no letter is recorded.
     pub fn is_empty(&self) -> Result<bool> {
         Ok(self.len()? == 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_log_of_schema_1_is_migrated_and_its_unproven_pending_letters_taken_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let (db, letter) = (dir.path().join("old.db"), dir.path().join("ann.txt"));
+        std::fs::write(&letter, "Dear Ann,\n").unwrap();
+        {
+            let conn = Connection::open(&db).unwrap();
+            conn.execute_batch(MIGRATIONS[0]).unwrap();
+            conn.pragma_update(None, "application_id", APPLICATION_ID).unwrap();
+            conn.pragma_update(None, "user_version", 1).unwrap();
+            // One letter sent, one pending (its file there, but nothing shows who wrote it).
+            conn.execute_batch(
+                "INSERT INTO block_sets (id, blocks) VALUES (1, '');
+                 INSERT INTO batches (id, state, logged_at, pid) VALUES (1, 1, 0, 1), (2, 0, 0, 0);",
+            )
+            .unwrap();
+            let output = letter.display().to_string();
+            for (batch, who) in [(1, "email:bob@example.org"), (2, "email:ann@example.org")] {
+                conn.execute(
+                    "INSERT INTO letters (batch, recipient, topic, block_set, date, output, findings) \
+                     VALUES (?1, ?2, 'roads', 1, '2026-12-06', ?3, 0)",
+                    params![batch, who, output],
+                )
+                .unwrap();
+            }
+        }
+        let log = CorrespondenceLog::open(&db).unwrap();
+        let version: i32 = log.conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(version, LOG_SCHEMA_VERSION);
+        let sent = log.query(&LogQuery::default()).unwrap();
+        assert_eq!(sent.len(), 1);
+        assert_eq!(sent[0].recipient, "email:bob@example.org");
+    }
+
+    #[test]
+    fn a_process_is_known_by_when_it_started_not_only_its_pid() {
+        let Some(me) = process_identity(std::process::id()) else { return }; // no /proc here
+        assert_eq!(process_identity(std::process::id()).as_deref(), Some(me.as_str()));
+        let mut child = std::process::Command::new("sleep").arg("5").spawn().unwrap();
+        let pid = i64::from(child.id());
+        let theirs = process_identity(child.id());
+        assert!(theirs.is_some() && theirs.as_deref() != Some(me.as_str()));
+        assert!(writer_alive(pid, theirs.as_deref(), 0), "the same process");
+        assert!(!writer_alive(pid, Some(&me), 0), "the PID of another process");
+        child.kill().unwrap();
+        child.wait().unwrap();
+        assert!(!writer_alive(pid, theirs.as_deref(), 0), "gone");
     }
 }

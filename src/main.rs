@@ -508,15 +508,34 @@ fn cleanup_list() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
     CLEANUP.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
+/// Set once a signal has come: no further output is begun.
+static STOPPING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// On SIGINT, SIGTERM or SIGHUP: remove what the run registered, and exit 130 at once
-/// (even while waiting on standard input).
+/// (even while waiting on standard input). A file being written (see [`uninterrupted`])
+/// is finished first.
 fn on_signal() {
+    STOPPING.store(true, std::sync::atomic::Ordering::SeqCst);
     let list = cleanup_list();
     for p in list.iter() {
         let _ = if p.is_dir() { std::fs::remove_dir_all(p) } else { std::fs::remove_file(p) };
     }
     eprintln!("replydraft: interrupted; no partial output left");
     std::process::exit(130);
+}
+
+/// Runs `f`, which writes one file (a temporary file moved into place), with the cleanup
+/// list held: a signal that comes meanwhile waits until the file is whole, so no
+/// temporary file is left behind. Once a signal has come, no file is begun.
+fn uninterrupted<T>(f: impl FnOnce() -> T) -> T {
+    if STOPPING.load(std::sync::atomic::Ordering::SeqCst) {
+        // The signal's handler ends the process.
+        loop {
+            std::thread::park();
+        }
+    }
+    let _held = cleanup_list();
+    f()
 }
 
 fn progress(what: &str) -> indicatif::ProgressBar {
@@ -573,6 +592,25 @@ enum Sink {
     Dir(PathBuf, Option<replydraft::cli::Staging>),
 }
 
+impl Sink {
+    /// Writes out standard output's buffer: its letters are sent only once this succeeds.
+    fn flush_stream(&mut self) -> Result<(), Error> {
+        match self {
+            Sink::Stdout(w) => w.flush().map_err(|e| Error::Io { path: "stdout".into(), source: e }),
+            _ => Ok(()),
+        }
+    }
+
+    /// What will show that this run wrote the letter `name` with `payload` (`renamed`:
+    /// the proof for JSON lines, the same for every letter).
+    fn proof(&self, name: &str, payload: &[u8], renamed: &replydraft::Proof) -> replydraft::Proof {
+        match self {
+            Sink::Dir(dir, _) => replydraft::Proof::file(&dir.join(name), payload),
+            _ => renamed.clone(),
+        }
+    }
+}
+
 fn bulk(a: BulkArgs) -> Result<ExitCode, Error> {
     let library = a.letter.library.load()?;
     let request = a.letter.request()?;
@@ -627,11 +665,19 @@ fn bulk(a: BulkArgs) -> Result<ExitCode, Error> {
     let rows = replydraft::recipients(std::io::BufReader::with_capacity(1 << 16, input), &source)?;
 
     let bar = progress("letters");
-    let mut run = Run { written: 0, resumed: 0, bad: 0, skipped: 0, confirm_at_end: Vec::new() };
+    let mut run = Run {
+        written: 0,
+        resumed: 0,
+        bad: 0,
+        skipped: 0,
+        confirm_at_end: Vec::new(),
+        sent: Default::default(),
+        queued: Default::default(),
+    };
     // The correspondence log: who was sent a letter on the topic already (--skip-sent),
     // and each letter recorded pending before it is written, confirmed after.
     let mut log = a.letter.log.as_deref().map(replydraft::CorrespondenceLog::open).transpose()?;
-    let mut already = match (&log, a.skip_sent) {
+    run.sent = match (&log, a.skip_sent) {
         (Some(log), true) => {
             let since = a.within.map(|days| request.date.saturating_sub(jiff::Span::new().days(days)));
             log.sent_on(&request.topic, since)?
@@ -652,10 +698,15 @@ fn bulk(a: BulkArgs) -> Result<ExitCode, Error> {
             Recorder::none()
         }
     };
-    // Where JSON lines go (one file for every letter; none for standard output).
+    // Where JSON lines go (one file for every letter; none for standard output), and
+    // what will show that this run wrote them: its temporary file, moved into place.
     let single_output = match &sink {
         Sink::Dir(..) => None,
         _ => output_path(&sink, a.jsonl.as_deref(), ""),
+    };
+    let renamed = match &sink {
+        Sink::Jsonl(f) => f.temp_path().map(replydraft::Proof::renamed).unwrap_or_default(),
+        _ => replydraft::Proof::default(),
     };
     let mut buf = String::with_capacity(8192);
     let mut bytes: Vec<u8> = Vec::new();
@@ -700,7 +751,13 @@ fn bulk(a: BulkArgs) -> Result<ExitCode, Error> {
         };
         let r = r.normalized();
         let key = replydraft::recipient_key(&r);
-        if let Some(when) = key.as_ref().filter(|_| a.skip_sent).and_then(|k| already.get(k)) {
+        // Someone whose letter is queued, not yet written: write it first, to know.
+        if let (Some(log), Some(k)) = (&mut log, key.as_ref().filter(|_| a.skip_sent)) {
+            if run.queued.contains(k) {
+                run.flush(log, &mut batch, &mut sink, &a, &source, &bar)?;
+            }
+        }
+        if let Some(when) = key.as_ref().filter(|_| a.skip_sent).and_then(|k| run.sent.get(k)) {
             run.skipped += 1;
             let who = r.name.as_deref().or(r.email.as_deref()).unwrap_or("this recipient");
             bar.suspend(|| {
@@ -719,6 +776,10 @@ fn bulk(a: BulkArgs) -> Result<ExitCode, Error> {
                 let mut sent = replydraft::Sent::new(key.clone(), &request.topic, logged.clone(), request.date);
                 sent.output = output_path(&sink, a.jsonl.as_deref(), &name);
                 sent.findings = drafter.findings().map_or(0, <[_]>::len);
+                sent.proof = sink.proof(&name, payload, &renamed);
+                if let Some(k) = key.filter(|_| a.skip_sent) {
+                    run.queued.insert(k);
+                }
                 batch.push(Queued { row, line, name, payload: payload.to_vec(), sent });
                 if batch.len() >= LOG_BATCH {
                     run.flush(log, &mut batch, &mut sink, &a, &source, &bar)?;
@@ -726,18 +787,28 @@ fn bulk(a: BulkArgs) -> Result<ExitCode, Error> {
             }
             // Output that appears only at the end (JSON lines, --strict), or standard
             // output: written now, recorded in batches on the recorder's thread
-            // (confirmed once the output is in place).
+            // (pending, confirmed once the output is in place; standard output's once
+            // flushed).
             (None, true) => {
                 let written = run.written;
                 let outcome = write_letter(&mut sink, &a, &name, payload, &mut run.resumed);
                 run.settle(outcome, &a, &source, row, line, &bar)?;
                 if run.written > written {
                     let mut sent = replydraft::Sent::new(key.clone(), &request.topic, logged.clone(), request.date);
-                    sent.output.clone_from(&single_output);
+                    if let Sink::Dir(..) = sink {
+                        sent.output = output_path(&sink, None, &name);
+                    } else {
+                        sent.output.clone_from(&single_output);
+                    }
                     sent.findings = drafter.findings().map_or(0, <[_]>::len);
+                    sent.proof = sink.proof(&name, payload, &renamed);
                     records.push(sent);
                     if records.len() >= LOG_BATCH {
+                        sink.flush_stream()?;
                         recorder.send(std::mem::take(&mut records))?;
+                    }
+                    if let Some(k) = key.filter(|_| a.skip_sent) {
+                        run.sent.insert(k, request.date);
                     }
                 }
             }
@@ -746,9 +817,6 @@ fn bulk(a: BulkArgs) -> Result<ExitCode, Error> {
                 run.settle(outcome, &a, &source, row, line, &bar)?;
             }
         }
-        if let Some(k) = key.filter(|_| a.skip_sent) {
-            already.insert(k, request.date);
-        }
         if run.written % 4096 == 0 {
             bar.set_position(run.written as u64);
         }
@@ -756,6 +824,7 @@ fn bulk(a: BulkArgs) -> Result<ExitCode, Error> {
     if let Some(log) = &mut log {
         run.flush(log, &mut batch, &mut sink, &a, &source, &bar)?;
     }
+    sink.flush_stream()?;
     recorder.send(std::mem::take(&mut records))?;
     let (recorded, to_confirm) = recorder.finish()?;
     if let Some(l) = recorded {
@@ -839,7 +908,8 @@ impl Recorder {
         }
     }
 
-    /// Waits for the thread: the log back, and the ids recorded pending.
+    /// Waits for the thread (it records what it was handed): the log back, and the ids
+    /// recorded pending.
     fn finish(&mut self) -> Result<(Option<replydraft::CorrespondenceLog>, Vec<replydraft::Batch>), Error> {
         self.tx = None;
         match self.handle.take() {
@@ -850,6 +920,13 @@ impl Recorder {
             }
             None => Ok((None, Vec::new())),
         }
+    }
+}
+
+impl Drop for Recorder {
+    /// A run that ends early still records the letters it handed over (written ones).
+    fn drop(&mut self) {
+        let _ = self.finish();
     }
 }
 
@@ -873,6 +950,11 @@ struct Run {
     skipped: usize,
     /// Logged letters of all-or-nothing output, confirmed once it is in place.
     confirm_at_end: Vec<replydraft::Batch>,
+    /// With --skip-sent: who was sent a letter on the topic (by the log, or written by
+    /// this run), and when.
+    sent: std::collections::HashMap<String, replydraft::Date>,
+    /// With --skip-sent: who has a letter queued, not yet written.
+    queued: std::collections::HashSet<String>,
 }
 
 impl Run {
@@ -929,6 +1011,7 @@ impl Run {
         }
         let sent: Vec<replydraft::Sent> = batch.iter().map(|q| q.sent.clone()).collect();
         let recorded = log.begin(&sent)?;
+        self.queued.clear();
         let mut failed = Vec::new();
         for (q, id) in batch.drain(..).zip(recorded.letters.iter().copied()) {
             let (written, resumed) = (self.written, self.resumed);
@@ -937,6 +1020,8 @@ impl Run {
             // Not written, or already there from the interrupted run (whose log settled it).
             if self.written == written || self.resumed > resumed {
                 failed.push(id);
+            } else if a.skip_sent && !q.sent.recipient.is_empty() {
+                self.sent.insert(q.sent.recipient, q.sent.date);
             }
             // A run ended by its output leaves the batch pending: the next open of the
             // log keeps the letters whose files exist.
@@ -965,7 +1050,7 @@ fn write_letter(sink: &mut Sink, a: &BulkArgs, name: &str, payload: &[u8], resum
             path: a.jsonl.as_ref().map_or(String::new(), |p| p.display().to_string()),
             source: e,
         }),
-        Sink::Dir(_, Some(staging)) => staging.write(name, payload),
+        Sink::Dir(_, Some(staging)) => uninterrupted(|| staging.write(name, payload)),
         Sink::Dir(dir, None) => {
             let path = dir.join(name);
             if a.resume && !a.force {
@@ -980,7 +1065,7 @@ fn write_letter(sink: &mut Sink, a: &BulkArgs, name: &str, payload: &[u8], resum
                     )));
                 }
             }
-            replydraft::cli::write_atomic(&path, payload, a.force)
+            uninterrupted(|| replydraft::cli::write_atomic(&path, payload, a.force))
         }
     }
 }
@@ -1020,14 +1105,15 @@ fn letter_bytes(
     })
 }
 
-/// Writes the review page of `draft` (re-drafted as plain text when it is another format).
-fn write_review(
+/// The review page of `draft` (re-drafted as plain text when it is another format),
+/// written to a temporary file for `path`: in place once committed.
+fn review_page(
     library: &Library,
     request: &DraftRequest,
     draft: &replydraft::Draft,
     path: &std::path::Path,
     force: bool,
-) -> Result<(), Error> {
+) -> Result<replydraft::cli::AtomicFile, Error> {
     let plain;
     let shown = if draft.format == Format::Text {
         draft
@@ -1037,7 +1123,11 @@ fn write_review(
         plain = library.draft(&r)?;
         &plain
     };
-    replydraft::cli::write_atomic(path, replydraft::Review::of_draft(shown).to_html().as_bytes(), force)
+    let mut page = replydraft::cli::AtomicFile::create(path, force)?;
+    cleanup_list().extend(page.temp_path().map(PathBuf::from));
+    page.write_all(replydraft::Review::of_draft(shown).to_html().as_bytes())
+        .map_err(|e| Error::Io { path: path.display().to_string(), source: e })?;
+    Ok(page)
 }
 
 fn reply(a: ReplyArgs) -> Result<ExitCode, Error> {
@@ -1087,7 +1177,9 @@ struct Delivery {
 }
 
 /// Drafts `request`, writes the letter (and its review page), prints its findings.
-/// Everything is made before anything is written: a failure leaves no file.
+/// Everything is made before anything is written, and the review page is moved into
+/// place only after the letter: a failure leaves no file (but a letter that replaced
+/// one or went to standard output, which stays, and is logged).
 fn deliver(library: &Library, request: &DraftRequest, d: &Delivery) -> Result<ExitCode, Error> {
     if d.format == LetterFormat::Docx && d.output.out.is_none() && std::io::IsTerminal::is_terminal(&std::io::stdout())
     {
@@ -1095,9 +1187,8 @@ fn deliver(library: &Library, request: &DraftRequest, d: &Delivery) -> Result<Ex
     }
     let (draft, bytes) = letter_bytes(library, request, d.format, d.from.as_deref())?;
     facts_notice(library, request.date);
-    if let Some(path) = &d.output.review {
-        write_review(library, request, &draft, path, d.output.force)?;
-    }
+    let review = d.output.review.as_ref().map(|path| review_page(library, request, &draft, path, d.output.force));
+    let review = review.transpose()?;
     // Recorded pending before the letter is written, confirmed after (see `bulk`).
     let mut logged = None;
     if let Some(path) = &d.log {
@@ -1111,15 +1202,32 @@ fn deliver(library: &Library, request: &DraftRequest, d: &Delivery) -> Result<Ex
         );
         sent.output = d.output.out.as_ref().map(|p| std::path::absolute(p).unwrap_or(p.clone()).display().to_string());
         sent.findings = draft.findings.len();
+        if let Some(path) = &d.output.out {
+            sent.proof = replydraft::Proof::file(path, &bytes);
+        }
         let id = log.begin(&[sent])?;
         logged = Some((log, id));
     }
-    let written = match &d.output.out {
-        Some(path) => replydraft::cli::write_atomic(path, &bytes, d.output.force),
-        None => std::io::stdout().lock().write_all(&bytes).map_err(|e| Error::Io { path: "stdout".into(), source: e }),
+    let new = d.output.out.as_ref().is_some_and(|p| std::fs::symlink_metadata(p).is_err());
+    let mut written = match &d.output.out {
+        Some(path) => uninterrupted(|| replydraft::cli::write_atomic(path, &bytes, d.output.force)),
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(&bytes).and_then(|()| out.flush()).map_err(|e| Error::Io { path: "stdout".into(), source: e })
+        }
     };
+    let mut kept = written.is_ok();
+    if let (Ok(()), Some(page)) = (&written, review) {
+        let mut list = cleanup_list();
+        written = page.commit();
+        list.clear();
+        // No page: a letter new in its file goes too.
+        if let (Err(_), Some(path), true) = (&written, &d.output.out, new) {
+            kept = std::fs::remove_file(path).is_err();
+        }
+    }
     if let Some((mut log, id)) = logged {
-        if written.is_ok() { log.confirm(&id, &[])? } else { log.cancel(&id)? }
+        if kept { log.confirm(&id, &[])? } else { log.cancel(&id)? }
     }
     written?;
     if d.format != LetterFormat::Json {

@@ -4,3 +4,5 @@ mod bulk;
 mod campaign_scale;
 mod office;
 mod reply;
+#[cfg(unix)]
+mod records;

@@ -4,7 +4,7 @@
 //! that are not logs).
 
 use crate::common::{replydraft, run, scratch};
-use replydraft::{Approval, CorrespondenceLog, Library, LogQuery, Sent, parse_date};
+use replydraft::{Approval, CorrespondenceLog, Library, LogQuery, Proof, Sent, parse_date};
 use std::path::Path;
 
 /// A one-file library: a sender, a topic and two blocks, one a draft, with comments.
@@ -390,14 +390,17 @@ fn the_log_api_records_settles_and_queries() {
     let mut log = CorrespondenceLog::open(&db).unwrap();
     let d = parse_date("2026-12-06").unwrap();
     let blocks: std::sync::Arc<[(String, String)]> = vec![("thanks".to_string(), "sha256:00".to_string())].into();
-    let written = dir.join("written.txt");
-    std::fs::write(&written, "a letter").unwrap();
+    let (written, never) = (dir.join("written.txt"), dir.join("never-written.txt"));
     let mut a = Sent::new(Some("email:a@example.org".into()), "roads", blocks.clone(), d);
     a.output = Some(written.display().to_string());
+    a.proof = Proof::file(&written, b"a letter");
     let mut b = Sent::new(Some("email:b@example.org".into()), "roads", blocks, d);
-    b.output = Some(dir.join("never-written.txt").display().to_string());
-    // Recorded pending, then the process "ends" before confirming: the next open settles.
+    b.output = Some(never.display().to_string());
+    b.proof = Proof::file(&never, b"a letter");
+    // Recorded pending, one letter written, then the process "ends" before confirming:
+    // the next open settles.
     log.begin(&[a, b]).unwrap();
+    std::fs::write(&written, "a letter").unwrap();
     drop(log);
     let log = CorrespondenceLog::open(&db).unwrap();
     let all = log.query(&LogQuery::default()).unwrap();
