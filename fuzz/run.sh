@@ -13,7 +13,7 @@ secs=${1:-1800}
 max_len=${MAX_LEN:-4096}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(library_toml check_bytes csv_recipients render_merge name_folding ingest_toml reply_outputs)
+[ ${#targets[@]} -eq 0 ] && targets=(library_toml check_bytes csv_recipients render_merge name_folding ingest_toml reply_outputs fix_text)
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 cargo fuzz build -O -s none >/dev/null
 mkdir -p artifacts
@@ -26,6 +26,7 @@ seed() {
   local f; for f in "$@"; do [ -f "$f" ] && cp "$f" "$dir/seed-$(basename "$(dirname "$f")")-$(basename "$f")"; done
 }
 seed check_bytes ../seeds/*.txt ../tests/letters/*.txt ../tests/incoming/*
+seed fix_text ../seeds/*.txt ../tests/letters/*.txt ../tests/incoming/*
 seed ingest_toml ../seeds/*.txt ../tests/letters/*.txt
 seed name_folding ../seeds/*.txt
 seed reply_outputs ../tests/incoming/*
@@ -39,7 +40,7 @@ for spec in "${targets[@]}"; do
   log=$(mktemp)
   # Targets that read letters get the time-language dictionary (dict/time.dict).
   dict=()
-  case $t in check_bytes|ingest_toml|name_folding|reply_outputs) dict=(-dict=dict/time.dict) ;; esac
+  case $t in check_bytes|fix_text|ingest_toml|name_folding|reply_outputs) dict=(-dict=dict/time.dict) ;; esac
   nice -n 19 "target/x86_64-unknown-linux-gnu/release/$t" "corpus/$t" -runs="$cap" -max_total_time="$secs" \
     -max_len="$max_len" -timeout=20 -rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix="artifacts/$t-" "${dict[@]}" >"$log" 2>&1
   code=$?

@@ -3,6 +3,7 @@
 
 use crate::claims::{block_state_findings, claim_findings};
 use crate::finding::{Finding, FindingKind, Severity};
+use crate::judge::quotations;
 use crate::library::{Block, Library};
 use crate::matching::slot_fills;
 use crate::scan::scan;
@@ -76,7 +77,10 @@ pub struct CheckReport {
 impl FileReport {
     /// `text` (the letter this report is about) with every certain replacement applied:
     /// each finding's `replacement`, where findings do not overlap (the first wins);
-    /// nothing else changes. Returns the new text and the findings applied.
+    /// nothing else changes. A replacement is certain only where the rewritten sentence
+    /// stays grammatical and means the same: it covers the whole time expression, and
+    /// nothing quoted (in quotation marks, or a `>` reply line) is ever rewritten.
+    /// Returns the new text and the findings applied.
     ///
     /// ```
     /// use replydraft::{CheckOptions, Library, parse_date};
@@ -279,6 +283,11 @@ impl Library {
             }
         }
         findings.extend(scan(text, self.facts(), options.date, written, &covered, &claimed));
+        // What the letter quotes is someone else's words: reported, never rewritten.
+        let quoted = quotations(text);
+        for f in findings.iter_mut().filter(|f| quoted.iter().any(|&(s, e)| s < f.end && f.start < e)) {
+            f.replacement = None;
+        }
         Finding::sort(&mut findings);
         FileReport { path: path.to_string(), written, paragraphs: out_paragraphs, findings }
     }

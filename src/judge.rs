@@ -19,6 +19,7 @@
 use crate::date::{DateStyle, next_day, shifted};
 use crate::facts::Facts;
 use crate::finding::{Finding, FindingKind, Severity, elapsed};
+use crate::text::paragraphs;
 use crate::timex::{self, Tense, Timex, TimexType};
 use jiff::ToSpan;
 use jiff::civil::Date;
@@ -34,9 +35,20 @@ const RULES_TOML: &str = include_str!("judge/rules.toml");
 struct RulesFile {
     deadline_words: Vec<String>,
     dayless_rules: Vec<String>,
+    rewrite: Rewrite,
     durations: Durations,
     hold: Vec<Hold>,
     term: Vec<TermRule>,
+}
+
+/// Where a relative expression can be written out as the date it meant.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Rewrite {
+    anchored_by: Vec<String>,
+    clause_joins: Vec<String>,
+    subject_starts: Vec<String>,
+    subject_of: Vec<String>,
 }
 
 /// Which durations count from the letter's date.
@@ -83,6 +95,7 @@ struct Rules {
     deadline_words: Vec<String>,
     /// Timex rules whose expressions say no date ("at 9am").
     dayless_rules: Vec<String>,
+    rewrite: Rewrite,
     durations: Durations,
     holds: Vec<Hold>,
     /// A phrase naming an institution's term, and the term's kind for [`Facts::term`].
@@ -112,6 +125,7 @@ impl Rules {
         Ok(Rules {
             deadline_words: file.deadline_words,
             dayless_rules: file.dayless_rules,
+            rewrite: file.rewrite,
             durations: file.durations,
             holds,
             terms,
@@ -147,6 +161,13 @@ pub(crate) fn dayless(t: &Timex) -> bool {
 fn word_before(text: &str, start: usize) -> String {
     let before = text[..start].trim_end();
     before.rsplit(|c: char| !c.is_ascii_alphabetic()).next().unwrap_or("").to_ascii_lowercase()
+}
+
+/// The word right after `end`, lower case (empty when something else stands there).
+fn word_after(text: &str, end: usize) -> String {
+    let after = text[end..].trim_start();
+    let len = after.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(after.len());
+    after[..len].to_ascii_lowercase()
 }
 
 /// The span a stale deadline is reported on: the expression, with the deadline word
@@ -302,12 +323,11 @@ pub(crate) fn counted(text: &str, t: &Timex) -> Option<Counted> {
             .split(|c: char| !c.is_ascii_alphabetic())
             .any(|w| words.iter().any(|x| x.eq_ignore_ascii_case(w)))
     };
-    let next_word = text[t.end..].split(|c: char| !c.is_ascii_alphabetic()).find(|w| !w.is_empty()).unwrap_or("");
     if has(&d.back) {
         Some(Counted::Back)
     } else if has(&d.ahead) {
         Some(Counted::Ahead)
-    } else if word_before(text, t.start) == d.back_around[0] && next_word.eq_ignore_ascii_case(&d.back_around[1]) {
+    } else if word_before(text, t.start) == d.back_around[0] && word_after(text, t.end) == d.back_around[1] {
         Some(Counted::BackAround)
     } else {
         None
@@ -342,7 +362,7 @@ fn judge_dated(text: &str, then: &[Timex], written: Date, date: Date) -> Vec<Fin
                 continue;
             }
         }
-        if let Some(f) = judge_one(text, t, reread_of(t), written, date, &mut searches) {
+        if let Some(f) = judge_one(text, (then, k), reread_of(t), written, date, &mut searches) {
             out.push(f);
         }
         k += 1;
@@ -383,14 +403,17 @@ fn judge_range(text: &str, a: &Timex, b: &Timex, written: Date, date: Date) -> O
 /// How many relative expressions of one letter get the exact day they changed meaning.
 const MAX_SEARCHES: usize = 200;
 
+/// Judges `found[k]`, one of the expressions of `text` (its neighbours say whether it
+/// can be written out alone).
 fn judge_one(
     text: &str,
-    t: &Timex,
+    (found, k): (&[Timex], usize),
     reread: Option<&Timex>,
     written: Date,
     date: Date,
     searches: &mut usize,
 ) -> Option<Finding> {
+    let t = &found[k];
     let shown = &text[t.start..t.end];
     let span = (t.start, t.end);
     let tense = timex::tense_at(text, t.start, t.end);
@@ -398,7 +421,7 @@ fn judge_one(
         return judge_hold(text, t, hold, written, date);
     }
     if t.kind == TimexType::Duration {
-        return anchored_duration(text, t, written, date);
+        return anchored_duration(text, (found, k), written, date);
     }
     let (first, last) = (t.first?, t.last?);
     let moved = reread.is_some_and(|r| r.value != t.value);
@@ -413,7 +436,7 @@ fn judge_one(
     // A date without its year ("your letter of 17th December") in a clause that does
     // not look ahead: the letter's own date fixes it; worth writing out, not stale.
     if moved && t.partial && !matches!(tense, Tense::Future | Tense::Present) {
-        let replacement = absolute(text, t);
+        let replacement = absolute(text, (found, k));
         let message = format!("\"{shown}\" written on {written}: {} (its year is not written)", t.value);
         return Some(Finding {
             suggestion: replacement.as_ref().map(|r| format!("write the year: \"{r}\"")),
@@ -438,7 +461,11 @@ fn judge_one(
             "\"{shown}\" written on {written} meant {} ({first} to {last}); read on {date} it means {now_means}",
             t.value
         );
-        let replacement = absolute(text, t);
+        // A clause that looks ahead at, or speaks in the present of, a stretch that
+        // had not ended when written needs rewriting, not just its date: written out,
+        // it would be a passed deadline ("Today we are consulting").
+        let open = looks_ahead(text, t, tense, true) || tense == Tense::Present;
+        let replacement = absolute(text, (found, k)).filter(|_| !open || last < written || last >= date);
         return Some(Finding {
             since,
             suggestion: Some(match &replacement {
@@ -498,7 +525,8 @@ fn judge_hold(text: &str, t: &Timex, hold: &Hold, written: Date, date: Date) -> 
 
 /// "The past two years", "the last six months" count back from the written date: read
 /// later they cover another stretch.
-fn anchored_duration(text: &str, t: &Timex, written: Date, date: Date) -> Option<Finding> {
+fn anchored_duration(text: &str, (found, k): (&[Timex], usize), written: Date, date: Date) -> Option<Finding> {
+    let t = &found[k];
     let shown = &text[t.start..t.end];
     let counted = counted(text, t)?;
     if counted == Counted::Ahead {
@@ -532,7 +560,9 @@ fn anchored_duration(text: &str, t: &Timex, written: Date, date: Date) -> Option
         span.end()
     );
     let since = shifted(written, i64::from(length / 2), 'D').map(next_day);
-    let replacement = replacement.filter(|_| counted == Counted::Back && !shown.starts_with(char::is_uppercase));
+    let replacement = replacement.filter(|_| {
+        counted == Counted::Back && !shown.starts_with(char::is_uppercase) && stands_alone(text, (found, k))
+    });
     Some(Finding {
         since,
         suggestion: Some(match &replacement {
@@ -617,8 +647,11 @@ fn changed_on(text: &str, t: &Timex, written: Date, date: Date) -> Option<Date> 
 
 /// The absolute text a relative expression stands for, fitted to its place: "Last
 /// year" → "In 2018"; "last year" after "since" → "2018"; "Friday" → "Friday 7 June
-/// 2024". `None` when the value has no plain written form.
-fn absolute(text: &str, t: &Timex) -> Option<String> {
+/// 2024"; "Last year was" → "2018 was". `None` when the value has no plain written
+/// form, or the rewritten sentence might not be grammatical or mean the same (see
+/// [`stands_alone`] and [`Slot`]).
+fn absolute(text: &str, (found, k): (&[Timex], usize)) -> Option<String> {
+    let t = &found[k];
     let value = t.value.split('T').next().filter(|_| t.value.starts_with(|c: char| c.is_ascii_digit()));
     let words = written_form(value.unwrap_or(&t.value))?;
     let shown = &text[t.start..t.end];
@@ -627,6 +660,7 @@ fn absolute(text: &str, t: &Timex) -> Option<String> {
     let lower = shown.to_ascii_lowercase();
     if (lower.starts_with("the last ") || lower.starts_with("the past "))
         && (lower.ends_with("week") || lower.ends_with("month"))
+        || !stands_alone(text, (found, k))
     {
         return None;
     }
@@ -634,11 +668,21 @@ fn absolute(text: &str, t: &Timex) -> Option<String> {
     // Capitalised where a sentence starts ("Last year" → "In 2018"), not for a name
     // ("on Friday afternoon" → "on the afternoon of Friday …").
     let line = text[..t.start].trim_end_matches([' ', '\t']);
-    let starts_sentence = line.is_empty() || line.ends_with(['.', '!', '?', '\n', '\r', ':', '"', '\u{201c}']);
-    let prev = before.rsplit(|c: char| !c.is_alphabetic()).next().unwrap_or("").to_ascii_lowercase();
-    const PREPOSITIONS: [&str; 15] = [
-        "in", "on", "since", "during", "until", "till", "by", "from", "for", "of", "to", "before", "after", "at", "and",
-    ];
+    let starts_sentence =
+        line.is_empty() || line.ends_with(['.', '!', '?', '\n', '\r', ':', '"', '\u{201c}', '\u{201d}', '>']);
+    let prev = word_before(text, t.start);
+    const PREPOSITIONS: [&str; 14] =
+        ["in", "on", "since", "during", "until", "till", "by", "from", "for", "of", "to", "before", "after", "at"];
+    // Joined to the expression before it ("between 2019 and last year", "last year and
+    // this year"), it is written out only beside a date written out: then, like one after
+    // a preposition, it is a noun phrase, the date alone.
+    let joined = k.checked_sub(1).and_then(|i| found.get(i)).filter(|p| {
+        matches!(prev.as_str(), "and" | "or") && before[..before.len() - prev.len()].trim_end().len() == p.end
+    });
+    if joined.is_some_and(|p| !text[..p.end].ends_with(|c: char| c.is_ascii_digit())) {
+        return None;
+    }
+    let object = PREPOSITIONS.contains(&prev.as_str()) || joined.is_some();
     let weekday = shown.split_whitespace().last().is_some_and(|w| WEEKDAYS.contains(&w.to_ascii_lowercase().as_str()));
     let bare_word = !shown.contains(' ') && !weekday;
     // A part of a day ("Friday afternoon", "last night") is kept: "the afternoon of
@@ -651,24 +695,135 @@ fn absolute(text: &str, t: &Timex) -> Option<String> {
         Some("NI") => Some("night"),
         Some(_) => return None,
     };
-    let text = if let Some(part) = part {
+    // The date as a noun phrase: "the afternoon of Friday 2 January 2026", "Friday 7
+    // June 2024" (the weekday kept, the date added), "2018".
+    let noun = if let Some(part) = part {
         let day = shown
             .split_whitespace()
             .find(|w| WEEKDAYS.contains(&w.to_ascii_lowercase().as_str()))
             .map_or(words.clone(), |name| format!("{name} {words}"));
-        let phrase = format!("the {part} of {day}");
-        if PREPOSITIONS.contains(&prev.as_str()) { phrase } else { format!("on {phrase}") }
+        format!("the {part} of {day}")
     } else if weekday {
-        // "on Friday" → "on Friday 7 June 2024": the weekday kept, the date added.
-        let name = shown.split_whitespace().last()?;
-        format!("{name} {words}")
-    } else if PREPOSITIONS.contains(&prev.as_str()) || !bare_word && !needs_preposition(shown) {
-        words
+        format!("{} {words}", shown.split_whitespace().last()?)
     } else {
-        let day = t.value.len() >= 10;
-        format!("{} {words}", if day { "on" } else { "in" })
+        words
     };
-    Some(if starts_sentence && shown.starts_with(char::is_uppercase) { capitalise(&text) } else { text })
+    // Words that stand as an adverb ("last year", "today", "six months ago") need "in"
+    // or "on" written out, and only where they are an adverb.
+    let adverb = part.is_some() || !weekday && (bare_word || needs_preposition(shown));
+    let text = if object || !adverb {
+        noun
+    } else {
+        match slot(text, t.start, t.end, starts_sentence) {
+            Slot::Adverbial => {
+                let day = part.is_some() || t.value.len() >= 10;
+                format!("{} {noun}", if day { "on" } else { "in" })
+            }
+            Slot::Subject => noun,
+            Slot::Other => return None,
+        }
+    };
+    let out = if starts_sentence && shown.starts_with(char::is_uppercase) { capitalise(&text) } else { text };
+    // Its own words must not read as another relative expression ("the week" of "the
+    // week beginning 5 June 2023"): written out, it would be stale again.
+    let anchor = t.first?;
+    let own = timex::find(&out, anchor);
+    timex::moves_with_anchor(&out, &own, anchor).iter().all(|m| !m).then_some(out)
+}
+
+/// Whether `found[k]` can be written out on its own: the whole of its time expression
+/// and nothing else's. Not when a word right after it anchors it elsewhere ("the year
+/// before", "a week after the vote"), when it is a possessive ("last year's report"), or
+/// when another expression stands right beside it and the two make one time ("two
+/// years ago today", "Friday last week").
+fn stands_alone(text: &str, (found, k): (&[Timex], usize)) -> bool {
+    let t = &found[k];
+    let apart = |gap: Option<&str>| gap.is_none_or(|g| !g.chars().all(|c| c.is_whitespace() || c == ','));
+    let before = k.checked_sub(1).and_then(|i| found.get(i)).map(|p| text.get(p.end..t.start));
+    let after = found.get(k + 1).map(|n| text.get(t.end..n.start));
+    !RULES.rewrite.anchored_by.contains(&word_after(text, t.end))
+        && !text[t.end..].starts_with(['\'', '\u{2019}'])
+        && before.is_none_or(apart)
+        && after.is_none_or(apart)
+}
+
+/// The part a relative expression that stands as an adverb plays in its sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    /// An adverbial: at the start of a clause before its subject or a comma ("Last
+    /// year, the council…", "Last year we…"), or at the end of one ("…we met last
+    /// week."). Written out with "in" or "on".
+    Adverbial,
+    /// The subject of a clause ("Last year was difficult"): the date alone.
+    Subject,
+    /// Anything else ("We spent last year working on it"): no certain rewrite.
+    Other,
+}
+
+/// The [`Slot`] of the expression at `start..end`, by the words around it and the
+/// judge's `[rewrite]` lists.
+fn slot(text: &str, start: usize, end: usize, starts_sentence: bool) -> Slot {
+    let rules = &RULES.rewrite;
+    let next = text[end..].trim_start_matches([' ', '\t']);
+    let next_word = word_after(text, end);
+    let before = text[..start].trim_end_matches([' ', '\t']);
+    let opens = starts_sentence
+        || before.ends_with([',', ';', '(', '\u{2013}', '\u{2014}'])
+        || rules.clause_joins.contains(&word_before(text, start));
+    let subject = |w: &str| {
+        rules.subject_starts.contains(&w.to_ascii_lowercase())
+            || w.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit() || matches!(c, '£' | '$' | '€'))
+    };
+    let first = next.split_whitespace().next().unwrap_or("");
+    let clause_end = next.is_empty()
+        || next.starts_with(['.', '!', '?', ';', ':', ',', '\n', '\r', ')', '"', '\u{201d}', '\u{2013}', '\u{2014}']);
+    if opens && !next_word.is_empty() && rules.subject_of.contains(&next_word) {
+        Slot::Subject
+    } else if clause_end || opens && subject(first) {
+        Slot::Adverbial
+    } else {
+        Slot::Other
+    }
+}
+
+/// The stretches of `text` that quote someone: between quotation marks (straight or
+/// curly double quotes, and curly single quotes used as quotes; one left open runs to
+/// the end of its paragraph) and lines of a quoted reply (starting with `>`). Nothing
+/// in them is rewritten.
+pub(crate) fn quotations(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    for line in text.split_inclusive('\n') {
+        if line.trim_start().starts_with('>') {
+            out.push((pos, pos + line.len()));
+        }
+        pos += line.len();
+    }
+    for (s, e) in paragraphs(text) {
+        let para = &text[s..e];
+        let mut open: Option<(usize, char)> = None;
+        let mut prev: Option<char> = None;
+        for (i, c) in para.char_indices() {
+            let next = para[i + c.len_utf8()..].chars().next();
+            match open {
+                None if c == '"' => open = Some((i, '"')),
+                None if c == '\u{201c}' => open = Some((i, '\u{201d}')),
+                // A curly single quote opens a quotation after a space or punctuation,
+                // and closes one where no letter follows (not "council’s").
+                None if c == '\u{2018}' && !prev.is_some_and(char::is_alphanumeric) => open = Some((i, '\u{2019}')),
+                Some((o, close)) if c == close && !(close == '\u{2019}' && next.is_some_and(char::is_alphabetic)) => {
+                    out.push((s + o, s + i + c.len_utf8()));
+                    open = None;
+                }
+                _ => {}
+            }
+            prev = Some(c);
+        }
+        if let Some((o, _)) = open {
+            out.push((s + o, e));
+        }
+    }
+    out
 }
 
 const WEEKDAYS: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];

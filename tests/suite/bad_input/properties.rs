@@ -1,5 +1,6 @@
 //! Property tests: drafts checked back find their blocks; finding spans are exact
-//! and never split a character; merge values are data.
+//! and never split a character; merge values are data; certain replacements, applied,
+//! check clean and keep the sentence's other words.
 
 use proptest::prelude::*;
 use replydraft::{CheckOptions, DraftRequest, Format, Library, parse_date};
@@ -81,6 +82,107 @@ proptest! {
         prop_assert!(html.contains(&escaped));
         if name.contains('<') {
             prop_assert!(!html.contains(&dear));
+        }
+    }
+}
+
+/// Sentences with a time phrase (`{p}`, or `{P}` capitalised) in one syntactic slot:
+/// an adverbial at the start or the end of a clause, a subject, a possessive, an
+/// object, the object of a preposition, beside another expression, inside a quotation.
+const SLOTS: [&str; 16] = [
+    "{P} the council spent £4 million on the roads.",
+    "{P}, the council spent £4 million.",
+    "{P} was difficult for many families.",
+    "{P}'s report showed a rise.",
+    "The council spent £4 million {p}.",
+    "We spent {p} working on the plan.",
+    "Prices have risen since {p}.",
+    "I met the Minister {p} about the plan.",
+    "It happened {p}, or perhaps the year before.",
+    "{P} today we opened the centre.",
+    "You wrote: \"{P} the council did nothing.\"",
+    "> {P} the council did nothing.\n",
+    "Between 2019 and {p} costs rose.",
+    "I am pleased that {p} we are consulting on it.",
+    "{P} we will publish the plan.",
+    "However, as the reviews set out {p}, the system is failing.",
+];
+
+const PHRASES: [&str; 16] = [
+    "last year",
+    "this year",
+    "last month",
+    "last week",
+    "yesterday",
+    "today",
+    "two years ago",
+    "six months ago",
+    "this morning",
+    "last night",
+    "on Friday",
+    "last summer",
+    "the past two years",
+    "earlier this month",
+    "next year",
+    "in March",
+];
+
+fn sentence() -> impl Strategy<Value = String> {
+    (prop::sample::select(&SLOTS[..]), prop::sample::select(&PHRASES[..])).prop_map(|(slot, phrase)| {
+        let mut chars = phrase.chars();
+        let upper = chars.next().map_or(String::new(), |c| c.to_uppercase().collect::<String>() + chars.as_str());
+        slot.replace("{p}", phrase).replace("{P}", &upper)
+    })
+}
+
+/// The words of `text` outside the byte spans `spans` (in order, not overlapping).
+fn words_outside(text: &str, spans: &[(usize, usize)]) -> Vec<String> {
+    let mut at = 0;
+    let mut out = Vec::new();
+    for &(s, e) in spans {
+        out.extend(text[at..s].split_whitespace().map(String::from));
+        at = e;
+    }
+    out.extend(text[at..].split_whitespace().map(String::from));
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// Every certain replacement, applied, checks clean at the same dates (nothing stale
+    /// and nothing more to write out where it stands), and every other word of the
+    /// letter is kept, in order.
+    #[test]
+    fn certain_replacements_applied_check_clean_and_keep_the_other_words(
+        sentences in prop::collection::vec(sentence(), 1..4),
+        written in 0i64..3000,
+        later in 0i64..4000,
+    ) {
+        let text = sentences.join(" ");
+        let written = parse_date("2015-01-01").unwrap().checked_add(jiff::Span::new().days(written)).unwrap();
+        let mut options = CheckOptions::new(written.checked_add(jiff::Span::new().days(later)).unwrap());
+        options.written = Some(written);
+        let report = LIBRARY.check_text(&text, &options);
+        let (fixed, applied) = report.fixed(&text);
+        let old: Vec<(usize, usize)> = applied.iter().map(|f| (f.start, f.end)).collect();
+        let mut new = Vec::new();
+        let mut shift = 0isize;
+        for f in &applied {
+            let r = f.replacement.as_deref().unwrap();
+            let start = f.start.checked_add_signed(shift).unwrap();
+            new.push((start, start + r.len()));
+            prop_assert_eq!(&fixed[start..start + r.len()], r);
+            shift += r.len() as isize - (f.end - f.start) as isize;
+        }
+        prop_assert_eq!(words_outside(&text, &old), words_outside(&fixed, &new), "{} -> {}", text, fixed);
+        let again = LIBRARY.check_text(&fixed, &options);
+        for f in &again.findings {
+            let on_a_fix = new.iter().any(|&(s, e)| f.start < e && s < f.end);
+            prop_assert!(
+                !on_a_fix || f.severity == replydraft::Severity::Info && f.replacement.is_none(),
+                "{:?} -> {:?}: {:?}", text, fixed, f
+            );
         }
     }
 }

@@ -465,8 +465,11 @@ fn a_clock_time_without_a_day_is_no_date_and_a_part_of_a_day_is_kept_when_writte
     // calendar week before it: stale, but no certain rewrite. "Last week" is the week.
     let f = about(&check("Over the last week we met twice.", "2017-08-10", "2026-11-22"), "the last week").unwrap();
     assert_eq!((f.severity, f.replacement), (Severity::Error, None));
+    // "Last week" is the week, but written out ("the week beginning 31 July 2017") its
+    // own words "the week" read as a relative expression again: no certain rewrite.
     let f = about(&check("We met last week.", "2017-08-10", "2026-11-22"), "last week").unwrap();
-    assert_eq!(f.replacement.as_deref(), Some("in the week beginning 31 July 2017"));
+    assert_eq!(f.replacement, None);
+    assert_eq!(f.suggestion.as_deref(), Some("write the date it meant"));
     // A clock time on a weekday is kept as written: no certain rewrite.
     let f = about(&check("We met at 10am on Friday.", "2026-01-05", "2026-11-22"), "10am on Friday").unwrap();
     assert_eq!(f.replacement, None, "{}", f.message);
@@ -517,4 +520,77 @@ fn a_duration_after_which_something_holds_counts_back_from_the_letter() {
     assert_eq!(f.replacement, None, "the words cannot be written out as years with certainty");
     // A duration that does not count from the letter's date is left alone.
     assert_eq!(severity("We have frozen fees for two years.", "two years", "2018-06-01", "2026-11-22"), None);
+}
+
+/// `text` with every certain replacement applied, checked at the given dates.
+fn fixed(text: &str, written: &str, date: &str) -> String {
+    let mut options = CheckOptions::new(d(date));
+    options.written = Some(d(written));
+    LIBRARY.check_text(text, &options).fixed(text).0
+}
+
+#[test]
+fn a_certain_replacement_covers_the_whole_time_expression() {
+    // "The year before" is anchored by "before", outside the span "the year": written
+    // out alone it would name another year.
+    let text = "It happened last year, or perhaps the year before.";
+    let f = about(&check(text, "2022-07-01", "2026-11-22"), "the year").unwrap();
+    assert_eq!(f.replacement, None, "{}", f.message);
+    assert_eq!(fixed(text, "2022-07-01", "2026-11-22"), "It happened in 2021, or perhaps the year before.");
+    // Two expressions that make one time ("two years ago today") are one or neither.
+    for text in ["Two years ago today we opened the centre.", "We met on Friday last week."] {
+        let stale: Vec<Finding> =
+            check(text, "2022-07-01", "2026-11-22").into_iter().filter(|f| f.severity != Severity::Info).collect();
+        assert!(!stale.is_empty() && stale.iter().all(|f| f.replacement.is_none()), "{text}: {stale:#?}");
+        assert_eq!(fixed(text, "2022-07-01", "2026-11-22"), text);
+    }
+}
+
+#[test]
+fn a_relative_expression_used_as_a_noun_is_not_written_out_as_an_adverb() {
+    let on = |text: &str| fixed(text, "2022-07-01", "2026-11-22");
+    // The subject of a verb: the date alone.
+    assert_eq!(on("Last year was difficult for many families."), "2021 was difficult for many families.");
+    assert_eq!(on("Yesterday was a good day."), "30 June 2022 was a good day.");
+    // A possessive, an object, one of two joined expressions: nothing certain.
+    for text in [
+        "Last year's report showed a rise.",
+        "We spent last year working on the plan.",
+        "Last year and this year we met twice.",
+        "I met the Minister today about the plan.",
+    ] {
+        assert_eq!(on(text), text);
+        let stale = check(text, "2022-07-01", "2026-11-22").into_iter().filter(|f| f.severity != Severity::Info);
+        assert!(stale.count() > 0, "{text}: still reported");
+    }
+    // An adverbial is written out with its preposition.
+    assert_eq!(on("Last year, the council spent £4 million."), "In 2021, the council spent £4 million.");
+    assert_eq!(on("The council spent £4 million last year."), "The council spent £4 million in 2021.");
+    assert_eq!(on("However, as we said last year, costs rose."), "However, as we said in 2021, costs rose.");
+    assert_eq!(on("Between 2019 and last year costs rose."), "Between 2019 and 2021 costs rose.");
+    // A present claim about the day it was written needs rewriting, not just its date.
+    assert_eq!(on("Today we are consulting on the plan."), "Today we are consulting on the plan.");
+}
+
+#[test]
+fn quoted_words_are_reported_but_never_rewritten() {
+    for text in [
+        "You wrote: \"Last year the council did nothing.\"",
+        "\u{201c}Last year the council did nothing,\u{201d} you said.",
+        "You said \u{2018}last year the council did nothing\u{2019} in your letter.",
+        "> Last year the council did nothing.\n\nThank you for your email.",
+    ] {
+        let findings = check(text, "2022-07-01", "2026-11-22");
+        let f = findings.iter().find(|f| f.text.eq_ignore_ascii_case("last year")).unwrap();
+        assert_ne!(f.severity, Severity::Info, "{text}: still reported");
+        assert_eq!(f.replacement, None, "{text}");
+        assert_eq!(fixed(text, "2022-07-01", "2026-11-22"), text);
+    }
+    // Outside the quotation the letter's own words are written out.
+    let text = "You wrote: \u{201c}Last year the council did nothing.\u{201d} Last year we met twice.";
+    let expected = "You wrote: \u{201c}Last year the council did nothing.\u{201d} In 2021 we met twice.";
+    assert_eq!(fixed(text, "2022-07-01", "2026-11-22"), expected);
+    // An apostrophe is no quotation mark.
+    let text = "The council\u{2019}s plan was set out last year.";
+    assert_eq!(fixed(text, "2022-07-01", "2026-11-22"), "The council\u{2019}s plan was set out in 2021.");
 }
