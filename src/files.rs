@@ -183,26 +183,22 @@ pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<()> {
 /// runs that edit one file in place (read, change, replace) take it in turn. A file
 /// replaced by [`write_atomic`] is a new file, so the lock is taken again when the
 /// file locked is no longer the one at `path` (a run waiting on it reads the new one).
+/// (Elsewhere than Unix, no lock is taken.)
 pub(crate) fn lock(path: &Path) -> Result<File> {
     loop {
         let file = File::open(path).map_err(|e| Error::io(path.display(), e))?;
-        file.lock().map_err(|e| Error::io(path.display(), e))?;
-        let locked = file.metadata().map_err(|e| Error::io(path.display(), e))?;
-        let current = std::fs::metadata(path).map_err(|e| Error::io(path.display(), e))?;
         #[cfg(unix)]
-        let same = {
+        {
             use std::os::unix::fs::MetadataExt;
-            (locked.dev(), locked.ino()) == (current.dev(), current.ino())
-        };
-        // Elsewhere a file held open is not replaced.
-        #[cfg(not(unix))]
-        let same = {
-            let _ = (locked, current);
-            true
-        };
-        if same {
-            return Ok(file);
+            rustix::fs::flock(&file, rustix::fs::FlockOperation::LockExclusive)
+                .map_err(|e| Error::io(path.display(), e.into()))?;
+            let locked = file.metadata().map_err(|e| Error::io(path.display(), e))?;
+            let current = std::fs::metadata(path).map_err(|e| Error::io(path.display(), e))?;
+            if (locked.dev(), locked.ino()) != (current.dev(), current.ino()) {
+                continue;
+            }
         }
+        return Ok(file);
     }
 }
 

@@ -260,7 +260,10 @@ impl Block {
         if hash.starts_with(APPROVAL_V2) {
             return hash == self.approval_hash();
         }
-        hash == text_hash(&self.text) && self.claims.is_empty() && !self.text.contains("{{") && !self.text.contains("**")
+        hash == text_hash(&self.text)
+            && self.claims.is_empty()
+            && !self.text.contains("{{")
+            && !self.text.contains("**")
     }
 
     /// The block's approval state: its `status` and, for approved blocks, whether the
@@ -282,9 +285,7 @@ impl Block {
             Status::Retired => Approval::Retired,
             Status::Draft => Approval::Draft,
             Status::Approved => match (&self.approved_hash, &self.approved_by, self.approved_on) {
-                (Some(h), Some(by), Some(on)) if self.vouched_by(h) => {
-                    Approval::Approved { by: by.clone(), on }
-                }
+                (Some(h), Some(by), Some(on)) if self.vouched_by(h) => Approval::Approved { by: by.clone(), on },
                 (Some(_), by, on) => Approval::Changed { by: by.clone(), on },
                 (None, _, _) => Approval::Unrecorded,
             },

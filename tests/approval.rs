@@ -29,7 +29,8 @@ fn edit(dir: &Path, from: &str, to: &str) {
 }
 
 fn approve(dir: &Path, id: &str) {
-    let (code, _, err) = run(&["approve", id, "--by", "Jo Bloggs", "--date", "2026-12-01", "--library", dir.to_str().unwrap()]);
+    let (code, _, err) =
+        run(&["approve", id, "--by", "Jo Bloggs", "--date", "2026-12-01", "--library", dir.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
     assert!(matches!(state(dir, id), Approval::Approved { .. }));
 }

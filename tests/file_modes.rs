@@ -94,7 +94,7 @@ fn bulk_letters_follow_the_umask_and_keep_their_mode_when_replaced() {
         args.extend_from_slice(extra);
         let (code, err) = run_with_umask(umask, &args);
         assert_eq!(code, 0, "{err}");
-        replydraft::walk(&[out.clone()], &|_| true).unwrap().files
+        replydraft::walk(std::slice::from_ref(&out), &|_| true).unwrap().files
     };
     let letters = bulk("022", &[]);
     assert_eq!(letters.len(), 2);
