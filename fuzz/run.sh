@@ -13,7 +13,7 @@ secs=${1:-1800}
 max_len=${MAX_LEN:-4096}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(library_toml check_bytes csv_recipients render_merge name_folding ingest_toml reply_outputs fix_text)
+[ ${#targets[@]} -eq 0 ] && targets=(library_toml check_bytes csv_recipients render_merge name_folding ingest_toml reply_outputs fix_text approval_edit)
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 cargo fuzz build -O -s none >/dev/null
 mkdir -p artifacts
@@ -31,6 +31,7 @@ seed ingest_toml ../seeds/*.txt ../tests/letters/*.txt
 seed name_folding ../seeds/*.txt
 seed reply_outputs ../tests/incoming/*
 seed library_toml ../templates/*.toml ../templates/*/*.toml
+seed approval_edit ../templates/blocks/*.toml seeds/approval_edit/*
 seed csv_recipients ../tests/bad_input/*/*.csv
 for spec in "${targets[@]}"; do
   t=${spec%%=*}

@@ -2,7 +2,8 @@
 //! a random name in the target's directory and moved into place only when complete;
 //! nothing is overwritten unless asked; devices and pipes are written through; a
 //! symbolic link is never followed or replaced; walks of directories skip what is not
-//! a regular file and never loop.
+//! a regular file and never loop. A new file's mode follows the umask (as a file
+//! created in place would: 0644 under umask 022); a replaced file keeps its mode.
 
 use crate::error::{Error, Result};
 use std::fs::File;
@@ -52,6 +53,12 @@ fn refuse(path: &Path, overwrite: bool) -> Error {
     }
 }
 
+/// Gives `file` (about to replace `path`) the mode of the file at `path`.
+fn keep_mode(path: &Path, file: &File) -> Result<()> {
+    let mode = std::fs::metadata(path).map_err(|e| Error::io(path.display(), e))?.permissions();
+    file.set_permissions(mode).map_err(|e| Error::io(path.display(), e))
+}
+
 /// An output file being written: a temporary file beside the target, moved into place
 /// by [`AtomicFile::commit`]; dropped without a commit, it leaves nothing behind. A
 /// device or a pipe (`/dev/null`, `/dev/stdout`) is written directly instead.
@@ -89,12 +96,18 @@ impl AtomicFile {
                 let f = std::fs::OpenOptions::new().write(true).open(path).map_err(|e| Error::io(path.display(), e))?;
                 Inner::Direct(std::io::BufWriter::with_capacity(1 << 20, f))
             }
-            Target::Absent | Target::File => {
-                let tmp = tempfile::Builder::new()
-                    .prefix(&temp_prefix())
-                    .suffix(".tmp")
-                    .tempfile_in(dir_of(path))
-                    .map_err(|e| Error::io(path.display(), e))?;
+            existing @ (Target::Absent | Target::File) => {
+                let prefix = temp_prefix();
+                let mut builder = tempfile::Builder::new();
+                builder.prefix(&prefix).suffix(".tmp");
+                // Created as `open(2)` creates a file, 0666 less the umask (not
+                // tempfile's 0600, which would hide the office's letters from colleagues).
+                #[cfg(unix)]
+                builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+                let tmp = builder.tempfile_in(dir_of(path)).map_err(|e| Error::io(path.display(), e))?;
+                if let Target::File = existing {
+                    keep_mode(path, tmp.as_file())?;
+                }
                 Inner::Temp(std::io::BufWriter::with_capacity(1 << 20, tmp))
             }
         };
@@ -166,6 +179,29 @@ pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<()> {
     f.commit()
 }
 
+/// An exclusive lock on the file at `path`, held until the returned handle is dropped:
+/// runs that edit one file in place (read, change, replace) take it in turn. A file
+/// replaced by [`write_atomic`] is a new file, so the lock is taken again when the
+/// file locked is no longer the one at `path` (a run waiting on it reads the new one).
+/// (Elsewhere than Unix, no lock is taken.)
+pub(crate) fn lock(path: &Path) -> Result<File> {
+    loop {
+        let file = File::open(path).map_err(|e| Error::io(path.display(), e))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            rustix::fs::flock(&file, rustix::fs::FlockOperation::LockExclusive)
+                .map_err(|e| Error::io(path.display(), e.into()))?;
+            let locked = file.metadata().map_err(|e| Error::io(path.display(), e))?;
+            let current = std::fs::metadata(path).map_err(|e| Error::io(path.display(), e))?;
+            if (locked.dev(), locked.ino()) != (current.dev(), current.ino()) {
+                continue;
+            }
+        }
+        return Ok(file);
+    }
+}
+
 /// A staging directory inside `dir` for all-or-nothing runs: files are written into it
 /// and moved into `dir` by [`Staging::commit`]; dropped without a commit, it is removed
 /// with everything in it.
@@ -211,6 +247,9 @@ impl Staging {
         for n in &self.names {
             let (from, to) = (self.staged.path().join(n), self.dir.join(n));
             let moved = if overwrite {
+                if let Target::File = target(&to)? {
+                    keep_mode(&to, &File::open(&from).map_err(|e| Error::io(from.display(), e))?)?;
+                }
                 std::fs::rename(&from, &to)
             } else {
                 std::fs::hard_link(&from, &to).and_then(|()| std::fs::remove_file(&from))

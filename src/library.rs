@@ -87,8 +87,8 @@ pub struct Block {
     /// When it was approved.
     #[serde(default, with = "toml_date::option")]
     pub approved_on: Option<Date>,
-    /// The hash of the text as approved ([`Block::text_hash`]): a text changed since
-    /// no longer counts as approved.
+    /// The hash of the block as approved ([`Block::approval_hash`]): a block whose text,
+    /// `literal`, role, dates or claims changed since no longer counts as approved.
     #[serde(default)]
     pub approved_hash: Option<String>,
     /// A date by which the whole block must be reviewed.
@@ -117,7 +117,7 @@ pub struct Block {
 #[serde(rename_all = "kebab-case", tag = "state")]
 #[non_exhaustive]
 pub enum Approval {
-    /// Approved by `by` on `on`, and the text is the one approved.
+    /// Approved by `by` on `on`, and the block is the one approved.
     Approved {
         /// Who approved it.
         by: String,
@@ -129,7 +129,8 @@ pub enum Approval {
     Unrecorded,
     /// Written, not yet approved.
     Draft,
-    /// Approved, but the text has changed since: it needs approving again.
+    /// Approved, but the block has changed since (or its approval, recorded before
+    /// approvals covered more than the text, cannot vouch for it): it needs approving again.
     Changed {
         /// Who approved the earlier text.
         by: Option<String>,
@@ -175,7 +176,8 @@ impl Approval {
     }
 }
 
-/// The hash an approval records of a text: `sha256:` and 64 hex digits.
+/// The SHA-256 of a text: `sha256:` and 64 hex digits (the correspondence log records
+/// each block's; approvals record [`Block::approval_hash`], which is built on it).
 ///
 /// ```
 /// let h = replydraft::text_hash("Thank you for your letter.");
@@ -198,9 +200,79 @@ pub(crate) fn bytes_hash(bytes: &[u8]) -> String {
     out
 }
 
+/// How an approval hash covering more than the text begins ([`Block::approval_hash`]).
+const APPROVAL_V2: &str = "v2:";
+
 impl Block {
+    /// The hash an approval records of the block: `v2:` and the [`text_hash`] of
+    /// everything that decides what the block renders and how it is checked: its
+    /// text (the blocks it includes, and its conditions, are written in it), `literal`,
+    /// role, `as_of`, `review_by` and every claim (quote, kind, dates, facts, severity,
+    /// note, suggestion). Its title, topics, sources, provenance and `refreshes` are
+    /// not covered, nor the included blocks themselves (each has its own approval).
+    ///
+    /// ```
+    /// use replydraft::Library;
+    /// let library = Library::embedded()?;
+    /// let block = library.block("family-hubs").unwrap();
+    /// assert!(block.approval_hash().starts_with("v2:sha256:"));
+    /// let mut literal = block.clone();
+    /// literal.literal = !block.literal;
+    /// assert_ne!(literal.approval_hash(), block.approval_hash());
+    /// # Ok::<(), replydraft::Error>(())
+    /// ```
+    pub fn approval_hash(&self) -> String {
+        let date = |d: Option<Date>| d.map(|d| d.to_string());
+        let name = |v: serde_json::Result<serde_json::Value>| v.ok().and_then(|v| v.as_str().map(String::from));
+        let mut record: Vec<(String, Option<String>)> = vec![
+            ("text".into(), Some(self.text.clone())),
+            ("literal".into(), Some(self.literal.to_string())),
+            ("role".into(), name(serde_json::to_value(self.role))),
+            ("as_of".into(), date(Some(self.as_of))),
+            ("review_by".into(), date(self.review_by)),
+        ];
+        for (i, c) in self.claims.iter().enumerate() {
+            let fields = [
+                ("quote", Some(c.quote.clone())),
+                ("kind", name(serde_json::to_value(c.kind))),
+                ("until", date(c.until)),
+                ("period", c.period.clone()),
+                ("event", c.event.clone()),
+                ("office", c.office.clone()),
+                ("holder", c.holder.clone()),
+                ("tolerance", c.tolerance.map(|s| s.to_string())),
+                ("data_date", date(c.data_date)),
+                ("refresh", c.refresh.map(|s| s.to_string())),
+                ("review_by", date(c.review_by)),
+                ("severity", c.severity.and_then(|s| name(serde_json::to_value(s)))),
+                ("note", c.note.clone()),
+                ("suggest", c.suggest.clone()),
+                ("replace_with", c.replace_with.clone()),
+            ];
+            record.extend(fields.into_iter().map(|(k, v)| (format!("claim.{i}.{k}"), v)));
+        }
+        // Fields not given are left out, so that a field added later leaves the hashes
+        // of the blocks that do not use it as they were.
+        record.retain(|(_, v)| v.is_some());
+        format!("{APPROVAL_V2}{}", text_hash(&serde_json::to_string(&record).unwrap_or_default()))
+    }
+
+    /// Whether `hash`, an approval's record, vouches for the block as it stands: a
+    /// [`Block::approval_hash`], or a hash of the text alone (recorded before approvals
+    /// covered more) on a block with no claims whose text reads the same as a template
+    /// and as `literal` text (no `{{`, no `**`).
+    fn vouched_by(&self, hash: &str) -> bool {
+        if hash.starts_with(APPROVAL_V2) {
+            return hash == self.approval_hash();
+        }
+        hash == text_hash(&self.text)
+            && self.claims.is_empty()
+            && !self.text.contains("{{")
+            && !self.text.contains("**")
+    }
+
     /// The block's approval state: its `status` and, for approved blocks, whether the
-    /// text is still the one approved.
+    /// block is still the one approved ([`Block::approval_hash`]).
     ///
     /// ```
     /// use replydraft::{Approval, Library};
@@ -218,9 +290,7 @@ impl Block {
             Status::Retired => Approval::Retired,
             Status::Draft => Approval::Draft,
             Status::Approved => match (&self.approved_hash, &self.approved_by, self.approved_on) {
-                (Some(h), Some(by), Some(on)) if *h == text_hash(&self.text) => {
-                    Approval::Approved { by: by.clone(), on }
-                }
+                (Some(h), Some(by), Some(on)) if self.vouched_by(h) => Approval::Approved { by: by.clone(), on },
                 (Some(_), by, on) => Approval::Changed { by: by.clone(), on },
                 (None, _, _) => Approval::Unrecorded,
             },

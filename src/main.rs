@@ -289,8 +289,8 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// Approve a block: record who approved it, when, and the hash of its text, in the
-    /// library file that defines it (comments and formatting kept).
+    /// Approve a block: record who approved it, when, and the hash of what it says and
+    /// how it is checked, in the library file that defines it (comments and formatting kept).
     Approve {
         /// The block id.
         block: String,

@@ -1,7 +1,10 @@
 //! The office's work: bulk runs, approval, the correspondence log, replies, campaigns.
 
+mod approval;
 mod bulk;
 mod campaign_scale;
+#[cfg(unix)]
+mod file_modes;
 mod office;
 mod reply;
 #[cfg(unix)]

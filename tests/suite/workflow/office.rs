@@ -61,7 +61,7 @@ fn approving_records_who_when_and_the_text_and_keeps_the_file_as_written() {
     assert!(after.starts_with("# The office's own lines. Keep this comment.\n"));
     assert!(after.contains("id = \"thanks\"     # the opening line\n"));
     assert!(after.contains(
-        "status = \"approved\"\napproved_by = \"Jo Bloggs\"\napproved_on = 2026-12-06\napproved_hash = \"sha256:"
+        "status = \"approved\"\napproved_by = \"Jo Bloggs\"\napproved_on = 2026-12-06\napproved_hash = \"v2:sha256:"
     ));
     let removed: Vec<&str> = LIBRARY.lines().filter(|l| !after.contains(l)).collect();
     assert_eq!(removed, ["status = \"draft\""], "nothing else changed");
