@@ -53,6 +53,11 @@ fn head(message: &[u8]) -> &[u8] {
     &message[..end + 4]
 }
 
+/// `replydraft fix INPUT --out OUT` of a letter written on 1 July 2022, read on 7 December 2026.
+fn fix(input: &str, out: &str, more: &[&str]) -> (i32, String, String) {
+    common::run(&[&["fix", input, "--written", "2022-07-01", "--date", "2026-12-07", "--out", out], more].concat())
+}
+
 #[test]
 fn fix_of_an_email_writes_the_whole_message_with_only_its_text_changed() {
     let dir = common::scratch("fix-eml");
@@ -65,8 +70,7 @@ fn fix_of_an_email_writes_the_whole_message_with_only_its_text_changed() {
         let path = dir.join(name);
         std::fs::write(&path, &original).unwrap();
         let path = path.to_str().unwrap();
-        let (code, _, err) =
-            common::run(&["fix", path, "--written", "2022-07-01", "--date", "2026-12-07", "--out", path, "--force"]);
+        let (code, _, err) = fix(path, path, &["--force"]);
         assert_eq!(code, 0, "{err}");
         assert!(err.contains("1 change"), "{err}");
         let fixed = std::fs::read(path).unwrap();
@@ -96,16 +100,7 @@ Last year the council closed two centres.\r\n--XX\r\nContent-Type: text/html\r\n
     let path = dir.join("alt.eml");
     std::fs::write(&path, alternative).unwrap();
     let out = dir.join("alt-fixed.eml");
-    let (code, _, err) = common::run(&[
-        "fix",
-        path.to_str().unwrap(),
-        "--written",
-        "2022-07-01",
-        "--date",
-        "2026-12-07",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let (code, _, err) = fix(path.to_str().unwrap(), out.to_str().unwrap(), &[]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("HTML") && err.contains("cannot be written back"), "{err}");
     assert!(!out.exists());
@@ -236,36 +231,14 @@ fn an_email_address_has_one_form_everywhere() {
     assert_eq!(m.recipient.email.as_deref(), Some("ann@example.org"));
 
     // The To: header: no invisible character; what cannot be an address is exit 2.
-    let (code, out, err) = common::run(&[
-        "draft",
-        "--topic",
-        "care-funding",
-        "--date",
-        "2026-11-23",
-        "--to",
-        "Ann Lee",
-        "--email",
-        "ann\u{200b}@example.org",
-        "--format",
-        "eml",
-        "--from",
-        "office@example.org",
-    ]);
+    let draft = |more: &[&str]| {
+        let args = ["draft", "--topic", "care-funding", "--date", "2026-11-23", "--format", "eml"];
+        common::run(&[&args[..], &["--from", "office@example.org"], more].concat())
+    };
+    let (code, out, err) = draft(&["--to", "Ann Lee", "--email", "ann\u{200b}@example.org"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("To: \"Ann Lee\" <ann@example.org>\r\n"), "{out}");
-    let (code, _, err) = common::run(&[
-        "draft",
-        "--topic",
-        "care-funding",
-        "--date",
-        "2026-11-23",
-        "--email",
-        "ann@exam ple.org",
-        "--format",
-        "eml",
-        "--from",
-        "office@example.org",
-    ]);
+    let (code, _, err) = draft(&["--email", "ann@exam ple.org"]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("is not an email address"), "{err}");
 }
