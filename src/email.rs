@@ -4,9 +4,10 @@
 //!
 //! Headers are written by `mail-builder`, which encodes any value that is not plain
 //! printable ASCII (RFC 2047), so a line break in a name or subject can never start a
-//! header of its own; addresses are checked before they are used. The message is the
-//! same bytes for the same draft: its date is the letter's date, and its Message-ID and
-//! MIME boundary are derived from its content.
+//! header of its own; addresses are normalised and checked before they are used
+//! ([`crate::text::normalize_email`]: no invisible or control characters). The
+//! message is the same bytes for the same draft: its date is the letter's date, and
+//! its Message-ID and MIME boundary are derived from its content.
 
 use crate::error::{Error, Result};
 use crate::library::Library;
@@ -76,9 +77,7 @@ impl Library {
                 recipient.name.as_deref().unwrap_or("the recipient")
             ))
         })?;
-        if !crate::text::valid_email(to) {
-            return Err(Error::Request(format!("{to:?} is not an email address")));
-        }
+        let to = &crate::text::normalize_email(to)?;
         let mut plain_request = request.clone();
         plain_request.format = Format::Text;
         if plain_request.layout.is_none() && self.layouts().any(|(n, _)| n == "email") {
@@ -92,9 +91,7 @@ impl Library {
                 draft.sender
             ))
         })?;
-        if !crate::text::valid_email(from) {
-            return Err(Error::Request(format!("{from:?} is not an email address")));
-        }
+        let from = &crate::text::normalize_email(from)?;
         let mut html_request = plain_request.clone();
         html_request.format = Format::Html;
         let has_html = self.layouts().any(|(n, f)| Some(n) == html_request.layout.as_deref() && f == Format::Html);

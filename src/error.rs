@@ -110,6 +110,25 @@ pub enum Error {
     /// A request names something the library does not have, or is otherwise unusable.
     #[error("{0}")]
     Request(String),
+    /// An email address that cannot be used: not of the form `name@domain`, or holding
+    /// white space or a control character.
+    #[error("{address:?} is not an email address: {reason}")]
+    Address {
+        /// The address as given.
+        address: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// An incoming message that cannot be read or written back safely: who sent it is in
+    /// doubt (two `From:` fields, a `Sender:` that differs), or its text cannot be
+    /// rewritten in place.
+    #[error("{file}: {message}")]
+    Message {
+        /// The file the message came from.
+        file: String,
+        /// What is wrong.
+        message: String,
+    },
     /// Reading or writing a file failed.
     #[error("{path}: {source}")]
     Io {
@@ -133,7 +152,7 @@ impl Error {
 
     /// True when a request was unusable (unknown topic, sender or block, bad value).
     pub fn is_bad_request(&self) -> bool {
-        matches!(self, Error::Request(_))
+        matches!(self, Error::Request(_) | Error::Address { .. } | Error::Message { .. })
     }
 
     /// True for I/O failures.

@@ -104,7 +104,7 @@ pub use date::{DateStyle, parse_date, parse_span, today};
 pub use email::Email;
 pub use error::{Error, Location, Result};
 pub use facts::{Election, Entity, Event, Facts, Office, Period, Series, State, Tenure, Term};
-pub use files::{Letter, Walk, read_letter, walk};
+pub use files::{Letter, Walk, read_letter, rewrite_letter, walk};
 pub use finding::{Claim, ClaimKind, Finding, FindingKind, Severity};
 pub use ingest::{Corpus, IngestOptions, Proposed, letter_paths, toml_comment};
 pub use jiff::civil::Date;

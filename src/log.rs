@@ -191,10 +191,11 @@ ALTER TABLE letters ADD COLUMN proof TEXT;
 ",
 ];
 
-/// The key a recipient is known by in the log: `email:` and their address in lower
-/// case; else `name:` their name (lower case, single spaces) and `|` the postcode found
-/// in their address (upper case, no space); else `name:` the name alone. `None` when
-/// the recipient has neither email nor name.
+/// The key a recipient is known by in the log: `email:` and their address
+/// ([`crate::text::normalize_email`]) in lower case; else `name:` their name (lower
+/// case, single spaces) and `|` the postcode found in their address (upper case, no
+/// space); else `name:` the name alone. `None` when the recipient has neither email
+/// nor name.
 ///
 /// ```
 /// use replydraft::{Recipient, recipient_key};
@@ -206,7 +207,7 @@ ALTER TABLE letters ADD COLUMN proof TEXT;
 /// assert_eq!(recipient_key(&r).as_deref(), Some("email:ann.lee@example.org"));
 /// ```
 pub fn recipient_key(r: &Recipient) -> Option<String> {
-    if let Some(email) = r.email.as_deref().map(str::trim).filter(|e| crate::text::valid_email(e)) {
+    if let Some(email) = r.email.as_deref().and_then(|e| crate::text::normalize_email(e).ok()) {
         return Some(format!("email:{}", email.to_lowercase()));
     }
     let name = r.name.as_deref().map(|n| n.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase())?;

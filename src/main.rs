@@ -1156,6 +1156,9 @@ fn reply(a: ReplyArgs) -> Result<ExitCode, Error> {
     let mut request = library.reply_request(&incoming, &topic, date_or_today(&a.date)?)?;
     request.sender = a.sender;
     request.format = a.format.into();
+    for note in &incoming.notes {
+        eprintln!("replydraft: {name}: {note}");
+    }
     let r = &request.recipient;
     eprintln!(
         "replydraft: replying to {}{}{} on {topic}",
@@ -1408,11 +1411,17 @@ fn read_bytes(path: &std::path::Path) -> Result<(String, Vec<u8>), Error> {
 
 fn read_input(path: &std::path::Path) -> Result<(String, String), Error> {
     let (name, bytes) = read_bytes(path)?;
-    let letter = replydraft::read_letter(&name, &bytes)?;
+    let text = letter_text(&name, &bytes)?;
+    Ok((name, text))
+}
+
+/// The text of a letter or email (see `read_letter`), saying how it was decoded.
+fn letter_text(name: &str, bytes: &[u8]) -> Result<String, Error> {
+    let letter = replydraft::read_letter(name, bytes)?;
     if let Some(encoding) = &letter.encoding {
         eprintln!("replydraft: {name}: not UTF-8; read as {encoding}");
     }
-    Ok((name, letter.text))
+    Ok(letter.text)
 }
 
 /// A text for `times`: UTF-8 as it is, so that offsets are the file's own; anything
@@ -1425,13 +1434,7 @@ fn read_text(path: &std::path::Path) -> Result<String, Error> {
     let bytes = std::fs::read(path).map_err(|e| Error::Io { path: name.clone(), source: e })?;
     match String::from_utf8(bytes) {
         Ok(text) => Ok(text),
-        Err(e) => {
-            let letter = replydraft::read_letter(&name, e.as_bytes())?;
-            if let Some(encoding) = &letter.encoding {
-                eprintln!("replydraft: {name}: not UTF-8; read as {encoding}");
-            }
-            Ok(letter.text)
-        }
+        Err(e) => letter_text(&name, e.as_bytes()),
     }
 }
 
@@ -1804,7 +1807,8 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let library = library.load()?;
             let mut options = CheckOptions::new(date_or_today(&date)?);
             options.written = written.as_deref().map(parse_date).transpose()?;
-            let (name, text) = read_input(&file)?;
+            let (name, bytes) = read_bytes(&file)?;
+            let text = letter_text(&name, &bytes)?;
             let report = library.check_letter(&name, &text, &options);
             if report.written.is_none() {
                 return Err(Error::Request(format!(
@@ -1812,6 +1816,8 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 )));
             }
             let (fixed, applied) = report.fixed(&text);
+            // An email is written back whole: only its body's text changes.
+            let fixed = replydraft::rewrite_letter(&name, &bytes, &fixed)?;
             let mut err = std::io::stderr().lock();
             let mut lines = Lines::new(&text);
             for f in &applied {
@@ -1825,8 +1831,8 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             }
             let _ = writeln!(err, "{}", count(applied.len(), "change"));
             match target {
-                Some(path) => replydraft::cli::write_atomic(&path, fixed.as_bytes(), force)?,
-                None => out.write_all(fixed.as_bytes()).map_err(io)?,
+                Some(path) => replydraft::cli::write_atomic(&path, &fixed, force)?,
+                None => out.write_all(&fixed).map_err(io)?,
             }
         }
         Command::Times { file, reference, format } => {

@@ -26,6 +26,12 @@ struct RulesFile {
     name: String,
     name_suffixes: Vec<String>,
     not_address: Vec<String>,
+    quoted: Vec<String>,
+    forwarded: Vec<String>,
+    forward_subjects: Vec<String>,
+    quoted_from: String,
+    quoted_header: Vec<String>,
+    wrote: String,
 }
 
 struct Rules {
@@ -36,6 +42,12 @@ struct Rules {
     name: Regex,
     name_suffixes: Vec<String>,
     not_address: Vec<String>,
+    quoted: Vec<String>,
+    forwarded: Vec<String>,
+    forward_subjects: Vec<String>,
+    quoted_from: String,
+    quoted_header: Vec<String>,
+    wrote: Regex,
 }
 
 impl Rules {
@@ -51,6 +63,12 @@ impl Rules {
             name: re(&f.name)?,
             name_suffixes: f.name_suffixes,
             not_address: lower(f.not_address),
+            quoted: lower(f.quoted),
+            forwarded: lower(f.forwarded),
+            forward_subjects: lower(f.forward_subjects),
+            quoted_from: f.quoted_from.to_lowercase(),
+            quoted_header: lower(f.quoted_header),
+            wrote: re(&f.wrote)?,
         })
     }
 }
@@ -66,6 +84,12 @@ static RULES: LazyLock<Rules> = LazyLock::new(|| {
         name: Regex::new("$^").expect("an empty pattern compiles"),
         name_suffixes: Vec::new(),
         not_address: Vec::new(),
+        quoted: Vec::new(),
+        forwarded: Vec::new(),
+        forward_subjects: Vec::new(),
+        quoted_from: String::new(),
+        quoted_header: Vec::new(),
+        wrote: Regex::new("$^").expect("an empty pattern compiles"),
     })
 });
 
@@ -79,6 +103,10 @@ pub struct Incoming {
     pub subject: Option<String>,
     /// The text of the message (an email's body).
     pub text: String,
+    /// What the reading chose that the one replying should know: that a forwarded
+    /// message is answered to whoever forwarded it, that an email is answered at its
+    /// `Reply-To:` address.
+    pub notes: Vec<String>,
 }
 
 /// A line compared with others: trimmed, closing punctuation dropped, lowercased.
@@ -116,7 +144,7 @@ fn address_block(lines: &[&str]) -> (Vec<String>, Option<String>) {
             break;
         }
         if let Some(m) = RULES.email.find(line) {
-            email = email.or(Some(m.as_str().to_string()));
+            email = email.or_else(|| crate::text::normalize_email(m.as_str()).ok());
             let rest = line.replace(m.as_str(), "");
             let rest = rest.trim().trim_matches([',', ':', '-']).trim();
             if rest.is_empty() || key(rest) == "email" || key(rest) == "e-mail" {
@@ -175,9 +203,77 @@ fn writer(text: &str) -> (Option<String>, Vec<String>, Option<String>) {
     (name, address, email)
 }
 
+/// Where the writer's own text of a message ends.
+struct OwnText {
+    /// Their lines: quoted lines (`>`) and the lines that introduce them left out, and
+    /// nothing from the first quoted or forwarded message on.
+    text: String,
+    /// Whether the part cut off is marked as a forwarded message.
+    forwarded: bool,
+    /// The mailbox on the `From:` line of the part cut off, when it has one.
+    cut_from: Option<String>,
+}
+
+/// The writer's own part of `text` (see [`OwnText`]).
+fn own_text(text: &str) -> OwnText {
+    let lines: Vec<&str> = crate::text::lines(text).map(|l| l.trim_end_matches(['\r', '\n'])).collect();
+    let plain = |l: &str| l.trim().trim_matches('*').trim().to_lowercase();
+    let mut own: Vec<&str> = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let k = plain(line);
+        let marker = k.trim_matches(|c: char| c == '-' || c == '_' || c.is_whitespace());
+        let forward = RULES.forwarded.iter().any(|m| marker == m);
+        let header_block = k.starts_with(&RULES.quoted_from)
+            && own.iter().any(|l| !l.trim().is_empty())
+            && lines[i + 1..].iter().take(4).any(|l| RULES.quoted_header.iter().any(|h| plain(l).starts_with(h)));
+        if forward || header_block || RULES.quoted.iter().any(|m| marker == m) {
+            let from = lines[i + 1..].iter().take(8).find_map(|l| {
+                let l = l.trim().trim_start_matches('*');
+                let rest = l.get(..RULES.quoted_from.len()).filter(|p| p.eq_ignore_ascii_case(&RULES.quoted_from))?;
+                Some(l[rest.len()..].trim_start_matches('*').trim().to_string())
+            });
+            return OwnText { text: own.join("\n"), forwarded: forward, cut_from: from };
+        }
+        let quoted = line.trim_start().starts_with('>');
+        // "On Mon, 1 Dec 2026, Lee Barron <lee@...> wrote:", or its second half.
+        let wrote = RULES.wrote.is_match(line);
+        let opens = |l: &str| l.trim_start().to_lowercase().starts_with("on ");
+        if wrote && !opens(line) && own.last().is_some_and(|l| opens(l)) {
+            own.pop();
+        }
+        if !quoted && !wrote {
+            own.push(line);
+        }
+    }
+    OwnText { text: own.join("\n"), forwarded: false, cut_from: None }
+}
+
+/// A mailbox (`Name <address>`, or the address alone) as its name and its address,
+/// the address normalised ([`crate::text::normalize_email`]; one that cannot be an
+/// address is an error).
+fn split_mailbox(mailbox: Option<&str>) -> Result<(Option<String>, Option<String>)> {
+    let Some(m) = mailbox else { return Ok((None, None)) };
+    let (name, address) = match m.rsplit_once('<') {
+        Some((n, a)) => (clean_name(n), Some(a.trim_end().trim_end_matches('>'))),
+        None if m.contains('@') => (None, Some(m)),
+        None => (clean_name(m), None),
+    };
+    Ok((name, address.map(crate::text::normalize_email).transpose()?))
+}
+
 impl Incoming {
-    /// Reads an incoming letter or email (`name` is where the bytes came from; a
-    /// `.eml` file, or text that opens with mail headers, is an email).
+    /// Reads an incoming letter or email (`name` is where the bytes came from; see
+    /// [`read_letter`] for which are emails).
+    ///
+    /// Only the writer's own text is read for who they are: quoted messages (lines
+    /// marked `>`, "On ... wrote:", a mail program's "-----Original Message-----" or
+    /// "From: ... Sent: ..." header lines and all below them) are not theirs. A
+    /// forwarded message is answered to the one who forwarded it, all of name, email
+    /// and address; a note says so and names the forwarded message's writer. An email
+    /// is answered at its `Reply-To:` address when it has one (a note says so). An
+    /// email whose sender is in doubt (two `From:` fields, a `Sender:` that is not the
+    /// `From:`) is an [`Error::Message`]; an address that cannot be one, an
+    /// [`Error::Address`].
     ///
     /// ```
     /// let mail = b"From: Ann Lee <ann@example.org>\r\nSubject: Foster care\r\n\r\n\
@@ -192,32 +288,53 @@ impl Incoming {
     /// ```
     pub fn read(name: &str, bytes: &[u8]) -> Result<Incoming> {
         let letter = read_letter(name, bytes)?;
-        let (from_name, from_email) = match letter.from.as_deref() {
-            Some(f) => match f.rsplit_once('<') {
-                Some((n, a)) => (clean_name(n), Some(a.trim_end_matches('>').trim().to_string())),
-                None if f.contains('@') => (None, Some(f.trim().to_string())),
-                None => (clean_name(f), None),
-            },
-            None => (None, None),
-        };
-        let (signed, address, written_email) = writer(&letter.text);
+        if let Some(conflict) = &letter.sender_conflict {
+            return Err(Error::Message {
+                file: name.to_string(),
+                message: format!("who sent this email is in doubt: {conflict}; it is not answered"),
+            });
+        }
+        let (from_name, from_email) = split_mailbox(letter.from.as_deref())?;
+        let (reply_name, reply_email) = split_mailbox(letter.reply_to.as_deref())?;
+        let mut notes = Vec::new();
+        let is_forward_subject = letter.subject.as_deref().is_some_and(|s| {
+            let s = s.trim_start().to_lowercase();
+            RULES.forward_subjects.iter().any(|f| s.starts_with(f.as_str()))
+        });
+        let own = own_text(&letter.text);
+        let (signed, address, written_email) = writer(&own.text);
+        let name = signed.or(from_name).or(reply_name);
+        let email = match (&reply_email, &from_email) {
+            (Some(r), Some(f)) if !r.eq_ignore_ascii_case(f) => {
+                notes.push(format!("answered at its Reply-To: address, {r}, not its From: address, {f}"));
+                reply_email
+            }
+            _ => reply_email.or(from_email),
+        }
+        .or(written_email);
+        if own.forwarded || is_forward_subject {
+            let who = match (&name, &email) {
+                (Some(n), Some(e)) => format!("{n} <{e}>"),
+                (Some(n), None) => n.clone(),
+                (None, Some(e)) => e.clone(),
+                (None, None) => "the writer of the text above it".to_string(),
+            };
+            let writer = own.cut_from.map(|o| format!(", {o},")).unwrap_or_default();
+            notes.push(format!(
+                "a forwarded message: answered to the one who forwarded it, {who}; the forwarded message's \
+                 writer{writer} is not the recipient"
+            ));
+        }
         // The name they sign with is how they wish to be addressed; else the From: name.
-        let recipient = Recipient {
-            name: signed.or(from_name),
-            email: from_email.filter(|e| crate::text::valid_email(e)).or(written_email),
-            address,
-            ..Recipient::default()
-        };
+        let recipient = Recipient { name, email, address, ..Recipient::default() };
         let subject = letter.subject.map(|s| {
             let mut s = s.trim();
-            while let Some(rest) =
-                s.strip_prefix("Re:").or_else(|| s.strip_prefix("RE:")).or_else(|| s.strip_prefix("Fwd:"))
-            {
+            while let Some(rest) = ["Re:", "RE:", "Fwd:", "FW:", "Fw:"].iter().find_map(|p| s.strip_prefix(p)) {
                 s = rest.trim();
             }
             s.to_string()
         });
-        Ok(Incoming { recipient, subject: subject.filter(|s| !s.is_empty()), text: letter.text })
+        Ok(Incoming { recipient, subject: subject.filter(|s| !s.is_empty()), text: letter.text, notes })
     }
 }
 

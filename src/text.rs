@@ -603,6 +603,33 @@ pub fn valid_email(address: &str) -> bool {
     fine(local) && fine(domain) && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
 }
 
+/// An email address in the one form it is compared, written and recorded in: white
+/// space around it and invisible characters in it (zero-width spaces and joiners,
+/// direction marks, byte-order marks: see [`fold_char`]) taken out, the domain in
+/// lower case, the local part as written. What then is not an address ([`valid_email`]:
+/// one `@`, no white space, control character or delimiter, a dotted domain) is an
+/// [`Error::Address`]. Every place that reads, writes or compares an address (`reply`,
+/// an email's `To:`, the log's key for a recipient) goes through this one function.
+///
+/// ```
+/// use replydraft::text::normalize_email;
+/// assert_eq!(normalize_email(" Ann\u{200B}.Lee@Example.ORG ").unwrap(), "Ann.Lee@example.org");
+/// assert!(normalize_email("ann@example.org\r\nBcc: all@example.org").is_err());
+/// assert!(normalize_email("ann lee@example.org").is_err());
+/// ```
+pub fn normalize_email(address: &str) -> Result<String> {
+    let kept: String = address.trim().chars().filter(|&c| fold_char(c) != Fold::Drop).collect();
+    let reject = |reason: &str| Error::Address { address: address.to_string(), reason: reason.to_string() };
+    if kept.chars().any(char::is_control) {
+        return Err(reject("it holds a control character (a line break?)"));
+    }
+    if !valid_email(&kept) {
+        return Err(reject("not of the form name@domain.example, without spaces or <>()[],;:\""));
+    }
+    let (local, domain) = kept.rsplit_once('@').unwrap_or((&kept, ""));
+    Ok(format!("{local}@{}", domain.to_lowercase()))
+}
+
 /// The UK postcode in `line`, if any, in upper case without its space (`NN172AB`).
 ///
 /// ```

@@ -5,6 +5,7 @@ mod bulk;
 mod campaign_scale;
 #[cfg(unix)]
 mod file_modes;
+mod incoming_mail;
 mod office;
 mod reply;
 #[cfg(unix)]
