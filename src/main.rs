@@ -514,6 +514,15 @@ static STOPPING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::
 /// On SIGINT, SIGTERM or SIGHUP: remove what the run registered, and exit 130 at once
 /// (even while waiting on standard input). A file being written (see [`uninterrupted`])
 /// is finished first.
+/// A file written through a temporary one, made and put on the cleanup list under
+/// the list's lock, so that a signal between the two cannot leave the temporary file.
+fn temp_file(path: &std::path::Path, force: bool) -> Result<replydraft::cli::AtomicFile, Error> {
+    let mut list = cleanup_list();
+    let file = replydraft::cli::AtomicFile::create(path, force)?;
+    list.extend(file.temp_path().map(PathBuf::from));
+    Ok(file)
+}
+
 fn on_signal() {
     STOPPING.store(true, std::sync::atomic::Ordering::SeqCst);
     let list = cleanup_list();
@@ -649,15 +658,16 @@ fn bulk(a: BulkArgs) -> Result<ExitCode, Error> {
         }
         (Some(path), _) => {
             sweep(parent_dir(path));
-            let file = replydraft::cli::AtomicFile::create(path, a.force)?;
-            cleanup_list().extend(file.temp_path().map(PathBuf::from));
-            Sink::Jsonl(file)
+            Sink::Jsonl(temp_file(path, a.force)?)
         }
         (None, Some(dir)) => {
             std::fs::create_dir_all(dir).map_err(|e| Error::Io { path: dir.display().to_string(), source: e })?;
             sweep(dir);
+            // Made and listed under the cleanup lock: a signal in between cannot miss it.
+            let mut list = cleanup_list();
             let staging = if a.strict { Some(replydraft::cli::Staging::new(dir)?) } else { None };
-            cleanup_list().extend(staging.as_ref().map(|s| s.path().to_path_buf()));
+            list.extend(staging.as_ref().map(|s| s.path().to_path_buf()));
+            drop(list);
             Sink::Dir(dir.clone(), staging)
         }
         (None, None) => return Err(Error::Request("give --out DIR or --jsonl FILE".into())),
@@ -1123,8 +1133,7 @@ fn review_page(
         plain = library.draft(&r)?;
         &plain
     };
-    let mut page = replydraft::cli::AtomicFile::create(path, force)?;
-    cleanup_list().extend(page.temp_path().map(PathBuf::from));
+    let mut page = temp_file(path, force)?;
     page.write_all(replydraft::Review::of_draft(shown).to_html().as_bytes())
         .map_err(|e| Error::Io { path: path.display().to_string(), source: e })?;
     Ok(page)

@@ -7,6 +7,6 @@ mod campaign_scale;
 mod file_modes;
 mod incoming_mail;
 mod office;
-mod reply;
 #[cfg(unix)]
 mod records;
+mod reply;
