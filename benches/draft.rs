@@ -84,7 +84,8 @@ fn bench(c: &mut Criterion) {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// Time expressions in a 2.2 kB seed letter (the rules compiled once, outside the timing).
+/// Time expressions in a 2.2 kB seed letter, and in eight different letters in turn (the
+/// rules compiled once, outside the timing).
 fn times(c: &mut Criterion) {
     let letter = include_str!("../seeds/003_7118ba4b469bb5ac.txt");
     let anchor = parse_date("2023-06-20").unwrap();
@@ -92,6 +93,33 @@ fn times(c: &mut Criterion) {
     let mut group = c.benchmark_group("times");
     group.throughput(Throughput::Elements(n));
     group.bench_function("2 kB letter", |b| b.iter(|| black_box(replydraft::timex::find(black_box(letter), anchor))));
+    // Many different texts in turn (one letter repeated keeps every automaton warm and
+    // hides what varied text costs): the five seed letters and the test letters, each
+    // read against four anchors.
+    let texts = [
+        include_str!("../seeds/000_dcdd2d49cfe08213.txt"),
+        include_str!("../seeds/001_4243405b18865e51.txt"),
+        include_str!("../seeds/002_a6cbfad96cc304f3.txt"),
+        include_str!("../seeds/003_7118ba4b469bb5ac.txt"),
+        include_str!("../seeds/004_b418f7ccc697bf29.txt"),
+        include_str!("../tests/letters/dentistry.txt"),
+        include_str!("../tests/letters/housing.txt"),
+        include_str!("../tests/letters/potholes.txt"),
+    ];
+    let anchors = ["2019-01-01", "2023-06-20", "2024-02-29", "2026-12-31"].map(|d| parse_date(d).unwrap());
+    let bytes: usize = texts.iter().map(|t| t.len()).sum::<usize>() * anchors.len();
+    group.throughput(Throughput::Bytes(bytes as u64));
+    group.bench_function("varied letters, four anchors each", |b| {
+        b.iter(|| {
+            let mut n = 0;
+            for anchor in anchors {
+                for text in texts {
+                    n += replydraft::timex::find(black_box(text), anchor).len();
+                }
+            }
+            black_box(n)
+        })
+    });
     group.finish();
 }
 

@@ -23,9 +23,11 @@
 
 use crate::date::shifted;
 use crate::text::floor_char_boundary;
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use jiff::ToSpan;
 use jiff::civil::{Date, Weekday};
-use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use regex::{Regex, RegexBuilder};
+use regex_automata::{Anchored, Input, PatternID, meta, util::captures::Captures};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
@@ -105,10 +107,30 @@ pub struct Timex {
 pub fn find(text: &str, anchor: Date) -> Vec<Timex> {
     let rules = &*RULES;
     let mut candidates = Vec::new();
+    let mut starts: Vec<Vec<usize>> = vec![Vec::new(); rules.rules.len()];
+    let mut caps: Vec<Option<Captures>> = (0..rules.rules.len()).map(|_| None).collect();
     for (from, to) in chunks(text) {
-        // One pass of every rule at once says which rules match in this paragraph.
-        for index in rules.any.matches(&text[from..to]).iter() {
-            collect(text, (from, to), index, &mut candidates);
+        // One pass of the rules' first words says where each rule can match in this
+        // stretch; each rule is tried there only.
+        starts.iter_mut().for_each(Vec::clear);
+        for m in rules.first_words.find_overlapping_iter(&text[from..to]) {
+            for &index in &rules.led_by[m.pattern().as_usize()] {
+                starts[index].push(from + m.start());
+            }
+        }
+        for (index, rule) in rules.rules.iter().enumerate() {
+            let at = &mut starts[index];
+            if at.is_empty() && !rule.anywhere {
+                continue;
+            }
+            at.sort_unstable();
+            at.dedup();
+            // Without a lead-in, a match must start a word (see `bounded`).
+            if !rule.lead_in {
+                at.retain(|&p| !text[..p].chars().next_back().is_some_and(char::is_alphanumeric));
+            }
+            let caps = caps[index].get_or_insert_with(|| rule.regex.create_captures());
+            collect(text, (from, to), index, at, caps, &mut candidates);
         }
     }
 
@@ -254,29 +276,63 @@ fn chunks(text: &str) -> Vec<(usize, usize)> {
 const CHUNK: usize = 4096;
 
 /// The matches of rule `index` within the stretch `from..to` of `text`, as candidates.
-fn collect(text: &str, (from, to): (usize, usize), index: usize, candidates: &mut Vec<Candidate>) {
+/// `starts` holds every place in the stretch where a match of the rule can start (and
+/// more); the rule is tried anchored at each, which costs what the match costs. After
+/// [`MISSES`] tries that fail, it searches the rest of the stretch unanchored from the
+/// next start, so a stretch costs at most that many tries and one pass per rule.
+fn collect(
+    text: &str,
+    (from, to): (usize, usize),
+    index: usize,
+    starts: &[usize],
+    caps: &mut Captures,
+    candidates: &mut Vec<Candidate>,
+) {
     let piece = &text[..to];
     let rule = &RULES.rules[index];
+    let mut misses = if rule.anywhere { MISSES } else { 0 };
     let mut pos = from;
+    let mut next = 0;
     while pos <= piece.len() {
-        let Some(caps) = rule.regex.captures_at(piece, pos) else { break };
-        let Some(m) = caps.get(0) else { break };
-        if m.start() == m.end() {
+        let at = if rule.anywhere {
+            pos
+        } else {
+            next += starts[next..].partition_point(|&p| p < pos);
+            let Some(&at) = starts.get(next) else { break };
+            at
+        };
+        // No match starts between `pos` and `at`: searching from `at` finds what a
+        // search from `pos` would.
+        let anchored = if misses < MISSES { Anchored::Yes } else { Anchored::No };
+        rule.regex.search_captures(&Input::new(piece).range(at..).anchored(anchored), caps);
+        let Some(m) = caps.get_match() else {
+            if anchored == Anchored::No {
+                break;
+            }
+            misses += 1;
+            next += 1;
+            continue;
+        };
+        if m.is_empty() {
             pos = next_char(piece, m.end());
             continue;
         }
         // A group named `x` is the expression; the rest of the match is its lead-in.
-        let x = caps.name("x").unwrap_or(m);
-        let end = without_full_stop(text, x.start(), x.end());
-        if x.start() < end && bounded(text, x.start(), end) {
-            let groups = rule.names.iter().map(|n| caps.name(n).map(|g| (g.start(), g.end()))).collect();
-            candidates.push(Candidate { start: x.start(), end, rule: index, groups });
+        let x = caps.get_group_by_name("x").unwrap_or(m.span());
+        let end = without_full_stop(text, x.start, x.end);
+        if x.start < end && bounded(text, x.start, end) {
+            let groups = rule.names.iter().map(|n| caps.get_group_by_name(n).map(|g| (g.start, g.end))).collect();
+            candidates.push(Candidate { start: x.start, end, rule: index, groups });
             pos = m.end();
         } else {
             pos = next_char(text, m.start());
         }
     }
 }
+
+/// How many anchored tries of a rule may fail in one stretch before it is searched
+/// unanchored.
+const MISSES: usize = 24;
 
 /// The calendar interval a TIMEX3 date value denotes, first and last day: `2023` is
 /// the year, `2023-Q4` October to December, `2023-W05` Monday to Sunday, `2023-SU`
@@ -419,8 +475,11 @@ struct RuleFile {
 /// The rules, compiled.
 struct Rules {
     rules: Vec<Rule>,
-    /// Every rule's expression in one set, to skip the rules that match nowhere.
-    any: RegexSet,
+    /// The words that matches begin with, every rule's (ASCII case-insensitive), in
+    /// one fully built automaton: one pass says where each rule can match.
+    first_words: AhoCorasick,
+    /// For each of those words, the rules whose matches can begin with it.
+    led_by: Vec<Vec<usize>>,
     /// Per list, its entries: a whole-text matcher and the value.
     lists: BTreeMap<String, Vec<(Regex, String)>>,
     /// Tense markers: one automaton, the class of each alternative by group.
@@ -432,7 +491,13 @@ struct Rules {
 
 struct Rule {
     name: String,
-    regex: Regex,
+    regex: meta::Regex,
+    /// Whether a match can begin anywhere (no finite set of first words): the rule
+    /// is searched through every stretch.
+    anywhere: bool,
+    /// Whether the expression is a group `x` after a lead-in, so that a match can
+    /// start inside a word.
+    lead_in: bool,
     kind: TimexType,
     value: String,
     priority: i32,
@@ -485,9 +550,19 @@ fn compile(source: &str) -> Result<Rules, String> {
         lists.insert(name.clone(), compiled);
     }
     let mut rules = Vec::new();
+    let mut words: BTreeMap<Vec<u8>, Vec<usize>> = BTreeMap::new();
     for r in file.rule {
-        let regex = case_insensitive(&expand(&r.pattern)).map_err(|e| format!("rule `{}`: {e}", r.name))?;
-        let names = regex.capture_names().flatten().map(String::from).collect();
+        let pattern = format!("(?-u:{})", expand(&r.pattern));
+        let regex = meta::Regex::builder()
+            .syntax(regex_automata::util::syntax::Config::new().case_insensitive(true))
+            .build(&pattern)
+            .map_err(|e| format!("rule `{}`: {e}", r.name))?;
+        let names: Vec<String> =
+            regex.group_info().pattern_names(PatternID::ZERO).flatten().map(String::from).collect();
+        let first = first_words(&pattern);
+        for word in first.iter().flatten() {
+            words.entry(word.clone()).or_default().push(rules.len());
+        }
         let reads_tense = ["weekday", "monthday", "monthname", "holiday", "quartern", "bymonth", "clock", "noon"]
             .iter()
             .any(|f| r.value.starts_with(f));
@@ -495,6 +570,8 @@ fn compile(source: &str) -> Result<Rules, String> {
         rules.push(Rule {
             name: r.name,
             regex,
+            anywhere: first.is_none(),
+            lead_in: names.iter().any(|n| n == "x"),
             kind: r.kind,
             value: r.value,
             priority: r.priority,
@@ -510,11 +587,12 @@ fn compile(source: &str) -> Result<Rules, String> {
         group(&file.tense.present),
         group(&file.tense.past)
     ))?;
-    let any = RegexSetBuilder::new(rules.iter().map(|r| r.regex.as_str()))
-        .unicode(false)
-        .case_insensitive(true)
-        .build()
+    let first_words = AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .kind(Some(AhoCorasickKind::DFA))
+        .build(words.keys())
         .map_err(|e| e.to_string())?;
+    let led_by = words.into_values().collect();
     let mut ranges = Vec::new();
     for r in &file.range {
         ranges.push((
@@ -522,7 +600,7 @@ fn compile(source: &str) -> Result<Rules, String> {
             case_insensitive(&format!(r"^\s*(?:{})\s*$", r.between))?,
         ));
     }
-    Ok(Rules { rules, any, lists, tense, ranges })
+    Ok(Rules { rules, first_words, led_by, lists, tense, ranges })
 }
 
 /// The ranges among `found` (expressions of `text`, in text order): pairs of indices
@@ -552,6 +630,87 @@ pub fn ranges(text: &str, found: &[Timex]) -> Vec<(usize, usize)> {
         }
     }
     out
+}
+
+/// The words every match of `pattern` begins with, cut to [`FIRST`] bytes and
+/// lowercase, or `None` when a match can begin with anything. Read from the pattern as
+/// written (case-sensitively): a text matched ASCII case-insensitively begins with one
+/// of them up to ASCII case.
+fn first_words(pattern: &str) -> Option<Vec<Vec<u8>>> {
+    let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
+    let words = prefixes(&hir)?;
+    let words: Vec<Vec<u8>> = words.into_iter().map(|(w, _)| w.to_ascii_lowercase()).collect();
+    (!words.is_empty() && words.iter().all(|w| !w.is_empty())).then_some(words)
+}
+
+/// How many bytes of a match's beginning are read, and how many beginnings at most.
+const FIRST: usize = 4;
+const FIRST_MAX: usize = 4000;
+
+/// The beginnings of the matches of `hir`: each with whether it is a whole match (so
+/// that what follows it in a concatenation continues it).
+fn prefixes(hir: &regex_syntax::hir::Hir) -> Option<std::collections::BTreeSet<(Vec<u8>, bool)>> {
+    use regex_syntax::hir::{Class, HirKind};
+    let whole = |w: Vec<u8>| std::collections::BTreeSet::from([(w, true)]);
+    let set = match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => whole(Vec::new()),
+        HirKind::Literal(l) => {
+            let w = l.0.to_vec();
+            [(w.iter().take(FIRST).copied().collect(), w.len() <= FIRST)].into()
+        }
+        HirKind::Class(Class::Bytes(c)) => {
+            let bytes: Vec<u8> = c.iter().flat_map(|r| r.start()..=r.end()).take(17).collect();
+            (bytes.len() <= 16).then(|| bytes.into_iter().map(|b| (vec![b], true)).collect())?
+        }
+        HirKind::Class(Class::Unicode(c)) => {
+            let chars: Vec<char> = c.iter().flat_map(|r| r.start()..=r.end()).take(17).collect();
+            (chars.len() <= 16).then(|| chars.into_iter().map(|ch| (ch.to_string().into_bytes(), true)).collect())?
+        }
+        HirKind::Capture(c) => prefixes(&c.sub)?,
+        HirKind::Repetition(r) => {
+            let mut set: std::collections::BTreeSet<_> =
+                prefixes(&r.sub)?.into_iter().map(|(w, _)| (w, false)).collect();
+            if r.min == 0 {
+                set.insert((Vec::new(), true));
+            }
+            set
+        }
+        HirKind::Alternation(alts) => {
+            let mut set = std::collections::BTreeSet::new();
+            for alt in alts {
+                set.extend(prefixes(alt)?);
+            }
+            set
+        }
+        HirKind::Concat(parts) => {
+            let mut set = whole(Vec::new());
+            for part in parts {
+                if set.iter().all(|(w, whole)| !whole || w.len() >= FIRST) {
+                    break;
+                }
+                let next = prefixes(part)?;
+                let mut joined = std::collections::BTreeSet::new();
+                for (w, whole) in set {
+                    if !whole || w.len() >= FIRST {
+                        joined.insert((w, false));
+                        continue;
+                    }
+                    for (n, n_whole) in &next {
+                        let mut j = w.clone();
+                        j.extend(n.iter().take(FIRST - w.len()));
+                        let cut = w.len() + n.len() > FIRST;
+                        joined.insert((j, *n_whole && !cut));
+                    }
+                    if joined.len() > FIRST_MAX {
+                        return None;
+                    }
+                }
+                set = joined;
+            }
+            set
+        }
+    };
+    (set.len() <= FIRST_MAX).then_some(set)
 }
 
 /// The alternatives of a list entry: split at `|` outside parentheses.
@@ -1100,5 +1259,19 @@ mod tests {
     #[test]
     fn the_shipped_rules_compile() {
         assert!(compile(RULES_TOML).is_ok(), "{:?}", compile(RULES_TOML).err());
+    }
+
+    /// Every rule is tried only where its first words occur: none is searched through
+    /// every stretch of a text (which made a long text cost a pass per rule).
+    #[test]
+    fn every_rule_has_first_words() {
+        let rules = compile(RULES_TOML).unwrap();
+        let everywhere: Vec<&str> = rules.rules.iter().filter(|r| r.anywhere).map(|r| r.name.as_str()).collect();
+        assert!(everywhere.is_empty(), "{everywhere:?}");
+        // The first words of a rule begin its matches, up to ASCII case.
+        let words = first_words("(?-u:(?:the\\s+)?Q[1-4])").unwrap();
+        assert_eq!(words.len(), 6 + 4, "{words:?}");
+        assert!(words.contains(&b"the ".to_vec()) && words.contains(&b"q4".to_vec()));
+        assert!(first_words("(?-u:\\w+ ago)").is_none());
     }
 }
