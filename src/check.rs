@@ -225,7 +225,7 @@ impl Library {
                 (0, 0),
                 Severity::Info,
                 FindingKind::Written,
-                "the letter's date is unknown: relative phrases are read from each matched block's as_of; pass --written to say when it was written".into(),
+                "the letter's date is unknown: relative phrases are read from each matched block's as_of; say when it was written to read them from that date".into(),
             )),
             None => {}
         }

@@ -73,7 +73,7 @@ impl Library {
         let recipient = request.recipient.normalized();
         let to = recipient.email.as_deref().ok_or_else(|| {
             Error::Request(format!(
-                "{}: no email address to send to (give --email, or an email column)",
+                "{}: no email address to send to (give the recipient an email address, or an email column)",
                 recipient.name.as_deref().unwrap_or("the recipient")
             ))
         })?;
@@ -87,7 +87,7 @@ impl Library {
         let sender = self.sender(&draft.sender);
         let from = from.or(sender.and_then(|s| s.email.as_deref())).ok_or_else(|| {
             Error::Request(format!(
-                "sender `{}` has no email address: give --from ADDRESS, or set `email` in its [[sender]]",
+                "sender `{}` has no email address: give a From address, or set `email` in its [[sender]]",
                 draft.sender
             ))
         })?;

@@ -129,6 +129,12 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// A file to be written exists already, and replacing it was not asked for.
+    #[error("{path}: exists already")]
+    Exists {
+        /// The file.
+        path: String,
+    },
     /// Reading or writing a file failed.
     #[error("{path}: {source}")]
     Io {
@@ -152,7 +158,7 @@ impl Error {
 
     /// True when a request was unusable (unknown topic, sender or block, bad value).
     pub fn is_bad_request(&self) -> bool {
-        matches!(self, Error::Request(_) | Error::Address { .. } | Error::Message { .. })
+        matches!(self, Error::Request(_) | Error::Address { .. } | Error::Message { .. } | Error::Exists { .. })
     }
 
     /// True for I/O failures.

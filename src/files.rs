@@ -49,7 +49,7 @@ fn refuse(path: &Path, overwrite: bool) -> Error {
     if overwrite {
         Error::Request(format!("{}: is a symbolic link; name the file it points to", path.display()))
     } else {
-        Error::Request(format!("{}: exists already (use --force to overwrite)", path.display()))
+        Error::Exists { path: path.display().to_string() }
     }
 }
 

@@ -245,7 +245,7 @@ fn judge_term(
 fn unknown_anchor(text: &str, span: (usize, usize)) -> Finding {
     let message = format!("\"{}\" depends on when the letter was written, which is unknown", &text[span.0..span.1]);
     Finding {
-        suggestion: Some("give a date instead, or pass --written".into()),
+        suggestion: Some("give a date instead, or say when the letter was written".into()),
         ..Finding::at(text, span, Severity::Warning, FindingKind::RelativePhrase, message)
     }
 }

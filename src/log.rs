@@ -335,7 +335,7 @@ impl CorrespondenceLog {
             // An empty file is a new log; anything else must open as SQLite does.
             if n > 0 && (n < 16 || head[..] != b"SQLite format 3\0"[..]) {
                 return Err(Error::Request(format!(
-                    "{}: not a replydraft correspondence log (not an SQLite database); give another --log file",
+                    "{}: not a replydraft correspondence log (not an SQLite database); name another log file",
                     path.display()
                 )));
             }
@@ -348,7 +348,7 @@ impl CorrespondenceLog {
             conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0)).map_err(|e| db_error(path, e))?;
         if app != APPLICATION_ID && (app != 0 || tables > 0) {
             return Err(Error::Request(format!(
-                "{}: not a replydraft correspondence log (another program's database); give another --log file",
+                "{}: not a replydraft correspondence log (another program's database); name another log file",
                 path.display()
             )));
         }

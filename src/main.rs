@@ -1700,7 +1700,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             options.min_letters = min_letters.max(1);
             options.threshold = threshold;
             if path.exists() && !force {
-                return Err(Error::Request(format!("{}: exists already (use --force to overwrite)", path.display())));
+                return Err(Error::Exists { path: path.display().to_string() });
             }
             sweep(parent_dir(&path));
             let paths = corpus_paths(&inputs)?;
@@ -1747,7 +1747,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             if !force {
                 if let Some((n, _)) = files.iter().find(|(n, _)| dir.join(n).exists()) {
                     let at = dir.join(n);
-                    return Err(Error::Request(format!("{}: exists already (use --force to overwrite)", at.display())));
+                    return Err(Error::Exists { path: at.display().to_string() });
                 }
             }
             for (n, text) in &files {
@@ -1963,6 +1963,15 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// What the command line adds to a library error: the flag that changes the outcome
+/// (the library's own messages never name a flag).
+fn hint(e: &Error) -> &'static str {
+    match e {
+        Error::Exists { .. } => " (use --force to overwrite)",
+        _ => "",
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let _ = ctrlc::set_handler(on_signal);
@@ -1974,7 +1983,7 @@ fn main() -> ExitCode {
         }
         // One style with clap's own usage errors: `error: …`, exit 2.
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {e}{}", hint(&e));
             ExitCode::from(2)
         }
     }

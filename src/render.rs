@@ -230,7 +230,8 @@ fn render_error(e: RenderError, data: &Value) -> Error {
         ),
         RenderErrorReason::MissingVariable(p) => (
             p.clone(),
-            "missing merge field: give it a value (a recipient field: --field NAME=VALUE, or a CSV column) or take it out of the template".to_string(),
+            "missing merge field: give it a value (a recipient field, or a CSV column) or take it out of the template"
+                .to_string(),
         ),
         other => (None, other.to_string()),
     };
