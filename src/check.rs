@@ -6,7 +6,7 @@ use crate::finding::{Finding, FindingKind, Severity};
 use crate::judge::quotations;
 use crate::library::{Block, Library};
 use crate::matching::slot_fills;
-use crate::scan::scan;
+use crate::scan::{Taken, scan};
 use crate::text::{Folded, SLOT, find_normalized, paragraphs, word_diff};
 use crate::timex::infer_written;
 use jiff::civil::Date;
@@ -284,8 +284,12 @@ impl Library {
         }
         findings.extend(scan(text, self.facts(), options.date, written, &covered, &claimed));
         // What the letter quotes is someone else's words: reported, never rewritten.
-        let quoted = quotations(text);
-        for f in findings.iter_mut().filter(|f| quoted.iter().any(|&(s, e)| s < f.end && f.start < e)) {
+        // (Kept merged, so that each finding's lookup is logarithmic on a long letter.)
+        let mut quoted = Taken::default();
+        for (s, e) in quotations(text) {
+            quoted.insert(s, e);
+        }
+        for f in findings.iter_mut().filter(|f| f.replacement.is_some() && quoted.overlaps(f.start, f.end)) {
             f.replacement = None;
         }
         Finding::sort(&mut findings);

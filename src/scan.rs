@@ -251,16 +251,16 @@ impl Sentences {
 
 /// Byte ranges already reported, kept merged so that a lookup is logarithmic.
 #[derive(Default)]
-struct Taken(std::collections::BTreeMap<usize, usize>);
+pub(crate) struct Taken(std::collections::BTreeMap<usize, usize>);
 
 impl Taken {
-    fn overlaps(&self, s: usize, e: usize) -> bool {
+    pub(crate) fn overlaps(&self, s: usize, e: usize) -> bool {
         // With merged, disjoint ranges, only the last one starting before `e` can overlap.
         let e = e.max(s + 1);
         self.0.range(..e).next_back().is_some_and(|(_, &end)| end > s)
     }
 
-    fn insert(&mut self, mut s: usize, mut e: usize) {
+    pub(crate) fn insert(&mut self, mut s: usize, mut e: usize) {
         if e <= s {
             e = s + 1;
         }
