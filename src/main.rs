@@ -610,6 +610,15 @@ impl Sink {
         }
     }
 
+    /// Where the letter `name` is recorded as written: its own file, or the run's one
+    /// output (`single`, made absolute once, not per letter).
+    fn recorded_output(&self, single: &Option<String>, name: &str) -> Option<String> {
+        match self {
+            Sink::Dir(..) => output_path(self, None, name),
+            _ => single.clone(),
+        }
+    }
+
     /// What will show that this run wrote the letter `name` with `payload` (`renamed`:
     /// the proof for JSON lines, the same for every letter).
     fn proof(&self, name: &str, payload: &[u8], renamed: &replydraft::Proof) -> replydraft::Proof {
@@ -784,7 +793,7 @@ fn bulk(a: BulkArgs) -> Result<ExitCode, Error> {
             // A file per letter: recorded pending before it is written (see `Run::flush`).
             (Some(log), _) => {
                 let mut sent = replydraft::Sent::new(key.clone(), &request.topic, logged.clone(), request.date);
-                sent.output = output_path(&sink, a.jsonl.as_deref(), &name);
+                sent.output = sink.recorded_output(&single_output, &name);
                 sent.findings = drafter.findings().map_or(0, <[_]>::len);
                 sent.proof = sink.proof(&name, payload, &renamed);
                 if let Some(k) = key.filter(|_| a.skip_sent) {
@@ -805,11 +814,7 @@ fn bulk(a: BulkArgs) -> Result<ExitCode, Error> {
                 run.settle(outcome, &a, &source, row, line, &bar)?;
                 if run.written > written {
                     let mut sent = replydraft::Sent::new(key.clone(), &request.topic, logged.clone(), request.date);
-                    if let Sink::Dir(..) = sink {
-                        sent.output = output_path(&sink, None, &name);
-                    } else {
-                        sent.output.clone_from(&single_output);
-                    }
+                    sent.output = sink.recorded_output(&single_output, &name);
                     sent.findings = drafter.findings().map_or(0, <[_]>::len);
                     sent.proof = sink.proof(&name, payload, &renamed);
                     records.push(sent);
