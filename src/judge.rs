@@ -190,12 +190,14 @@ pub(crate) fn judge(text: &str, facts: &Facts, written: Option<Date>, date: Date
     // Expressions inside a term's phrase ("current" in "the current session") are the
     // term's; clock times without a day say no date.
     let judged = |t: &Timex| !terms.iter().any(|&(s, e, _)| s < t.end && t.start < e) && !dayless(t);
-    let then: Vec<Timex> = timex::find(text, written.unwrap_or(date)).into_iter().filter(judged).collect();
+    // Recognised once, read on each day it is judged on.
+    let reading = timex::read(text);
+    let then: Vec<Timex> = reading.at(written.unwrap_or(date)).into_iter().filter(judged).collect();
     let mut out: Vec<Finding> =
         terms.iter().filter_map(|&(s, e, kind)| judge_term(text, facts, (s, e), kind, written, date)).collect();
     match written {
-        Some(w) => out.extend(judge_dated(text, &then, w, date)),
-        None => out.extend(judge_undated(text, &then, date)),
+        Some(w) => out.extend(judge_dated(&reading, &then, w, date)),
+        None => out.extend(judge_undated(&reading, &then, date)),
     }
     Finding::sort(&mut out);
     out
@@ -263,9 +265,10 @@ fn looks_ahead(text: &str, t: &Timex, tense: Tense, dated: bool) -> bool {
 /// "now", "on Friday") is read against a second, distant anchor; if its value moves, it
 /// depends on the letter's date and says so. A fixed one is judged by its clause: looked
 /// ahead to and ended by `date`, stale; in the past tense, history.
-fn judge_undated(text: &str, then: &[Timex], date: Date) -> Vec<Finding> {
+fn judge_undated(reading: &timex::Reading, then: &[Timex], date: Date) -> Vec<Finding> {
+    let text = reading.text();
     let mut out = Vec::new();
-    for (t, moves) in then.iter().zip(timex::moves_with_anchor(text, then, date)) {
+    for (t, moves) in then.iter().zip(timex::moves_with_anchor(reading, then, date)) {
         let span = (t.start, t.end);
         let shown = &text[t.start..t.end];
         if t.partial {
@@ -335,9 +338,10 @@ pub(crate) fn counted(text: &str, t: &Timex) -> Option<Counted> {
 }
 
 /// The expressions of a letter written on `written`, judged on `date`.
-fn judge_dated(text: &str, then: &[Timex], written: Date, date: Date) -> Vec<Finding> {
+fn judge_dated(reading: &timex::Reading, then: &[Timex], written: Date, date: Date) -> Vec<Finding> {
+    let text = reading.text();
     // Read on the day it was written, nothing has moved: no second reading.
-    let now = if date == written { Vec::new() } else { timex::find(text, date) };
+    let now = if date == written { Vec::new() } else { reading.at(date) };
     let mut out = Vec::new();
     // Finding the day a relative expression changed meaning re-reads its clause a
     // dozen times: done for the first few hundred, the rest say the day it ended.
@@ -611,7 +615,8 @@ fn changed_on(text: &str, t: &Timex, written: Date, date: Date) -> Option<Date> 
     let (from, to) = timex::clause(text, t.start, t.end);
     let sentence = &text[from..to];
     let (s, e) = (t.start - from, t.end - from);
-    let value_on = |d: Date| timex::find(sentence, d).into_iter().find(|x| (x.start, x.end) == (s, e)).map(|x| x.value);
+    let reading = timex::read(sentence);
+    let value_on = |d: Date| reading.at(d).into_iter().find(|x| (x.start, x.end) == (s, e)).map(|x| x.value);
     let original = value_on(written)?;
     let next = |d: Date| if d > written { Some(d) } else { d.checked_add(1.year()).ok() };
     let y = written.year();
@@ -727,8 +732,9 @@ fn absolute(text: &str, (found, k): (&[Timex], usize)) -> Option<String> {
     // Its own words must not read as another relative expression ("the week" of "the
     // week beginning 5 June 2023"): written out, it would be stale again.
     let anchor = t.first?;
-    let own = timex::find(&out, anchor);
-    timex::moves_with_anchor(&out, &own, anchor).iter().all(|m| !m).then_some(out)
+    let reading = timex::read(&out);
+    let own = reading.at(anchor);
+    timex::moves_with_anchor(&reading, &own, anchor).iter().all(|m| !m).then_some(out)
 }
 
 /// Whether `found[k]` can be written out on its own: the whole of its time expression

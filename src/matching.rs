@@ -468,6 +468,11 @@ fn best_by_scan(library: &Library, queries: &[&str], threshold: f32) -> Vec<Opti
 /// about as much as a tenth of the index.
 const SCANNED_LETTERS: usize = 4;
 
+/// A letter of more paragraphs than this is matched with the index (built for it if
+/// need be): scanning compares each of its paragraphs with every block, the index
+/// only with those that share enough of its shingles.
+const SCANNED_PARAGRAPHS: usize = 256;
+
 impl Library {
     /// The matching index of this library (built once, on first use).
     pub fn index(&self) -> &BlockIndex {
@@ -491,11 +496,18 @@ impl Library {
         use std::sync::atomic::Ordering;
         let index = match self.derived_if_built::<BlockIndex>(Derived::Matching) {
             Some(index) => index,
-            None if self.inner.scans.fetch_add(1, Ordering::Relaxed) < SCANNED_LETTERS => {
+            None if paragraphs.len() <= SCANNED_PARAGRAPHS
+                && self.inner.scans.fetch_add(1, Ordering::Relaxed) < SCANNED_LETTERS =>
+            {
                 return best_by_scan(self, paragraphs, threshold);
             }
             None => self.index(),
         };
+        // A long letter's paragraphs are matched on every core (each on its own).
+        if paragraphs.len() > SCANNED_PARAGRAPHS {
+            use rayon::prelude::*;
+            return paragraphs.par_iter().map(|p| index.best(self, p, threshold)).collect();
+        }
         paragraphs.iter().map(|p| index.best(self, p, threshold)).collect()
     }
 }

@@ -297,7 +297,24 @@ struct Scan<'a> {
     /// Every office title found in the text, once: `(start, end, pattern)` of
     /// [`Facts::titles`], read by both [`Scan::titles`] and [`Scan::seats`].
     title_finds: Vec<(usize, usize, usize)>,
+    /// The text folded once (for the names automata of people and entities).
+    folding: std::sync::Arc<Folding>,
     out: Vec<Finding>,
+}
+
+/// The text as [`Folded`] reads it, and that ASCII-lowercased: ASCII lowercasing keeps
+/// every byte offset, and the names automata hold lowercase names.
+struct Folding {
+    folded: Folded,
+    lower: String,
+}
+
+impl Folding {
+    fn new(text: &str) -> Folding {
+        let folded = Folded::new(text);
+        let lower = folded.text.to_ascii_lowercase();
+        Folding { folded, lower }
+    }
 }
 
 impl Scan<'_> {
@@ -741,7 +758,8 @@ impl Scan<'_> {
         let facts = self.facts;
         let index = facts.entity_names();
         let Some(automaton) = &index.automaton else { return };
-        let folded = Folded::new(self.text);
+        let folding = std::sync::Arc::clone(&self.folding);
+        let (folded, lower) = (&folding.folded, &folding.lower);
         let f = folded.text.as_str();
         let whole = |m: &aho_corasick::Match| {
             let word_char = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
@@ -752,10 +770,8 @@ impl Scan<'_> {
             Entity(usize),
             Series(usize),
         }
-        // ASCII lowercasing keeps every byte offset: the automata's names are lowercase.
-        let lower = f.to_ascii_lowercase();
         let mut found: Vec<(usize, usize, Meant)> = automaton
-            .find_iter(&lower)
+            .find_iter(lower)
             .filter(|m| whole(m))
             .map(|m| {
                 let meant = match index.named[m.pattern().as_usize()] {
@@ -769,7 +785,7 @@ impl Scan<'_> {
         // full before it; it never counts inside a full name.
         if let Some(shorts) = &index.shorts {
             let mut extra = Vec::new();
-            for m in shorts.find_iter(&lower).filter(|m| whole(m)) {
+            for m in shorts.find_iter(lower).filter(|m| whole(m)) {
                 if found.iter().any(|(s, e, _)| *s < m.end() && m.start() < *e) {
                     continue;
                 }
@@ -914,8 +930,10 @@ impl Scan<'_> {
 
     /// Every other time expression, judged by its clause and re-read on the date
     /// ([`crate::judge`]).
-    fn expressions(&mut self) {
-        for f in crate::judge::judge(self.text, self.facts, self.written, self.date) {
+    /// The time expressions as [`crate::judge::judge`] judged them (on another core,
+    /// while the passes before this one ran), where nothing else has been reported.
+    fn expressions(&mut self, judged: Vec<Finding>) {
+        for f in judged {
             if self.free(f.start, f.end) {
                 self.taken.insert(f.start, f.end);
                 self.out.push(f);
@@ -958,7 +976,8 @@ impl Scan<'_> {
     fn officeholders(&mut self) {
         let index = self.facts.names();
         let Some(automaton) = &index.automaton else { return };
-        let folded = Folded::new(self.text);
+        let folding = std::sync::Arc::clone(&self.folding);
+        let (folded, lower) = (&folding.folded, &folding.lower);
         let f = folded.text.as_str();
         let word_char = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
         let whole =
@@ -971,11 +990,9 @@ impl Scan<'_> {
         let mut found = Vec::new();
         // Each name found, the end of its first mention and the offices it was judged in.
         let mut named: Vec<(&str, usize, Vec<String>)> = Vec::new();
-        let mut spans: Vec<(usize, usize)> = Vec::new();
+        let mut spans = Taken::default();
         let mut bare = Vec::new();
-        // ASCII lowercasing keeps every byte offset: the automaton's names are lowercase.
-        let lower = f.to_ascii_lowercase();
-        for m in automaton.find_iter(&lower) {
+        for m in automaton.find_iter(lower) {
             let (pos, end) = (m.start(), m.end());
             if !whole(pos, end) {
                 continue;
@@ -984,7 +1001,7 @@ impl Scan<'_> {
             if !self.free(s, e) {
                 continue;
             }
-            spans.push((pos, end));
+            spans.insert(pos, end);
             let name = index.names[m.pattern().as_usize()].as_str();
             let (window, after) = window_at(pos, end);
             let past = RULES.past_marker.is_match(&window);
@@ -1022,30 +1039,59 @@ impl Scan<'_> {
         }
         // "Mr Lord", "Dr Smith": after the full name, the family name with a title is the
         // same person, in the offices the full name was judged in and any its own words imply.
-        for (name, first_end, offices) in &named {
+        // Every title and family name is found in one pass, then taken name by name,
+        // title by title, in text order.
+        let mut needles: Vec<String> = Vec::new();
+        let mut owners: Vec<Vec<(usize, usize)>> = Vec::new();
+        for (k, (name, _, _)) in named.iter().enumerate() {
             let Some(family) = name.rsplit(' ').next().filter(|w| w.len() > 1 && *w != *name) else { continue };
-            for title in &RULES.surname_titles {
+            for (t, title) in RULES.surname_titles.iter().enumerate() {
                 let needle = format!("{title} {}", family.to_ascii_lowercase());
-                for (pos, _) in lower.match_indices(&needle) {
-                    let end = pos + needle.len();
-                    if pos < *first_end || !whole(pos, end) || spans.iter().any(|&(a, b)| a < end && pos < b) {
-                        continue;
-                    }
-                    let (s, e) = folded.original(pos, end);
-                    if !self.free(s, e) {
-                        continue;
-                    }
-                    spans.push((pos, end));
-                    let (window, after) = window_at(pos, end);
-                    let past = RULES.past_marker.is_match(&window);
-                    let mut all = offices.clone();
-                    all.extend(
-                        self.implied_offices(name, &window, &after).into_iter().filter(|o| !offices.contains(o)),
-                    );
-                    for office in all {
-                        found.push(Found::Holder(s, e, name, office, past));
+                match needles.iter().position(|n| *n == needle) {
+                    Some(i) => owners[i].push((k, t)),
+                    None => {
+                        needles.push(needle);
+                        owners.push(vec![(k, t)]);
                     }
                 }
+            }
+        }
+        let mut mentions: Vec<(usize, usize, usize, usize)> = Vec::new();
+        if let Ok(titled) = aho_corasick::AhoCorasick::new(&needles) {
+            for m in titled.find_overlapping_iter(lower) {
+                let i = m.pattern().as_usize();
+                mentions.extend(owners[i].iter().map(|&(k, t)| (k, t, m.start(), i)));
+            }
+        }
+        mentions.sort_unstable();
+        // A needle's mentions do not overlap one another (as `match_indices` reads them).
+        let mut last_end: Vec<usize> = vec![0; needles.len()];
+        let mut last_owner: Vec<Option<(usize, usize)>> = vec![None; needles.len()];
+        for (k, t, pos, i) in mentions {
+            if last_owner[i] != Some((k, t)) {
+                last_owner[i] = Some((k, t));
+                last_end[i] = 0;
+            }
+            let end = pos + needles[i].len();
+            if pos < last_end[i] {
+                continue;
+            }
+            last_end[i] = end;
+            let (name, first_end, offices) = &named[k];
+            if pos < *first_end || !whole(pos, end) || spans.overlaps(pos, end) {
+                continue;
+            }
+            let (s, e) = folded.original(pos, end);
+            if !self.free(s, e) {
+                continue;
+            }
+            spans.insert(pos, end);
+            let (window, after) = window_at(pos, end);
+            let past = RULES.past_marker.is_match(&window);
+            let mut all = offices.clone();
+            all.extend(self.implied_offices(name, &window, &after).into_iter().filter(|o| !offices.contains(o)));
+            for office in all {
+                found.push(Found::Holder(s, e, name, office, past));
             }
         }
         found.sort_by_key(|x| match x {
@@ -1188,34 +1234,44 @@ pub(crate) fn scan(
     covered: &[(usize, usize)],
     claimed: &[(usize, usize)],
 ) -> Vec<Finding> {
-    let mut taken = Taken::default();
-    for &(a, b) in claimed {
-        taken.insert(a, b);
-    }
-    let mut s = Scan {
-        text,
-        facts,
-        date,
-        written,
-        taken,
-        sentences: Sentences::new(text),
-        signature: Signature::new(text),
-        lower: text.to_ascii_lowercase(),
-        title_finds: Vec::new(),
-        out: Vec::new(),
-    };
-    if let Some(automaton) = &facts.titles().automaton {
-        s.title_finds = automaton.find_iter(&s.lower).map(|m| (m.start(), m.end(), m.pattern().as_usize())).collect();
-    }
-    s.officeholders();
-    s.seats();
-    s.voice();
-    for &(a, b) in covered {
-        s.taken.insert(a, b);
-    }
-    s.events();
-    s.entities();
-    s.expressions();
+    // The time expressions are judged on their own (the longest pass), beside the
+    // passes that come before them in priority.
+    let (judged, mut s) = rayon::join(
+        || crate::judge::judge(text, facts, written, date),
+        || {
+            let mut taken = Taken::default();
+            for &(a, b) in claimed {
+                taken.insert(a, b);
+            }
+            let mut s = Scan {
+                text,
+                facts,
+                date,
+                written,
+                taken,
+                sentences: Sentences::new(text),
+                signature: Signature::new(text),
+                lower: text.to_ascii_lowercase(),
+                title_finds: Vec::new(),
+                folding: std::sync::Arc::new(Folding::new(text)),
+                out: Vec::new(),
+            };
+            if let Some(automaton) = &facts.titles().automaton {
+                s.title_finds =
+                    automaton.find_iter(&s.lower).map(|m| (m.start(), m.end(), m.pattern().as_usize())).collect();
+            }
+            s.officeholders();
+            s.seats();
+            s.voice();
+            for &(a, b) in covered {
+                s.taken.insert(a, b);
+            }
+            s.events();
+            s.entities();
+            s
+        },
+    );
+    s.expressions(judged);
     s.commitments();
     let mut out = s.out;
     Finding::sort(&mut out);
@@ -1227,8 +1283,9 @@ pub(crate) fn scan(
 /// written on `anchor`; durations only when counted from the letter's date), then the
 /// promises that do not overlap them.
 pub(crate) fn time_phrases(text: &str, anchor: Date) -> Vec<(usize, usize, &'static str)> {
-    let found = crate::timex::find(text, anchor);
-    let moved = crate::timex::moves_with_anchor(text, &found, anchor);
+    let reading = crate::timex::read(text);
+    let found = reading.at(anchor);
+    let moved = crate::timex::moves_with_anchor(&reading, &found, anchor);
     let mut taken = Taken::default();
     let mut out: Vec<(usize, usize, &'static str)> = Vec::new();
     for (t, moves) in found.iter().zip(moved).filter(|(t, _)| !crate::judge::dayless(t)) {

@@ -178,16 +178,24 @@ pub fn normalize(text: &str) -> String {
 pub struct Folded {
     /// The folded text (the same as [`normalize`] gives).
     pub text: String,
-    /// For each byte of `text`, the original offset where its character starts.
-    starts: Vec<usize>,
-    /// For each byte of `text`, the original offset where its character ends.
-    ends: Vec<usize>,
+    /// The way back, one entry where the mapping changes (not one per byte, so that a
+    /// 50 MB letter costs 50 MB, not 850): from each entry's `at` on, the folded bytes
+    /// are either a verbatim copy of the original from `from` (characters of equal byte
+    /// length), or, when `to` is set, one character folded from `from..to`.
+    runs: Vec<FoldRun>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct FoldRun {
+    at: usize,
+    from: usize,
+    to: Option<usize>,
 }
 
 impl Folded {
     /// Folds `original`.
     pub fn new(original: &str) -> Folded {
-        let mut f = Folded { text: String::with_capacity(original.len()), starts: Vec::new(), ends: Vec::new() };
+        let mut f = Folded { text: String::with_capacity(original.len()), runs: Vec::new() };
         let mut pending: Option<(usize, usize)> = None;
         for (i, c) in original.char_indices() {
             match fold_char(c) {
@@ -210,20 +218,41 @@ impl Folded {
     }
 
     fn push(&mut self, c: char, start: usize, end: usize) {
-        for _ in 0..c.len_utf8() {
-            self.starts.push(start);
-            self.ends.push(end);
+        let at = self.text.len();
+        if end - start == c.len_utf8() {
+            // A verbatim run goes on while the original goes on with it.
+            let continues = self.runs.last().is_some_and(|r| r.to.is_none() && r.from + (at - r.at) == start);
+            if !continues {
+                self.runs.push(FoldRun { at, from: start, to: None });
+            }
+        } else {
+            self.runs.push(FoldRun { at, from: start, to: Some(end) });
         }
         self.text.push(c);
+    }
+
+    /// The run holding folded byte `pos` (`pos` < the folded text's length).
+    fn run(&self, pos: usize) -> FoldRun {
+        self.runs[self.runs.partition_point(|r| r.at <= pos) - 1]
     }
 
     /// The original byte range of the folded range `start..end` (non-empty, on
     /// character boundaries of the folded text).
     pub fn original(&self, start: usize, end: usize) -> (usize, usize) {
-        match (self.starts.get(start), end.checked_sub(1).and_then(|e| self.ends.get(e))) {
-            (Some(&s), Some(&e)) if end > start => (s, e),
-            _ => (0, 0),
+        if end <= start || end > self.text.len() {
+            return (0, 0);
         }
+        let first = self.run(start);
+        let s = match first.to {
+            None => first.from + (start - first.at),
+            Some(_) => first.from,
+        };
+        let last = self.run(end - 1);
+        let e = match last.to {
+            None => last.from + (end - last.at),
+            Some(to) => to,
+        };
+        (s, e)
     }
 }
 
@@ -644,4 +673,63 @@ pub fn uk_postcode(line: &str) -> Option<String> {
     });
     let c = POSTCODE.captures(line)?;
     Some(format!("{}{}", &c[1], &c[2]).to_uppercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Fold, Folded, fold_char};
+
+    /// The way back, one entry per folded byte (as `Folded` once kept it): the oracle.
+    fn per_byte(original: &str) -> (String, Vec<usize>, Vec<usize>) {
+        let (mut text, mut starts, mut ends) = (String::new(), Vec::new(), Vec::new());
+        let mut pending: Option<(usize, usize)> = None;
+        let mut push = |c: char, s: usize, e: usize, text: &mut String| {
+            for _ in 0..c.len_utf8() {
+                starts.push(s);
+                ends.push(e);
+            }
+            text.push(c);
+        };
+        for (i, c) in original.char_indices() {
+            match fold_char(c) {
+                Fold::Drop => {}
+                Fold::Space if !text.is_empty() => {
+                    let end = i + c.len_utf8();
+                    pending = Some(pending.map_or((i, end), |(s, _)| (s, end)));
+                }
+                Fold::Space => {}
+                Fold::Char(x) => {
+                    if let Some((s, e)) = pending.take() {
+                        push(' ', s, e, &mut text);
+                    }
+                    push(x, i, i + c.len_utf8(), &mut text);
+                }
+            }
+        }
+        (text, starts, ends)
+    }
+
+    #[test]
+    fn the_way_back_is_the_per_byte_one() {
+        let letters = [
+            "Rt Hon Gavin\u{00A0}\u{00A0}Williamson said \u{201C}no\u{201D}.",
+            "  lead\u{200B}ing \t\n\n spaces – and dashes—here, Siobhán’s café\r\n",
+            "ÀÉÎ ascii \u{FEFF}mixed Н\u{0301}омоглиф end ",
+            "",
+            "\u{00A0}",
+        ];
+        for letter in letters {
+            let folded = Folded::new(letter);
+            let (text, starts, ends) = per_byte(letter);
+            assert_eq!(folded.text, text);
+            let bounds: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
+            for (n, &a) in bounds.iter().enumerate() {
+                for &z in &bounds[n + 1..] {
+                    assert_eq!(folded.original(a, z), (starts[a], ends[z - 1]), "{letter:?} {a}..{z}");
+                }
+            }
+            assert_eq!(folded.original(3, 3), (0, 0));
+            assert_eq!(folded.original(0, text.len() + 1), (0, 0));
+        }
+    }
 }

@@ -105,11 +105,77 @@ pub struct Timex {
 /// # Ok::<(), replydraft::Error>(())
 /// ```
 pub fn find(text: &str, anchor: Date) -> Vec<Timex> {
+    read(text).at(anchor)
+}
+
+/// The temporal expressions of a text, recognised once: which words are an
+/// expression, and the tense of the clause of those whose value depends on it, are
+/// the same whatever day the text is read on. [`Reading::at`] gives their values
+/// read on any anchor, so that reading one letter on several days (written, judged,
+/// a distant day to see what moves) recognises it only once.
+///
+/// ```
+/// use replydraft::{parse_date, timex};
+/// let reading = timex::read("The plan will be set out in September.");
+/// assert_eq!(reading.at(parse_date("2023-06-01")?)[0].value, "2023-09");
+/// assert_eq!(reading.at(parse_date("2024-10-01")?)[0].value, "2025-09");
+/// # Ok::<(), replydraft::Error>(())
+/// ```
+pub struct Reading<'t> {
+    text: &'t str,
+    /// The expressions taken (longest first, then by priority), in text order: each
+    /// with its rule's groups as values and its clause's tense (when the rule reads it).
+    taken: Vec<Recognised>,
+}
+
+/// An expression recognised: its words, its rule's groups as values, its clause's tense.
+struct Recognised {
+    candidate: Candidate,
+    groups: Vec<(String, String)>,
+    tense: Tense,
+}
+
+/// Recognises the temporal expressions of `text` without reading their values: see
+/// [`Reading`].
+///
+/// ```
+/// let reading = replydraft::timex::read("Last year, and by March 2025.");
+/// assert_eq!(reading.at(replydraft::parse_date("2024-06-01")?).len(), 2);
+/// # Ok::<(), replydraft::Error>(())
+/// ```
+pub fn read(text: &str) -> Reading<'_> {
+    // Rules match within one stretch (`chunks`), so stretches are recognised apart and
+    // in parallel, in batches of about `BATCH` bytes; the order of the batches is kept.
+    let stretches = chunks(text);
+    let mut batches: Vec<&[(usize, usize)]> = Vec::new();
+    let mut rest = &stretches[..];
+    while !rest.is_empty() {
+        let first = rest[0].0;
+        let n = rest.iter().position(|&(_, to)| to - first >= BATCH).map_or(rest.len(), |i| i + 1);
+        let (batch, after) = rest.split_at(n);
+        batches.push(batch);
+        rest = after;
+    }
+    let taken = if batches.len() > 1 {
+        use rayon::prelude::*;
+        batches.par_iter().flat_map_iter(|batch| recognise(text, batch)).collect()
+    } else {
+        batches.iter().flat_map(|batch| recognise(text, batch)).collect()
+    };
+    Reading { text, taken }
+}
+
+/// The bytes of text recognised together on one core.
+const BATCH: usize = 64 * 1024;
+
+/// The expressions of the stretches `chunks` of `text`, taken and in text order, each
+/// with its groups' values and its clause's tense (see [`Reading`]).
+fn recognise(text: &str, chunks: &[(usize, usize)]) -> Vec<Recognised> {
     let rules = &*RULES;
     let mut candidates = Vec::new();
     let mut starts: Vec<Vec<usize>> = vec![Vec::new(); rules.rules.len()];
     let mut caps: Vec<Option<Captures>> = (0..rules.rules.len()).map(|_| None).collect();
-    for (from, to) in chunks(text) {
+    for &(from, to) in chunks {
         // One pass of the rules' first words says where each rule can match in this
         // stretch; each rule is tried there only.
         starts.iter_mut().for_each(Vec::clear);
@@ -134,7 +200,8 @@ pub fn find(text: &str, anchor: Date) -> Vec<Timex> {
         }
     }
 
-    // Longest first, then the rule's priority, then the earlier.
+    // Longest first, then the rule's priority, then the earlier. (Candidates lie within
+    // one stretch, so taking them stretch by stretch takes the same ones.)
     candidates.sort_by(|a, b| {
         (b.end - b.start)
             .cmp(&(a.end - a.start))
@@ -152,37 +219,68 @@ pub fn find(text: &str, anchor: Date) -> Vec<Timex> {
         }
     }
     taken.sort_by_key(|c| c.start);
-    let mut context: Option<String> = None;
-    let mut quarter: Option<i64> = None;
-    let mut out = Vec::with_capacity(taken.len());
-    for c in taken {
-        let rule = &rules.rules[c.rule];
-        // The clause is read only for values that choose a year or a week by tense.
-        let tense = if rule.reads_tense { tense(text, c.start, c.end) } else { Tense::Unknown };
-        let env = Env { anchor, context: context.as_deref(), quarter, tense };
-        let groups = groups(text, rule, &c);
-        let Some((value, partial)) = evaluate(&rule.value, &groups, &env) else { continue };
-        if value.is_empty() {
-            continue;
+    taken
+        .into_iter()
+        .map(|c| {
+            let rule = &rules.rules[c.rule];
+            // The clause is read only for values that choose a year or a week by tense.
+            let tense = if rule.reads_tense { tense(text, c.start, c.end) } else { Tense::Unknown };
+            let groups = groups(text, rule, &c);
+            Recognised { candidate: c, groups, tense }
+        })
+        .collect()
+}
+
+impl Reading<'_> {
+    /// The expressions normalised against `anchor`, the date the text was written: as
+    /// [`find`] gives them. Expressions do not overlap and come in text order.
+    ///
+    /// ```
+    /// let reading = replydraft::timex::read("We met last week.");
+    /// let found = reading.at(replydraft::parse_date("2024-06-12")?);
+    /// assert_eq!(found[0].value, "2024-W23");
+    /// # Ok::<(), replydraft::Error>(())
+    /// ```
+    pub fn at(&self, anchor: Date) -> Vec<Timex> {
+        let rules = &*RULES;
+        let mut context: Option<String> = None;
+        let mut quarter: Option<i64> = None;
+        let mut out = Vec::with_capacity(self.taken.len());
+        for Recognised { candidate: c, groups, tense } in &self.taken {
+            let rule = &rules.rules[c.rule];
+            let env = Env { anchor, context: context.as_deref(), quarter, tense: *tense };
+            let Some((value, partial)) = evaluate(&rule.value, groups, &env) else { continue };
+            if value.is_empty() {
+                continue;
+            }
+            let kind = if value.contains('T') && value.starts_with(|ch: char| ch.is_ascii_digit()) {
+                TimexType::Time
+            } else {
+                rule.kind
+            };
+            let (first, last) = match kind {
+                TimexType::Date | TimexType::Time => interval(&value).unzip(),
+                _ => (None, None),
+            };
+            // What a text is about is set by dates read on their own, not by ones read
+            // back from that context ("a year earlier").
+            if kind == TimexType::Date && value.starts_with(|ch: char| ch.is_ascii_digit()) && !rule.anaphoric {
+                quarter = context_quarter(Some(&value)).or(quarter);
+                context = Some(value.clone());
+            }
+            out.push(Timex { start: c.start, end: c.end, kind, value, first, last, partial, rule: rule.name.clone() });
         }
-        let kind = if value.contains('T') && value.starts_with(|ch: char| ch.is_ascii_digit()) {
-            TimexType::Time
-        } else {
-            rule.kind
-        };
-        let (first, last) = match kind {
-            TimexType::Date | TimexType::Time => interval(&value).unzip(),
-            _ => (None, None),
-        };
-        // What a text is about is set by dates read on their own, not by ones read
-        // back from that context ("a year earlier").
-        if kind == TimexType::Date && value.starts_with(|ch: char| ch.is_ascii_digit()) && !rule.anaphoric {
-            quarter = context_quarter(Some(&value)).or(quarter);
-            context = Some(value.clone());
-        }
-        out.push(Timex { start: c.start, end: c.end, kind, value, first, last, partial, rule: rule.name.clone() });
+        out
     }
-    out
+
+    /// The text read.
+    ///
+    /// ```
+    /// assert_eq!(replydraft::timex::read("in 2024").text(), "in 2024");
+    /// ```
+    pub fn text(&self) -> &str {
+        self.text
+    }
 }
 
 /// For each expression of `found` (what [`find`] gave for `text` read on `anchor`),
@@ -190,9 +288,9 @@ pub fn find(text: &str, anchor: Date) -> Vec<Timex> {
 /// (1,111 days earlier: another year, month and weekday), and an expression that is
 /// missing there or has another value moves with the date it is read on ("last year",
 /// "5 June", "today"); one that keeps its value is written out ("5 June 2023").
-pub(crate) fn moves_with_anchor(text: &str, found: &[Timex], anchor: Date) -> Vec<bool> {
+pub(crate) fn moves_with_anchor(reading: &Reading, found: &[Timex], anchor: Date) -> Vec<bool> {
     let far = anchor.checked_sub(1111.days()).unwrap_or(anchor);
-    let other = find(text, far);
+    let other = reading.at(far);
     // Both lists are in text order and do not overlap.
     found
         .iter()
@@ -220,8 +318,9 @@ pub(crate) fn moves_with_anchor(text: &str, found: &[Timex], anchor: Date) -> Ve
 /// assert!(replydraft::infer_written("Summer 2022\n\nDear Constituent,\n").is_none());
 /// ```
 pub fn infer_written(text: &str) -> Option<(Date, usize, usize)> {
-    let found = find(text, jiff::civil::date(2037, 7, 15));
-    let moves = moves_with_anchor(text, &found, jiff::civil::date(2037, 7, 15));
+    let reading = read(text);
+    let found = reading.at(jiff::civil::date(2037, 7, 15));
+    let moves = moves_with_anchor(&reading, &found, jiff::civil::date(2037, 7, 15));
     let written_out = |t: &Timex| {
         t.kind == TimexType::Date
             && !t.partial
