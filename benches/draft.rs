@@ -47,7 +47,7 @@ fn bench(c: &mut Criterion) {
         .resolve_blocks(&request)
         .unwrap()
         .iter()
-        .map(|id| (id.clone(), replydraft::text_hash(&library.block(id).unwrap().text)))
+        .map(|id| (id.clone(), replydraft::text_hash(&desk.library().block(id).unwrap().text)))
         .collect();
     let letters: Vec<replydraft::Sent> = (0..10_000)
         .map(|i| {

@@ -107,7 +107,7 @@ enum Mode {
 }
 
 /// Drafts one letter per recipient for a fixed topic, sender, date and format (made
-/// by [`crate::Desk::bulk`]). The output is byte for byte what [`crate::Desk::draft`]
+/// by `Desk::bulk`). The output is byte for byte what `Desk::draft`
 /// gives for each recipient alone.
 ///
 /// ```
@@ -133,7 +133,7 @@ pub struct BulkDrafter<'l> {
 
 impl<'l> BulkDrafter<'l> {
     /// A bulk drafter of `library` for `request` (its recipient is ignored: each row
-    /// gives one); see [`crate::Desk::bulk`].
+    /// gives one); see `Desk::bulk`.
     pub(crate) fn new(library: &'l Library, request: &DraftRequest) -> Result<BulkDrafter<'l>> {
         // Fail early on what does not depend on the recipient.
         let ids = crate::render::resolve_blocks(library, request)?;

@@ -121,7 +121,7 @@ impl FileReport {
 }
 
 impl CheckReport {
-    /// The report of letters checked with `options` (each by [`crate::Desk::check`]), in
+    /// The report of letters checked with `options` (each by `Desk::check`), in
     /// the order given, against `facts` (the library's): `written` is `options.written`,
     /// or else the date every letter was inferred to be written on, if they agree.
     ///

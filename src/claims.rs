@@ -405,7 +405,7 @@ pub struct BlockHealth {
 }
 
 /// Library health at a date: every claim stale at that date, grouped by block, and
-/// senders no longer in office. Built by [`crate::Desk::validate`].
+/// senders no longer in office. Built by `Desk::validate`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Validation {
@@ -464,7 +464,7 @@ impl Validation {
 }
 
 /// The health of `library` at `date`: every claim out of date, blocks due for review,
-/// retired or draft blocks, and senders out of office (see [`crate::Desk::validate`]).
+/// retired or draft blocks, and senders out of office (see `Desk::validate`).
 pub(crate) fn validate(library: &Library, date: Date) -> Validation {
     let (old_blocks, old_senders) = library.superseded_only(date);
     let kept: std::collections::HashSet<&str> = old_blocks.iter().copied().collect();

@@ -659,7 +659,7 @@ pub(crate) struct Inner {
 }
 
 /// A validated block library. Cloning is cheap (shared); it is `Send + Sync`. It is
-/// data: a [`Desk`](crate::Desk) made from it drafts and checks letters.
+/// data: a `Desk` made from it drafts and checks letters.
 ///
 /// ```
 /// let library = replydraft::Library::embedded().unwrap();
