@@ -6,7 +6,7 @@
 mod synth;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use replydraft::{DraftRequest, Library, parse_date, recipients};
+use replydraft::{Desk, DraftRequest, Library, parse_date, recipients};
 use std::hint::black_box;
 
 fn csv_rows(n: usize) -> String {
@@ -19,10 +19,10 @@ fn csv_rows(n: usize) -> String {
 
 fn bench(c: &mut Criterion) {
     c.bench_function("load embedded library", |b| b.iter(|| black_box(Library::embedded().unwrap())));
-    let library = Library::embedded().unwrap();
+    let desk = Desk::new(Library::embedded().unwrap());
     let mut request = DraftRequest::new("care-review", parse_date("2026-11-22").unwrap());
     request.recipient.name = Some("Ann O'Brien".into());
-    c.bench_function("draft one letter (with findings)", |b| b.iter(|| black_box(library.draft(&request).unwrap())));
+    c.bench_function("draft one letter (with findings)", |b| b.iter(|| black_box(desk.draft(&request).unwrap())));
 
     let csv = csv_rows(10_000);
     let mut group = c.benchmark_group("bulk");
@@ -30,7 +30,7 @@ fn bench(c: &mut Criterion) {
     group.sample_size(20);
     group.bench_function("10k rows to JSON lines (CSV parse included)", |b| {
         b.iter(|| {
-            let mut bulk = library.bulk(&request).unwrap();
+            let mut bulk = desk.bulk(&request).unwrap();
             let mut out = String::with_capacity(1 << 16);
             let mut bytes = 0usize;
             for (row, _, r) in recipients(csv.as_bytes(), "bench.csv").unwrap() {
@@ -43,11 +43,11 @@ fn bench(c: &mut Criterion) {
     });
     // The correspondence log: 10k letters recorded sent, in batches of 8,192 (as `bulk
     // --log` records them), into a fresh log each time (opening it not timed).
-    let blocks: replydraft::BlockList = library
+    let blocks: replydraft::BlockList = desk
         .resolve_blocks(&request)
         .unwrap()
         .iter()
-        .map(|id| (id.clone(), replydraft::text_hash(&library.block(id).unwrap().text)))
+        .map(|id| (id.clone(), replydraft::text_hash(&desk.library().block(id).unwrap().text)))
         .collect();
     let letters: Vec<replydraft::Sent> = (0..10_000)
         .map(|i| {
@@ -134,22 +134,22 @@ fn register(c: &mut Criterion) {
     let mut group = c.benchmark_group("register");
     group.bench_function("first check of a process: load, read the register, build the automata, check", |b| {
         b.iter(|| {
-            let library = Library::embedded().unwrap();
-            black_box(library.check_text(letter, &options).findings.len())
+            let desk = Desk::new(Library::embedded().unwrap());
+            black_box(desk.check("", letter, &options).findings.len())
         })
     });
-    let library = Library::embedded().unwrap();
-    library.check_text(letter, &options);
+    let desk = Desk::new(Library::embedded().unwrap());
+    desk.check("", letter, &options);
     group.bench_function("check a 2 kB letter (register read, automata built)", |b| {
-        b.iter(|| black_box(library.check_text(black_box(letter), &options).findings.len()))
+        b.iter(|| black_box(desk.check("", black_box(letter), &options).findings.len()))
     });
     // Without its date, every expression is read a second time, against a distant anchor.
     let undated = CheckOptions::new(parse_date("2026-11-22").unwrap());
     let text = letter.replacen("16th August 2022", "", 1);
     group.bench_function("check a 2 kB letter whose date is unknown", |b| {
-        b.iter(|| black_box(library.check_text(black_box(&text), &undated).findings.len()))
+        b.iter(|| black_box(desk.check("", black_box(&text), &undated).findings.len()))
     });
-    assert!(library.check_text(&text, &undated).written.is_none(), "the bench letter must have no date");
+    assert!(desk.check("", &text, &undated).written.is_none(), "the bench letter must have no date");
     group.finish();
 }
 

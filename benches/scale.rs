@@ -8,7 +8,7 @@
 mod synth;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use replydraft::{CheckOptions, Corpus, IngestOptions, Library, parse_date};
+use replydraft::{CheckOptions, Corpus, Desk, IngestOptions, Library, parse_date};
 use std::hint::black_box;
 
 fn check(c: &mut Criterion) {
@@ -19,10 +19,10 @@ fn check(c: &mut Criterion) {
     options.written = Some(parse_date("2023-03-01").unwrap());
     let mut group = c.benchmark_group("check one letter");
     for n in [100, 1_000, 10_000] {
-        let library = Library::from_files(synth::library_files(n, 42)).unwrap();
-        library.index(); // built once per library, not per letter
-        group.bench_with_input(BenchmarkId::new("blocks", n), &library, |b, lib| {
-            b.iter(|| black_box(lib.check_letter("bench", &letter, &options)))
+        let desk = Desk::new(Library::from_files(synth::library_files(n, 42)).unwrap());
+        desk.index(); // built once per library, not per letter
+        group.bench_with_input(BenchmarkId::new("blocks", n), &desk, |b, desk| {
+            b.iter(|| black_box(desk.check("bench", &letter, &options)))
         });
     }
     group.finish();
@@ -40,8 +40,8 @@ fn check_process(c: &mut Criterion) {
     group.sample_size(10);
     group.bench_function("load 10k blocks and check one letter", |b| {
         b.iter(|| {
-            let library = Library::from_files(files.clone()).unwrap();
-            black_box(library.check_letter("bench", &letter, &options).findings.len())
+            let desk = Desk::new(Library::from_files(files.clone()).unwrap());
+            black_box(desk.check("bench", &letter, &options).findings.len())
         })
     });
     let library = Library::from_files(files.clone()).unwrap();
@@ -88,7 +88,7 @@ fn load(c: &mut Criterion) {
 /// used to scan back to the start of its sentence (quadratic); doubling the clauses
 /// should double the time.
 fn long_sentence(c: &mut Criterion) {
-    let library = Library::embedded().unwrap();
+    let desk = Desk::new(Library::embedded().unwrap());
     let options = CheckOptions::new(parse_date("2026-11-22").unwrap());
     let mut group = c.benchmark_group("check one sentence");
     group.sample_size(10);
@@ -96,7 +96,7 @@ fn long_sentence(c: &mut Criterion) {
         let letter = "we will fund it by 2024-25 and ".repeat(n);
         group.throughput(Throughput::Elements(n as u64));
         group.bench_with_input(BenchmarkId::new("clauses", n), &letter, |b, letter| {
-            b.iter(|| black_box(library.check_letter("bench", letter, &options).findings.len()))
+            b.iter(|| black_box(desk.check("bench", letter, &options).findings.len()))
         });
     }
     group.finish();

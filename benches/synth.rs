@@ -2,7 +2,7 @@
 //! fixed seeds. Shared by the benches and the tests (`#[path]`-included).
 #![allow(dead_code)]
 
-use replydraft::Library;
+use replydraft::{Desk, Library};
 
 /// xorshift64*: small, fast, deterministic.
 pub struct Rng(u64);
@@ -79,7 +79,8 @@ pub fn perturb(text: &str, rate: f64, rng: &mut Rng) -> String {
 
 /// The paragraphs of the embedded library's blocks (merge fields filled with sample values).
 pub fn source_paragraphs() -> Vec<String> {
-    let library = Library::embedded().unwrap();
+    let desk = Desk::new(Library::embedded().unwrap());
+    let library = desk.library();
     let mut out = Vec::new();
     for topic in library.topics() {
         let mut r = replydraft::DraftRequest::new(topic.id.clone(), replydraft::parse_date("2023-01-01").unwrap());
@@ -87,7 +88,7 @@ pub fn source_paragraphs() -> Vec<String> {
         r.include = topic.optional.clone();
         r.recipient.fields.insert("organisation".into(), "Home for Good".into());
         r.recipient.fields.insert("letter_date".into(), "17th December".into());
-        let text = library.draft(&r).unwrap().text;
+        let text = desk.draft(&r).unwrap().text;
         for (s, e) in replydraft::text::paragraphs(&text) {
             let p = replydraft::text::normalize(&text[s..e]);
             if p.split_whitespace().count() >= 8 && !out.contains(&p) {

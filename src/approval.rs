@@ -143,63 +143,61 @@ fn values_end(table: &Table) -> Option<usize> {
         .max()
 }
 
-impl Library {
-    /// Records `decision` on block `id` of the library at `path` (a directory or a
-    /// TOML file), in the file that defines it, and checks the result: the library
-    /// still loads and the block's state is the one recorded. Returns the file changed.
-    ///
-    /// The file is replaced atomically; nothing is written when any step fails.
-    ///
-    /// ```
-    /// use replydraft::{Approval, Decision, Library, parse_date};
-    /// let dir = std::env::temp_dir().join(format!("replydraft-doc-decide-{}", std::process::id()));
-    /// std::fs::create_dir_all(&dir).unwrap();
-    /// let file = dir.join("lines.toml");
-    /// std::fs::write(&file, "[[block]]\nid = \"thanks\"\ntitle = \"Thanks\"\nrole = \"opening\"\ntext = \"Thank you.\"\nas_of = 2026-01-05\nstatus = \"draft\"\n").unwrap();
-    /// let on = parse_date("2026-12-06")?;
-    /// Library::decide(&file, "thanks", &Decision::Approve { by: "Jo Bloggs".into(), on })?;
-    /// let library = Library::load(&file)?;
-    /// assert_eq!(library.block("thanks").unwrap().approval(), Approval::Approved { by: "Jo Bloggs".into(), on });
-    /// Library::decide(&file, "thanks", &Decision::Retire)?;
-    /// assert_eq!(Library::load(&file)?.block("thanks").unwrap().approval(), Approval::Retired);
-    /// # Ok::<(), replydraft::Error>(())
-    /// ```
-    pub fn decide(path: &Path, id: &str, decision: &Decision) -> Result<PathBuf> {
-        let file = file_of(path, id)?;
-        // Held until the file is replaced: a second `approve` or `retire` of this file
-        // waits, then reads the file this one wrote, so that both edits land.
-        let _lock = crate::files::lock(&file)?;
-        let library = Library::load(path)?;
-        let block = find_block(&library, id)?;
-        if block_file(path, block) != file {
-            return Err(Error::Request(format!("{}: block `{id}` moved while waiting to edit it", file.display())));
-        }
-        let source = std::fs::read_to_string(&file).map_err(|e| Error::io(file.display(), e))?;
-        let edited = record_decision(&block.at.file, &source, id, &block.approval_hash(), decision)?;
-        // The edited library must load, and the block be in the state recorded.
-        let mut files = Library::sources(path)?;
-        let name = if path.is_dir() { block.at.file.clone() } else { path.display().to_string() };
-        for (n, text) in &mut files {
-            if *n == name {
-                *text = edited.clone();
-            }
-        }
-        let after = Library::from_files(files)?;
-        let state = after.block(id).map(|b| b.approval());
-        let fine = match decision {
-            Decision::Approve { .. } => state.as_ref().is_some_and(|s| matches!(s, Approval::Approved { .. })),
-            Decision::Retire => state == Some(Approval::Retired),
-        };
-        if !fine {
-            return Err(Error::Request(format!(
-                "{}: block `{id}` did not take the change (is it defined twice, or inline?)",
-                file.display()
-            )));
-        }
-        // Replaced atomically, keeping its mode (a shared library stays readable to the office).
-        crate::files::write_atomic(&file, edited.as_bytes(), true)?;
-        Ok(file)
+/// Records `decision` on block `id` of the library at `path` (a directory or a
+/// TOML file), in the file that defines it, and checks the result: the library
+/// still loads and the block's state is the one recorded. Returns the file changed.
+///
+/// The file is replaced atomically; nothing is written when any step fails.
+///
+/// ```
+/// use replydraft::{Approval, Decision, Library, decide, parse_date};
+/// let dir = std::env::temp_dir().join(format!("replydraft-doc-decide-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir).unwrap();
+/// let file = dir.join("lines.toml");
+/// std::fs::write(&file, "[[block]]\nid = \"thanks\"\ntitle = \"Thanks\"\nrole = \"opening\"\ntext = \"Thank you.\"\nas_of = 2026-01-05\nstatus = \"draft\"\n").unwrap();
+/// let on = parse_date("2026-12-06")?;
+/// decide(&file, "thanks", &Decision::Approve { by: "Jo Bloggs".into(), on })?;
+/// let library = Library::load(&file)?;
+/// assert_eq!(library.block("thanks").unwrap().approval(), Approval::Approved { by: "Jo Bloggs".into(), on });
+/// decide(&file, "thanks", &Decision::Retire)?;
+/// assert_eq!(Library::load(&file)?.block("thanks").unwrap().approval(), Approval::Retired);
+/// # Ok::<(), replydraft::Error>(())
+/// ```
+pub fn decide(path: &Path, id: &str, decision: &Decision) -> Result<PathBuf> {
+    let file = file_of(path, id)?;
+    // Held until the file is replaced: a second `approve` or `retire` of this file
+    // waits, then reads the file this one wrote, so that both edits land.
+    let _lock = crate::files::lock(&file)?;
+    let library = Library::load(path)?;
+    let block = find_block(&library, id)?;
+    if block_file(path, block) != file {
+        return Err(Error::Request(format!("{}: block `{id}` moved while waiting to edit it", file.display())));
     }
+    let source = std::fs::read_to_string(&file).map_err(|e| Error::io(file.display(), e))?;
+    let edited = record_decision(&block.at.file, &source, id, &block.approval_hash(), decision)?;
+    // The edited library must load, and the block be in the state recorded.
+    let mut files = Library::sources(path)?;
+    let name = if path.is_dir() { block.at.file.clone() } else { path.display().to_string() };
+    for (n, text) in &mut files {
+        if *n == name {
+            *text = edited.clone();
+        }
+    }
+    let after = Library::from_files(files)?;
+    let state = after.block(id).map(|b| b.approval());
+    let fine = match decision {
+        Decision::Approve { .. } => state.as_ref().is_some_and(|s| matches!(s, Approval::Approved { .. })),
+        Decision::Retire => state == Some(Approval::Retired),
+    };
+    if !fine {
+        return Err(Error::Request(format!(
+            "{}: block `{id}` did not take the change (is it defined twice, or inline?)",
+            file.display()
+        )));
+    }
+    // Replaced atomically, keeping its mode (a shared library stays readable to the office).
+    crate::files::write_atomic(&file, edited.as_bytes(), true)?;
+    Ok(file)
 }
 
 /// The file that defines `block` of the library at `path` (a directory or a file).

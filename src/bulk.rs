@@ -106,21 +106,22 @@ enum Mode {
     PerRow,
 }
 
-/// Drafts one letter per recipient for a fixed topic, sender, date and format. The
-/// output is byte for byte what [`Library::draft`] gives for each recipient alone.
+/// Drafts one letter per recipient for a fixed topic, sender, date and format (made
+/// by `Desk::bulk`). The output is byte for byte what `Desk::draft`
+/// gives for each recipient alone.
 ///
 /// ```
-/// use replydraft::{Library, DraftRequest, Recipient, parse_date};
-/// let library = Library::embedded().unwrap();
+/// use replydraft::{Desk, DraftRequest, Library, Recipient, parse_date};
+/// let desk = Desk::new(Library::embedded().unwrap());
 /// let request = DraftRequest::new("care-funding", parse_date("2022-08-16").unwrap());
-/// let mut bulk = library.bulk(&request).unwrap();
+/// let mut bulk = desk.bulk(&request).unwrap();
 /// let mut ann = Recipient::default();
 /// ann.name = Some("Ann O'Brien".into());
 /// let mut letter = String::new();
 /// bulk.render_into(&ann, &mut letter).unwrap();
 /// let mut alone = request.clone();
 /// alone.recipient = ann;
-/// assert_eq!(letter, library.draft(&alone).unwrap().text);
+/// assert_eq!(letter, desk.draft(&alone).unwrap().text);
 /// ```
 pub struct BulkDrafter<'l> {
     library: &'l Library,
@@ -130,12 +131,13 @@ pub struct BulkDrafter<'l> {
     findings: Option<Vec<Finding>>,
 }
 
-impl Library {
-    /// A bulk drafter for `request` (its recipient is ignored: each row gives one).
-    pub fn bulk(&self, request: &DraftRequest) -> Result<BulkDrafter<'_>> {
+impl<'l> BulkDrafter<'l> {
+    /// A bulk drafter of `library` for `request` (its recipient is ignored: each row
+    /// gives one); see `Desk::bulk`.
+    pub(crate) fn new(library: &'l Library, request: &DraftRequest) -> Result<BulkDrafter<'l>> {
         // Fail early on what does not depend on the recipient.
-        let ids = self.resolve_blocks(request)?;
-        let mode = if self.reads_merge_values(request, &ids) {
+        let ids = crate::render::resolve_blocks(library, request)?;
+        let mode = if reads_merge_values(library, request, &ids) {
             Mode::PerRow
         } else {
             Mode::Merge(ShapeCache::new(SHAPE_CACHE))
@@ -145,25 +147,25 @@ impl Library {
             let n = std::collections::hash_map::RandomState::new().hash_one(std::process::id());
             format!("{n:016x}:")
         };
-        Ok(BulkDrafter { library: self, request: request.clone(), mode, key, findings: None })
+        Ok(BulkDrafter { library, request: request.clone(), mode, key, findings: None })
     }
+}
 
-    /// Whether any template of the letter (its blocks, the blocks they include, the
-    /// layout) hands recipient data to a helper, so that rendering once with
-    /// placeholders would not give the row's text.
-    fn reads_merge_values(&self, request: &DraftRequest, ids: &[String]) -> bool {
-        let layout = crate::template::layout_key(request.layout.as_deref().unwrap_or("letter"), request.format);
-        let registry = if request.format == Format::Html { &self.inner.html } else { &self.inner.plain };
-        let mut dependent = registry.get_template(&layout).is_some_and(|t| value_dependent(&t.elements));
-        for id in ids {
-            if let Some(block) = self.block(id) {
-                self.with_includes(block, &mut |b| {
-                    dependent |= self.inner.plain.get_template(&b.id).is_some_and(|t| value_dependent(&t.elements));
-                });
-            }
+/// Whether any template of the letter (its blocks, the blocks they include, the
+/// layout) hands recipient data to a helper, so that rendering once with
+/// placeholders would not give the row's text.
+fn reads_merge_values(library: &Library, request: &DraftRequest, ids: &[String]) -> bool {
+    let layout = crate::template::layout_key(request.layout.as_deref().unwrap_or("letter"), request.format);
+    let registry = if request.format == Format::Html { &library.inner.html } else { &library.inner.plain };
+    let mut dependent = registry.get_template(&layout).is_some_and(|t| value_dependent(&t.elements));
+    for id in ids {
+        if let Some(block) = library.block(id) {
+            library.with_includes(block, &mut |b| {
+                dependent |= library.inner.plain.get_template(&b.id).is_some_and(|t| value_dependent(&t.elements));
+            });
         }
-        dependent
     }
+    dependent
 }
 
 /// Roots of the data a letter is rendered with that are the same for every row.
@@ -267,7 +269,7 @@ impl BulkDrafter<'_> {
         if request.format == Format::Json {
             request.format = Format::Text;
         }
-        let draft = self.library.draft(&request)?;
+        let draft = crate::render::draft(self.library, &request)?;
         let marker = format!("{OPEN}{}", self.key);
         let mut segments = Vec::new();
         let mut literal = String::new();
@@ -343,7 +345,7 @@ impl BulkDrafter<'_> {
         if request.format == Format::Json {
             request.format = Format::Text;
         }
-        let draft = self.library.draft(&request)?;
+        let draft = crate::render::draft(self.library, &request)?;
         self.findings.get_or_insert(draft.findings);
         Ok(draft.text)
     }

@@ -2,10 +2,11 @@
 //! mapped onto the letter, and the rest scanned for time-bound language.
 
 use crate::claims::{block_state_findings, claim_findings};
+use crate::facts::Facts;
 use crate::finding::{Finding, FindingKind, Severity};
 use crate::judge::quotations;
 use crate::library::{Block, Library};
-use crate::matching::slot_fills;
+use crate::matching::{Matcher, slot_fills};
 use crate::scan::{Taken, scan};
 use crate::text::{Folded, SLOT, find_normalized, paragraphs, word_diff};
 use crate::timex::infer_written;
@@ -83,12 +84,12 @@ impl FileReport {
     /// Returns the new text and the findings applied.
     ///
     /// ```
-    /// use replydraft::{CheckOptions, Library, parse_date};
-    /// let library = Library::embedded()?;
+    /// use replydraft::{CheckOptions, Desk, Library, parse_date};
+    /// let desk = Desk::new(Library::embedded()?);
     /// let text = "Last year the council spent £4 million.";
     /// let mut options = CheckOptions::new(parse_date("2026-11-22")?);
     /// options.written = Some(parse_date("2019-01-15")?);
-    /// let report = library.check_text(text, &options);
+    /// let report = desk.check("", text, &options);
     /// let (fixed, applied) = report.fixed(text);
     /// assert_eq!(fixed, "In 2018 the council spent £4 million.");
     /// assert_eq!(applied.len(), 1);
@@ -120,6 +121,28 @@ impl FileReport {
 }
 
 impl CheckReport {
+    /// The report of letters checked with `options` (each by `Desk::check`), in
+    /// the order given, against `facts` (the library's): `written` is `options.written`,
+    /// or else the date every letter was inferred to be written on, if they agree.
+    ///
+    /// ```
+    /// use replydraft::{CheckOptions, CheckReport, Desk, Library, parse_date};
+    /// let desk = Desk::new(Library::embedded()?);
+    /// let options = CheckOptions::new(parse_date("2026-11-23")?);
+    /// let files = vec![desk.check("letter.txt", "We will publish a data strategy by the end of this year.", &options)];
+    /// let report = CheckReport::new(files, &options, desk.library().facts());
+    /// assert_eq!(report.files[0].path, "letter.txt");
+    /// assert_eq!(report.facts_known_to, desk.library().facts().known_to());
+    /// # Ok::<(), replydraft::Error>(())
+    /// ```
+    pub fn new(files: Vec<FileReport>, options: &CheckOptions, facts: &Facts) -> CheckReport {
+        let written = options.written.or_else(|| {
+            let first = files.first()?.written?;
+            files.iter().all(|f| f.written == Some(first)).then_some(first)
+        });
+        CheckReport { date: options.date, written, files, facts_known_to: facts.known_to() }
+    }
+
     /// The report as JSON (stable; documented in the README).
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default() + "\n"
@@ -155,66 +178,21 @@ fn reviewed_parts(para: &str, block_text: &str) -> Vec<(usize, usize)> {
     parts
 }
 
-impl Library {
-    /// Checks letters given as `(path, text)` pairs.
-    ///
-    /// ```
-    /// use replydraft::{CheckOptions, Library, parse_date};
-    /// let library = Library::embedded().unwrap();
-    /// let letter = "We will publish a data strategy by the end of this year.";
-    /// let options = CheckOptions::new(parse_date("2026-11-23").unwrap());
-    /// let report = library.check([("letter.txt", letter)], &options);
-    /// assert_eq!(report.files[0].path, "letter.txt");
-    /// ```
-    pub fn check<'a>(
-        &self,
-        letters: impl IntoIterator<Item = (&'a str, &'a str)>,
-        options: &CheckOptions,
-    ) -> CheckReport {
-        let files: Vec<FileReport> = letters.into_iter().map(|(p, t)| self.check_letter(p, t, options)).collect();
-        let written = options.written.or_else(|| {
-            let first = files.first()?.written?;
-            files.iter().all(|f| f.written == Some(first)).then_some(first)
-        });
-        CheckReport { date: options.date, written, files, facts_known_to: self.facts().known_to() }
-    }
-
-    /// Checks one letter, which need not have been written with this tool.
-    ///
-    /// ```
-    /// use replydraft::{CheckOptions, Library, parse_date};
-    /// let library = Library::embedded().unwrap();
-    /// let letter = "1 March 2023\n\nDear Sam,\n\nWe will publish the strategy by the end of 2023.\n";
-    /// let report = library.check_letter("-", letter, &CheckOptions::new(parse_date("2026-11-22").unwrap()));
-    /// let f = report.findings.iter().find(|f| f.kind == "deadline").unwrap();
-    /// assert_eq!(&letter[f.start..f.end], "by the end of 2023");
-    /// assert_eq!(f.since, Some(parse_date("2024-01-01").unwrap()));
-    /// ```
-    pub fn check_letter(&self, path: &str, text: &str, options: &CheckOptions) -> FileReport {
-        self.check_named(path, text, options)
-    }
-
-    /// Checks one letter that has no file name (text from a form or a mailbox): as
-    /// [`Library::check_letter`], with the report's path empty.
-    ///
-    /// ```
-    /// use replydraft::{CheckOptions, Library, parse_date};
-    /// let library = Library::embedded().unwrap();
-    /// let options = CheckOptions::new(parse_date("2026-11-22").unwrap());
-    /// let report = library.check_text("We will publish the strategy by the end of 2023.", &options);
-    /// assert!(report.findings.iter().any(|f| f.severity == replydraft::Severity::Error));
-    /// assert_eq!(report.path, "");
-    /// ```
-    pub fn check_text(&self, text: &str, options: &CheckOptions) -> FileReport {
-        self.check_named("", text, options)
-    }
-
-    fn check_named(&self, path: &str, text: &str, options: &CheckOptions) -> FileReport {
-        let mut findings = Vec::new();
-        let mut covered: Vec<(usize, usize)> = Vec::new();
-        let inferred = if options.written.is_none() { infer_written(text) } else { None };
-        let written = options.written.or(inferred.map(|(d, _, _)| d));
-        match inferred {
+/// Checks one letter of `library`, which need not have been written with this tool,
+/// its paragraphs matched to blocks by `matcher` (the library's). `path` is the
+/// report's (empty for a letter without a file name).
+pub(crate) fn check(
+    library: &Library,
+    matcher: &Matcher,
+    path: &str,
+    text: &str,
+    options: &CheckOptions,
+) -> FileReport {
+    let mut findings = Vec::new();
+    let mut covered: Vec<(usize, usize)> = Vec::new();
+    let inferred = if options.written.is_none() { infer_written(text) } else { None };
+    let written = options.written.or(inferred.map(|(d, _, _)| d));
+    match inferred {
             Some((d, s, e)) => {
                 covered.push((s, e));
                 let message = format!("the letter is dated {d}; relative phrases outside known blocks are read from this date");
@@ -229,80 +207,69 @@ impl Library {
             )),
             None => {}
         }
-        let spans = paragraphs(text);
-        let texts: Vec<&str> = spans.iter().map(|&(s, e)| &text[s..e]).collect();
-        let matches = self.best_blocks(&texts, options.threshold);
-        let mut out_paragraphs = Vec::new();
-        let mut runs: Vec<(String, usize, usize)> = Vec::new();
-        for ((s, e), best) in spans.into_iter().zip(matches) {
-            let para = &text[s..e];
-            let Some(m) = best else {
-                out_paragraphs.push(Paragraph { start: s, end: e, block: None, similarity: 0.0 });
-                continue;
-            };
-            // A closely matched, reviewed block is judged by its claims; a block still in
-            // draft (an ingested one, say) has no real claims yet and is scanned as well.
-            let reviewed = self.block(&m.block).is_some_and(|b| b.status != crate::Status::Draft);
-            if m.similarity >= 0.9 && reviewed {
-                covered.extend(reviewed_parts(para, &m.block_text).into_iter().map(|(a, z)| (s + a, s + z)));
-            }
-            if m.similarity < 1.0 {
-                let message = format!(
-                    "matches block `{}` with similarity {:.3}; block → letter: {}",
-                    m.block,
-                    m.similarity,
-                    word_diff(&m.block_text, para)
-                );
-                findings.push(Finding {
-                    block: Some(m.block.clone()),
-                    ..Finding::at(text, (s, e), Severity::Info, FindingKind::Variant, message)
-                });
-            }
-            if let Some(block) = self.block(&m.block) {
-                // A block's claims were made when the block was written (its `as_of`), as
-                // a draft reads them, whatever the letter's own date.
-                self.with_includes(block, &mut |b: &Block| {
-                    let locate = |quote: &str| find_normalized(para, quote).map(|(a, z)| (s + a, s + z));
-                    findings.extend(claim_findings(b, self.facts(), block.as_of, options.date, text, &locate));
-                });
-                // Consecutive paragraphs of one block are one run, as a draft's block span is.
-                match runs.last_mut() {
-                    Some((id, _, end)) if *id == m.block && text[*end..s].trim().is_empty() => *end = e,
-                    _ => runs.push((m.block.clone(), s, e)),
-                }
-            }
-            out_paragraphs.push(Paragraph { start: s, end: e, block: Some(m.block), similarity: m.similarity });
+    let spans = paragraphs(text);
+    let texts: Vec<&str> = spans.iter().map(|&(s, e)| &text[s..e]).collect();
+    let matches = matcher.best_blocks(library, &texts, options.threshold);
+    let mut out_paragraphs = Vec::new();
+    let mut runs: Vec<(String, usize, usize)> = Vec::new();
+    for ((s, e), best) in spans.into_iter().zip(matches) {
+        let para = &text[s..e];
+        let Some(m) = best else {
+            out_paragraphs.push(Paragraph { start: s, end: e, block: None, similarity: 0.0 });
+            continue;
+        };
+        // A closely matched, reviewed block is judged by its claims; a block still in
+        // draft (an ingested one, say) has no real claims yet and is scanned as well.
+        let reviewed = library.block(&m.block).is_some_and(|b| b.status != crate::Status::Draft);
+        if m.similarity >= 0.9 && reviewed {
+            covered.extend(reviewed_parts(para, &m.block_text).into_iter().map(|(a, z)| (s + a, s + z)));
         }
-        let claimed: Vec<(usize, usize)> =
-            findings.iter().filter(|f| f.kind != "variant").map(|f| (f.start, f.end)).collect();
-        // A reviewed block's own state (an ingested draft's `as_of` is when it was
-        // ingested, not when its words were written).
-        for (id, s, e) in &runs {
-            if let Some(block) = self.block(id).filter(|b| b.status != crate::Status::Draft) {
-                findings.extend(block_state_findings(block, written, options.date, text, (*s, *e)));
+        if m.similarity < 1.0 {
+            let message = format!(
+                "matches block `{}` with similarity {:.3}; block → letter: {}",
+                m.block,
+                m.similarity,
+                word_diff(&m.block_text, para)
+            );
+            findings.push(Finding {
+                block: Some(m.block.clone()),
+                ..Finding::at(text, (s, e), Severity::Info, FindingKind::Variant, message)
+            });
+        }
+        if let Some(block) = library.block(&m.block) {
+            // A block's claims were made when the block was written (its `as_of`), as
+            // a draft reads them, whatever the letter's own date.
+            library.with_includes(block, &mut |b: &Block| {
+                let locate = |quote: &str| find_normalized(para, quote).map(|(a, z)| (s + a, s + z));
+                findings.extend(claim_findings(b, library.facts(), block.as_of, options.date, text, &locate));
+            });
+            // Consecutive paragraphs of one block are one run, as a draft's block span is.
+            match runs.last_mut() {
+                Some((id, _, end)) if *id == m.block && text[*end..s].trim().is_empty() => *end = e,
+                _ => runs.push((m.block.clone(), s, e)),
             }
         }
-        findings.extend(scan(text, self.facts(), options.date, written, &covered, &claimed));
-        // What the letter quotes is someone else's words: reported, never rewritten.
-        // (Kept merged, so that each finding's lookup is logarithmic on a long letter.)
-        let mut quoted = Taken::default();
-        for (s, e) in quotations(text) {
-            quoted.insert(s, e);
-        }
-        for f in findings.iter_mut().filter(|f| f.replacement.is_some() && quoted.overlaps(f.start, f.end)) {
-            f.replacement = None;
-        }
-        Finding::sort(&mut findings);
-        FileReport { path: path.to_string(), written, paragraphs: out_paragraphs, findings }
+        out_paragraphs.push(Paragraph { start: s, end: e, block: Some(m.block), similarity: m.similarity });
     }
-
-    /// Calls `f` on `block` and every block it includes, depth first.
-    pub(crate) fn with_includes(&self, block: &Block, f: &mut dyn FnMut(&Block)) {
-        f(block);
-        for inc in &block.includes {
-            if let Some(b) = self.block(inc) {
-                self.with_includes(b, f);
-            }
+    let claimed: Vec<(usize, usize)> =
+        findings.iter().filter(|f| f.kind != "variant").map(|f| (f.start, f.end)).collect();
+    // A reviewed block's own state (an ingested draft's `as_of` is when it was
+    // ingested, not when its words were written).
+    for (id, s, e) in &runs {
+        if let Some(block) = library.block(id).filter(|b| b.status != crate::Status::Draft) {
+            findings.extend(block_state_findings(block, written, options.date, text, (*s, *e)));
         }
     }
+    findings.extend(scan(text, library.facts(), options.date, written, &covered, &claimed));
+    // What the letter quotes is someone else's words: reported, never rewritten.
+    // (Kept merged, so that each finding's lookup is logarithmic on a long letter.)
+    let mut quoted = Taken::default();
+    for (s, e) in quotations(text) {
+        quoted.insert(s, e);
+    }
+    for f in findings.iter_mut().filter(|f| f.replacement.is_some() && quoted.overlaps(f.start, f.end)) {
+        f.replacement = None;
+    }
+    Finding::sort(&mut findings);
+    FileReport { path: path.to_string(), written, paragraphs: out_paragraphs, findings }
 }

@@ -405,7 +405,7 @@ pub struct BlockHealth {
 }
 
 /// Library health at a date: every claim stale at that date, grouped by block, and
-/// senders no longer in office. Built by [`Library::validate`].
+/// senders no longer in office. Built by `Desk::validate`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Validation {
@@ -463,69 +463,56 @@ impl Validation {
     }
 }
 
-impl Library {
-    /// Checks the library's health at `date`: every claim out of date, blocks due for
-    /// review, retired or draft blocks, and senders out of office. (Dangling ids and
-    /// quotes missing from their blocks are already load errors.) An office can fail
-    /// its `cargo test` the day a claim expires:
-    ///
-    /// ```
-    /// let library = replydraft::Library::embedded().unwrap();
-    /// let written = replydraft::parse_date("2021-02-24").unwrap();
-    /// assert_eq!(library.validate(written).errors(), 0);
-    /// let later = library.validate(replydraft::parse_date("2026-11-22").unwrap());
-    /// assert!(!later.is_clean());
-    /// assert!(later.blocks.iter().any(|b| b.block == "family-hubs"));
-    /// ```
-    pub fn validate(&self, date: Date) -> Validation {
-        let (old_blocks, old_senders) = self.superseded_only(date);
-        let kept: std::collections::HashSet<&str> = old_blocks.iter().copied().collect();
-        let mut blocks = Vec::new();
-        let (mut awaiting_approval, mut approvals_due, mut unrecorded) = (Vec::new(), Vec::new(), Vec::new());
-        for block in self.blocks().iter().filter(|b| !kept.contains(b.id.as_str())) {
-            let text = &block.text;
-            let locate = |quote: &str| text.find(quote).map(|p| (p, p + quote.len()));
-            // Claims are judged from the block's own as_of, and never "before" it.
-            let at = date.max(block.as_of);
-            let mut findings = claim_findings(block, self.facts(), block.as_of, at, text, &locate);
-            findings.extend(block_state_findings(block, Some(at), at, text, (0, text.len())));
-            match block.approval() {
-                state @ Approval::Draft => awaiting_approval.push((block.id.clone(), state.to_string())),
-                state @ Approval::Changed { .. } => awaiting_approval.push((block.id.clone(), state.to_string())),
-                Approval::Approved { on, .. } => {
-                    if let Some(by) = block.review_by.filter(|by| *by <= date && on < *by) {
-                        approvals_due.push((block.id.clone(), on, by));
-                    }
+/// The health of `library` at `date`: every claim out of date, blocks due for review,
+/// retired or draft blocks, and senders out of office (see `Desk::validate`).
+pub(crate) fn validate(library: &Library, date: Date) -> Validation {
+    let (old_blocks, old_senders) = library.superseded_only(date);
+    let kept: std::collections::HashSet<&str> = old_blocks.iter().copied().collect();
+    let mut blocks = Vec::new();
+    let (mut awaiting_approval, mut approvals_due, mut unrecorded) = (Vec::new(), Vec::new(), Vec::new());
+    for block in library.blocks().iter().filter(|b| !kept.contains(b.id.as_str())) {
+        let text = &block.text;
+        let locate = |quote: &str| text.find(quote).map(|p| (p, p + quote.len()));
+        // Claims are judged from the block's own as_of, and never "before" it.
+        let at = date.max(block.as_of);
+        let mut findings = claim_findings(block, library.facts(), block.as_of, at, text, &locate);
+        findings.extend(block_state_findings(block, Some(at), at, text, (0, text.len())));
+        match block.approval() {
+            state @ Approval::Draft => awaiting_approval.push((block.id.clone(), state.to_string())),
+            state @ Approval::Changed { .. } => awaiting_approval.push((block.id.clone(), state.to_string())),
+            Approval::Approved { on, .. } => {
+                if let Some(by) = block.review_by.filter(|by| *by <= date && on < *by) {
+                    approvals_due.push((block.id.clone(), on, by));
                 }
-                Approval::Unrecorded => unrecorded.push(block.id.clone()),
-                Approval::Retired => {}
             }
-            findings.extend(merge_field_findings(block));
-            if !findings.is_empty() {
-                Finding::sort(&mut findings);
-                blocks.push(BlockHealth { block: block.id.clone(), at: block.at.clone(), findings });
-            }
+            Approval::Unrecorded => unrecorded.push(block.id.clone()),
+            Approval::Retired => {}
         }
-        let senders = self
-            .senders()
-            .iter()
-            .filter(|s| !old_senders.contains(&s.id.as_str()))
-            .filter_map(|s| {
-                let f = signer_finding(s, self.facts(), date, "").filter(|f| f.severity == Severity::Error)?;
-                Some((s.id.clone(), f.message))
-            })
-            .collect();
-        let owned = |ids: Vec<&str>| ids.into_iter().map(String::from).collect();
-        Validation {
-            date,
-            blocks,
-            senders,
-            superseded_blocks: owned(old_blocks),
-            superseded_senders: owned(old_senders),
-            facts_known_to: self.facts().known_to(),
-            awaiting_approval,
-            approvals_due,
-            unrecorded,
+        findings.extend(merge_field_findings(block));
+        if !findings.is_empty() {
+            Finding::sort(&mut findings);
+            blocks.push(BlockHealth { block: block.id.clone(), at: block.at.clone(), findings });
         }
+    }
+    let senders = library
+        .senders()
+        .iter()
+        .filter(|s| !old_senders.contains(&s.id.as_str()))
+        .filter_map(|s| {
+            let f = signer_finding(s, library.facts(), date, "").filter(|f| f.severity == Severity::Error)?;
+            Some((s.id.clone(), f.message))
+        })
+        .collect();
+    let owned = |ids: Vec<&str>| ids.into_iter().map(String::from).collect();
+    Validation {
+        date,
+        blocks,
+        senders,
+        superseded_blocks: owned(old_blocks),
+        superseded_senders: owned(old_senders),
+        facts_known_to: library.facts().known_to(),
+        awaiting_approval,
+        approvals_due,
+        unrecorded,
     }
 }

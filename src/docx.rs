@@ -110,59 +110,46 @@ fn loose<'t>(text: &'t str, at_start: bool, letterhead: &str, date: &str, out: &
     }
 }
 
-impl Library {
-    /// A Word document (the bytes of a `.docx` file) of a plain-text draft, in the
-    /// library's [`DocumentStyle`]. Drafts in other formats are refused: draft with
-    /// [`Format::Text`] (the findings and block spans are the same).
-    ///
-    /// ```
-    /// use replydraft::{DraftRequest, Library, parse_date};
-    /// let library = Library::embedded()?;
-    /// let mut request = DraftRequest::new("care-funding", parse_date("2026-11-23")?);
-    /// request.recipient.name = Some("Sam <Smith> & Co".into());
-    /// let draft = library.draft(&request)?;
-    /// let bytes = library.docx(&draft)?;
-    /// assert!(bytes.starts_with(b"PK")); // a ZIP archive, as every .docx is
-    /// # Ok::<(), replydraft::Error>(())
-    /// ```
-    pub fn docx(&self, draft: &Draft) -> Result<Vec<u8>> {
-        if !matches!(draft.format, Format::Text | Format::Json) {
-            return Err(Error::Request(
-                "a Word document is made from a plain-text draft: draft with the text format".into(),
-            ));
-        }
-        let style = self.document_style();
-        let sender = self.sender(&draft.sender);
-        let letterhead = sender.filter(|s| !s.letterhead.is_empty()).map(|s| s.letterhead.join("\n") + "\n");
-        let date = sender.map(|s| s.date_style.format(draft.date)).unwrap_or_default();
-        let text = draft.text.as_str();
-        let mut parts: Vec<(&str, Kind)> = Vec::new();
-        let mut at = 0;
-        for b in draft.blocks.iter().filter(|b| b.parent.is_none()) {
-            let Some(body) = text.get(b.start..b.end).filter(|_| b.start >= at) else { continue };
-            loose(&text[at..b.start], at == 0, letterhead.as_deref().unwrap_or(""), &date, &mut parts);
-            let role = self.block(&b.id).map_or(Role::Body, |x| x.role);
-            parts.push((body, Kind::Block(role)));
-            at = b.end;
-        }
-        loose(&text[at..], at == 0, letterhead.as_deref().unwrap_or(""), &date, &mut parts);
-
-        let margin = twips(style.margin_mm / 25.4 * 72.0);
-        let fonts = RunFonts::new().ascii(&style.font).hi_ansi(&style.font).cs(&style.font).east_asia(&style.font);
-        let mut doc = Docx::new()
-            .default_fonts(fonts)
-            .default_size(half_points(style.size))
-            .page_margin(PageMargin::new().top(margin).bottom(margin).left(margin).right(margin));
-        let mut first_enclosure = true;
-        for (body, kind) in parts {
-            let new_page = kind == Kind::Block(Role::Enclosure) && style.enclosure_new_page && first_enclosure;
-            if kind == Kind::Block(Role::Enclosure) {
-                first_enclosure = false;
-            }
-            doc = doc.add_paragraph(paragraph(body, kind, style, new_page));
-        }
-        let mut out = std::io::Cursor::new(Vec::with_capacity(16 * 1024));
-        doc.pack(&mut out).map_err(|e| Error::Request(format!("could not write the Word document: {e}")))?;
-        Ok(out.into_inner())
+/// A Word document (the bytes of a `.docx` file) of a plain-text draft, in the
+/// library's [`DocumentStyle`]. Drafts in other formats are refused: draft with
+/// [`Format::Text`] (the findings and block spans are the same).
+pub(crate) fn docx(library: &Library, draft: &Draft) -> Result<Vec<u8>> {
+    if !matches!(draft.format, Format::Text | Format::Json) {
+        return Err(Error::Request(
+            "a Word document is made from a plain-text draft: draft with the text format".into(),
+        ));
     }
+    let style = library.document_style();
+    let sender = library.sender(&draft.sender);
+    let letterhead = sender.filter(|s| !s.letterhead.is_empty()).map(|s| s.letterhead.join("\n") + "\n");
+    let date = sender.map(|s| s.date_style.format(draft.date)).unwrap_or_default();
+    let text = draft.text.as_str();
+    let mut parts: Vec<(&str, Kind)> = Vec::new();
+    let mut at = 0;
+    for b in draft.blocks.iter().filter(|b| b.parent.is_none()) {
+        let Some(body) = text.get(b.start..b.end).filter(|_| b.start >= at) else { continue };
+        loose(&text[at..b.start], at == 0, letterhead.as_deref().unwrap_or(""), &date, &mut parts);
+        let role = library.block(&b.id).map_or(Role::Body, |x| x.role);
+        parts.push((body, Kind::Block(role)));
+        at = b.end;
+    }
+    loose(&text[at..], at == 0, letterhead.as_deref().unwrap_or(""), &date, &mut parts);
+
+    let margin = twips(style.margin_mm / 25.4 * 72.0);
+    let fonts = RunFonts::new().ascii(&style.font).hi_ansi(&style.font).cs(&style.font).east_asia(&style.font);
+    let mut doc = Docx::new()
+        .default_fonts(fonts)
+        .default_size(half_points(style.size))
+        .page_margin(PageMargin::new().top(margin).bottom(margin).left(margin).right(margin));
+    let mut first_enclosure = true;
+    for (body, kind) in parts {
+        let new_page = kind == Kind::Block(Role::Enclosure) && style.enclosure_new_page && first_enclosure;
+        if kind == Kind::Block(Role::Enclosure) {
+            first_enclosure = false;
+        }
+        doc = doc.add_paragraph(paragraph(body, kind, style, new_page));
+    }
+    let mut out = std::io::Cursor::new(Vec::with_capacity(16 * 1024));
+    doc.pack(&mut out).map_err(|e| Error::Request(format!("could not write the Word document: {e}")))?;
+    Ok(out.into_inner())
 }

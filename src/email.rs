@@ -47,93 +47,75 @@ pub struct Email {
     pub message: Vec<u8>,
 }
 
-impl Library {
-    /// Drafts `request` as an email: the `email` layout (or the request's own) in plain
-    /// text and HTML, `To:` the recipient's email, `From:` `from` or else the sender's
-    /// `email`, `Subject:` the request's subject or else the topic's title.
-    ///
-    /// A recipient without a valid email, or no valid sender address, is an error.
-    ///
-    /// ```
-    /// use replydraft::{DraftRequest, Library, parse_date};
-    /// let library = Library::embedded()?;
-    /// let mut request = DraftRequest::new("care-funding", parse_date("2026-11-23")?);
-    /// request.recipient.name = Some("Ann O'Brien".into());
-    /// request.recipient.email = Some("ann@example.org".into());
-    /// let email = library.email(&request, Some("office@example.org"))?;
-    /// let message = String::from_utf8(email.message).unwrap();
-    /// assert!(message.contains("To: \"Ann O'Brien\" <ann@example.org>\r\n"));
-    /// assert!(message.contains("multipart/alternative"));
-    ///
-    /// request.recipient.email = None;
-    /// assert!(library.email(&request, Some("office@example.org")).is_err());
-    /// # Ok::<(), replydraft::Error>(())
-    /// ```
-    pub fn email(&self, request: &DraftRequest, from: Option<&str>) -> Result<Email> {
-        let recipient = request.recipient.normalized();
-        let to = recipient.email.as_deref().ok_or_else(|| {
-            Error::Request(format!(
-                "{}: no email address to send to (give the recipient an email address, or an email column)",
-                recipient.name.as_deref().unwrap_or("the recipient")
-            ))
-        })?;
-        let to = &crate::text::normalize_email(to)?;
-        let mut plain_request = request.clone();
-        plain_request.format = Format::Text;
-        if plain_request.layout.is_none() && self.layouts().any(|(n, _)| n == "email") {
-            plain_request.layout = Some("email".into());
-        }
-        let draft = self.draft(&plain_request)?;
-        let sender = self.sender(&draft.sender);
-        let from = from.or(sender.and_then(|s| s.email.as_deref())).ok_or_else(|| {
-            Error::Request(format!(
-                "sender `{}` has no email address: give a From address, or set `email` in its [[sender]]",
-                draft.sender
-            ))
-        })?;
-        let from = &crate::text::normalize_email(from)?;
-        let mut html_request = plain_request.clone();
-        html_request.format = Format::Html;
-        let has_html = self.layouts().any(|(n, f)| Some(n) == html_request.layout.as_deref() && f == Format::Html);
-        let html = if has_html { Some(self.draft(&html_request)?.text) } else { None };
-
-        let subject = one_line(request.subject.as_deref().unwrap_or_else(|| {
-            self.topic_at(&draft.topic, draft.date).map_or(draft.topic.as_str(), |t| t.title.as_str())
-        }));
-        let to_name = recipient.name.as_deref().map(one_line).unwrap_or_default();
-        let from_name = sender.map(|s| one_line(&s.name)).unwrap_or_default();
-        let id = digest(&[&draft.text, to, from, &subject]);
-        let domain = from.rsplit('@').next().unwrap_or("replydraft.invalid");
-        let noon = draft
-            .date
-            .at(12, 0, 0, 0)
-            .to_zoned(jiff::tz::TimeZone::UTC)
-            .map_err(|e| Error::Request(format!("{}: the date cannot be written in a message: {e}", draft.date)))?;
-        let text_part = MimePart::new("text/plain", draft.text.clone());
-        let body = match html {
-            Some(html) => {
-                let mut boundary = format!("=_replydraft_{id}");
-                // Never a boundary that the content holds (it is derived from it, but check).
-                while draft.text.contains(&boundary) || html.contains(&boundary) {
-                    boundary.push('_');
-                }
-                MimePart::new(
-                    ContentType::new("multipart/alternative").attribute("boundary", boundary),
-                    vec![text_part, MimePart::new("text/html", html)],
-                )
-            }
-            None => text_part,
-        };
-        let message = MessageBuilder::new()
-            .from((from_name, from.to_string()))
-            .to((to_name, to.to_string()))
-            .subject(subject)
-            .date(noon.timestamp().as_second())
-            .message_id(format!("replydraft.{id}.{}@{domain}", draft.date))
-            .header("X-Unsent", Raw::new("1"))
-            .body(body)
-            .write_to_vec()
-            .map_err(|e| Error::Request(format!("could not write the message: {e}")))?;
-        Ok(Email { draft, message })
+/// Drafts `request` as an email: the `email` layout (or the request's own) in plain
+/// text and HTML, `To:` the recipient's email, `From:` `from` or else the sender's
+/// `email`, `Subject:` the request's subject or else the topic's title.
+///
+/// A recipient without a valid email, or no valid sender address, is an error.
+pub(crate) fn email(library: &Library, request: &DraftRequest, from: Option<&str>) -> Result<Email> {
+    let recipient = request.recipient.normalized();
+    let to = recipient.email.as_deref().ok_or_else(|| {
+        Error::Request(format!(
+            "{}: no email address to send to (give the recipient an email address, or an email column)",
+            recipient.name.as_deref().unwrap_or("the recipient")
+        ))
+    })?;
+    let to = &crate::text::normalize_email(to)?;
+    let mut plain_request = request.clone();
+    plain_request.format = Format::Text;
+    if plain_request.layout.is_none() && library.layouts().any(|(n, _)| n == "email") {
+        plain_request.layout = Some("email".into());
     }
+    let draft = crate::render::draft(library, &plain_request)?;
+    let sender = library.sender(&draft.sender);
+    let from = from.or(sender.and_then(|s| s.email.as_deref())).ok_or_else(|| {
+        Error::Request(format!(
+            "sender `{}` has no email address: give a From address, or set `email` in its [[sender]]",
+            draft.sender
+        ))
+    })?;
+    let from = &crate::text::normalize_email(from)?;
+    let mut html_request = plain_request.clone();
+    html_request.format = Format::Html;
+    let has_html = library.layouts().any(|(n, f)| Some(n) == html_request.layout.as_deref() && f == Format::Html);
+    let html = if has_html { Some(crate::render::draft(library, &html_request)?.text) } else { None };
+
+    let subject = one_line(request.subject.as_deref().unwrap_or_else(|| {
+        library.topic_at(&draft.topic, draft.date).map_or(draft.topic.as_str(), |t| t.title.as_str())
+    }));
+    let to_name = recipient.name.as_deref().map(one_line).unwrap_or_default();
+    let from_name = sender.map(|s| one_line(&s.name)).unwrap_or_default();
+    let id = digest(&[&draft.text, to, from, &subject]);
+    let domain = from.rsplit('@').next().unwrap_or("replydraft.invalid");
+    let noon = draft
+        .date
+        .at(12, 0, 0, 0)
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .map_err(|e| Error::Request(format!("{}: the date cannot be written in a message: {e}", draft.date)))?;
+    let text_part = MimePart::new("text/plain", draft.text.clone());
+    let body = match html {
+        Some(html) => {
+            let mut boundary = format!("=_replydraft_{id}");
+            // Never a boundary that the content holds (it is derived from it, but check).
+            while draft.text.contains(&boundary) || html.contains(&boundary) {
+                boundary.push('_');
+            }
+            MimePart::new(
+                ContentType::new("multipart/alternative").attribute("boundary", boundary),
+                vec![text_part, MimePart::new("text/html", html)],
+            )
+        }
+        None => text_part,
+    };
+    let message = MessageBuilder::new()
+        .from((from_name, from.to_string()))
+        .to((to_name, to.to_string()))
+        .subject(subject)
+        .date(noon.timestamp().as_second())
+        .message_id(format!("replydraft.{id}.{}@{domain}", draft.date))
+        .header("X-Unsent", Raw::new("1"))
+        .body(body)
+        .write_to_vec()
+        .map_err(|e| Error::Request(format!("could not write the message: {e}")))?;
+    Ok(Email { draft, message })
 }

@@ -70,10 +70,10 @@ impl fmt::Display for Location {
 /// Everything that can go wrong in replydraft. Every variant says where.
 ///
 /// ```
-/// use replydraft::{Library, DraftRequest};
-/// let library = Library::embedded().unwrap();
+/// use replydraft::{Desk, DraftRequest, Library};
+/// let desk = Desk::new(Library::embedded().unwrap());
 /// let request = DraftRequest::new("no-such-topic", "2024-01-01".parse().unwrap());
-/// let err = library.draft(&request).unwrap_err();
+/// let err = desk.draft(&request).unwrap_err();
 /// assert!(err.is_bad_request());
 /// assert!(err.to_string().contains("no-such-topic"));
 /// ```

@@ -2,8 +2,8 @@
 //! with the checked-in copy. Public so an office's own crate can golden-test its
 //! own library the same way (see the README).
 
+use crate::desk::Desk;
 use crate::error::{Error, Result};
-use crate::library::Library;
 use crate::render::DraftRequest;
 use crate::template::Format;
 use crate::text::{normalize, word_diff};
@@ -99,17 +99,17 @@ pub fn golden_path(dir: &Path, recipe: &Recipe) -> PathBuf {
 }
 
 /// Renders one recipe as its golden file holds it.
-pub fn render(library: &Library, recipe: &Recipe) -> Result<String> {
-    let draft = library.draft(&recipe.draft)?;
+pub fn render(desk: &Desk, recipe: &Recipe) -> Result<String> {
+    let draft = desk.draft(&recipe.draft)?;
     Ok(if recipe.draft.format == Format::Json { draft.to_json() } else { draft.text })
 }
 
 /// Renders every recipe and compares it with `dir/<name>.<ext>` (or rewrites it in
 /// [`Mode::Update`]). Returns the mismatches; a missing golden file is one.
-pub fn check(library: &Library, recipes: &[Recipe], dir: &Path, mode: Mode) -> Result<Vec<Mismatch>> {
+pub fn check(desk: &Desk, recipes: &[Recipe], dir: &Path, mode: Mode) -> Result<Vec<Mismatch>> {
     let mut out = Vec::new();
     for recipe in recipes {
-        let rendered = render(library, recipe)?;
+        let rendered = render(desk, recipe)?;
         let path = golden_path(dir, recipe);
         if mode == Mode::Update {
             std::fs::create_dir_all(dir).map_err(|e| Error::io(dir.display(), e))?;
@@ -149,18 +149,18 @@ pub fn check(library: &Library, recipes: &[Recipe], dir: &Path, mode: Mode) -> R
 /// let recipes = dir.path().join("recipes.toml");
 /// std::fs::write(&recipes, "[[recipe]]\nname = \"funding\"\n[recipe.draft]\n\
 ///     topic = \"care-funding\"\ndate = 2026-11-23\n").unwrap();
-/// let library = replydraft::Library::embedded().unwrap();
+/// let desk = replydraft::Desk::new(replydraft::Library::embedded().unwrap());
 /// // Write the golden file once (what UPDATE_GOLDEN=1 does), then compare against it.
 /// let loaded = golden::load_recipes(&recipes).unwrap();
-/// golden::check(&library, &loaded, dir.path(), Mode::Update).unwrap();
-/// golden::assert_golden(&library, &recipes, dir.path());
+/// golden::check(&desk, &loaded, dir.path(), Mode::Update).unwrap();
+/// golden::assert_golden(&desk, &recipes, dir.path());
 /// ```
 ///
 /// # Panics
 /// When the recipes cannot be loaded or rendered, or any golden file differs.
-pub fn assert_golden(library: &Library, recipes: impl AsRef<Path>, dir: impl AsRef<Path>) {
+pub fn assert_golden(desk: &Desk, recipes: impl AsRef<Path>, dir: impl AsRef<Path>) {
     let recipes = load_recipes(recipes).unwrap_or_else(|e| panic!("{e}"));
-    let mismatches = check(library, &recipes, dir.as_ref(), Mode::from_env()).unwrap_or_else(|e| panic!("{e}"));
+    let mismatches = check(desk, &recipes, dir.as_ref(), Mode::from_env()).unwrap_or_else(|e| panic!("{e}"));
     if !mismatches.is_empty() {
         let list: Vec<String> = mismatches.iter().map(ToString::to_string).collect();
         panic!("{} golden file(s) differ (UPDATE_GOLDEN=1 cargo test rewrites them):\n{}", list.len(), list.join("\n"));

@@ -6,8 +6,12 @@
 //! * A [`Library`] holds [`Block`]s (paragraphs, handlebars templates), [`Topic`]s
 //!   (ordered blocks), [`Sender`]s, layouts and the [`Facts`] base. The default
 //!   library, taken from five real letters, is compiled in: [`Library::embedded`].
-//! * [`Library::draft`] turns a [`DraftRequest`] into a [`Draft`]: the letter, the
-//!   byte span of every block in it, and the [`Finding`]s of its claims at the date.
+//!   A library is data: loaded, validated and looked up.
+//! * A [`Desk`], made from a library, does the work: [`Desk::draft`] turns a
+//!   [`DraftRequest`] into a [`Draft`] (the letter, the byte span of every block in
+//!   it, and the [`Finding`]s of its claims at the date); [`Desk::check`] checks any
+//!   letter; `suggest`, `reply_topic`, `bulk`, `validate` and the rest are its too,
+//!   with the indexes they build from the library.
 //! * [`Claim`]s bind time-bound statements ("within months", "by 2024-25", a
 //!   minister's name) to dated facts, so one update of the facts re-evaluates every block.
 //! * [`timex`] finds the time expressions of any text ("last year", "by May",
@@ -25,8 +29,7 @@
 //! 2. data: `facts` (the dated facts base, with the register of MPs and ministers read
 //!    on first use), `finding` (what a block can claim and what
 //!    any judgement finds: kinds, severities), `template` (strict handlebars, formats),
-//!    `library` (blocks, topics, senders, facts; indexes that higher modules derive
-//!    from it are kept in slots it names, never imports);
+//!    `library` (blocks, topics, senders, facts, and their lookups: data only);
 //! 3. recognition: `timex` (text and an anchor in, time expressions out; no facts),
 //!    `voice` (first-person clauses that speak from the signer's office);
 //! 4. judgement: `claims` (a block's claims against the facts), `judge` (every time
@@ -37,15 +40,18 @@
 //! 6. output: `render` (drafts), `reply` (reading an incoming message to answer it),
 //!    `review` (the HTML review page), `approval` (recording approvals in library files), `log` (the
 //!    correspondence log, SQLite), `docx` (Word
-//!    documents), `email` (RFC 5322 messages), `bulk`, `golden`, `ingest`, `starter`.
+//!    documents), `email` (RFC 5322 messages), `bulk`;
+//! 7. operations: `desk` (a library put to work: every operation of the modules
+//!    above, called in one place, and the indexes they need); then `golden`,
+//!    `ingest`, `starter`.
 //!
 //! ```
-//! use replydraft::{DraftRequest, Library, Severity, parse_date};
+//! use replydraft::{Desk, DraftRequest, Library, Severity, parse_date};
 //!
-//! let library = Library::embedded()?;
+//! let desk = Desk::new(Library::embedded()?);
 //! let mut request = DraftRequest::new("care-review", parse_date("2026-11-22")?);
 //! request.recipient.name = Some("Ann O'Brien".into());
-//! let draft = library.draft(&request)?;
+//! let draft = desk.draft(&request)?;
 //!
 //! assert!(draft.text.starts_with("November 2026"));
 //! assert!(draft.text.contains("Dear Ann O'Brien,"));
@@ -67,6 +73,7 @@ mod check;
 mod claims;
 mod cluster;
 mod date;
+mod desk;
 #[cfg(feature = "docx")]
 mod docx;
 #[cfg(feature = "email")]
@@ -94,12 +101,13 @@ pub mod text;
 pub mod timex;
 mod voice;
 
-pub use approval::{Decision, record_decision};
+pub use approval::{Decision, decide, record_decision};
 pub use bulk::{BulkDrafter, MAX_COLUMNS, MAX_FIELD_BYTES, RecipientRow, Recipients, recipients};
 pub use check::{CheckOptions, CheckReport, FileReport, Paragraph};
 pub use claims::{BlockHealth, BlockSpan, Stale, Validation};
 pub use cluster::{Campaign, campaigns, cluster};
 pub use date::{DateStyle, parse_date, parse_span, today};
+pub use desk::Desk;
 #[cfg(feature = "email")]
 pub use email::Email;
 pub use error::{Error, Location, Result};

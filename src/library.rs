@@ -1,5 +1,7 @@
 //! The block library: blocks, topics, senders, layouts and the facts base, loaded
 //! from TOML and handlebars files, validated, and shared cheaply between threads.
+//! Data and its lookups only: what is done with a library (drafting, checking,
+//! suggesting, replying) is a `Desk`'s, made from it.
 
 use crate::date::toml_date;
 use crate::error::{Error, LineIndex, Location, Result, hint};
@@ -654,40 +656,10 @@ pub(crate) struct Inner {
     pub(crate) html: Handlebars<'static>,
     /// Blocks rendered without data, for matching letters to blocks (missing fields are empty).
     pub(crate) loose: Handlebars<'static>,
-    /// Indexes derived from the library by the modules that use them, built on first use.
-    derived: [std::sync::OnceLock<Box<dyn std::any::Any + Send + Sync>>; DERIVED],
-    /// How many letters were matched without the index (see `Library::best_blocks`).
-    pub(crate) scans: std::sync::atomic::AtomicUsize,
 }
 
-/// The indexes that modules above the library derive from it and keep with it (the
-/// matching index, `suggest`'s topic terms). The library names their places, never
-/// their types: it stays data, and no module it imports needs to know who uses it.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Derived {
-    /// The matching index (`BlockIndex`).
-    Matching,
-    /// `suggest`'s topic term counts.
-    TopicTerms,
-}
-
-const DERIVED: usize = 2;
-
-impl Library {
-    /// The index kept in `slot`, built by `build` on first use (concurrent first users
-    /// wait for one build). Each slot holds one type, the one its module keeps there.
-    pub(crate) fn derived<T: std::any::Any + Send + Sync>(&self, slot: Derived, build: impl FnOnce() -> T) -> &T {
-        let any = self.inner.derived[slot as usize].get_or_init(|| Box::new(build()));
-        any.downcast_ref().expect("a derived slot holds its module's type")
-    }
-
-    /// The index in `slot` if it has been built.
-    pub(crate) fn derived_if_built<T: std::any::Any + Send + Sync>(&self, slot: Derived) -> Option<&T> {
-        self.inner.derived[slot as usize].get()?.downcast_ref()
-    }
-}
-
-/// A validated block library. Cloning is cheap (shared); it is `Send + Sync`.
+/// A validated block library. Cloning is cheap (shared); it is `Send + Sync`. It is
+/// data: a `Desk` made from it drafts and checks letters.
 ///
 /// ```
 /// let library = replydraft::Library::embedded().unwrap();
@@ -925,6 +897,16 @@ impl Library {
     /// The blocks of `topic`, in letter order, by id (optional ones marked).
     pub(crate) fn block_ids_for_topic<'a>(&self, topic: &'a Topic) -> impl Iterator<Item = (&'a str, bool)> + 'a {
         topic.blocks.iter().map(|id| (id.as_str(), topic.optional.contains(id)))
+    }
+
+    /// Calls `f` on `block` and every block it includes, depth first.
+    pub(crate) fn with_includes(&self, block: &Block, f: &mut dyn FnMut(&Block)) {
+        f(block);
+        for inc in &block.includes {
+            if let Some(b) = self.block(inc) {
+                self.with_includes(b, f);
+            }
+        }
     }
 }
 
@@ -1373,8 +1355,6 @@ impl Builder {
                 plain,
                 html,
                 loose,
-                derived: Default::default(),
-                scans: std::sync::atomic::AtomicUsize::new(0),
             }),
         })
     }

@@ -7,7 +7,9 @@ use clap::{Parser, Subcommand};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use replydraft::{CheckOptions, DraftRequest, Error, Finding, Format, Library, Severity, parse_date, today};
+use replydraft::{
+    CheckOptions, CheckReport, Desk, DraftRequest, Error, Finding, Format, Library, Severity, parse_date, today,
+};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -630,7 +632,8 @@ impl Sink {
 }
 
 fn bulk(a: BulkArgs) -> Result<ExitCode, Error> {
-    let library = a.letter.library.load()?;
+    let desk = Desk::new(a.letter.library.load()?);
+    let library = desk.library();
     let request = a.letter.request()?;
     let format = a.letter.format;
     if format == LetterFormat::Json {
@@ -645,7 +648,7 @@ fn bulk(a: BulkArgs) -> Result<ExitCode, Error> {
     }
     let ext = format.extension();
     // The approval gate, before anything is read or written.
-    let unapproved = library.unapproved(&request)?;
+    let unapproved = desk.unapproved(&request)?;
     if !unapproved.is_empty() && !a.allow_unapproved {
         let list: Vec<String> = unapproved.iter().map(|(id, state)| format!("{id} ({state})")).collect();
         return Err(Error::Request(format!(
@@ -653,7 +656,7 @@ fn bulk(a: BulkArgs) -> Result<ExitCode, Error> {
             list.join(", ")
         )));
     }
-    let mut drafter = library.bulk(&request)?;
+    let mut drafter = desk.bulk(&request)?;
     let source = a.recipients.display().to_string();
     let input: Box<dyn std::io::Read> = if source == "-" {
         Box::new(std::io::stdin().lock())
@@ -704,7 +707,7 @@ fn bulk(a: BulkArgs) -> Result<ExitCode, Error> {
         (None, true) => return Err(Error::Request("--skip-sent needs the log: give --log [FILE]".into())),
         _ => Default::default(),
     };
-    let logged = logged_blocks(&library, &if log.is_some() { library.resolve_blocks(&request)? } else { Vec::new() });
+    let logged = logged_blocks(library, &if log.is_some() { desk.resolve_blocks(&request)? } else { Vec::new() });
     let mut batch: Vec<Queued> = Vec::new();
     let mut records: Vec<replydraft::Sent> = Vec::new();
     // Letters of JSON lines, --strict or standard output are recorded on a thread of
@@ -739,7 +742,7 @@ fn bulk(a: BulkArgs) -> Result<ExitCode, Error> {
                 Sink::Dir(..) if binary => {
                     let mut one = request.clone();
                     one.recipient = r.clone();
-                    bytes = letter_bytes(&library, &one, format, a.letter.from.as_deref())?.1;
+                    bytes = letter_bytes(&desk, &one, format, a.letter.from.as_deref())?.1;
                     // The first letter also gives the run's findings (as text letters do).
                     if drafter.findings().is_none() {
                         drafter.render_into(&r, &mut buf)?;
@@ -1092,28 +1095,28 @@ fn logged_blocks(library: &Library, ids: &[String]) -> std::sync::Arc<[(String, 
 
 /// A letter in `format`: its plain-text (or JSON, Markdown, HTML) draft and the bytes to write.
 fn letter_bytes(
-    library: &Library,
+    desk: &Desk,
     request: &DraftRequest,
     format: LetterFormat,
     from: Option<&str>,
 ) -> Result<(replydraft::Draft, Vec<u8>), Error> {
     Ok(match format {
         LetterFormat::Docx => {
-            let draft = library.draft(request)?;
-            let bytes = library.docx(&draft)?;
+            let draft = desk.draft(request)?;
+            let bytes = desk.docx(&draft)?;
             (draft, bytes)
         }
         LetterFormat::Eml => {
-            let email = library.email(request, from)?;
+            let email = desk.email(request, from)?;
             (email.draft, email.message)
         }
         LetterFormat::Json => {
-            let draft = library.draft(request)?;
+            let draft = desk.draft(request)?;
             let bytes = draft.to_json().into_bytes();
             (draft, bytes)
         }
         _ => {
-            let draft = library.draft(request)?;
+            let draft = desk.draft(request)?;
             let bytes = draft.text.clone().into_bytes();
             (draft, bytes)
         }
@@ -1123,7 +1126,7 @@ fn letter_bytes(
 /// The review page of `draft` (re-drafted as plain text when it is another format),
 /// written to a temporary file for `path`: in place once committed.
 fn review_page(
-    library: &Library,
+    desk: &Desk,
     request: &DraftRequest,
     draft: &replydraft::Draft,
     path: &std::path::Path,
@@ -1135,7 +1138,7 @@ fn review_page(
     } else {
         let mut r = request.clone();
         r.format = Format::Text;
-        plain = library.draft(&r)?;
+        plain = desk.draft(&r)?;
         &plain
     };
     let mut page = temp_file(path, force)?;
@@ -1145,12 +1148,12 @@ fn review_page(
 }
 
 fn reply(a: ReplyArgs) -> Result<ExitCode, Error> {
-    let library = a.library.load()?;
+    let desk = Desk::new(a.library.load()?);
     let (name, bytes) = read_bytes(&a.incoming)?;
     let incoming = replydraft::Incoming::read(&name, &bytes)?;
     let topic = match a.topic {
         Some(t) => t,
-        None => match library.reply_topic(&incoming) {
+        None => match desk.reply_topic(&incoming) {
             replydraft::TopicChoice::Chosen(t) => t,
             replydraft::TopicChoice::Unclear(top) => {
                 let mut err = std::io::stderr().lock();
@@ -1167,7 +1170,7 @@ fn reply(a: ReplyArgs) -> Result<ExitCode, Error> {
             }
         },
     };
-    let mut request = library.reply_request(&incoming, &topic, date_or_today(&a.date)?)?;
+    let mut request = desk.reply_request(&incoming, &topic, date_or_today(&a.date)?)?;
     request.sender = a.sender;
     request.format = a.format.into();
     for note in &incoming.notes {
@@ -1181,7 +1184,7 @@ fn reply(a: ReplyArgs) -> Result<ExitCode, Error> {
         if r.address.is_empty() { String::new() } else { format!(", {}", r.address.join(", ")) }
     );
     let out = Delivery { log: a.log, format: a.format, from: a.from, output: a.output, deny_stale: a.deny_stale };
-    deliver(&library, &request, &out)
+    deliver(&desk, &request, &out)
 }
 
 /// Where and how one letter goes: shared by `draft` and `reply`.
@@ -1197,14 +1200,15 @@ struct Delivery {
 /// Everything is made before anything is written, and the review page is moved into
 /// place only after the letter: a failure leaves no file (but a letter that replaced
 /// one or went to standard output, which stays, and is logged).
-fn deliver(library: &Library, request: &DraftRequest, d: &Delivery) -> Result<ExitCode, Error> {
+fn deliver(desk: &Desk, request: &DraftRequest, d: &Delivery) -> Result<ExitCode, Error> {
+    let library = desk.library();
     if d.format == LetterFormat::Docx && d.output.out.is_none() && std::io::IsTerminal::is_terminal(&std::io::stdout())
     {
         return Err(Error::Request("a Word document is not for the terminal: give --out FILE.docx".into()));
     }
-    let (draft, bytes) = letter_bytes(library, request, d.format, d.from.as_deref())?;
+    let (draft, bytes) = letter_bytes(desk, request, d.format, d.from.as_deref())?;
     facts_notice(library, request.date);
-    let review = d.output.review.as_ref().map(|path| review_page(library, request, &draft, path, d.output.force));
+    let review = d.output.review.as_ref().map(|path| review_page(desk, request, &draft, path, d.output.force));
     let review = review.transpose()?;
     // Recorded pending before the letter is written, confirmed after (see `bulk`).
     let mut logged = None;
@@ -1257,7 +1261,7 @@ fn deliver(library: &Library, request: &DraftRequest, d: &Delivery) -> Result<Ex
 }
 
 fn draft(a: DraftArgs) -> Result<ExitCode, Error> {
-    let library = a.letter.library.load()?;
+    let desk = Desk::new(a.letter.library.load()?);
     let mut request = a.letter.request()?;
     request.recipient.name = a.to;
     request.recipient.salutation = a.salutation;
@@ -1274,7 +1278,7 @@ fn draft(a: DraftArgs) -> Result<ExitCode, Error> {
         output: a.output,
         deny_stale: a.letter.deny_stale,
     };
-    deliver(&library, &request, &out)
+    deliver(&desk, &request, &out)
 }
 
 fn check_threshold(t: f32) -> Result<(), Error> {
@@ -1553,14 +1557,15 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             }
         }
         Command::Blocks { topic, library } => {
-            let library = library.load()?;
+            let desk = Desk::new(library.load()?);
+            let library = desk.library();
             let ids: Vec<String> = match &topic {
                 Some(t) => {
                     let mut r = DraftRequest::new(t.clone(), today());
                     let topic =
                         library.topic_at(t, r.date).ok_or_else(|| Error::Request(format!("unknown topic `{t}`")))?;
                     r.include = topic.optional.clone();
-                    library.resolve_blocks(&r)?
+                    desk.resolve_blocks(&r)?
                 }
                 None => library.blocks().iter().map(|b| b.id.clone()).collect(),
             };
@@ -1583,13 +1588,18 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             if target.is_some() && format == CheckFormat::Text {
                 return Err(Error::Request("--out writes a report: give --format json or html".into()));
             }
-            let library = library.load()?;
+            let desk = Desk::new(library.load()?);
+            let library = desk.library();
             let mut options = CheckOptions::new(date_or_today(&date)?);
             options.written = written.as_deref().map(parse_date).transpose()?;
             let files = if files.is_empty() { vec![PathBuf::from("-")] } else { files };
             let inputs = files.iter().map(|p| read_input(p)).collect::<Result<Vec<_>, _>>()?;
-            let report = library.check(inputs.iter().map(|(p, t)| (p.as_str(), t.as_str())), &options);
-            facts_notice(&library, report.date);
+            let report = CheckReport::new(
+                inputs.iter().map(|(p, t)| desk.check(p, t, &options)).collect(),
+                &options,
+                library.facts(),
+            );
+            facts_notice(library, report.date);
             if format != CheckFormat::Text {
                 let doc = if format == CheckFormat::Json {
                     report.to_json()
@@ -1641,7 +1651,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 return Err(Error::Request("--by: give the approver's name".into()));
             }
             let on = date_or_today(&date)?;
-            let file = Library::decide(&library, &block, &replydraft::Decision::Approve { by: by.clone(), on })?;
+            let file = replydraft::decide(&library, &block, &replydraft::Decision::Approve { by: by.clone(), on })?;
             eprintln!("replydraft: {block} approved by {by} on {on} ({})", file.display());
         }
         Command::Log { recipient, topic, since, format, log } => {
@@ -1695,7 +1705,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             }
         }
         Command::Retire { block, library } => {
-            let file = Library::decide(&library, &block, &replydraft::Decision::Retire)?;
+            let file = replydraft::decide(&library, &block, &replydraft::Decision::Retire)?;
             eprintln!("replydraft: {block} retired ({})", file.display());
         }
         Command::Reply(a) => return reply(*a),
@@ -1798,9 +1808,9 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             }
         }
         Command::Suggest { file, format, library } => {
-            let library = library.load()?;
+            let desk = Desk::new(library.load()?);
             let (_, text) = read_input(&file)?;
-            let found = library.suggest(&text);
+            let found = desk.suggest(&text);
             match format {
                 ReportFormat::Json => {
                     writeln!(out, "{}", serde_json::to_string_pretty(&found).unwrap_or_default()).map_err(io)?
@@ -1818,12 +1828,12 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             }
         }
         Command::Fix { file, written, date, out: target, force, library } => {
-            let library = library.load()?;
+            let desk = Desk::new(library.load()?);
             let mut options = CheckOptions::new(date_or_today(&date)?);
             options.written = written.as_deref().map(parse_date).transpose()?;
             let (name, bytes) = read_bytes(&file)?;
             let text = letter_text(&name, &bytes)?;
-            let report = library.check_letter(&name, &text, &options);
+            let report = desk.check(&name, &text, &options);
             if report.written.is_none() {
                 return Err(Error::Request(format!(
                     "{name}: when the letter was written is unknown: pass --written YYYY-MM-DD"
@@ -1896,8 +1906,9 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             out.write_all(&page).map_err(io)?;
         }
         Command::Validate { date, format, deny_stale, library } => {
-            let library = library.load()?;
-            let v = library.validate(date_or_today(&date)?);
+            let desk = Desk::new(library.load()?);
+            let library = desk.library();
+            let v = desk.validate(date_or_today(&date)?);
             match format {
                 ReportFormat::Json => {
                     writeln!(out, "{}", serde_json::to_string_pretty(&v).unwrap_or_default()).map_err(io)?
@@ -1907,7 +1918,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                         out,
                         "library: {}, {}, {}; at {}",
                         count(library.blocks().len(), "block"),
-                        topic_count(&library),
+                        topic_count(library),
                         count(library.senders().len(), "sender"),
                         v.date
                     )

@@ -1,7 +1,7 @@
 //! Matching paragraphs of letters to library blocks: an inverted index of word
 //! shingles picks a few candidates, and `similar` confirms and diffs them.
 
-use crate::library::{Derived, Library};
+use crate::library::Library;
 use crate::text::{Fold, SLOT, fold_char, normalize, paragraphs, word_ratio, words};
 
 use std::collections::HashMap;
@@ -473,42 +473,50 @@ const SCANNED_LETTERS: usize = 4;
 /// only with those that share enough of its shingles.
 const SCANNED_PARAGRAPHS: usize = 256;
 
-impl Library {
-    /// The matching index of this library (built once, on first use).
-    pub fn index(&self) -> &BlockIndex {
-        self.derived(Derived::Matching, || BlockIndex::build(self))
+/// A library's matching index, built on first need: the first few letters are matched
+/// by scanning every block ([`best_by_scan`]), and the index is built once from the
+/// next one on. A `Desk` keeps one beside its library, and passes that same library
+/// to every call.
+#[derive(Debug, Default)]
+pub(crate) struct Matcher {
+    index: std::sync::OnceLock<BlockIndex>,
+    /// How many letters were matched without the index.
+    scans: std::sync::atomic::AtomicUsize,
+}
+
+impl Matcher {
+    /// The index of `library` (built once, on first use).
+    pub(crate) fn index(&self, library: &Library) -> &BlockIndex {
+        self.index.get_or_init(|| BlockIndex::build(library))
     }
 
-    /// The best block for each of `paragraphs` (each at least `threshold` similar), as
-    /// [`BlockIndex::best`] finds it. The first few calls on a library compare the
-    /// paragraphs with every block without building the index (one `check` of one
-    /// letter does not pay for an index of the whole library); later ones build it once
-    /// and use it. The answers are the same either way.
-    ///
-    /// ```
-    /// let library = replydraft::Library::embedded().unwrap();
-    /// let block = &library.block("nib-proposals").unwrap().text;
-    /// let found = library.best_blocks(&[block.as_str(), "Nothing like any block at all here."], 0.6);
-    /// assert_eq!(found[0].as_ref().unwrap().block, "nib-proposals");
-    /// assert!(found[1].is_none());
-    /// ```
-    pub fn best_blocks(&self, paragraphs: &[&str], threshold: f32) -> Vec<Option<BlockMatch>> {
+    /// The best block of `library` for each of `paragraphs` (each at least `threshold`
+    /// similar), as [`BlockIndex::best`] finds it. The first few calls compare the
+    /// paragraphs with every block without building the index (one check of one letter
+    /// does not pay for an index of the whole library); later ones build it once and
+    /// use it. The answers are the same either way.
+    pub(crate) fn best_blocks(
+        &self,
+        library: &Library,
+        paragraphs: &[&str],
+        threshold: f32,
+    ) -> Vec<Option<BlockMatch>> {
         use std::sync::atomic::Ordering;
-        let index = match self.derived_if_built::<BlockIndex>(Derived::Matching) {
+        let index = match self.index.get() {
             Some(index) => index,
             None if paragraphs.len() <= SCANNED_PARAGRAPHS
-                && self.inner.scans.fetch_add(1, Ordering::Relaxed) < SCANNED_LETTERS =>
+                && self.scans.fetch_add(1, Ordering::Relaxed) < SCANNED_LETTERS =>
             {
-                return best_by_scan(self, paragraphs, threshold);
+                return best_by_scan(library, paragraphs, threshold);
             }
-            None => self.index(),
+            None => self.index(library),
         };
         // A long letter's paragraphs are matched on every core (each on its own).
         if paragraphs.len() > SCANNED_PARAGRAPHS {
             use rayon::prelude::*;
-            return paragraphs.par_iter().map(|p| index.best(self, p, threshold)).collect();
+            return paragraphs.par_iter().map(|p| index.best(library, p, threshold)).collect();
         }
-        paragraphs.iter().map(|p| index.best(self, p, threshold)).collect()
+        paragraphs.iter().map(|p| index.best(library, p, threshold)).collect()
     }
 }
 

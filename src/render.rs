@@ -98,11 +98,11 @@ impl Recipient {
 /// What to draft. Also the `[recipe.draft]` table of a recipes file.
 ///
 /// ```
-/// use replydraft::{DraftRequest, Library, parse_date};
-/// let library = Library::embedded().unwrap();
+/// use replydraft::{Desk, DraftRequest, Library, parse_date};
+/// let desk = Desk::new(Library::embedded().unwrap());
 /// let mut request = DraftRequest::new("care-funding", parse_date("2022-08-16").unwrap());
 /// request.recipient.name = Some("Ann O'Brien".into());
-/// let draft = library.draft(&request).unwrap();
+/// let draft = desk.draft(&request).unwrap();
 /// assert!(draft.text.contains("Dear Ann O'Brien,"));
 /// assert!(draft.text.contains("16th August 2022"));
 /// ```
@@ -189,7 +189,7 @@ impl Draft {
 }
 
 /// A rendered block as it stands in a letter of `format`, its Markdown bold read when
-/// `bold` (see [`Library::draft`]).
+/// `bold` (see [`draft`]).
 fn shown(body: &str, format: Format, bold: bool) -> String {
     match (format, bold) {
         (Format::Markdown, _) => body.to_string(),
@@ -242,219 +242,195 @@ fn render_error(e: RenderError, data: &Value) -> Error {
     Error::Render { template, field, message: format!("{what}{at}") }
 }
 
-impl Library {
-    /// The block ids a request puts in its letter, in order.
-    ///
-    /// ```
-    /// use replydraft::{DraftRequest, Library, parse_date};
-    /// let library = Library::embedded().unwrap();
-    /// let mut r = DraftRequest::new("care-review", parse_date("2022-07-01").unwrap());
-    /// r.include.push("closing-once-again-write".into());
-    /// let ids = library.resolve_blocks(&r).unwrap();
-    /// assert_eq!(ids.last().map(String::as_str), Some("closing-once-again-write"));
-    /// assert!(!ids.iter().any(|i| i == "calcot-investigation"));
-    /// ```
-    pub fn resolve_blocks(&self, request: &DraftRequest) -> Result<Vec<String>> {
-        let topic = self.topic_at(&request.topic, request.date).ok_or_else(|| {
-            let ids = self.topics().iter().map(|t| t.id.as_str());
-            Error::Request(format!("unknown topic `{}`{}", request.topic, hint(&request.topic, ids)))
-        })?;
-        let ids = || self.blocks().iter().map(|b| b.id.as_str());
-        for id in request.include.iter().chain(&request.exclude) {
-            if self.block(id).is_none() {
-                return Err(Error::Request(format!("unknown block `{id}`{}", hint(id, ids()))));
-            }
+/// The block ids a request puts in its letter, in order.
+pub(crate) fn resolve_blocks(library: &Library, request: &DraftRequest) -> Result<Vec<String>> {
+    let topic = library.topic_at(&request.topic, request.date).ok_or_else(|| {
+        let ids = library.topics().iter().map(|t| t.id.as_str());
+        Error::Request(format!("unknown topic `{}`{}", request.topic, hint(&request.topic, ids)))
+    })?;
+    let ids = || library.blocks().iter().map(|b| b.id.as_str());
+    for id in request.include.iter().chain(&request.exclude) {
+        if library.block(id).is_none() {
+            return Err(Error::Request(format!("unknown block `{id}`{}", hint(id, ids()))));
         }
-        let included = |id: &str| request.include.iter().any(|i| i == id);
-        let mut out: Vec<String> = Vec::new();
-        for (id, optional) in self.block_ids_for_topic(topic) {
-            if optional && !included(id) {
-                continue;
-            }
-            let group = topic.alternatives.iter().find(|g| g.first().is_some_and(|f| f == id));
-            let chosen = group.and_then(|g| g.iter().skip(1).find(|a| included(a))).map_or(id, String::as_str);
-            out.push(chosen.to_string());
-        }
-        let in_topic = |id: &str| topic.blocks.iter().chain(topic.alternatives.iter().flatten()).any(|b| b == id);
-        for id in &request.include {
-            if !in_topic(id) && !out.contains(id) {
-                // An extra block goes before the closing and enclosures, or at the end.
-                let pos = out
-                    .iter()
-                    .position(|b| self.block(b).is_some_and(|b| matches!(b.role, Role::Closing | Role::Enclosure)))
-                    .unwrap_or(out.len());
-                out.insert(pos, id.clone());
-            }
-        }
-        out.retain(|id| !request.exclude.contains(id));
-        Ok(out)
     }
+    let included = |id: &str| request.include.iter().any(|i| i == id);
+    let mut out: Vec<String> = Vec::new();
+    for (id, optional) in library.block_ids_for_topic(topic) {
+        if optional && !included(id) {
+            continue;
+        }
+        let group = topic.alternatives.iter().find(|g| g.first().is_some_and(|f| f == id));
+        let chosen = group.and_then(|g| g.iter().skip(1).find(|a| included(a))).map_or(id, String::as_str);
+        out.push(chosen.to_string());
+    }
+    let in_topic = |id: &str| topic.blocks.iter().chain(topic.alternatives.iter().flatten()).any(|b| b == id);
+    for id in &request.include {
+        if !in_topic(id) && !out.contains(id) {
+            // An extra block goes before the closing and enclosures, or at the end.
+            let pos = out
+                .iter()
+                .position(|b| library.block(b).is_some_and(|b| matches!(b.role, Role::Closing | Role::Enclosure)))
+                .unwrap_or(out.len());
+            out.insert(pos, id.clone());
+        }
+    }
+    out.retain(|id| !request.exclude.contains(id));
+    Ok(out)
+}
 
-    /// The blocks a request's letter would hold that may not go out ([`Approval::usable`]
-    /// is false: drafts, texts changed since approval, retired blocks), blocks they
-    /// include too, each with its state. `bulk` refuses a letter with any.
-    ///
-    /// ```
-    /// use replydraft::{DraftRequest, Library, parse_date};
-    /// let library = Library::embedded()?;
-    /// let request = DraftRequest::new("care-funding", parse_date("2026-11-23")?);
-    /// assert!(library.unapproved(&request)?.is_empty());
-    /// # Ok::<(), replydraft::Error>(())
-    /// ```
-    pub fn unapproved(&self, request: &DraftRequest) -> Result<Vec<(String, Approval)>> {
-        let mut todo = self.resolve_blocks(request)?;
-        let mut seen = std::collections::HashSet::new();
-        let mut out = Vec::new();
-        while let Some(id) = todo.pop() {
-            if !seen.insert(id.clone()) {
-                continue;
-            }
-            let Some(block) = self.block(&id) else { continue };
-            todo.extend(block.includes.iter().cloned());
-            let state = block.approval();
-            if !state.usable() {
-                out.push((id, state));
-            }
+/// The blocks a request's letter would hold that may not go out ([`Approval::usable`]
+/// is false: drafts, texts changed since approval, retired blocks), blocks they
+/// include too, each with its state. `bulk` refuses a letter with any.
+pub(crate) fn unapproved(library: &Library, request: &DraftRequest) -> Result<Vec<(String, Approval)>> {
+    let mut todo = resolve_blocks(library, request)?;
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    while let Some(id) = todo.pop() {
+        if !seen.insert(id.clone()) {
+            continue;
         }
-        out.sort_by(|a, b| a.0.cmp(&b.0));
-        Ok(out)
+        let Some(block) = library.block(&id) else { continue };
+        todo.extend(block.includes.iter().cloned());
+        let state = block.approval();
+        if !state.usable() {
+            out.push((id, state));
+        }
     }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
+}
 
-    /// Renders a draft and evaluates its claims at the request's date, with the topic
-    /// edition in force then.
-    ///
-    /// ```
-    /// use replydraft::{DraftRequest, Library, Severity, parse_date};
-    /// let library = Library::embedded().unwrap();
-    /// let mut request = DraftRequest::new("care-funding", parse_date("2026-11-23").unwrap());
-    /// request.recipient.name = Some("Sam Smith".into());
-    /// let draft = library.draft(&request).unwrap();
-    /// assert!(draft.text.contains("Dear Sam Smith,") && draft.text.contains("LEE BARRON MP"));
-    /// assert!(draft.findings.iter().all(|f| f.severity < Severity::Error));
-    /// ```
-    pub fn draft(&self, request: &DraftRequest) -> Result<Draft> {
-        let ids = self.resolve_blocks(request)?;
-        let topic = self.topic_at(&request.topic, request.date).expect("resolved above");
-        let sender_id = request.sender.as_deref().or(topic.sender.as_deref()).ok_or_else(|| {
-            let ids: Vec<&str> = self.senders().iter().map(|s| s.id.as_str()).collect();
-            Error::Request(format!("topic `{}` has no default sender: choose one of {}", topic.id, ids.join(", ")))
-        })?;
-        let sender = self.sender(sender_id).ok_or_else(|| {
-            let ids = self.senders().iter().map(|s| s.id.as_str());
-            Error::Request(format!("unknown sender `{sender_id}`{}", hint(sender_id, ids)))
-        })?;
-        let layout = request.layout.as_deref().unwrap_or("letter");
-        let key = layout_key(layout, request.format);
-        let html = request.format == Format::Html;
-        let registry = if html { &self.inner.html } else { &self.inner.plain };
-        if !registry.has_template(&key) {
-            let names: Vec<&str> = self.layouts().map(|(n, _)| n).collect();
-            return Err(Error::Request(format!(
-                "no layout `{layout}` for format {:?}{}",
-                request.format,
-                hint(layout, names.iter().copied())
-            )));
-        }
-        let style = request.date_style.unwrap_or(sender.date_style);
-        let recipient = request.recipient.normalized();
-        let mut ctx = json!({
-            "sender": sender,
-            "recipient": recipient.to_json(),
-            "date": style.format(request.date),
-            "date_iso": request.date.to_string(),
-            "subject": request.subject,
-            "topic": { "id": topic.id, "title": topic.title },
-        });
-        let mut paragraphs = Vec::new();
-        let mut enclosures = Vec::new();
-        let mut rendered = Vec::with_capacity(ids.len());
-        for id in &ids {
-            let text = self.render_block(id, &ctx)?;
-            let role = self.block(id).map(|b| b.role).unwrap_or(Role::Body);
-            // Markdown bold in a block's own text (a block without merge fields, so that
-            // no recipient's value is read as markup): kept in Markdown, `<strong>` in
-            // `html` (escaped, for `{{{this.html}}}`), plain everywhere else.
-            let bold = self.block(id).is_some_and(|b| b.has_emphasis());
-            let in_letter = shown(&text, request.format, bold);
-            let item = if html {
-                let plain = if bold { plain_emphasis(&text).into_owned() } else { text };
-                json!({ "id": id, "text": plain, "html": in_letter, "role": role })
-            } else {
-                json!({ "id": id, "text": in_letter, "role": role })
-            };
-            if role == Role::Enclosure {
-                enclosures.push(item)
-            } else {
-                paragraphs.push(item)
-            }
-            rendered.push((id.clone(), in_letter));
-        }
-        ctx["salutation"] = json!(recipient.greeting());
-        ctx["paragraphs"] = Value::Array(paragraphs);
-        ctx["enclosures"] = Value::Array(enclosures);
-        let text = registry.render(&key, &ctx).map_err(|e| render_error(e, &ctx))?;
-        let blocks = self.spans(&text, &rendered, &ctx, request.format)?;
-        let findings = claims::draft_findings(self, &text, &blocks, sender, request.date, html);
-        Ok(Draft {
-            topic: topic.id.clone(),
-            sender: sender.id.clone(),
-            date: request.date,
-            format: request.format,
-            text,
-            blocks,
-            findings,
-            facts_known_to: self.facts().known_to(),
-        })
+/// Renders a draft and evaluates its claims at the request's date, with the topic
+/// edition in force then.
+pub(crate) fn draft(library: &Library, request: &DraftRequest) -> Result<Draft> {
+    let ids = resolve_blocks(library, request)?;
+    let topic = library.topic_at(&request.topic, request.date).expect("resolved above");
+    let sender_id = request.sender.as_deref().or(topic.sender.as_deref()).ok_or_else(|| {
+        let ids: Vec<&str> = library.senders().iter().map(|s| s.id.as_str()).collect();
+        Error::Request(format!("topic `{}` has no default sender: choose one of {}", topic.id, ids.join(", ")))
+    })?;
+    let sender = library.sender(sender_id).ok_or_else(|| {
+        let ids = library.senders().iter().map(|s| s.id.as_str());
+        Error::Request(format!("unknown sender `{sender_id}`{}", hint(sender_id, ids)))
+    })?;
+    let layout = request.layout.as_deref().unwrap_or("letter");
+    let key = layout_key(layout, request.format);
+    let html = request.format == Format::Html;
+    let registry = if html { &library.inner.html } else { &library.inner.plain };
+    if !registry.has_template(&key) {
+        let names: Vec<&str> = library.layouts().map(|(n, _)| n).collect();
+        return Err(Error::Request(format!(
+            "no layout `{layout}` for format {:?}{}",
+            request.format,
+            hint(layout, names.iter().copied())
+        )));
     }
+    let style = request.date_style.unwrap_or(sender.date_style);
+    let recipient = request.recipient.normalized();
+    let mut ctx = json!({
+        "sender": sender,
+        "recipient": recipient.to_json(),
+        "date": style.format(request.date),
+        "date_iso": request.date.to_string(),
+        "subject": request.subject,
+        "topic": { "id": topic.id, "title": topic.title },
+    });
+    let mut paragraphs = Vec::new();
+    let mut enclosures = Vec::new();
+    let mut rendered = Vec::with_capacity(ids.len());
+    for id in &ids {
+        let text = render_block(library, id, &ctx)?;
+        let role = library.block(id).map(|b| b.role).unwrap_or(Role::Body);
+        // Markdown bold in a block's own text (a block without merge fields, so that
+        // no recipient's value is read as markup): kept in Markdown, `<strong>` in
+        // `html` (escaped, for `{{{this.html}}}`), plain everywhere else.
+        let bold = library.block(id).is_some_and(|b| b.has_emphasis());
+        let in_letter = shown(&text, request.format, bold);
+        let item = if html {
+            let plain = if bold { plain_emphasis(&text).into_owned() } else { text };
+            json!({ "id": id, "text": plain, "html": in_letter, "role": role })
+        } else {
+            json!({ "id": id, "text": in_letter, "role": role })
+        };
+        if role == Role::Enclosure {
+            enclosures.push(item)
+        } else {
+            paragraphs.push(item)
+        }
+        rendered.push((id.clone(), in_letter));
+    }
+    ctx["salutation"] = json!(recipient.greeting());
+    ctx["paragraphs"] = Value::Array(paragraphs);
+    ctx["enclosures"] = Value::Array(enclosures);
+    let text = registry.render(&key, &ctx).map_err(|e| render_error(e, &ctx))?;
+    let blocks = spans(library, &text, &rendered, &ctx, request.format)?;
+    let findings = claims::draft_findings(library, &text, &blocks, sender, request.date, html);
+    Ok(Draft {
+        topic: topic.id.clone(),
+        sender: sender.id.clone(),
+        date: request.date,
+        format: request.format,
+        text,
+        blocks,
+        findings,
+        facts_known_to: library.facts().known_to(),
+    })
+}
 
-    /// Renders one block (as plain text) with the given merge data.
-    pub(crate) fn render_block(&self, id: &str, ctx: &Value) -> Result<String> {
-        if let Some(block) = self.block(id).filter(|b| b.is_plain()) {
-            return Ok(block.text.clone());
-        }
-        let text = self.inner.plain.render(id, ctx).map_err(|e| render_error(e, ctx))?;
-        Ok(text.trim_end().to_string())
+/// Renders one block (as plain text) with the given merge data.
+pub(crate) fn render_block(library: &Library, id: &str, ctx: &Value) -> Result<String> {
+    if let Some(block) = library.block(id).filter(|b| b.is_plain()) {
+        return Ok(block.text.clone());
     }
+    let text = library.inner.plain.render(id, ctx).map_err(|e| render_error(e, ctx))?;
+    Ok(text.trim_end().to_string())
+}
 
-    /// Finds each rendered block (as it stands in the letter), and the blocks it
-    /// includes, in the letter.
-    fn spans(&self, text: &str, rendered: &[(String, String)], ctx: &Value, format: Format) -> Result<Vec<BlockSpan>> {
-        let mut out = Vec::new();
-        let mut cursor = 0;
-        for (id, needle) in rendered {
-            let Some(pos) = text[cursor..].find(needle.as_str()).map(|p| p + cursor) else { continue };
-            out.push(BlockSpan { id: id.clone(), start: pos, end: pos + needle.len(), parent: None });
-            cursor = pos + needle.len();
-            self.included_spans(id, pos, needle, ctx, format, &mut out)?;
-        }
-        Ok(out)
+/// Finds each rendered block (as it stands in the letter), and the blocks it
+/// includes, in the letter.
+fn spans(
+    library: &Library,
+    text: &str,
+    rendered: &[(String, String)],
+    ctx: &Value,
+    format: Format,
+) -> Result<Vec<BlockSpan>> {
+    let mut out = Vec::new();
+    let mut cursor = 0;
+    for (id, needle) in rendered {
+        let Some(pos) = text[cursor..].find(needle.as_str()).map(|p| p + cursor) else { continue };
+        out.push(BlockSpan { id: id.clone(), start: pos, end: pos + needle.len(), parent: None });
+        cursor = pos + needle.len();
+        included_spans(library, id, pos, needle, ctx, format, &mut out)?;
     }
+    Ok(out)
+}
 
-    fn included_spans(
-        &self,
-        id: &str,
-        base: usize,
-        body: &str,
-        ctx: &Value,
-        format: Format,
-        out: &mut Vec<BlockSpan>,
-    ) -> Result<()> {
-        let Some(block) = self.block(id) else { return Ok(()) };
-        let mut cursor = 0;
-        for inc in &block.includes {
-            let inner = self.render_block(inc, ctx)?;
-            let needle = shown(&inner, format, false);
-            if let Some(p) = body[cursor..].find(&needle).map(|p| p + cursor) {
-                out.push(BlockSpan {
-                    id: inc.clone(),
-                    start: base + p,
-                    end: base + p + needle.len(),
-                    parent: Some(id.to_string()),
-                });
-                self.included_spans(inc, base + p, &needle, ctx, format, out)?;
-                cursor = p + needle.len();
-            }
+fn included_spans(
+    library: &Library,
+    id: &str,
+    base: usize,
+    body: &str,
+    ctx: &Value,
+    format: Format,
+    out: &mut Vec<BlockSpan>,
+) -> Result<()> {
+    let Some(block) = library.block(id) else { return Ok(()) };
+    let mut cursor = 0;
+    for inc in &block.includes {
+        let inner = render_block(library, inc, ctx)?;
+        let needle = shown(&inner, format, false);
+        if let Some(p) = body[cursor..].find(&needle).map(|p| p + cursor) {
+            out.push(BlockSpan {
+                id: inc.clone(),
+                start: base + p,
+                end: base + p + needle.len(),
+                parent: Some(id.to_string()),
+            });
+            included_spans(library, inc, base + p, &needle, ctx, format, out)?;
+            cursor = p + needle.len();
         }
-        Ok(())
     }
+    Ok(())
 }

@@ -350,60 +350,36 @@ pub enum TopicChoice {
     None,
 }
 
-impl Library {
-    /// The topic to reply to `incoming` on: the suggestion whose score is at least the
-    /// rules' `lead` (1.2) times the next one's.
-    ///
-    /// ```
-    /// use replydraft::{Incoming, Library, TopicChoice};
-    /// let library = Library::embedded()?;
-    /// let letter = b"Dear Sir,\n\nI have fostered for ten years. What has come of the big review that promised better support for foster families?\n";
-    /// let incoming = Incoming::read("in.txt", letter)?;
-    /// assert_eq!(library.reply_topic(&incoming), TopicChoice::Chosen("care-review".into()));
-    /// # Ok::<(), replydraft::Error>(())
-    /// ```
-    pub fn reply_topic(&self, incoming: &Incoming) -> TopicChoice {
-        // The subject says what the message is about as much as its body does.
-        let mut found = match &incoming.subject {
-            Some(subject) => self.suggest(&format!("{subject}\n\n{}", incoming.text)),
-            None => self.suggest(&incoming.text),
-        };
-        match found.as_slice() {
-            [] => TopicChoice::None,
-            [one] => TopicChoice::Chosen(one.topic.clone()),
-            [first, second, ..] if first.score >= RULES.lead * second.score => TopicChoice::Chosen(first.topic.clone()),
-            _ => {
-                found.truncate(3);
-                TopicChoice::Unclear(found)
-            }
+/// The topic to reply to `incoming` on, of those `suggest` ranks for its text: the
+/// suggestion whose score is at least the rules' `lead` (1.2) times the next one's.
+pub(crate) fn reply_topic(incoming: &Incoming, suggest: impl FnOnce(&str) -> Vec<Suggestion>) -> TopicChoice {
+    // The subject says what the message is about as much as its body does.
+    let mut found = match &incoming.subject {
+        Some(subject) => suggest(&format!("{subject}\n\n{}", incoming.text)),
+        None => suggest(&incoming.text),
+    };
+    match found.as_slice() {
+        [] => TopicChoice::None,
+        [one] => TopicChoice::Chosen(one.topic.clone()),
+        [first, second, ..] if first.score >= RULES.lead * second.score => TopicChoice::Chosen(first.topic.clone()),
+        _ => {
+            found.truncate(3);
+            TopicChoice::Unclear(found)
         }
     }
+}
 
-    /// The request that drafts a reply to `incoming` on `topic`, dated `date`: the
-    /// writer as recipient, and the email's subject as the reply's.
-    ///
-    /// ```
-    /// use replydraft::{Incoming, Library, parse_date};
-    /// let library = Library::embedded()?;
-    /// let mail = b"From: Ann Lee <ann@example.org>\r\nSubject: Re: Care funding\r\n\r\nDear Sir,\r\n\r\nWhere is the money?\r\n";
-    /// let incoming = Incoming::read("in.eml", mail)?;
-    /// let request = library.reply_request(&incoming, "care-funding", parse_date("2026-11-23")?)?;
-    /// assert_eq!(request.subject.as_deref(), Some("Care funding"));
-    /// let draft = library.draft(&request)?;
-    /// assert!(draft.text.contains("Dear Ann Lee,") && draft.text.contains("RE: Care funding"));
-    /// assert!(library.reply_request(&incoming, "no-such-topic", parse_date("2026-11-23")?).is_err());
-    /// # Ok::<(), replydraft::Error>(())
-    /// ```
-    pub fn reply_request(&self, incoming: &Incoming, topic: &str, date: Date) -> Result<DraftRequest> {
-        if self.topic_at(topic, date).is_none() {
-            let ids = self.latest_topics().map(|t| t.id.as_str());
-            return Err(Error::Request(format!("unknown topic `{topic}`{}", crate::error::hint(topic, ids))));
-        }
-        let mut request = DraftRequest::new(topic, date);
-        request.recipient = incoming.recipient.clone();
-        request.subject = incoming.subject.clone();
-        Ok(request)
+/// The request that drafts a reply to `incoming` on `topic`, dated `date`: the
+/// writer as recipient, and the email's subject as the reply's.
+pub(crate) fn reply_request(library: &Library, incoming: &Incoming, topic: &str, date: Date) -> Result<DraftRequest> {
+    if library.topic_at(topic, date).is_none() {
+        let ids = library.latest_topics().map(|t| t.id.as_str());
+        return Err(Error::Request(format!("unknown topic `{topic}`{}", crate::error::hint(topic, ids))));
     }
+    let mut request = DraftRequest::new(topic, date);
+    request.recipient = incoming.recipient.clone();
+    request.subject = incoming.subject.clone();
+    Ok(request)
 }
 
 #[cfg(test)]

@@ -31,12 +31,13 @@ pub struct ReviewLetter<'a> {
 /// A review page: letters checked at one date.
 ///
 /// ```
-/// use replydraft::{CheckOptions, Library, Review, parse_date};
-/// let library = Library::embedded()?;
+/// use replydraft::{CheckOptions, CheckReport, Desk, Library, Review, parse_date};
+/// let desk = Desk::new(Library::embedded()?);
 /// let text = "Dear Sam,\n\nThe Government will publish the strategy by the end of 2023.\n";
 /// let mut options = CheckOptions::new(parse_date("2026-12-06")?);
 /// options.written = Some(parse_date("2022-05-01")?);
-/// let report = library.check([("letter.txt", text)], &options);
+/// let files = vec![desk.check("letter.txt", text, &options)];
+/// let report = CheckReport::new(files, &options, desk.library().facts());
 /// let page = Review::of_check(&report, &[text]).to_html();
 /// assert!(page.starts_with("<!DOCTYPE html>"));
 /// assert!(page.contains(r#"<mark class="finding error""#));
@@ -86,9 +87,9 @@ impl<'a> Review<'a> {
     /// The page of a plain-text draft (its findings are judged at its own date).
     ///
     /// ```
-    /// use replydraft::{DraftRequest, Library, Review, parse_date};
-    /// let library = Library::embedded()?;
-    /// let draft = library.draft(&DraftRequest::new("care-review", parse_date("2022-07-01")?))?;
+    /// use replydraft::{Desk, DraftRequest, Library, Review, parse_date};
+    /// let desk = Desk::new(Library::embedded()?);
+    /// let draft = desk.draft(&DraftRequest::new("care-review", parse_date("2022-07-01")?))?;
     /// let page = Review::of_draft(&draft).to_html();
     /// assert!(page.contains("Draft: care-review"));
     /// # Ok::<(), replydraft::Error>(())

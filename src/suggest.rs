@@ -6,7 +6,7 @@
 //! few topics share it) plus BM25 over the topic's title and block text. Words are
 //! compared as Snowball (Porter 2) English stems, stopwords left out.
 
-use crate::library::{Derived, Library};
+use crate::library::Library;
 use crate::text::normalize;
 
 use std::collections::HashMap;
@@ -83,9 +83,10 @@ struct TopicProfile {
     length: f32,
 }
 
-/// Every topic's profile, built once per library.
+/// Every latest topic's profile, built once per library (a `Desk` keeps it, beside its
+/// library).
 #[derive(Debug)]
-struct TopicTerms {
+pub(crate) struct TopicTerms {
     topics: Vec<TopicProfile>,
     avg: f32,
     /// How many topics list each subject or keyword (as stems).
@@ -93,7 +94,7 @@ struct TopicTerms {
 }
 
 impl TopicTerms {
-    fn build(library: &Library) -> TopicTerms {
+    pub(crate) fn build(library: &Library) -> TopicTerms {
         let topics: Vec<TopicProfile> = library
             .latest_topics()
             .map(|t| {
@@ -146,59 +147,51 @@ impl TopicTerms {
     }
 }
 
-impl Library {
-    /// The topics that fit `message`, best first; empty when none does (see the module
-    /// documentation for what "fits" means).
-    ///
-    /// ```
-    /// let library = replydraft::Library::embedded().unwrap();
-    /// let s = library.suggest("I am worried about funding for secure children's homes and unregulated provision.");
-    /// assert_eq!(s[0].topic, "care-funding");
-    /// assert!(library.suggest("The potholes on our road need fixing before someone is hurt.").is_empty());
-    /// ```
-    pub fn suggest(&self, message: &str) -> Vec<Suggestion> {
-        let TopicTerms { topics, avg, keyword_df } = self.derived(Derived::TopicTerms, || TopicTerms::build(self));
-        let n = topics.len() as f32;
-        let words = terms(message);
-        let mut query = words.clone();
-        query.sort();
-        query.dedup();
-        let matched: Vec<Vec<&Term>> =
-            topics.iter().map(|p| p.keywords.iter().filter(|k| contains(&words, &k.stems)).collect()).collect();
-        if !matched.iter().flatten().any(|k| k.subject) {
-            return Vec::new();
-        }
-        let mut out: Vec<Suggestion> = self
-            .latest_topics()
-            .zip(topics)
-            .zip(matched)
-            .filter_map(|((t, p), matched)| {
-                let keyword_score: f32 = matched
-                    .iter()
-                    .map(|k| {
-                        let df = keyword_df.get(&k.stems).copied().unwrap_or(1) as f32;
-                        k.stems.len().min(2) as f32 * (1.0 + n / df).ln()
-                    })
-                    .sum();
-                let text_score = query
-                    .iter()
-                    .filter_map(|w| {
-                        let f = *p.tf.get(w)?;
-                        let df = topics.iter().filter(|d| d.tf.contains_key(w)).count() as f32;
-                        let idf = ((n - df + 0.5) / (df + 0.5) + 1.0).ln();
-                        Some(idf * f * (K1 + 1.0) / (f + K1 * (1.0 - B + B * p.length / avg.max(1.0))))
-                    })
-                    .sum::<f32>();
-                let score = keyword_score + TEXT_WEIGHT * text_score;
-                (score > 0.0).then(|| Suggestion {
-                    topic: t.id.clone(),
-                    title: t.title.clone(),
-                    score,
-                    matched: matched.iter().map(|k| k.text.clone()).collect(),
-                })
-            })
-            .collect();
-        out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.topic.cmp(&b.topic)));
-        out
+/// The topics of `library` that fit `message`, best first, by `profiles` (the library's
+/// own [`TopicTerms`]); empty when none does (see the module documentation for what
+/// "fits" means).
+pub(crate) fn suggest(library: &Library, profiles: &TopicTerms, message: &str) -> Vec<Suggestion> {
+    let TopicTerms { topics, avg, keyword_df } = profiles;
+    let n = topics.len() as f32;
+    let words = terms(message);
+    let mut query = words.clone();
+    query.sort();
+    query.dedup();
+    let matched: Vec<Vec<&Term>> =
+        topics.iter().map(|p| p.keywords.iter().filter(|k| contains(&words, &k.stems)).collect()).collect();
+    if !matched.iter().flatten().any(|k| k.subject) {
+        return Vec::new();
     }
+    let mut out: Vec<Suggestion> = library
+        .latest_topics()
+        .zip(topics)
+        .zip(matched)
+        .filter_map(|((t, p), matched)| {
+            let keyword_score: f32 = matched
+                .iter()
+                .map(|k| {
+                    let df = keyword_df.get(&k.stems).copied().unwrap_or(1) as f32;
+                    k.stems.len().min(2) as f32 * (1.0 + n / df).ln()
+                })
+                .sum();
+            let text_score = query
+                .iter()
+                .filter_map(|w| {
+                    let f = *p.tf.get(w)?;
+                    let df = topics.iter().filter(|d| d.tf.contains_key(w)).count() as f32;
+                    let idf = ((n - df + 0.5) / (df + 0.5) + 1.0).ln();
+                    Some(idf * f * (K1 + 1.0) / (f + K1 * (1.0 - B + B * p.length / avg.max(1.0))))
+                })
+                .sum::<f32>();
+            let score = keyword_score + TEXT_WEIGHT * text_score;
+            (score > 0.0).then(|| Suggestion {
+                topic: t.id.clone(),
+                title: t.title.clone(),
+                score,
+                matched: matched.iter().map(|k| k.text.clone()).collect(),
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.topic.cmp(&b.topic)));
+    out
 }

@@ -1,5 +1,5 @@
 //! Arbitrary TOML text through the approval edit (`approve` or `retire` of a block, as
-//! `Library::decide` makes it): never panics; a successful edit is TOML, keeps the
+//! `replydraft::decide` makes it): never panics; a successful edit is TOML, keeps the
 //! byte-order mark and CRLF line endings, and, on a file that loads as a library,
 //! loads with the block in the state recorded.
 #![no_main]

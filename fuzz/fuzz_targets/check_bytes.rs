@@ -3,7 +3,8 @@
 use libfuzzer_sys::fuzz_target;
 use std::sync::LazyLock;
 
-static LIBRARY: LazyLock<replydraft::Library> = LazyLock::new(|| replydraft::Library::embedded().unwrap());
+static DESK: LazyLock<replydraft::Desk> =
+    LazyLock::new(|| replydraft::Desk::new(replydraft::Library::embedded().unwrap()));
 
 fuzz_target!(|data: &[u8]| {
     // An odd first byte gives a written date, so that every pass that needs one runs
@@ -12,7 +13,7 @@ fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data.get(1..).unwrap_or_default());
     let mut options = replydraft::CheckOptions::new(replydraft::parse_date("2026-11-22").unwrap());
     options.written = written.then(|| replydraft::parse_date("2019-06-01").unwrap());
-    let report = LIBRARY.check_letter("fuzz", &text, &options);
+    let report = DESK.check("fuzz", &text, &options);
     for f in &report.findings {
         assert!(f.start <= f.end && f.end <= text.len());
         assert_eq!(&text[f.start..f.end], f.text);

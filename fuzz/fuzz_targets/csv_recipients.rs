@@ -4,12 +4,13 @@
 use libfuzzer_sys::fuzz_target;
 use std::sync::LazyLock;
 
-static LIBRARY: LazyLock<replydraft::Library> = LazyLock::new(|| replydraft::Library::embedded().unwrap());
+static DESK: LazyLock<replydraft::Desk> =
+    LazyLock::new(|| replydraft::Desk::new(replydraft::Library::embedded().unwrap()));
 
 fuzz_target!(|data: &[u8]| {
     let Ok(rows) = replydraft::recipients(data, "fuzz.csv") else { return };
     let request = replydraft::DraftRequest::new("review-disparities", replydraft::parse_date("2021-02-24").unwrap());
-    let mut bulk = LIBRARY.bulk(&request).unwrap();
+    let mut bulk = DESK.bulk(&request).unwrap();
     let mut out = String::new();
     for (_, _, r) in rows.take(50) {
         if let Ok(r) = r {
@@ -17,7 +18,7 @@ fuzz_target!(|data: &[u8]| {
             let merged = bulk.render_into(&r, &mut out).map(|()| out.clone());
             let mut alone = request.clone();
             alone.recipient = r.clone();
-            let drafted = LIBRARY.draft(&alone).map(|d| d.text);
+            let drafted = DESK.draft(&alone).map(|d| d.text);
             match (&merged, &drafted) {
                 (Ok(a), Ok(b)) => assert_eq!(a, b, "bulk equals draft"),
                 (Err(_), Err(_)) => {}

@@ -24,13 +24,13 @@ fuzz_target!(|data: &[u8]| {
         ("senders.toml".to_string(), "[[sender]]\nid = \"s\"\nname = \"S\"\noffice_title = \"MP\"\n".to_string()),
         ("layouts/letter.txt.hbs".to_string(), "{{#each paragraphs}}{{this.text}}\n{{/each}}".to_string()),
     ];
-    let library = replydraft::Library::from_files(files).unwrap_or_else(|e| panic!("{e}\n{toml}"));
+    let desk = replydraft::Desk::new(replydraft::Library::from_files(files).unwrap_or_else(|e| panic!("{e}\n{toml}")));
     if proposed.is_empty() {
         return;
     }
     let mut request = replydraft::DraftRequest::new("ingested", replydraft::parse_date("2026-11-22").unwrap());
     request.sender = Some("s".into());
-    let draft = library.draft(&request).unwrap();
+    let draft = desk.draft(&request).unwrap();
     for p in &proposed {
         assert!(draft.text.contains(&p.text), "block text rendered literally: {:?}", p.text);
     }

@@ -9,10 +9,12 @@ fuzz_target!(|data: &[u8]| {
         ("layouts/letter.txt.hbs".to_string(), "{{#each paragraphs}}{{this.text}}\n{{/each}}".to_string()),
     ];
     if let Ok(library) = replydraft::Library::from_files(files) {
+        let desk = replydraft::Desk::new(library);
+        let library = desk.library();
         let date = replydraft::parse_date("2026-11-22").unwrap();
         for topic in library.topics() {
-            let _ = library.draft(&replydraft::DraftRequest::new(topic.id.clone(), date));
+            let _ = desk.draft(&replydraft::DraftRequest::new(topic.id.clone(), date));
         }
-        let _ = library.validate(date);
+        let _ = desk.validate(date);
     }
 });

@@ -5,7 +5,8 @@
 use libfuzzer_sys::fuzz_target;
 use std::sync::LazyLock;
 
-static LIBRARY: LazyLock<replydraft::Library> = LazyLock::new(|| replydraft::Library::embedded().unwrap());
+static DESK: LazyLock<replydraft::Desk> =
+    LazyLock::new(|| replydraft::Desk::new(replydraft::Library::embedded().unwrap()));
 
 fuzz_target!(|data: &[u8]| {
     let noise = String::from_utf8_lossy(data);
@@ -17,7 +18,7 @@ fuzz_target!(|data: &[u8]| {
     }
     let letter = format!("{noise}\n\nRt Hon Gavin Williamson MP\nSecretary of State for Education\n\n{noise}");
     let options = replydraft::CheckOptions::new(replydraft::parse_date("2026-11-22").unwrap());
-    let report = LIBRARY.check_letter("fuzz", &letter, &options);
+    let report = DESK.check("fuzz", &letter, &options);
     for f in &report.findings {
         assert!(f.start <= f.end && f.end <= letter.len());
         assert_eq!(&letter[f.start..f.end], f.text);

@@ -4,7 +4,8 @@
 use libfuzzer_sys::fuzz_target;
 use std::sync::LazyLock;
 
-static LIBRARY: LazyLock<replydraft::Library> = LazyLock::new(|| replydraft::Library::embedded().unwrap());
+static DESK: LazyLock<replydraft::Desk> =
+    LazyLock::new(|| replydraft::Desk::new(replydraft::Library::embedded().unwrap()));
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
@@ -16,7 +17,7 @@ fuzz_target!(|data: &[u8]| {
     request.recipient.name = Some(name.clone());
     request.recipient.fields.insert("organisation".into(), org.clone());
     request.recipient.fields.insert("letter_date".into(), when.clone());
-    let Ok(draft) = LIBRARY.draft(&request) else {
+    let Ok(draft) = DESK.draft(&request) else {
         assert!(org.trim().is_empty() || when.trim().is_empty(), "only a blank required field fails");
         return;
     };
@@ -24,7 +25,7 @@ fuzz_target!(|data: &[u8]| {
     assert!(draft.text.contains(&greeting), "text keeps values byte for byte");
     assert!(draft.text.contains(org.trim()));
     request.format = replydraft::Format::Html;
-    let html = LIBRARY.draft(&request).unwrap();
+    let html = DESK.draft(&request).unwrap();
     if name.trim().contains('<') {
         assert!(!html.text.contains(&greeting), "HTML escapes values");
     }

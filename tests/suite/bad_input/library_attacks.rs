@@ -3,15 +3,15 @@
 //! claims inside merge slots, CR line endings, and bulk equal to draft.
 
 use proptest::prelude::*;
-use replydraft::{CheckOptions, Corpus, DraftRequest, Finding, IngestOptions, Library, Recipient, Severity};
+use replydraft::{CheckOptions, Corpus, Desk, DraftRequest, Finding, IngestOptions, Library, Recipient, Severity};
 
 use crate::common::d;
 
 fn check(letter: &str) -> Vec<Finding> {
-    let library = Library::embedded().unwrap();
+    let desk = Desk::new(Library::embedded().unwrap());
     let mut options = CheckOptions::new(d("2026-11-22"));
     options.written = Some(d("2021-03-01"));
-    let findings = library.check_letter("-", letter, &options).findings;
+    let findings = desk.check("-", letter, &options).findings;
     for f in &findings {
         assert_eq!(&letter[f.start..f.end], f.text, "every span quotes the letter");
     }
@@ -92,8 +92,8 @@ fn cr_only_line_endings_break_lines() {
     let lf = "1 March 2021\n\nDear Sam,\n\nWe will publish the plan by the end of 2022.\nThe fund runs until 2023-24.\n\nWithin months it will be law.\n";
     let cr = lf.replace('\n', "\r");
     let kinds = |t: &str| {
-        let library = Library::embedded().unwrap();
-        let r = library.check_letter("-", t, &CheckOptions::new(d("2026-11-22")));
+        let desk = Desk::new(Library::embedded().unwrap());
+        let r = desk.check("-", t, &CheckOptions::new(d("2026-11-22")));
         (r.paragraphs.len(), r.findings.iter().map(|f| (f.kind, f.severity)).collect::<Vec<_>>())
     };
     assert_eq!(kinds(&cr), kinds(lf));
@@ -137,11 +137,11 @@ blocks = ["helpers"]
 #[test]
 fn claims_inside_merge_slots_are_scanned() {
     // 15.5: the slot's text made the paragraph match at 1.0 and hid its claims.
-    let library = slot_library();
+    let desk = Desk::new(slot_library());
     let news = "the new library will be built by the end of 2022 with funding for 2022-23";
     let para = format!("I am pleased to tell you that in your ward {news} and I will keep you updated on progress.");
     let letter = format!("1 March 2021\n\nDear Sam,\n\n{para}\n");
-    let report = library.check_letter("-", &letter, &CheckOptions::new(d("2026-11-22")));
+    let report = desk.check("-", &letter, &CheckOptions::new(d("2026-11-22")));
     assert!(report.paragraphs.iter().any(|p| p.block.as_deref() == Some("ward-news") && p.similarity == 1.0));
     let inside: Vec<&Finding> = report
         .findings
@@ -156,24 +156,25 @@ fn claims_inside_merge_slots_are_scanned() {
 #[test]
 fn bulk_slot_markers_cannot_be_forged_by_a_subject() {
     // 8.5: private-use characters in a subject were read as slots.
-    let library = slot_library();
+    let desk = Desk::new(slot_library());
     let mut request = DraftRequest::new("helpers", d("2021-03-01"));
     request.subject = Some("\u{E000}0\u{E001} and \u{E000}1\u{E001}".into());
     let mut r = Recipient::default();
     r.name = Some("Ann".into());
     r.fields.insert("ward".into(), "Abbey".into());
-    let mut bulk = library.bulk(&request).unwrap();
+    let mut bulk = desk.bulk(&request).unwrap();
     let mut merged = String::new();
     bulk.render_into(&r, &mut merged).unwrap();
     request.recipient = r;
-    assert_eq!(merged, library.draft(&request).unwrap().text);
+    assert_eq!(merged, desk.draft(&request).unwrap().text);
     assert!(merged.contains("RE: \u{E000}0\u{E001} and \u{E000}1\u{E001}"));
 }
 
 #[test]
 fn merge_error_messages_say_what_is_wrong() {
-    let library = load_with(
-        r#"
+    let desk = Desk::new(
+        load_with(
+            r#"
 [[block]]
 id = "loop"
 title = "t"
@@ -197,19 +198,20 @@ title = "t"
 sender = "gavin-williamson"
 blocks = ["look"]
 "#,
-    )
-    .unwrap();
+        )
+        .unwrap(),
+    );
     let mut r = DraftRequest::new("loop", d("2021-03-01"));
     r.recipient.fields.insert("ward".into(), "Abbey".into());
-    let e = library.draft(&r).unwrap_err().to_string();
+    let e = desk.draft(&r).unwrap_err().to_string();
     assert!(e.contains("is text, not a list"), "{e}");
     // `{{#each}}` over a field that does not exist is an error, never silently empty.
     r.recipient.fields.clear();
-    let e = library.draft(&r).unwrap_err().to_string();
+    let e = desk.draft(&r).unwrap_err().to_string();
     assert!(e.contains("missing merge field") && e.contains("recipient.ward"), "{e}");
     r.topic = "look".into();
     r.recipient.address = vec!["1 Road".into()];
-    let e = library.draft(&r).unwrap_err().to_string();
+    let e = desk.draft(&r).unwrap_err().to_string();
     assert!(e.contains("lookup found nothing"), "{e}");
 }
 
@@ -286,7 +288,7 @@ fn renders_literally(proposed: &[replydraft::Proposed], library: &Library) {
     let mut request = DraftRequest::new("ingested", d("2026-11-22"));
     request.sender = Some("gavin-williamson".into());
     request.layout = Some("body".into());
-    let text = library.draft(&request).unwrap().text;
+    let text = Desk::new(library.clone()).draft(&request).unwrap().text;
     for p in proposed {
         assert!(text.contains(&p.text), "{:?} rendered literally in\n{text}", p.text);
     }
@@ -336,7 +338,7 @@ fn an_ingested_letter_ending_in_a_vertical_tab_renders_as_proposed() {
 
 /// Drafts `recipient` in bulk and alone: both give the same letter, or both fail.
 fn same_in_bulk_and_alone(
-    library: &Library,
+    desk: &Desk,
     bulk: &mut replydraft::BulkDrafter<'_>,
     request: &DraftRequest,
     recipient: Recipient,
@@ -345,7 +347,7 @@ fn same_in_bulk_and_alone(
     let merged = bulk.render_into(&recipient, &mut merged).map(|()| merged);
     let mut alone = request.clone();
     alone.recipient = recipient;
-    match (merged, library.draft(&alone).map(|d| d.text)) {
+    match (merged, desk.draft(&alone).map(|d| d.text)) {
         (Ok(a), Ok(b)) => prop_assert_eq!(a, b),
         (Err(_), Err(_)) => {}
         (a, b) => prop_assert!(false, "disagree: {:?} vs {:?}", a, b),
@@ -377,11 +379,11 @@ proptest! {
         ),
     ) {
         // 15.2: helpers saw the placeholder, and trailing spaces were trimmed by draft only.
-        let library = slot_library();
+        let desk = Desk::new(slot_library());
         for format in [replydraft::Format::Text, replydraft::Format::Html] {
             let mut request = DraftRequest::new("helpers", d("2021-03-01"));
             request.format = format;
-            let mut bulk = library.bulk(&request).unwrap();
+            let mut bulk = desk.bulk(&request).unwrap();
             prop_assert!(bulk.per_row(), "helpers over merge values are drafted per row");
             for (name, ward) in &rows {
                 let mut r = Recipient::default();
@@ -389,7 +391,7 @@ proptest! {
                 if let Some(w) = ward {
                     r.fields.insert("ward".into(), w.clone());
                 }
-                same_in_bulk_and_alone(&library, &mut bulk, &request, r)?;
+                same_in_bulk_and_alone(&desk, &mut bulk, &request, r)?;
             }
         }
     }
@@ -399,15 +401,15 @@ proptest! {
         rows in proptest::collection::vec(("[ a-z]{0,6}", "[ a-z<]{0,6}"), 1..12),
     ) {
         // The merge path (no helpers): values with spaces at either end, or blank.
-        let library = slot_library();
+        let desk = Desk::new(slot_library());
         let request = DraftRequest::new("ward", d("2021-03-01"));
-        let mut bulk = library.bulk(&request).unwrap();
+        let mut bulk = desk.bulk(&request).unwrap();
         prop_assert!(!bulk.per_row());
         for (name, news) in &rows {
             let mut r = Recipient::default();
             r.name = Some(name.clone());
             r.fields.insert("news".into(), news.clone());
-            same_in_bulk_and_alone(&library, &mut bulk, &request, r)?;
+            same_in_bulk_and_alone(&desk, &mut bulk, &request, r)?;
         }
     }
 }
@@ -417,7 +419,7 @@ fn huge_counts_in_time_expressions_are_out_of_range_not_a_panic() {
     // Found on 2026-12-06 by reading the judge: a count in a letter built a calendar
     // span with jiff's panicking constructors (`n.years()`); ten million fuzz runs had
     // not reached it.
-    let library = Library::embedded().unwrap();
+    let desk = Desk::new(Library::embedded().unwrap());
     for sentence in [
         "Over the past 99999999999 years we acted.",
         "Over the next 99999999999 years we will act.",
@@ -430,7 +432,7 @@ fn huge_counts_in_time_expressions_are_out_of_range_not_a_panic() {
         for written in [Some(d("2020-01-01")), None] {
             let mut options = CheckOptions::new(d("2026-01-01"));
             options.written = written;
-            library.check_text(sentence, &options);
+            desk.check("", sentence, &options);
         }
         let found = replydraft::timex::find(sentence, d("2020-01-01"));
         assert!(found.iter().all(|t| t.first.is_none_or(|f| f.year() > 0)), "{sentence}: {found:?}");

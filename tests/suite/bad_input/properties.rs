@@ -3,14 +3,14 @@
 //! check clean and keep the sentence's other words.
 
 use proptest::prelude::*;
-use replydraft::{CheckOptions, DraftRequest, Format, Library, parse_date};
+use replydraft::{CheckOptions, Desk, DraftRequest, Format, Library, parse_date};
 use std::sync::LazyLock;
 
-static LIBRARY: LazyLock<Library> = LazyLock::new(|| Library::embedded().unwrap());
+static DESK: LazyLock<Desk> = LazyLock::new(|| Desk::new(Library::embedded().unwrap()));
 
 fn topic_and_extras() -> impl Strategy<Value = (String, Vec<String>)> {
-    let topics: Vec<String> = LIBRARY.topics().iter().map(|t| t.id.clone()).collect();
-    let blocks: Vec<String> = LIBRARY.blocks().iter().map(|b| b.id.clone()).collect();
+    let topics: Vec<String> = DESK.library().topics().iter().map(|t| t.id.clone()).collect();
+    let blocks: Vec<String> = DESK.library().blocks().iter().map(|b| b.id.clone()).collect();
     (prop::sample::select(topics), prop::collection::vec(prop::sample::select(blocks), 0..3))
 }
 
@@ -38,8 +38,8 @@ proptest! {
         request.recipient.name = Some(name);
         request.recipient.fields.insert("organisation".into(), org);
         request.recipient.fields.insert("letter_date".into(), "17th December".into());
-        let draft = LIBRARY.draft(&request).unwrap();
-        let report = LIBRARY.check_letter("draft", &draft.text, &CheckOptions::new(date));
+        let draft = DESK.draft(&request).unwrap();
+        let report = DESK.check("draft", &draft.text, &CheckOptions::new(date));
         // Every paragraph inside a top-level block's span is found again, as that block.
         // (A block made only of merge fields, like a contact footer, has no wording to recognise.)
         for span in draft.blocks.iter().filter(|b| b.parent.is_none() && literal_words(&b.id) >= 4) {
@@ -58,7 +58,7 @@ proptest! {
         "now", "\u{2019}s", "é\u{200f}", "We will publish it by 2024/25.",
     ])) {
         let input = format!("{extra}{text}{extra}");
-        let report = LIBRARY.check_letter("p", &input, &CheckOptions::new(parse_date("2026-11-22").unwrap()));
+        let report = DESK.check("p", &input, &CheckOptions::new(parse_date("2026-11-22").unwrap()));
         for f in &report.findings {
             prop_assert!(f.start <= f.end && f.end <= input.len());
             prop_assert!(input.is_char_boundary(f.start) && input.is_char_boundary(f.end));
@@ -73,11 +73,11 @@ proptest! {
     fn merge_values_are_kept_in_text_and_escaped_in_html(name in value()) {
         let mut request = DraftRequest::new("care-funding", parse_date("2022-08-16").unwrap());
         request.recipient.name = Some(name.clone());
-        let text = LIBRARY.draft(&request).unwrap().text;
+        let text = DESK.draft(&request).unwrap().text;
         let dear = format!("Dear {name},");
         prop_assert!(text.contains(&dear));
         request.format = Format::Html;
-        let html = LIBRARY.draft(&request).unwrap().text;
+        let html = DESK.draft(&request).unwrap().text;
         let escaped = format!("Dear {},", handlebars_escape(&name));
         prop_assert!(html.contains(&escaped));
         if name.contains('<') {
@@ -163,7 +163,7 @@ proptest! {
         let written = parse_date("2015-01-01").unwrap().checked_add(jiff::Span::new().days(written)).unwrap();
         let mut options = CheckOptions::new(written.checked_add(jiff::Span::new().days(later)).unwrap());
         options.written = Some(written);
-        let report = LIBRARY.check_text(&text, &options);
+        let report = DESK.check("", &text, &options);
         let (fixed, applied) = report.fixed(&text);
         let old: Vec<(usize, usize)> = applied.iter().map(|f| (f.start, f.end)).collect();
         let mut new = Vec::new();
@@ -176,7 +176,7 @@ proptest! {
             shift += r.len() as isize - (f.end - f.start) as isize;
         }
         prop_assert_eq!(words_outside(&text, &old), words_outside(&fixed, &new), "{} -> {}", text, fixed);
-        let again = LIBRARY.check_text(&fixed, &options);
+        let again = DESK.check("", &fixed, &options);
         for f in &again.findings {
             let on_a_fix = new.iter().any(|&(s, e)| f.start < e && s < f.end);
             prop_assert!(
@@ -189,7 +189,7 @@ proptest! {
 
 /// The words of a block's template outside `{{...}}`.
 fn literal_words(id: &str) -> usize {
-    let text = &LIBRARY.block(id).unwrap().text;
+    let text = &DESK.library().block(id).unwrap().text;
     let mut literal = String::new();
     let mut rest = text.as_str();
     while let Some(open) = rest.find("{{") {

@@ -3,7 +3,7 @@
 //! reads them; the letter's own date anchors only the text no block accounts for. Check
 //! may add only one thing: other mentions of the signer's name (a letterhead).
 
-use replydraft::{CheckOptions, DraftRequest, Library, Severity, parse_date};
+use replydraft::{CheckOptions, Desk, DraftRequest, Library, Severity, parse_date};
 
 /// (start, end, kind, severity) of every error and warning.
 fn key(findings: &[replydraft::Finding]) -> Vec<(usize, usize, replydraft::FindingKind, Severity)> {
@@ -19,7 +19,8 @@ fn key(findings: &[replydraft::Finding]) -> Vec<(usize, usize, replydraft::Findi
 
 #[test]
 fn check_of_a_drafted_letter_agrees_with_the_draft() {
-    let library = Library::embedded().unwrap();
+    let desk = Desk::new(Library::embedded().unwrap());
+    let library = desk.library();
     let mut compared = 0;
     for date in ["2022-07-01", "2023-09-15", "2026-11-22"] {
         let date = parse_date(date).unwrap();
@@ -28,8 +29,8 @@ fn check_of_a_drafted_letter_agrees_with_the_draft() {
             request.recipient.name = Some("Ann Lee".into());
             request.recipient.fields.insert("letter_date".into(), "3 March".into());
             request.recipient.fields.insert("organisation".into(), "the Trust".into());
-            let draft = library.draft(&request).unwrap_or_else(|e| panic!("{}: {e}", topic.id));
-            let report = library.check_letter("draft", &draft.text, &CheckOptions::new(date));
+            let draft = desk.draft(&request).unwrap_or_else(|e| panic!("{}: {e}", topic.id));
+            let report = desk.check("draft", &draft.text, &CheckOptions::new(date));
             let (checked, drafted) = (key(&report.findings), key(&draft.findings));
             // Everything the draft found, check finds, with the same kind and severity.
             let missing: Vec<_> = drafted.iter().filter(|k| !checked.contains(k)).collect();

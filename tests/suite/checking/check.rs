@@ -2,13 +2,13 @@
 //! and the rest scanned.
 
 use crate::common;
-use replydraft::{CheckOptions, Finding, FindingKind, Library, Severity};
+use replydraft::{CheckOptions, Desk, Finding, FindingKind, Library, Severity};
 
 use crate::common::d;
 
 fn check(path: &str, date: &str) -> (String, replydraft::FileReport) {
     let text = std::fs::read_to_string(path).unwrap();
-    let report = Library::embedded().unwrap().check_letter(path, &text, &CheckOptions::new(d(date)));
+    let report = Desk::new(Library::embedded().unwrap()).check(path, &text, &CheckOptions::new(d(date)));
     (text, report)
 }
 
@@ -123,27 +123,27 @@ fn unseen_housing_letter_deadlines_and_relative_phrases() {
         assert_eq!(&text[x.start..x.end], x.text);
     }
     // Read in March 2023, the same letter is fine.
-    let r = Library::embedded().unwrap().check_letter("h", &text, &CheckOptions::new(d("2023-03-10")));
+    let r = Desk::new(Library::embedded().unwrap()).check("h", &text, &CheckOptions::new(d("2023-03-10")));
     assert!(errors(&r.findings).is_empty(), "{:#?}", errors(&r.findings));
 }
 
 #[test]
 fn unseen_letter_without_a_date_uses_written_or_says_it_is_unknown() {
     let text = std::fs::read_to_string("tests/letters/potholes.txt").unwrap();
-    let library = Library::embedded().unwrap();
-    let r = library.check_letter("p", &text, &CheckOptions::new(d("2026-11-22")));
+    let desk = Desk::new(Library::embedded().unwrap());
+    let r = desk.check("p", &text, &CheckOptions::new(d("2026-11-22")));
     assert_eq!(r.written, None);
     assert!(r.findings.iter().any(|f| f.kind == "written" && f.message.contains("unknown")));
     assert!(has(&r.findings, "relative-phrase", "Today", Severity::Warning), "unknown date: a warning, not a verdict");
     let mut options = CheckOptions::new(d("2026-11-22"));
     options.written = Some(d("2024-05-01"));
-    let r = library.check_letter("p", &text, &options);
+    let r = desk.check("p", &text, &options);
     assert!(has(&r.findings, "relative-phrase", "Today", Severity::Error));
     // Two years from 2024-05-01 ended on 2026-05-01: the promise is due.
     assert!(has(&r.findings, "deadline", "the next two years", Severity::Error));
     assert!(has(&r.findings, "relative-phrase", "upcoming", Severity::Warning));
     options.date = d("2024-05-02");
-    let r = library.check_letter("p", &text, &options);
+    let r = desk.check("p", &text, &options);
     assert!(errors(&r.findings).is_empty());
 }
 
@@ -239,14 +239,14 @@ fn check_cli_reads_stdin_and_denies_stale() {
 
 #[test]
 fn drafts_checked_back_map_every_block_to_itself() {
-    let library = Library::embedded().unwrap();
+    let desk = Desk::new(Library::embedded().unwrap());
     let mut request = replydraft::DraftRequest::new("care-strategy", d("2023-02-02"));
     request.recipient.name = Some("Meg".into());
-    let draft = library.draft(&request).unwrap();
-    let report = library.check_letter("draft", &draft.text, &CheckOptions::new(d("2023-02-02")));
+    let draft = desk.draft(&request).unwrap();
+    let report = desk.check("draft", &draft.text, &CheckOptions::new(d("2023-02-02")));
     let matched: Vec<&str> =
         report.paragraphs.iter().filter(|p| p.similarity == 1.0).filter_map(|p| p.block.as_deref()).collect();
-    for id in library.resolve_blocks(&request).unwrap() {
+    for id in desk.resolve_blocks(&request).unwrap() {
         assert!(matched.contains(&id.as_str()), "{id} found again with similarity 1.0");
     }
 }

@@ -1,11 +1,11 @@
 //! Each claim kind on both sides of its boundary: the day before, the day of, the day after.
 
-use replydraft::{DraftRequest, Finding, Library, Severity};
+use replydraft::{Desk, DraftRequest, Finding, Library, Severity};
 
 use crate::common::d;
 
-/// A library with one block per claim kind, and a small facts base.
-fn library() -> Library {
+/// A desk for a library with one block per claim kind, and a small facts base.
+fn desk() -> Desk {
     let toml = r#"
 [[event]]
 id = "framework-published"
@@ -139,29 +139,31 @@ quote = "I will keep this under review"
 kind = "review"
 review_by = 2023-01-01
 "#;
-    Library::from_files([
-        ("lib.toml".to_string(), toml.to_string()),
-        (
-            "layouts/letter.txt.hbs".to_string(),
-            "{{#each paragraphs}}{{this.text}}\n\n{{/each}}{{#each sender.signature}}{{this}}\n{{/each}}Ann Able\n"
-                .to_string(),
-        ),
-    ])
-    .unwrap()
+    Desk::new(
+        Library::from_files([
+            ("lib.toml".to_string(), toml.to_string()),
+            (
+                "layouts/letter.txt.hbs".to_string(),
+                "{{#each paragraphs}}{{this.text}}\n\n{{/each}}{{#each sender.signature}}{{this}}\n{{/each}}Ann Able\n"
+                    .to_string(),
+            ),
+        ])
+        .unwrap(),
+    )
 }
 
 /// The finding of `kind` for `block` in a draft dated `date`.
-fn finding(library: &Library, block: &str, kind: &str, date: &str) -> Option<Finding> {
-    let draft = library.draft(&DraftRequest::new("all", d(date))).unwrap();
+fn finding(desk: &Desk, block: &str, kind: &str, date: &str) -> Option<Finding> {
+    let draft = desk.draft(&DraftRequest::new("all", d(date))).unwrap();
     draft.findings.into_iter().find(|f| f.kind == kind && f.block.as_deref().is_none_or(|b| b == block))
 }
 
 /// Not stale on `before`; stale from `from` on (the day of or after the boundary), with `since`.
 fn boundary(block: &str, kind: &str, before: &str, from: &str, after: &str, since: &str, severity: Severity) {
-    let lib = library();
-    assert!(finding(&lib, block, kind, before).is_none(), "{block}: stale already on {before}");
+    let desk = desk();
+    assert!(finding(&desk, block, kind, before).is_none(), "{block}: stale already on {before}");
     for date in [from, after] {
-        let f = finding(&lib, block, kind, date).unwrap_or_else(|| panic!("{block}: not stale on {date}"));
+        let f = finding(&desk, block, kind, date).unwrap_or_else(|| panic!("{block}: not stale on {date}"));
         assert_eq!(f.severity, severity, "{block} on {date}");
         assert_eq!(f.since, Some(d(since)), "{block} on {date}");
         assert!(!f.message.is_empty());
@@ -171,16 +173,16 @@ fn boundary(block: &str, kind: &str, before: &str, from: &str, after: &str, sinc
 #[test]
 fn deadline_holds_through_its_last_day() {
     // 2023-12-31 is the last day: the day before and the day of are fine; stale the day after.
-    let lib = library();
-    assert!(finding(&lib, "deadline", "deadline", "2023-12-30").is_none());
-    assert!(finding(&lib, "deadline", "deadline", "2023-12-31").is_none());
+    let desk = desk();
+    assert!(finding(&desk, "deadline", "deadline", "2023-12-30").is_none());
+    assert!(finding(&desk, "deadline", "deadline", "2023-12-31").is_none());
     boundary("deadline", "deadline", "2023-12-31", "2024-01-01", "2024-01-02", "2024-01-01", Severity::Error);
 }
 
 #[test]
 fn deadline_by_financial_year_ends_on_31_march() {
     boundary("period", "deadline", "2025-03-31", "2025-04-01", "2025-04-02", "2025-04-01", Severity::Error);
-    let f = finding(&library(), "period", "deadline", "2025-04-01").unwrap();
+    let f = finding(&desk(), "period", "deadline", "2025-04-01").unwrap();
     assert!(f.message.contains("2024-25 financial year"), "{}", f.message);
     assert_eq!(f.text, "by 2024-25");
 }
@@ -188,14 +190,14 @@ fn deadline_by_financial_year_ends_on_31_march() {
 #[test]
 fn event_supersedes_on_the_day_it_happens() {
     boundary("event", "event", "2023-12-14", "2023-12-15", "2023-12-16", "2023-12-15", Severity::Error);
-    let f = finding(&library(), "event", "event", "2023-12-15").unwrap();
+    let f = finding(&desk(), "event", "event", "2023-12-15").unwrap();
     assert!(f.message.contains("2023-12-15") && f.message.contains("The framework is published"));
 }
 
 #[test]
 fn office_claim_goes_stale_the_day_after_the_tenure_ends() {
     boundary("office", "office", "2022-06-30", "2022-07-01", "2022-07-02", "2022-07-01", Severity::Error);
-    let f = finding(&library(), "office", "office", "2022-07-01").unwrap();
+    let f = finding(&desk(), "office", "office", "2022-07-01").unwrap();
     assert!(f.suggestion.unwrap().contains("Bob Baker"), "the successor is suggested");
 }
 
@@ -204,9 +206,9 @@ fn relative_phrase_holds_for_its_tolerance_after_as_of() {
     // as_of 2022-01-01 + 6 months = 2022-07-01, the last day it holds.
     boundary("relative", "relative", "2022-07-01", "2022-07-02", "2022-07-03", "2022-07-02", Severity::Warning);
     // Past twice the tolerance it is simply untrue.
-    let lib = library();
-    assert_eq!(finding(&lib, "relative", "relative", "2023-01-01").unwrap().severity, Severity::Warning);
-    assert_eq!(finding(&lib, "relative", "relative", "2023-01-02").unwrap().severity, Severity::Error);
+    let desk = desk();
+    assert_eq!(finding(&desk, "relative", "relative", "2023-01-01").unwrap().severity, Severity::Warning);
+    assert_eq!(finding(&desk, "relative", "relative", "2023-01-02").unwrap().severity, Severity::Error);
 }
 
 #[test]
@@ -221,29 +223,29 @@ fn review_is_due_on_its_date() {
 
 #[test]
 fn signer_out_of_office_is_an_error_from_the_day_after_their_last() {
-    let lib = library();
-    assert!(finding(&lib, "", "signer", "2024-05-29").is_none());
+    let desk = desk();
+    assert!(finding(&desk, "", "signer", "2024-05-29").is_none());
     for date in ["2024-05-30", "2024-05-31"] {
-        let f = finding(&lib, "", "signer", date).unwrap();
+        let f = finding(&desk, "", "signer", date).unwrap();
         assert_eq!((f.severity, f.since), (Severity::Error, Some(d("2024-05-30"))));
         assert_eq!(f.text, "Ann Able");
     }
     // Before the tenure began is wrong too.
-    assert!(finding(&lib, "", "signer", "2019-12-12").is_some());
+    assert!(finding(&desk, "", "signer", "2019-12-12").is_some());
 }
 
 #[test]
 fn a_draft_dated_before_a_block_was_written_is_flagged() {
-    let lib = library();
-    assert!(finding(&lib, "event", "before-as-of", "2022-01-01").is_none());
-    let f = finding(&lib, "event", "before-as-of", "2021-12-31").unwrap();
+    let desk = desk();
+    assert!(finding(&desk, "event", "before-as-of", "2022-01-01").is_none());
+    let f = finding(&desk, "event", "before-as-of", "2021-12-31").unwrap();
     assert_eq!(f.severity, Severity::Warning);
 }
 
 #[test]
 fn finding_spans_are_the_quotes_in_the_letter() {
-    let lib = library();
-    let draft = lib.draft(&DraftRequest::new("all", d("2026-11-22"))).unwrap();
+    let desk = desk();
+    let draft = desk.draft(&DraftRequest::new("all", d("2026-11-22"))).unwrap();
     assert!(draft.findings.len() >= 8);
     for f in &draft.findings {
         assert_eq!(&draft.text[f.start..f.end], f.text);
@@ -252,14 +254,14 @@ fn finding_spans_are_the_quotes_in_the_letter() {
 
 #[test]
 fn validate_groups_stale_claims_by_block() {
-    let lib = library();
-    let v = lib.validate(d("2024-01-01"));
+    let desk = desk();
+    let v = desk.validate(d("2024-01-01"));
     let ids: Vec<&str> = v.blocks.iter().map(|b| b.block.as_str()).collect();
     assert_eq!(ids, ["deadline", "event", "office", "relative", "statistic", "review"]);
     assert!(v.senders.is_empty());
-    let v = lib.validate(d("2026-01-01"));
+    let v = desk.validate(d("2026-01-01"));
     assert!(v.blocks.iter().any(|b| b.block == "period"));
     assert_eq!(v.senders.len(), 1, "Ann Able is no longer an MP");
     assert!(!v.is_clean());
-    assert!(lib.validate(d("2022-01-01")).is_clean());
+    assert!(desk.validate(d("2022-01-01")).is_clean());
 }

@@ -3,17 +3,17 @@
 //! about one is stale once it has moved on. Letters written for these tests; dates
 //! explicit; boundaries the day before and the day of each change.
 
-use replydraft::{CheckOptions, Finding, FindingKind, Library, Severity};
+use replydraft::{CheckOptions, Desk, Finding, FindingKind, Library, Severity};
 use std::sync::LazyLock;
 
-static LIBRARY: LazyLock<Library> = LazyLock::new(|| Library::embedded().unwrap());
+static DESK: LazyLock<Desk> = LazyLock::new(|| Desk::new(Library::embedded().unwrap()));
 
 use crate::common::d;
 
 fn entity_findings(text: &str, written: &str, date: &str) -> Vec<Finding> {
     let mut options = CheckOptions::new(d(date));
     options.written = Some(d(written));
-    let findings = LIBRARY.check_text(text, &options).findings;
+    let findings = DESK.check("", text, &options).findings;
     findings.into_iter().filter(|f| f.kind == FindingKind::Entity).collect()
 }
 
@@ -93,7 +93,7 @@ fn the_next_budget_or_spending_review_once_delivered() {
 
 #[test]
 fn every_state_is_an_event_that_claims_can_name() {
-    let facts = LIBRARY.facts();
+    let facts = DESK.library().facts();
     assert_eq!(facts.event("rwanda-scheme.scrapped").unwrap().date, d("2024-07-06"));
     assert_eq!(facts.event("cws-bill.royal-assent").unwrap().date, d("2026-04-29"));
     // Every entity has a source on every state, and its states in date order.
@@ -121,8 +121,7 @@ fn this_session_holds_until_the_session_ends() {
     let text = "We will bring forward legislation this session to end the practice.";
     let mut session = |date: &str| {
         options.date = d(date);
-        LIBRARY
-            .check_text(text, &options)
+        DESK.check("", text, &options)
             .findings
             .into_iter()
             .find(|f| f.text == "this session")

@@ -2,17 +2,17 @@
 //! D by its clause and by what it would mean if read on D. Letters written for these
 //! tests; dates explicit; boundaries the day before, of and after an interval ends.
 
-use replydraft::{CheckOptions, Finding, FindingKind, Library, Severity};
+use replydraft::{CheckOptions, Desk, Finding, FindingKind, Library, Severity};
 use std::sync::LazyLock;
 
-static LIBRARY: LazyLock<Library> = LazyLock::new(|| Library::embedded().unwrap());
+static DESK: LazyLock<Desk> = LazyLock::new(|| Desk::new(Library::embedded().unwrap()));
 
 use crate::common::d;
 
 fn check(text: &str, written: &str, date: &str) -> Vec<Finding> {
     let mut options = CheckOptions::new(d(date));
     options.written = Some(d(written));
-    LIBRARY.check_text(text, &options).findings
+    DESK.check("", text, &options).findings
 }
 
 /// The finding about exactly `expression`, if any.
@@ -339,7 +339,7 @@ fn a_range_is_judged_as_one_stretch_of_time() {
 }
 
 fn check_undated(text: &str, date: &str) -> Vec<Finding> {
-    LIBRARY.check_text(text, &CheckOptions::new(d(date))).findings
+    DESK.check("", text, &CheckOptions::new(d(date))).findings
 }
 
 #[test]
@@ -449,7 +449,7 @@ fn a_clock_time_without_a_day_is_no_date_and_a_part_of_a_day_is_kept_when_writte
     for written in [Some("2026-01-05"), None] {
         let mut options = CheckOptions::new(d("2026-11-22"));
         options.written = written.map(d);
-        let f = LIBRARY.check_text("The surgery opens at 9am and closes at noon.", &options).findings;
+        let f = DESK.check("", "The surgery opens at 9am and closes at noon.", &options).findings;
         assert!(f.iter().all(|x| !x.text.contains("9am") && !x.text.contains("noon")), "{written:?}: {f:#?}");
     }
     let cases = [
@@ -500,7 +500,7 @@ proptest::proptest! {
         let written = written.map(|w| base.checked_add(jiff::Span::new().days(w)).unwrap());
         let mut options = CheckOptions::new(written.unwrap_or(base).checked_add(jiff::Span::new().days(later)).unwrap());
         options.written = written;
-        for f in LIBRARY.check_text(&text, &options).findings {
+        for f in DESK.check("", &text, &options).findings {
             proptest::prop_assert!(text.is_char_boundary(f.start) && text.is_char_boundary(f.end));
             proptest::prop_assert_eq!(&text[f.start..f.end], f.text.as_str());
         }
@@ -526,7 +526,7 @@ fn a_duration_after_which_something_holds_counts_back_from_the_letter() {
 fn fixed(text: &str, written: &str, date: &str) -> String {
     let mut options = CheckOptions::new(d(date));
     options.written = Some(d(written));
-    LIBRARY.check_text(text, &options).fixed(text).0
+    DESK.check("", text, &options).fixed(text).0
 }
 
 #[test]

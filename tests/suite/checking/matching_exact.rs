@@ -4,12 +4,13 @@
 
 use crate::synth;
 
-use replydraft::Library;
+use replydraft::{Desk, Library};
 
 #[test]
 fn indexed_matching_agrees_with_an_exhaustive_scan_at_10k_blocks() {
-    let library = Library::from_files(synth::library_files(10_000, 42)).unwrap();
-    let index = library.index();
+    let desk = Desk::new(Library::from_files(synth::library_files(10_000, 42)).unwrap());
+    let library = desk.library();
+    let index = desk.index();
     let sources = synth::source_paragraphs();
     let letters = synth::letters(60, &sources, 0.08, 11);
     let (mut total, mut agree, mut found) = (0, 0, 0);
@@ -17,8 +18,8 @@ fn indexed_matching_agrees_with_an_exhaustive_scan_at_10k_blocks() {
     for (_, text, _) in &letters {
         for (s, e) in replydraft::text::paragraphs(text) {
             let para = &text[s..e];
-            let exhaustive = index.best_exhaustive(&library, para, 0.6);
-            let indexed = index.best(&library, para, 0.6);
+            let exhaustive = index.best_exhaustive(library, para, 0.6);
+            let indexed = index.best(library, para, 0.6);
             total += 1;
             found += usize::from(exhaustive.is_some());
             let same = match (&indexed, &exhaustive) {
@@ -58,12 +59,12 @@ fn matching_without_the_index_gives_the_index_answers() {
     }
     let mut compared = 0;
     for (files, letter) in &cases {
-        let fresh = Library::from_files(files.clone()).unwrap();
+        let fresh = Desk::new(Library::from_files(files.clone()).unwrap());
         let paras: Vec<&str> = replydraft::text::paragraphs(letter).into_iter().map(|(s, e)| &letter[s..e]).collect();
         let scanned = fresh.best_blocks(&paras, 0.6);
         let index = fresh.index();
         for (p, got) in paras.iter().zip(&scanned) {
-            assert_eq!(got, &index.best(&fresh, p, 0.6), "paragraph {p:?}");
+            assert_eq!(got, &index.best(fresh.library(), p, 0.6), "paragraph {p:?}");
             compared += usize::from(got.is_some());
         }
     }

@@ -2,7 +2,7 @@
 //! (`tests/suggest/messages.toml`): the right topic first for at least 90% of the
 //! topical messages, and no topic at all for any off-topic one.
 
-use replydraft::Library;
+use replydraft::{Desk, Library};
 
 #[derive(serde::Deserialize)]
 struct Set {
@@ -18,11 +18,11 @@ struct Message {
 /// (topical, right first, off-topic, off-topic with no suggestion, what went wrong).
 fn score(path: &str) -> (usize, usize, usize, usize, Vec<String>) {
     let set: Set = toml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let library = Library::embedded().unwrap();
+    let desk = Desk::new(Library::embedded().unwrap());
     let (mut topical, mut right, mut off, mut quiet) = (0, 0, 0, 0);
     let mut wrong = Vec::new();
     for m in &set.message {
-        let got = library.suggest(&m.text);
+        let got = desk.suggest(&m.text);
         let first = got.first().map(|s| s.topic.as_str());
         if m.topic == "none" {
             off += 1;

@@ -3,20 +3,21 @@
 //! reproduce the seed letters (tests/suite/drafting/golden.rs) on their own dates.
 
 use crate::common;
-use replydraft::{DraftRequest, Library, Severity, parse_date};
+use replydraft::{Desk, DraftRequest, Library, Severity, parse_date};
 
 /// The day the current editions were written, and a year on.
 const DATES: [&str; 2] = ["2026-11-23", "2027-06-30"];
 
 #[test]
 fn every_topic_drafts_today_without_errors_from_people_in_office() {
-    let library = Library::embedded().unwrap();
+    let desk = Desk::new(Library::embedded().unwrap());
+    let library = desk.library();
     let ids: Vec<&str> = library.latest_topics().map(|t| t.id.as_str()).collect();
     assert_eq!(ids, ["care-review", "care-funding", "care-strategy", "review-disparities"]);
     for date in DATES {
-        let v = library.validate(parse_date(date).unwrap());
+        let v = desk.validate(parse_date(date).unwrap());
         for id in &ids {
-            let draft = library.draft(&DraftRequest::new(*id, parse_date(date).unwrap())).unwrap();
+            let draft = desk.draft(&DraftRequest::new(*id, parse_date(date).unwrap())).unwrap();
             let errors: Vec<_> = draft.findings.iter().filter(|f| f.severity == Severity::Error).collect();
             assert!(errors.is_empty(), "{id} on {date}: {errors:#?}");
             // The draft's blocks are current ones, none kept only for old letters.
@@ -35,8 +36,9 @@ fn every_topic_drafts_today_without_errors_from_people_in_office() {
 
 #[test]
 fn a_draft_uses_the_topic_edition_in_force_on_its_date() {
-    let library = Library::embedded().unwrap();
-    let draft = |date: &str| library.draft(&DraftRequest::new("care-funding", parse_date(date).unwrap())).unwrap();
+    let desk = Desk::new(Library::embedded().unwrap());
+    let library = desk.library();
+    let draft = |date: &str| desk.draft(&DraftRequest::new("care-funding", parse_date(date).unwrap())).unwrap();
     let then = draft("2022-08-16");
     assert_eq!(then.sender, "tom-pursglove");
     assert!(then.blocks.iter().any(|b| b.id == "funding-concerns"));
@@ -55,12 +57,13 @@ fn a_draft_uses_the_topic_edition_in_force_on_its_date() {
 
 #[test]
 fn refreshed_blocks_name_what_they_refresh_and_cite_sources() {
-    let library = Library::embedded().unwrap();
+    let desk = Desk::new(Library::embedded().unwrap());
+    let library = desk.library();
     let refreshed: Vec<_> = library.blocks().iter().filter(|b| !b.refreshes.is_empty()).collect();
     assert!(refreshed.len() >= 10);
     // Every block stale today in the 2021-23 editions has a current version, except the
     // ones the current editions leave out as history (an investigation of 2022).
-    let v = library.validate(parse_date("2026-11-22").unwrap());
+    let v = desk.validate(parse_date("2026-11-22").unwrap());
     let old = |id: &str| library.block(id).unwrap().as_of < parse_date("2026-11-23").unwrap();
     for stale in v.blocks.iter().filter(|b| old(&b.block) && b.findings.iter().any(|f| f.severity >= Severity::Warning))
     {
@@ -121,10 +124,11 @@ fn init_writes_a_starter_library_that_drafts_sendable_letters() {
 /// (a warning), never fine; before it, nothing is said.
 #[test]
 fn office_holders_after_the_facts_known_to_date_are_unverifiable() {
-    let library = Library::embedded().unwrap();
+    let desk = Desk::new(Library::embedded().unwrap());
+    let library = desk.library();
     let known = library.facts().known_to().unwrap();
     assert_eq!(known, parse_date("2026-11-22").unwrap());
-    let draft = |date: &str| library.draft(&DraftRequest::new("care-funding", parse_date(date).unwrap())).unwrap();
+    let draft = |date: &str| desk.draft(&DraftRequest::new("care-funding", parse_date(date).unwrap())).unwrap();
     // The current edition on its first day, the day after its facts are known to.
     let on = draft("2026-11-23");
     let signer: Vec<_> = on.findings.iter().filter(|f| f.kind == "signer").collect();
@@ -141,15 +145,15 @@ fn office_holders_after_the_facts_known_to_date_are_unverifiable() {
     let old = draft("2026-11-22");
     assert!(old.findings.iter().any(|f| f.kind == "signer" && f.severity == Severity::Error));
     // validate: not "cannot sign"; more than six months behind, it says so.
-    let v = library.validate(parse_date("2027-01-15").unwrap());
+    let v = desk.validate(parse_date("2027-01-15").unwrap());
     assert!(v.senders.is_empty() && !v.facts_behind());
-    assert!(library.validate(parse_date("2027-06-30").unwrap()).facts_behind());
+    assert!(desk.validate(parse_date("2027-06-30").unwrap()).facts_behind());
     // A name the scanner recognises, in a letter checked after known_to / on it.
     let letter = "I wrote to Keir Starmer, the Prime Minister, about this.";
-    let after = library.check_text(letter, &replydraft::CheckOptions::new(parse_date("2027-01-15").unwrap()));
+    let after = desk.check("", letter, &replydraft::CheckOptions::new(parse_date("2027-01-15").unwrap()));
     let name = after.findings.iter().find(|f| f.text == "Keir Starmer").expect("the name is recognised");
     assert_eq!(name.severity, Severity::Warning);
-    let on_the_day = library.check_text(letter, &replydraft::CheckOptions::new(known));
+    let on_the_day = desk.check("", letter, &replydraft::CheckOptions::new(known));
     assert!(on_the_day.findings.iter().all(|f| f.severity == Severity::Info), "{:#?}", on_the_day.findings);
 }
 

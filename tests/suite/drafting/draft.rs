@@ -1,6 +1,6 @@
 //! Drafting: composition, escaping, strictness, spans and the command line.
 
-use replydraft::{DraftRequest, Format, Library, parse_date};
+use replydraft::{Desk, DraftRequest, Format, Library, parse_date};
 
 use crate::common::run as replydraft;
 
@@ -35,14 +35,14 @@ fn library_is_send_sync_and_cheap_to_clone() {
 
 #[test]
 fn plain_text_is_never_escaped_and_html_always_is() {
-    let library = lib();
+    let desk = Desk::new(lib());
     let mut r = request("care-review", "2022-07-01");
     r.recipient.name = Some("Siobhán O'Brien <Esq> & Co".into());
-    let text = library.draft(&r).unwrap().text;
+    let text = desk.draft(&r).unwrap().text;
     assert!(text.contains("Dear Siobhán O'Brien <Esq> & Co,"));
     assert!(text.contains("children's social care"), "apostrophes in blocks stay");
     r.format = Format::Html;
-    let html = library.draft(&r).unwrap().text;
+    let html = desk.draft(&r).unwrap().text;
     assert!(html.contains("Dear Siobhán O&#x27;Brien &lt;Esq&gt; &amp; Co,"), "{html}");
     assert!(!html.contains("<Esq>"));
     assert!(html.contains("children&#x27;s social care"));
@@ -50,24 +50,24 @@ fn plain_text_is_never_escaped_and_html_always_is() {
 
 #[test]
 fn merge_values_are_data_never_templates() {
-    let library = lib();
+    let desk = Desk::new(lib());
     let mut r = request("care-review", "2022-07-01");
     r.recipient.name = Some("{{sender.name}}".into());
     r.recipient.salutation = Some("Dear {{> nib-proposals}} }}{{".into());
-    let text = library.draft(&r).unwrap().text;
+    let text = desk.draft(&r).unwrap().text;
     assert!(text.contains("Dear {{> nib-proposals}} }}{{,"));
     assert!(!text.contains("Dear Chris Heaton-Harris"));
     // In a block too: a merge field holding template syntax is printed as it is.
     let tiny = tiny("Hello {{recipient.name}}.").unwrap();
     let mut r = request("t", "2024-06-01");
     r.recipient.name = Some("{{#each x}}{{/each}}".into());
-    assert_eq!(tiny.draft(&r).unwrap().text, "Hello {{#each x}}{{/each}}.\n");
+    assert_eq!(Desk::new(tiny).draft(&r).unwrap().text, "Hello {{#each x}}{{/each}}.\n");
 }
 
 #[test]
 fn a_missing_merge_field_names_the_field_and_the_block() {
-    let library = lib();
-    let err = library.draft(&request("review-disparities", "2021-02-24")).unwrap_err();
+    let desk = Desk::new(lib());
+    let err = desk.draft(&request("review-disparities", "2021-02-24")).unwrap_err();
     assert!(err.is_render());
     let msg = err.to_string();
     assert!(msg.contains("block `thanks-organisations-letter`") && msg.contains("recipient.letter_date"), "{msg}");
@@ -75,23 +75,24 @@ fn a_missing_merge_field_names_the_field_and_the_block() {
 
 #[test]
 fn if_on_a_missing_field_is_an_error_not_silently_false() {
-    let library = tiny("Hi{{#if recipient.emial}} by email{{/if}}.").unwrap();
-    let err = library.draft(&request("t", "2024-06-01")).unwrap_err();
+    let desk = Desk::new(tiny("Hi{{#if recipient.emial}} by email{{/if}}.").unwrap());
+    let err = desk.draft(&request("t", "2024-06-01")).unwrap_err();
     assert!(err.to_string().contains("recipient.emial"), "{err}");
     // A field that exists but is empty is simply false.
-    let library =
-        tiny("Hi{{#if recipient.email}} by email{{/if}}{{#unless recipient.email}} by post{{/unless}}.").unwrap();
-    assert_eq!(library.draft(&request("t", "2024-06-01")).unwrap().text, "Hi by post.\n");
+    let desk = Desk::new(
+        tiny("Hi{{#if recipient.email}} by email{{/if}}{{#unless recipient.email}} by post{{/unless}}.").unwrap(),
+    );
+    assert_eq!(desk.draft(&request("t", "2024-06-01")).unwrap().text, "Hi by post.\n");
 }
 
 #[test]
 fn optional_alternative_extra_and_excluded_blocks() {
-    let library = lib();
+    let desk = Desk::new(lib());
     let ids = |include: &[&str], exclude: &[&str]| {
         let mut r = request("care-review", "2022-07-01");
         r.include = include.iter().map(|s| s.to_string()).collect();
         r.exclude = exclude.iter().map(|s| s.to_string()).collect();
-        library.resolve_blocks(&r).unwrap()
+        desk.resolve_blocks(&r).unwrap()
     };
     let default = ids(&[], &[]);
     assert!(!default.contains(&"calcot-investigation".to_string()), "optional blocks are off by default");
@@ -108,13 +109,14 @@ fn optional_alternative_extra_and_excluded_blocks() {
 
 #[test]
 fn spans_cover_exactly_each_block_in_every_format() {
-    let library = lib();
+    let desk = Desk::new(lib());
+    let library = desk.library();
     for format in [Format::Text, Format::Markdown, Format::Html] {
         let mut r = request("care-funding", "2022-08-16");
         r.format = format;
-        let draft = library.draft(&r).unwrap();
+        let draft = desk.draft(&r).unwrap();
         let top: Vec<&str> = draft.blocks.iter().filter(|b| b.parent.is_none()).map(|b| b.id.as_str()).collect();
-        assert_eq!(top, library.resolve_blocks(&r).unwrap(), "{format:?}");
+        assert_eq!(top, desk.resolve_blocks(&r).unwrap(), "{format:?}");
         for span in &draft.blocks {
             let got = &draft.text[span.start..span.end];
             let mut plain = request("care-funding", "2022-08-16");
@@ -179,7 +181,7 @@ fn a_library_directory_loads_like_the_embedded_one() {
     let from_dir = Library::load(concat!(env!("CARGO_MANIFEST_DIR"), "/templates")).unwrap();
     let embedded = lib();
     let r = request("care-strategy", "2023-02-02");
-    assert_eq!(from_dir.draft(&r).unwrap().text, embedded.draft(&r).unwrap().text);
+    assert_eq!(Desk::new(from_dir).draft(&r).unwrap().text, Desk::new(embedded).draft(&r).unwrap().text);
     // Every file under templates/ is embedded.
     let mut on_disk = Vec::new();
     fn walk(dir: &std::path::Path, root: &std::path::Path, out: &mut Vec<String>) {
@@ -210,14 +212,19 @@ fn plain_blocks_render_wherever_a_template_includes_them() {
         [[block]]\nid = \"shared\"\ntitle = \"S\"\nrole = \"body\"\ntext = \"A shared line {{literally}}.\"\nliteral = true\nas_of = 2024-01-01\n\n\
         [[block]]\nid = \"closing\"\ntitle = \"C\"\nrole = \"body\"\ntext = \"The closing line.\"\nas_of = 2024-01-01\n\n\
         [[block]]\nid = \"footer\"\ntitle = \"F\"\nrole = \"body\"\ntext = \"The footer line.\"\nas_of = 2024-01-01\n";
-    let library = Library::from_files([
-        ("lib.toml".to_string(), toml.to_string()),
-        ("layouts/letter.txt.hbs".to_string(), "{{#each paragraphs}}{{this.text}}\n{{/each}}{{> footer}}".to_string()),
-    ])
-    .unwrap();
+    let desk = Desk::new(
+        Library::from_files([
+            ("lib.toml".to_string(), toml.to_string()),
+            (
+                "layouts/letter.txt.hbs".to_string(),
+                "{{#each paragraphs}}{{this.text}}\n{{/each}}{{> footer}}".to_string(),
+            ),
+        ])
+        .unwrap(),
+    );
     let mut r = request("closing", "2024-06-01");
     r.recipient.name = Some("Sam".into());
-    let text = library.draft(&r).unwrap().text;
+    let text = desk.draft(&r).unwrap().text;
     assert_eq!(text, "Dear Sam: A shared line {{literally}}.\nBy name: The closing line.\nThe footer line.");
 }
 
@@ -225,10 +232,10 @@ fn plain_blocks_render_wherever_a_template_includes_them() {
 /// text and JSON; `**` in a recipient's value is the value's, never markup.
 #[test]
 fn bold_in_block_text_follows_the_format_and_values_stay_data() {
-    let library = lib();
+    let desk = Desk::new(lib());
     let mut r = request("care-strategy", "2023-02-02");
     let title = "Stable Homes, Built on Love";
-    let text_of = |r: &DraftRequest| library.draft(r).unwrap().text;
+    let text_of = |r: &DraftRequest| desk.draft(r).unwrap().text;
     let text = text_of(&r);
     assert!(text.contains(&format!("'{title}'")) && !text.contains("**"), "text");
     r.format = Format::Json;
@@ -236,7 +243,7 @@ fn bold_in_block_text_follows_the_format_and_values_stay_data() {
     r.format = Format::Markdown;
     assert!(text_of(&r).contains(&format!("'**{title}**'")));
     r.format = Format::Html;
-    let html = library.draft(&r).unwrap();
+    let html = desk.draft(&r).unwrap();
     assert!(html.text.contains(&format!("<strong>{title}</strong>")), "html");
     // The block's span still covers its paragraph in every format.
     let span = html.blocks.iter().find(|b| b.id == "stable-homes-announcement").unwrap();

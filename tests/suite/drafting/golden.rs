@@ -1,9 +1,9 @@
 //! Golden files: every recipe renders to its checked-in file, and every golden file
 //! reproduces its seed letter.
 
-use replydraft::Library;
 use replydraft::golden::{self, Recipe};
 use replydraft::text::{bare_words, normalize, paragraphs, word_ratio, words};
+use replydraft::{Desk, Library};
 use std::path::Path;
 
 const RECIPES: &str = "seeds/recipes.toml";
@@ -15,8 +15,8 @@ fn recipes() -> Vec<Recipe> {
 
 #[test]
 fn every_recipe_renders_to_its_golden_file() {
-    let library = Library::embedded().unwrap();
-    golden::assert_golden(&library, RECIPES, GOLDEN);
+    let desk = Desk::new(Library::embedded().unwrap());
+    golden::assert_golden(&desk, RECIPES, GOLDEN);
 }
 
 #[test]
@@ -44,7 +44,7 @@ fn seed_text(recipe: &Recipe) -> String {
 
 #[test]
 fn golden_files_reproduce_their_seed_letters() {
-    let library = Library::embedded().unwrap();
+    let desk = Desk::new(Library::embedded().unwrap());
     for recipe in recipes() {
         let golden = std::fs::read_to_string(golden::golden_path(Path::new(GOLDEN), &recipe)).unwrap();
         let seed = seed_text(&recipe);
@@ -61,7 +61,7 @@ fn golden_files_reproduce_their_seed_letters() {
             seed_fixed = seed_fixed.replace(letter.as_str(), library_form);
         }
         let seed_words = format!(" {} ", bare_words(&seed_fixed).join(" "));
-        let draft = library.draft(&recipe.draft).unwrap();
+        let draft = desk.draft(&recipe.draft).unwrap();
         assert_eq!(draft.text, golden, "{}: draft and golden file agree", recipe.name);
         assert!(!draft.blocks.is_empty());
         for span in &draft.blocks {
@@ -131,7 +131,8 @@ fn provenance_points_at_the_paragraph_each_block_was_taken_from() {
 
 #[test]
 fn a_sentence_shared_by_three_letters_exists_once() {
-    let library = Library::embedded().unwrap();
+    let desk = Desk::new(Library::embedded().unwrap());
+    let library = desk.library();
     let shared = "Proposals include setting up a new National Implementation Board";
     let holders: Vec<&str> =
         library.blocks().iter().filter(|b| b.text.contains(shared)).map(|b| b.id.as_str()).collect();
@@ -141,7 +142,7 @@ fn a_sentence_shared_by_three_letters_exists_once() {
     }
     // 000 and 003 both reproduce it, through two different parent blocks.
     for r in recipes().iter().filter(|r| r.name.starts_with("000") || r.name.starts_with("003")) {
-        let draft = library.draft(&r.draft).unwrap();
+        let draft = desk.draft(&r.draft).unwrap();
         let span = draft.blocks.iter().find(|b| b.id == "nib-proposals").expect("nested span");
         assert!(draft.text[span.start..span.end].starts_with(shared));
         assert!(span.parent.is_some());

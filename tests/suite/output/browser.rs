@@ -7,7 +7,7 @@
 use crate::common;
 
 use replydraft::golden;
-use replydraft::{CheckOptions, Library, Review, Severity, parse_date};
+use replydraft::{CheckOptions, CheckReport, Desk, Library, Review, Severity, parse_date};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -48,7 +48,7 @@ fn the_review_page_of_every_seed_shows_one_highlight_per_finding_in_chromium() {
         return;
     }
     let dir = common::scratch("browser");
-    let library = Library::embedded().unwrap();
+    let desk = Desk::new(Library::embedded().unwrap());
     let options = CheckOptions::new(parse_date("2026-12-06").unwrap());
     for entry in std::fs::read_dir("seeds").unwrap() {
         let path = entry.unwrap().path();
@@ -57,7 +57,7 @@ fn the_review_page_of_every_seed_shows_one_highlight_per_finding_in_chromium() {
         }
         let text = std::fs::read_to_string(&path).unwrap();
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
-        let report = library.check([(name.as_str(), text.as_str())], &options);
+        let report = CheckReport::new(vec![desk.check(&name, &text, &options)], &options, desk.library().facts());
         let page = dir.join(format!("{name}.html"));
         std::fs::write(&page, Review::of_check(&report, &[&text]).to_html()).unwrap();
         let url = format!("file://{}", page.display());
@@ -91,11 +91,11 @@ fn every_seed_recipe_opens_in_libreoffice() {
         return;
     };
     let dir = common::scratch("libreoffice");
-    let library = Library::embedded().unwrap();
+    let desk = Desk::new(Library::embedded().unwrap());
     for recipe in golden::load_recipes("seeds/recipes.toml").unwrap() {
-        let draft = library.draft(&recipe.draft).unwrap();
+        let draft = desk.draft(&recipe.draft).unwrap();
         let docx = dir.join(format!("{}.docx", recipe.name));
-        std::fs::write(&docx, library.docx(&draft).unwrap()).unwrap();
+        std::fs::write(&docx, desk.docx(&draft).unwrap()).unwrap();
         let out = Command::new(&soffice)
             .arg(format!("-env:UserInstallation=file://{}", dir.join("profile").display()))
             .args(["--headless", "--convert-to", "txt:Text", "--outdir"])
@@ -135,14 +135,14 @@ fn every_seed_recipe_as_email_passes_pythons_strict_parser() {
         return;
     };
     let dir = common::scratch("eml-check");
-    let library = Library::embedded().unwrap();
+    let desk = Desk::new(Library::embedded().unwrap());
     for recipe in golden::load_recipes("seeds/recipes.toml").unwrap() {
         let mut r = recipe.draft.clone();
         r.recipient.name = Some("Ann Ó Brien".into());
         r.recipient.email = Some("ann@example.org".into());
         r.subject = Some("Your letter – and the review".into());
         let path = dir.join(format!("{}.eml", recipe.name));
-        std::fs::write(&path, library.email(&r, Some("office@example.org")).unwrap().message).unwrap();
+        std::fs::write(&path, desk.email(&r, Some("office@example.org")).unwrap().message).unwrap();
         let out = Command::new(&python).args(["-c", PY_CHECK]).arg(&path).output().unwrap();
         let report = String::from_utf8_lossy(&out.stdout);
         let fields: Vec<&str> = report.split_whitespace().collect();

@@ -6,7 +6,9 @@
 use crate::common;
 
 use replydraft::golden::{self, Recipe};
-use replydraft::{CheckOptions, DraftRequest, Finding, Format, Library, Review, ReviewLetter, Severity, parse_date};
+use replydraft::{
+    CheckOptions, CheckReport, Desk, DraftRequest, Finding, Format, Library, Review, ReviewLetter, Severity, parse_date,
+};
 use std::io::Read;
 use std::path::Path;
 
@@ -57,21 +59,21 @@ fn email_request(recipe: &Recipe) -> DraftRequest {
 
 #[test]
 fn every_recipe_has_golden_files_in_every_format() {
-    let library = Library::embedded().unwrap();
+    let desk = Desk::new(Library::embedded().unwrap());
     let mut failures = Vec::new();
     for recipe in recipes() {
         // Markdown, HTML and JSON (plain text: tests/suite/drafting/golden.rs).
         for (format, ext) in [(Format::Markdown, "md"), (Format::Html, "html"), (Format::Json, "json")] {
             let mut r = recipe.draft.clone();
             r.format = format;
-            let draft = library.draft(&r).unwrap();
+            let draft = desk.draft(&r).unwrap();
             let doc = if format == Format::Json { draft.to_json() } else { draft.text };
             golden_compare(&format!("{}.{ext}", recipe.name), &doc, &mut failures);
         }
-        let draft = library.draft(&recipe.draft).unwrap();
-        let xml = document_xml(&library.docx(&draft).unwrap());
+        let draft = desk.draft(&recipe.draft).unwrap();
+        let xml = document_xml(&desk.docx(&draft).unwrap());
         golden_compare(&format!("{}.docx.xml", recipe.name), &xml, &mut failures);
-        let email = library.email(&email_request(&recipe), Some("office@example.org")).unwrap();
+        let email = desk.email(&email_request(&recipe), Some("office@example.org")).unwrap();
         golden_compare(&format!("{}.eml", recipe.name), &String::from_utf8(email.message).unwrap(), &mut failures);
         let review = Review::of_draft(&draft).to_html();
         golden_compare(&format!("{}.review.html", recipe.name), &review, &mut failures);
@@ -81,10 +83,11 @@ fn every_recipe_has_golden_files_in_every_format() {
 
 #[test]
 fn a_word_document_holds_every_paragraph_of_the_letter_in_order() {
-    let library = Library::embedded().unwrap();
+    let desk = Desk::new(Library::embedded().unwrap());
+    let library = desk.library();
     for recipe in recipes() {
-        let draft = library.draft(&recipe.draft).unwrap();
-        let xml = document_xml(&library.docx(&draft).unwrap());
+        let draft = desk.draft(&recipe.draft).unwrap();
+        let xml = document_xml(&desk.docx(&draft).unwrap());
         let mut at = 0;
         for span in draft.blocks.iter().filter(|b| b.parent.is_none()) {
             // Each block is one paragraph: its lines joined by line breaks.
@@ -112,12 +115,12 @@ fn a_word_document_holds_every_paragraph_of_the_letter_in_order() {
 
 #[test]
 fn word_documents_escape_merge_values_and_drop_what_xml_cannot_carry() {
-    let library = Library::embedded().unwrap();
+    let desk = Desk::new(Library::embedded().unwrap());
     let mut r = DraftRequest::new("care-funding", parse_date("2026-11-23").unwrap());
     r.recipient.name = Some("</w:t></w:r><w:r><w:t>Injected & \"quoted\" \u{1}\u{b}bell".into());
     r.recipient.address = vec!["1 <b>High</b> St".into(), "Corby\tNN17 1AA".into()];
-    let draft = library.draft(&r).unwrap();
-    let xml = document_xml(&library.docx(&draft).unwrap());
+    let draft = desk.draft(&r).unwrap();
+    let xml = document_xml(&desk.docx(&draft).unwrap());
     assert!(
         xml.contains("&lt;/w:t&gt;&lt;/w:r&gt;&lt;w:r&gt;&lt;w:t&gt;Injected &amp; &quot;quoted&quot; bell"),
         "{xml}"
@@ -128,7 +131,7 @@ fn word_documents_escape_merge_values_and_drop_what_xml_cannot_carry() {
     assert!(!xml.bytes().any(|b| b < 0x20 && b != b'\n'), "no control characters in the XML");
     // Only a plain-text draft becomes a document.
     r.format = Format::Html;
-    assert!(library.docx(&library.draft(&r).unwrap()).is_err());
+    assert!(desk.docx(&desk.draft(&r).unwrap()).is_err());
 }
 
 #[test]
@@ -141,12 +144,13 @@ fn the_letterhead_and_the_document_style_come_from_the_library() {
     )
     .unwrap();
     let load = || Library::combine([Path::new("default"), style.as_path()]);
-    let library = load().unwrap();
+    let desk = Desk::new(load().unwrap());
+    let library = desk.library();
     assert_eq!(library.document_style().font, "Georgia");
     let mut r = DraftRequest::new("care-review", parse_date("2022-07-01").unwrap());
     r.sender = Some("tom-pursglove".into());
-    let draft = library.draft(&r).unwrap();
-    let xml = document_xml(&library.docx(&draft).unwrap());
+    let draft = desk.draft(&r).unwrap();
+    let xml = document_xml(&desk.docx(&draft).unwrap());
     assert!(xml.contains("w:ascii=\"Georgia\""));
     assert!(xml.contains("<w:sz w:val=\"25\" />"), "12.5 points are 25 half-points");
     // The letterhead is one centred paragraph, its blank lines kept as breaks.
@@ -161,12 +165,12 @@ fn the_letterhead_and_the_document_style_come_from_the_library() {
 
 #[test]
 fn an_email_has_both_parts_and_its_headers_cannot_be_injected() {
-    let library = Library::embedded().unwrap();
+    let desk = Desk::new(Library::embedded().unwrap());
     let mut r = DraftRequest::new("care-funding", parse_date("2026-11-23").unwrap());
     r.recipient.name = Some("Ann\r\nBcc: everyone@example.net".into());
     r.recipient.email = Some("ann@example.org".into());
     r.subject = Some("Care\nBcc: leak@example.net\r\nX-Evil: 1".into());
-    let email = library.email(&r, Some("office@example.org")).unwrap();
+    let email = desk.email(&r, Some("office@example.org")).unwrap();
     let raw = String::from_utf8(email.message.clone()).unwrap();
     let headers = &raw[..raw.find("\r\n\r\n").unwrap()];
     assert!(!headers.lines().any(|l| l.starts_with("Bcc:") || l.starts_with("X-Evil:")), "{headers}");
@@ -186,22 +190,22 @@ fn an_email_has_both_parts_and_its_headers_cannot_be_injected() {
         assert!(text.contains(line) && html.contains(line), "{line}");
     }
     // The same draft is the same message, byte for byte.
-    assert_eq!(library.email(&r, Some("office@example.org")).unwrap().message, email.message);
+    assert_eq!(desk.email(&r, Some("office@example.org")).unwrap().message, email.message);
 }
 
 #[test]
 fn an_email_needs_an_address_to_send_to_and_from() {
-    let library = Library::embedded().unwrap();
+    let desk = Desk::new(Library::embedded().unwrap());
     let mut r = DraftRequest::new("care-funding", parse_date("2026-11-23").unwrap());
-    let e = library.email(&r, Some("office@example.org")).unwrap_err().to_string();
+    let e = desk.email(&r, Some("office@example.org")).unwrap_err().to_string();
     assert!(e.contains("no email address"), "{e}");
     r.recipient.email = Some("not an address".into());
-    assert!(library.email(&r, Some("office@example.org")).unwrap_err().to_string().contains("not an email address"));
+    assert!(desk.email(&r, Some("office@example.org")).unwrap_err().to_string().contains("not an email address"));
     r.recipient.email = Some("ann@example.org".into());
-    let e = library.email(&r, None).unwrap_err().to_string();
+    let e = desk.email(&r, None).unwrap_err().to_string();
     // The library says what is missing; a command-line flag is the command line's to name.
     assert!(e.contains("has no email address") && e.contains("From address") && !e.contains("--"), "{e}");
-    assert!(library.email(&r, Some("office@example.org\r\nBcc: x@y.z")).is_err());
+    assert!(desk.email(&r, Some("office@example.org\r\nBcc: x@y.z")).is_err());
 }
 
 /// Findings read from JSON: the shapes the page must draw (nested, overlapping).
@@ -269,12 +273,13 @@ fn the_review_page_has_one_highlight_per_finding_even_when_spans_overlap() {
 
 #[test]
 fn the_review_page_escapes_everything_from_the_letter_and_fetches_nothing() {
-    let library = Library::embedded().unwrap();
+    let desk = Desk::new(Library::embedded().unwrap());
     let text = "Dear <script>alert(1)</script> Ann,\n\nThe Government will publish the strategy by the end of 2023. \
                 <img src=x onerror=alert(2)> \"quoted\" & done.\n";
     let mut options = CheckOptions::new(parse_date("2026-12-06").unwrap());
     options.written = Some(parse_date("2022-05-01").unwrap());
-    let report = library.check([("<b>letter</b>.txt", text)], &options);
+    let files = vec![desk.check("<b>letter</b>.txt", text, &options)];
+    let report = CheckReport::new(files, &options, desk.library().facts());
     assert!(report.files[0].findings.iter().any(|f| f.severity == Severity::Error));
     let html = Review::of_check(&report, &[text]).to_html();
     for bad in ["<script", "<img", "<b>letter", "onerror=alert(2)>", "src=", "http-equiv", "@import", "url("] {

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 const LAYERS: &[&str] = &[
     "error", "text", "date", "files", "facts", "finding", "template", "library", "timex", "voice", "claims", "judge",
     "scan", "matching", "suggest", "cluster", "check", "render", "reply", "review", "approval", "log", "docx", "email",
-    "bulk", "golden", "ingest", "starter",
+    "bulk", "desk", "golden", "ingest", "starter",
 ];
 
 /// The crate root and the binary stand above every module.
@@ -64,6 +64,47 @@ fn no_module_imports_one_above_it() {
         }
     }
     assert!(broken.is_empty(), "modules importing one at or above their own layer: {broken:?}");
+}
+
+/// Whether `source` implements anything on `Library` (`impl Library`, `impl<'a> Library`,
+/// `impl Trait for Library`).
+fn impls_library(source: &str) -> bool {
+    let is_library = |rest: &str| {
+        rest.strip_prefix("Library").is_some_and(|after| !after.starts_with(|c: char| c.is_alphanumeric() || c == '_'))
+    };
+    source.match_indices("impl").any(|(i, _)| {
+        let mut rest = &source[i + "impl".len()..];
+        if rest.starts_with('<') {
+            rest = rest.split_once('>').map_or("", |(_, r)| r);
+        }
+        let head = rest.split('{').next().unwrap_or("");
+        is_library(rest.trim_start()) || head.split(" for ").nth(1).is_some_and(|t| is_library(t.trim_start()))
+    })
+}
+
+/// The library is data: its methods are all in `src/library.rs`, and nothing is kept
+/// in it type-erased. What is done with a library, and the indexes built for it, are
+/// the `Desk`'s (`src/desk.rs`).
+#[test]
+fn the_library_is_data() {
+    for (module, source) in modules() {
+        assert!(
+            module == "library" || !impls_library(&source),
+            "src/{module}.rs implements on Library: an operation goes on the Desk (src/desk.rs), its work in a module below"
+        );
+        assert!(
+            !source.contains("dyn std::any::Any") && !source.contains("dyn Any"),
+            "src/{module}.rs: a type-erased value"
+        );
+    }
+}
+
+#[test]
+fn the_library_check_would_see_an_impl() {
+    assert!(impls_library("impl Library {\n}"));
+    assert!(impls_library("impl<'a> Library {}"));
+    assert!(impls_library("impl std::fmt::Display for Library {}"));
+    assert!(!impls_library("impl LibraryArg {}\nimpl Desk { fn library(&self) -> &Library { x } }"));
 }
 
 #[test]

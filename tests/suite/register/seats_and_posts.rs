@@ -2,17 +2,17 @@
 //! seats and posts that no facts file names, judged at the written and the check date.
 //! Letters written for these tests; dates explicit.
 
-use replydraft::{CheckOptions, DraftRequest, Finding, FindingKind, Library, Severity};
+use replydraft::{CheckOptions, Desk, DraftRequest, Finding, FindingKind, Library, Severity};
 use std::sync::LazyLock;
 
-static LIBRARY: LazyLock<Library> = LazyLock::new(|| Library::embedded().unwrap());
+static DESK: LazyLock<Desk> = LazyLock::new(|| Desk::new(Library::embedded().unwrap()));
 
 use crate::common::d;
 
 fn check(text: &str, written: Option<&str>, date: &str) -> Vec<Finding> {
     let mut options = CheckOptions::new(d(date));
     options.written = written.map(d);
-    let findings = LIBRARY.check_text(text, &options).findings;
+    let findings = DESK.check("", text, &options).findings;
     for f in &findings {
         assert_eq!(&text[f.start..f.end], f.text, "every span quotes the letter");
     }
@@ -25,7 +25,7 @@ fn judged<'a>(findings: &'a [Finding], text: &str) -> Vec<&'a Finding> {
 
 #[test]
 fn the_embedded_register_reads_without_error_and_knows_every_seat() {
-    let facts = LIBRARY.facts();
+    let facts = DESK.library().facts();
     assert!(facts.register_errors().is_empty(), "{:?}", facts.register_errors());
     // 650 seats in each Parliament; the 2024 boundaries made about 200 new ones.
     let seats = facts.offices().filter(|o| o.is_seat()).count();
@@ -119,7 +119,7 @@ fn two_members_of_one_name_are_told_apart_by_the_seat_and_one_in_office_is_never
 
 #[test]
 fn a_draft_whose_sender_left_office_flags_what_it_has_them_say() {
-    let draft = LIBRARY
+    let draft = DESK
         .draft(&{
             let mut r = DraftRequest::new("care-funding", d("2026-11-23"));
             r.sender = Some("tom-pursglove".into());
@@ -132,7 +132,7 @@ fn a_draft_whose_sender_left_office_flags_what_it_has_them_say() {
     assert!(voice.iter().any(|f| f.text.starts_with("I will continue to")), "{voice:#?}");
     // Signed by the seat's Member (the topic's edition from 2026-11-23): none, though
     // the facts base is known only to 2026-11-22 (unverifiable is a warning, not an error).
-    let current = LIBRARY.draft(&DraftRequest::new("care-funding", d("2026-11-23"))).unwrap();
+    let current = DESK.draft(&DraftRequest::new("care-funding", d("2026-11-23"))).unwrap();
     assert!(!current.findings.iter().any(|f| f.kind == FindingKind::SignerVoice), "{:#?}", current.findings);
 }
 
@@ -241,7 +241,7 @@ fn seat_lines_as_letterheads_print_them() {
     let amp = "Our Member of Parliament for Corby & East Northamptonshire is raising it.";
     let findings = check(amp, Some("2024-08-01"), "2024-09-01");
     assert!(findings.iter().all(|f| f.severity == Severity::Info), "Lee Barron holds it: {findings:#?}");
-    let seat = LIBRARY.facts().office("mp-corby-east-northamptonshire").unwrap();
+    let seat = DESK.library().facts().office("mp-corby-east-northamptonshire").unwrap();
     assert!(seat.aliases.iter().any(|a| a == "Member of Parliament for Corby & East Northamptonshire"), "{seat:?}");
     let by_election = check("Our MP for Batley & Spen is campaigning.", Some("2016-03-01"), "2016-11-01");
     assert_eq!(judged(&by_election, "MP for Batley & Spen").len(), 1, "{by_election:#?}");

@@ -1,6 +1,6 @@
 //! Bulk drafting: row for row the same as single drafts; bad rows; atomic output.
 
-use replydraft::{DraftRequest, Format, Library, Recipient, parse_date, recipients};
+use replydraft::{Desk, DraftRequest, Format, Library, Recipient, parse_date, recipients};
 
 use crate::common::{replydraft, run, scratch};
 
@@ -11,11 +11,11 @@ Cara,,,Kin,2nd June,\r\n";
 
 #[test]
 fn bulk_equals_single_drafts_row_for_row() {
-    let library = Library::embedded().unwrap();
+    let desk = Desk::new(Library::embedded().unwrap());
     for format in [Format::Text, Format::Html, Format::Markdown] {
         let mut request = DraftRequest::new("review-disparities", parse_date("2021-02-24").unwrap());
         request.format = format;
-        let mut bulk = library.bulk(&request).unwrap();
+        let mut bulk = desk.bulk(&request).unwrap();
         let mut n = 0;
         for (_, _, r) in recipients(CSV.as_bytes(), "t.csv").unwrap() {
             let r = r.unwrap();
@@ -23,7 +23,7 @@ fn bulk_equals_single_drafts_row_for_row() {
             bulk.render_into(&r, &mut got).unwrap();
             let mut alone = request.clone();
             alone.recipient = r;
-            assert_eq!(got, library.draft(&alone).unwrap().text, "{format:?}");
+            assert_eq!(got, desk.draft(&alone).unwrap().text, "{format:?}");
             n += 1;
         }
         assert_eq!(n, 3);

@@ -3,7 +3,7 @@
 use crate::common;
 use crate::synth;
 
-use replydraft::{Corpus, IngestOptions, Library, parse_date};
+use replydraft::{Corpus, Desk, IngestOptions, Library, parse_date};
 
 #[test]
 fn campaigns_recover_known_groups() {
@@ -79,11 +79,11 @@ fn ingested_blocks_load_as_a_library_and_match_their_letters() {
     let proposed = corpus.propose(&options);
     let toml = corpus.to_toml(&proposed, &options);
     assert!(toml.contains("# Used by "));
-    let library = Library::from_files([("ingested.toml".to_string(), toml)]).unwrap();
+    let desk = Desk::new(Library::from_files([("ingested.toml".to_string(), toml)]).unwrap());
+    let library = desk.library();
     assert_eq!(library.blocks().len(), proposed.len());
     assert!(library.blocks().iter().all(|b| b.status == replydraft::Status::Draft));
-    let report =
-        library.check_letter("l", &letters[0].1, &replydraft::CheckOptions::new(parse_date("2026-11-22").unwrap()));
+    let report = desk.check("l", &letters[0].1, &replydraft::CheckOptions::new(parse_date("2026-11-22").unwrap()));
     let matched = report.paragraphs.iter().filter(|p| p.similarity == 1.0).count();
     assert!(matched >= 3, "{matched} paragraphs matched exactly");
 }
@@ -103,11 +103,11 @@ fn ingest_keeps_template_syntax_in_letters_as_data() {
 
 #[test]
 fn suggest_ranks_the_right_topic_first_for_each_seed_and_for_new_messages() {
-    let library = Library::embedded().unwrap();
+    let desk = Desk::new(Library::embedded().unwrap());
     let recipes = replydraft::golden::load_recipes("seeds/recipes.toml").unwrap();
     for r in recipes {
         let seed = std::fs::read_to_string(format!("seeds/{}", r.seed.unwrap().file)).unwrap();
-        let s = library.suggest(&seed);
+        let s = desk.suggest(&seed);
         assert_eq!(s[0].topic, r.draft.topic, "{}", r.name);
         assert!(s.len() < 2 || s[0].score > s[1].score);
     }
@@ -126,7 +126,7 @@ fn suggest_ranks_the_right_topic_first_for_each_seed_and_for_new_messages() {
         ),
     ];
     for (msg, want) in cases {
-        assert_eq!(library.suggest(msg)[0].topic, want, "{msg}");
+        assert_eq!(desk.suggest(msg)[0].topic, want, "{msg}");
     }
 }
 

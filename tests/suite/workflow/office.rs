@@ -4,7 +4,7 @@
 //! that are not logs).
 
 use crate::common::{replydraft, run, scratch};
-use replydraft::{Approval, CorrespondenceLog, Library, LogQuery, Proof, Sent, parse_date};
+use replydraft::{Approval, CorrespondenceLog, Desk, Library, LogQuery, Proof, Sent, parse_date};
 use std::path::Path;
 
 /// A one-file library: a sender, a topic and two blocks, one a draft, with comments.
@@ -165,19 +165,19 @@ fn validate_lists_drafts_and_approvals_due_again() {
     std::fs::write(dir.join("lines.toml"), text).unwrap();
     let lib = dir.to_str().unwrap();
     assert_eq!(run(&["approve", "potholes", "--by", "Jo", "--date", "2026-02-01", "--library", lib]).0, 0);
-    let library = Library::load(&dir).unwrap();
-    let v = library.validate(parse_date("2026-07-01").unwrap());
+    let desk = Desk::new(Library::load(&dir).unwrap());
+    let v = desk.validate(parse_date("2026-07-01").unwrap());
     assert_eq!(v.awaiting_approval, [("thanks".to_string(), "a draft".to_string())]);
     assert_eq!(
         v.approvals_due,
         [("potholes".to_string(), parse_date("2026-02-01").unwrap(), parse_date("2026-06-01").unwrap())]
     );
     // Before the review date, nothing is due.
-    assert!(library.validate(parse_date("2026-05-31").unwrap()).approvals_due.is_empty());
+    assert!(desk.validate(parse_date("2026-05-31").unwrap()).approvals_due.is_empty());
     // Approved again after the review date: no longer due.
     assert_eq!(run(&["approve", "potholes", "--by", "Jo", "--date", "2026-06-02", "--library", lib]).0, 0);
-    let library = Library::load(&dir).unwrap();
-    assert!(library.validate(parse_date("2026-07-01").unwrap()).approvals_due.is_empty());
+    let desk = Desk::new(Library::load(&dir).unwrap());
+    assert!(desk.validate(parse_date("2026-07-01").unwrap()).approvals_due.is_empty());
 }
 
 #[test]

@@ -3,7 +3,7 @@
 
 use crate::common;
 
-use replydraft::{Incoming, Library, TopicChoice};
+use replydraft::{Desk, Incoming, Library, TopicChoice};
 
 fn incoming(name: &str) -> Incoming {
     let path = format!("tests/incoming/{name}");
@@ -18,8 +18,8 @@ fn a_campaign_email_gives_the_writer_their_address_and_a_clear_topic() {
     assert_eq!(m.recipient.email.as_deref(), Some("ann.lee@example.org"));
     assert_eq!(m.recipient.address, ["4 Elm Road", "Corby", "NN17 2AB"]);
     assert_eq!(m.subject.as_deref(), Some("Fund children's social services properly"), "Re: is dropped");
-    let library = Library::embedded().unwrap();
-    assert_eq!(library.reply_topic(&m), TopicChoice::Chosen("care-funding".into()));
+    let desk = Desk::new(Library::embedded().unwrap());
+    assert_eq!(desk.reply_topic(&m), TopicChoice::Chosen("care-funding".into()));
 }
 
 #[test]
@@ -37,8 +37,8 @@ fn a_name_beside_the_closing_and_no_address() {
     assert_eq!(m.recipient.name.as_deref(), Some("Priya Shah"));
     assert_eq!(m.recipient.email.as_deref(), Some("priya.shah@example.net"));
     assert!(m.recipient.address.is_empty());
-    let library = Library::embedded().unwrap();
-    match library.reply_topic(&m) {
+    let desk = Desk::new(Library::embedded().unwrap());
+    match desk.reply_topic(&m) {
         TopicChoice::Unclear(top) => assert_eq!(top.len(), 3),
         other => panic!("a message on children's social care in general has no clear topic: {other:?}"),
     }
