@@ -127,9 +127,9 @@ impl Library {
     /// ```
     pub fn docx(&self, draft: &Draft) -> Result<Vec<u8>> {
         if !matches!(draft.format, Format::Text | Format::Json) {
-            return Err(Error::Request(
-                "a Word document is made from a plain-text draft: draft with the text format".into(),
-            ));
+            return Err(Error::Unsupported {
+                what: "a Word document is made from a plain-text draft: draft with the text format".into(),
+            });
         }
         let style = self.document_style();
         let sender = self.sender(&draft.sender);
@@ -162,7 +162,8 @@ impl Library {
             doc = doc.add_paragraph(paragraph(body, kind, style, new_page));
         }
         let mut out = std::io::Cursor::new(Vec::with_capacity(16 * 1024));
-        doc.pack(&mut out).map_err(|e| Error::Request(format!("could not write the Word document: {e}")))?;
+        doc.pack(&mut out)
+            .map_err(|e| Error::Encode { what: "the Word document".into(), problem: e.to_string() })?;
         Ok(out.into_inner())
     }
 }

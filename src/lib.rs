@@ -37,7 +37,9 @@
 //! 6. output: `render` (drafts), `reply` (reading an incoming message to answer it),
 //!    `review` (the HTML review page), `approval` (recording approvals in library files), `log` (the
 //!    correspondence log, SQLite), `docx` (Word
-//!    documents), `email` (RFC 5322 messages), `bulk`, `golden`, `ingest`, `starter`.
+//!    documents), `email` (RFC 5322 messages), `bulk`, `deliver` (one letter or a bulk
+//!    run written out and recorded in the log, with the approval and stale gates: the
+//!    command line's runner, for embedders too), `golden`, `ingest`, `starter`.
 //!
 //! ```
 //! use replydraft::{DraftRequest, Library, Severity, parse_date};
@@ -67,6 +69,8 @@ mod check;
 mod claims;
 mod cluster;
 mod date;
+#[cfg(feature = "log")]
+mod deliver;
 #[cfg(feature = "docx")]
 mod docx;
 #[cfg(feature = "email")]
@@ -100,6 +104,10 @@ pub use check::{CheckOptions, CheckReport, FileReport, Paragraph};
 pub use claims::{BlockHealth, BlockSpan, Stale, Validation};
 pub use cluster::{Campaign, campaigns, cluster};
 pub use date::{DateStyle, parse_date, parse_span, today};
+#[cfg(feature = "log")]
+pub use deliver::{
+    BulkEvent, BulkOptions, BulkOutput, BulkRun, BulkSummary, Cleanup, Delivery, LetterFormat, STREAM, stale_gate,
+};
 #[cfg(feature = "email")]
 pub use email::Email;
 pub use error::{Error, Location, Result};

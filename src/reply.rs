@@ -397,7 +397,7 @@ impl Library {
     pub fn reply_request(&self, incoming: &Incoming, topic: &str, date: Date) -> Result<DraftRequest> {
         if self.topic_at(topic, date).is_none() {
             let ids = self.latest_topics().map(|t| t.id.as_str());
-            return Err(Error::Request(format!("unknown topic `{topic}`{}", crate::error::hint(topic, ids))));
+            return Err(Error::unknown("topic", topic, ids));
         }
         let mut request = DraftRequest::new(topic, date);
         request.recipient = incoming.recipient.clone();

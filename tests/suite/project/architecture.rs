@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 const LAYERS: &[&str] = &[
     "error", "text", "date", "files", "facts", "finding", "template", "library", "timex", "voice", "claims", "judge",
     "scan", "matching", "suggest", "cluster", "check", "render", "reply", "review", "approval", "log", "docx", "email",
-    "bulk", "golden", "ingest", "starter",
+    "bulk", "deliver", "golden", "ingest", "starter",
 ];
 
 /// The crate root and the binary stand above every module.
