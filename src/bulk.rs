@@ -97,12 +97,16 @@ impl<V, S: std::hash::BuildHasher + Default> ShapeCache<V, S> {
     }
 }
 
+/// A render error's parts (template, field, message): kept per shape, and made an
+/// [`Error::Render`] again for each row of it.
+type RenderFailure = (String, Option<String>, String);
+
 /// How a drafter makes its letters.
 enum Mode {
     /// Rendered once per shape, merged per row.
-    /// A shape that cannot be rendered keeps its render error's parts (template,
-    /// field, message), so that every row of it fails alike.
-    Merge(ShapeCache<std::result::Result<Compiled, (String, Option<String>, String)>>),
+    /// A shape that cannot be rendered keeps its render error, so that every row of
+    /// it fails alike.
+    Merge(ShapeCache<std::result::Result<Compiled, RenderFailure>>),
     /// Drafted whole for every row: some template passes a merge value to a helper
     /// (`eq`, `len`, `lookup` ...), so the text depends on the value itself.
     PerRow,

@@ -144,8 +144,9 @@ impl Cleanup {
 /// let library = Library::embedded()?;
 /// let draft = library.draft(&DraftRequest::new("care-funding", parse_date("2022-08-16")?))?;
 /// assert!(stale_gate(&draft.findings).is_ok());
-/// let draft = library.draft(&DraftRequest::new("care-funding", parse_date("2026-11-23")?))?;
-/// assert!(matches!(stale_gate(&draft.findings), Err(replydraft::Error::Stale { .. })) || draft.findings.is_empty());
+/// // The framework this letter says "will be developed" was published in December 2023.
+/// let draft = library.draft(&DraftRequest::new("care-review", parse_date("2026-11-22")?))?;
+/// assert!(matches!(stale_gate(&draft.findings), Err(replydraft::Error::Stale { errors }) if errors > 0));
 /// # Ok::<(), replydraft::Error>(())
 /// ```
 pub fn stale_gate(findings: &[Finding]) -> Result<()> {
@@ -243,11 +244,13 @@ impl LetterFormat {
                 let email = library.email(request, from)?;
                 (email.draft, email.message)
             }
-            #[cfg(not(all(feature = "docx", feature = "email")))]
-            LetterFormat::Docx | LetterFormat::Eml => {
-                return Err(Error::Unsupported {
-                    what: format!("{} letters need the crate's `docx` and `email` features", self.extension()),
-                });
+            #[cfg(not(feature = "docx"))]
+            LetterFormat::Docx => {
+                return Err(Error::Unsupported { what: "Word documents need the crate's `docx` feature".into() });
+            }
+            #[cfg(not(feature = "email"))]
+            LetterFormat::Eml => {
+                return Err(Error::Unsupported { what: "email messages need the crate's `email` feature".into() });
             }
             LetterFormat::Json => {
                 let draft = library.draft(request)?;
@@ -341,7 +344,8 @@ impl Delivery {
         cleanup: &Cleanup,
     ) -> Result<Draft> {
         let (draft, bytes) = self.format.letter(library, request, self.from.as_deref())?;
-        let review = self.review.as_ref().map(|path| review_page(library, request, &draft, path, self.replace, cleanup));
+        let review =
+            self.review.as_ref().map(|path| review_page(library, request, &draft, path, self.replace, cleanup));
         let review = review.transpose()?;
         let mut logged = None;
         if let Some(path) = &self.log {
@@ -614,7 +618,9 @@ impl<'l> BulkRun<'l> {
         let mut log = options.log.as_deref().map(CorrespondenceLog::open).transpose()?;
         run.sent = match (&log, options.skip_sent) {
             (Some(log), true) => log.sent_on(&request.topic, options.sent_since)?,
-            (None, true) => return Err(Error::Unsupported { what: "skipping recipients sent a letter needs the log".into() }),
+            (None, true) => {
+                return Err(Error::Unsupported { what: "skipping recipients sent a letter needs the log".into() });
+            }
             _ => Default::default(),
         };
         let logged = logged_blocks(library, &if log.is_some() { library.resolve_blocks(request)? } else { Vec::new() });
@@ -689,7 +695,14 @@ impl<'l> BulkRun<'l> {
             if let Some(when) = key.as_ref().filter(|_| options.skip_sent).and_then(|k| run.sent.get(k)) {
                 run.skipped += 1;
                 let who = r.name.as_deref().or(r.email.as_deref()).unwrap_or("this recipient");
-                (out.events)(BulkEvent::AlreadySent { file: source, line, row, who, topic: &request.topic, when: *when });
+                (out.events)(BulkEvent::AlreadySent {
+                    file: source,
+                    line,
+                    row,
+                    who,
+                    topic: &request.topic,
+                    when: *when,
+                });
                 continue;
             }
             let name = letter_file_name(row, r.name.as_deref(), ext);

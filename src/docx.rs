@@ -162,8 +162,7 @@ impl Library {
             doc = doc.add_paragraph(paragraph(body, kind, style, new_page));
         }
         let mut out = std::io::Cursor::new(Vec::with_capacity(16 * 1024));
-        doc.pack(&mut out)
-            .map_err(|e| Error::Encode { what: "the Word document".into(), problem: e.to_string() })?;
+        doc.pack(&mut out).map_err(|e| Error::Encode { what: "the Word document".into(), problem: e.to_string() })?;
         Ok(out.into_inner())
     }
 }

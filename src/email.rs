@@ -98,14 +98,10 @@ impl Library {
         let from_name = sender.map(|s| one_line(&s.name)).unwrap_or_default();
         let id = digest(&[&draft.text, to, from, &subject]);
         let domain = from.rsplit('@').next().unwrap_or("replydraft.invalid");
-        let noon = draft
-            .date
-            .at(12, 0, 0, 0)
-            .to_zoned(jiff::tz::TimeZone::UTC)
-            .map_err(|e| Error::Encode {
-                what: "the message".into(),
-                problem: format!("the date {} cannot be written in it: {e}", draft.date),
-            })?;
+        let noon = draft.date.at(12, 0, 0, 0).to_zoned(jiff::tz::TimeZone::UTC).map_err(|e| Error::Encode {
+            what: "the message".into(),
+            problem: format!("the date {} cannot be written in it: {e}", draft.date),
+        })?;
         let text_part = MimePart::new("text/plain", draft.text.clone());
         let body = match html {
             Some(html) => {

@@ -506,7 +506,11 @@ fn mail_text(message: &mail_parser::Message) -> Option<(u32, String)> {
 pub fn read_letter(name: &str, bytes: &[u8]) -> Result<Letter> {
     let head = &bytes[..bytes.len().min(8192)];
     if head.contains(&0) && encoding_rs::Encoding::for_bom(bytes).is_none() {
-        return Err(Error::NotText { file: name.to_string(), line: None, problem: "not text (it holds NUL bytes)".into() });
+        return Err(Error::NotText {
+            file: name.to_string(),
+            line: None,
+            problem: "not text (it holds NUL bytes)".into(),
+        });
     }
     if is_mail(name, bytes) {
         if let Some(message) = parse_mail(bytes) {

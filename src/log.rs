@@ -639,9 +639,9 @@ impl CorrespondenceLog {
         let mut out = Vec::new();
         for row in rows {
             let (id, recipient, topic, blocks, date, output, findings) = row.map_err(|e| self.err(e))?;
-            let date = date
-                .parse()
-                .map_err(|_| log_error(&self.path, format!("correspondence log: letter {id} has a bad date {date:?}")))?;
+            let date = date.parse().map_err(|_| {
+                log_error(&self.path, format!("correspondence log: letter {id} has a bad date {date:?}"))
+            })?;
             out.push(Sent {
                 id,
                 recipient,

@@ -36,7 +36,10 @@ impl std::str::FromStr for Format {
             other => Err(Error::Value {
                 what: "format",
                 value: other.to_string(),
-                problem: format!("use text, markdown, html or json{}", hint(other, ["text", "markdown", "html", "json"])),
+                problem: format!(
+                    "use text, markdown, html or json{}",
+                    hint(other, ["text", "markdown", "html", "json"])
+                ),
             }),
         }
     }

@@ -64,7 +64,6 @@ pub enum LetterFormat {
     Eml,
 }
 
-
 #[derive(clap::Args)]
 pub struct LibraryArg {
     /// A library directory or TOML file (default: the embedded library). Repeat it to
@@ -160,7 +159,6 @@ pub struct LetterArgs {
     #[command(flatten)]
     pub library: LibraryArg,
 }
-
 
 #[derive(clap::Args)]
 pub struct DraftArgs {

@@ -29,7 +29,6 @@ pub fn write_finding(out: &mut dyn Write, at: &str, f: &Finding) -> std::io::Res
 /// is a terminal.
 static COLOR: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
 
-
 /// Records `--color` for the whole run.
 pub fn set_color(choice: ColorChoice) {
     let n = match choice {

@@ -24,7 +24,8 @@ pub fn run(a: BulkArgs) -> Result<ExitCode, Failure> {
     let bar = progress("letters");
     // Standard error is locked per message, never across the run: the signal handler
     // writes to it too.
-    let mut events = |event: BulkEvent<'_>| match event {
+    let mut events = |event: BulkEvent<'_>| {
+        match event {
         BulkEvent::Removed(path) => removed(path),
         BulkEvent::Skipped(e) => bar.suspend(|| eprintln!("replydraft: {e}{}; row skipped", hint(e))),
         BulkEvent::AlreadySent { file, line, row, who, topic, when } => bar.suspend(|| {
@@ -32,6 +33,7 @@ pub fn run(a: BulkArgs) -> Result<ExitCode, Failure> {
         }),
         BulkEvent::Written(n) => bar.set_position(n as u64),
         _ => {}
+    }
     };
     let done = run.run(input, &source, output, &CLEANUP, &mut events);
     bar.finish_and_clear();

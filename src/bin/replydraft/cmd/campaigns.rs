@@ -22,7 +22,8 @@ pub fn run(a: CampaignsArgs) -> Result<ExitCode, Failure> {
             for (i, c) in campaigns.iter().enumerate() {
                 let rep: String =
                     c.representative.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(160).collect();
-                writeln!(out, "campaign {} ({}): {rep}", i + 1, count(c.members.len(), "message")).map_err(stdout_error)?;
+                writeln!(out, "campaign {} ({}): {rep}", i + 1, count(c.members.len(), "message"))
+                    .map_err(stdout_error)?;
                 for m in &c.members {
                     writeln!(out, "  {m}").map_err(stdout_error)?;
                 }

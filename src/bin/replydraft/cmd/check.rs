@@ -48,8 +48,7 @@ pub fn run(a: CheckArgs) -> Result<ExitCode, Failure> {
                 file.paragraphs.len()
             )
             .map_err(stdout_error)?;
-            let shown: Vec<&Finding> =
-                file.findings.iter().filter(|f| a.all || f.severity != Severity::Info).collect();
+            let shown: Vec<&Finding> = file.findings.iter().filter(|f| a.all || f.severity != Severity::Info).collect();
             let hidden = file.findings.len() - shown.len();
             out.write_all(render_findings(&file.path, text, &shown, color).as_bytes()).map_err(stdout_error)?;
             let of = |s| file.findings.iter().filter(|f| f.severity == s).count();

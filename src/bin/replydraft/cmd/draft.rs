@@ -19,7 +19,12 @@ pub fn run(a: DraftArgs) -> Result<ExitCode, Failure> {
 /// Delivers one letter (the library writes it, its review page and its log record,
 /// see [`Delivery::deliver`]) and prints its findings; with `deny_stale`, exit 1 when
 /// a claim in it is out of date. Shared by `draft` and `reply`.
-pub fn send(library: &Library, request: &DraftRequest, delivery: &Delivery, deny_stale: bool) -> Result<ExitCode, Failure> {
+pub fn send(
+    library: &Library,
+    request: &DraftRequest,
+    delivery: &Delivery,
+    deny_stale: bool,
+) -> Result<ExitCode, Failure> {
     let draft = delivery.deliver(library, request, &mut std::io::stdout().lock(), &crate::CLEANUP)?;
     facts_notice(library, request.date);
     if delivery.format != LetterFormat::Json.into() {

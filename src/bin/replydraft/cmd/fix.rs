@@ -18,7 +18,9 @@ pub fn run(a: FixArgs) -> Result<ExitCode, Failure> {
     let text = letter_text(&name, &bytes)?;
     let report = library.check_letter(&name, &text, &options);
     if report.written.is_none() {
-        return Err(Failure::Usage(format!("{name}: when the letter was written is unknown: pass --written YYYY-MM-DD")));
+        return Err(Failure::Usage(format!(
+            "{name}: when the letter was written is unknown: pass --written YYYY-MM-DD"
+        )));
     }
     let (fixed, applied) = report.fixed(&text);
     // An email is written back whole: only its body's text changes.

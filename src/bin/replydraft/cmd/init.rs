@@ -34,7 +34,8 @@ pub fn run(a: InitArgs) -> Result<ExitCode, Failure> {
     }
     for (n, text) in &files {
         let path = dir.join(n);
-        std::fs::create_dir_all(parent_dir(&path)).map_err(|e| Error::Io { path: path.display().to_string(), source: e })?;
+        std::fs::create_dir_all(parent_dir(&path))
+            .map_err(|e| Error::Io { path: path.display().to_string(), source: e })?;
         replydraft::cli::write_atomic(&path, text.as_bytes(), force)?;
     }
     eprintln!(

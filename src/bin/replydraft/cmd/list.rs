@@ -23,9 +23,11 @@ pub fn blocks(a: BlocksArgs) -> Result<ExitCode, Failure> {
     let ids: Vec<String> = match &a.topic {
         Some(t) => {
             let mut r = DraftRequest::new(t.clone(), today());
-            let topic = library
-                .topic_at(t, r.date)
-                .ok_or_else(|| Error::Unknown { what: "topic", name: t.clone(), suggestion: None })?;
+            let topic = library.topic_at(t, r.date).ok_or_else(|| Error::Unknown {
+                what: "topic",
+                name: t.clone(),
+                suggestion: None,
+            })?;
             r.include = topic.optional.clone();
             library.resolve_blocks(&r)?
         }

@@ -25,7 +25,8 @@ pub fn run(a: LogArgs) -> Result<ExitCode, Failure> {
             writeln!(out, "{}", serde_json::to_string_pretty(&letters).unwrap_or_default()).map_err(stdout_error)?
         }
         LogFormat::Csv => {
-            let csv_error = |e: &dyn std::fmt::Display| Error::Encode { what: "the CSV".into(), problem: e.to_string() };
+            let csv_error =
+                |e: &dyn std::fmt::Display| Error::Encode { what: "the CSV".into(), problem: e.to_string() };
             let mut w = csv::Writer::from_writer(Vec::new());
             let header = ["id", "date", "recipient", "topic", "blocks", "findings", "output"];
             w.write_record(header).map_err(|e| csv_error(&e))?;

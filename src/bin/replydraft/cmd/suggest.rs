@@ -18,7 +18,8 @@ pub fn run(a: SuggestArgs) -> Result<ExitCode, Failure> {
         }
         ReportFormat::Text => {
             for s in found.iter().take(3) {
-                writeln!(out, "{}\t{:.3}\t{}\t{}", s.topic, s.score, s.title, s.matched.join(", ")).map_err(stdout_error)?;
+                writeln!(out, "{}\t{:.3}\t{}\t{}", s.topic, s.score, s.title, s.matched.join(", "))
+                    .map_err(stdout_error)?;
             }
         }
     }
