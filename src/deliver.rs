@@ -36,6 +36,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 /// How errors writing to a stream (standard output) name it.
+///
+/// ```
+/// use replydraft::{Error, STREAM};
+/// let closed = Error::Io { path: STREAM.into(), source: std::io::ErrorKind::BrokenPipe.into() };
+/// assert!(closed.to_string().starts_with("stdout: "));
+/// ```
 pub const STREAM: &str = "stdout";
 
 /// Letters recorded in the log per transaction.
@@ -308,6 +314,11 @@ pub struct Delivery {
 
 impl Delivery {
     /// A letter in `format` to the stream, with no review page and no log.
+    ///
+    /// ```
+    /// let delivery = replydraft::Delivery::new(replydraft::LetterFormat::Html);
+    /// assert!(delivery.out.is_none() && delivery.log.is_none() && !delivery.replace);
+    /// ```
     pub fn new(format: LetterFormat) -> Delivery {
         Delivery { format, ..Delivery::default() }
     }
@@ -444,6 +455,17 @@ pub struct BulkOptions {
 }
 
 /// Where a bulk run's letters go.
+///
+/// ```
+/// use replydraft::{BulkOptions, BulkOutput, BulkRun, Cleanup, DraftRequest, Library, parse_date};
+/// let library = Library::embedded()?;
+/// let request = DraftRequest::new("care-funding", parse_date("2022-08-16")?);
+/// let mut lines = Vec::new();
+/// let mut run = BulkRun::new(&library, &request, BulkOptions::default())?;
+/// run.run("name\nAnn\n".as_bytes(), "-", BulkOutput::Stream(Box::new(&mut lines)), &Cleanup::new(), &mut |_| {})?;
+/// assert!(String::from_utf8(lines).unwrap().starts_with(r#"{"row":1,"name":"Ann","#));
+/// # Ok::<(), replydraft::Error>(())
+/// ```
 pub enum BulkOutput<'w> {
     /// JSON lines to a stream (standard output), flushed before its letters are
     /// recorded as sent.
@@ -456,6 +478,19 @@ pub enum BulkOutput<'w> {
 }
 
 /// What a bulk run reports as it goes.
+///
+/// ```
+/// use replydraft::{BulkEvent, BulkOptions, BulkOutput, BulkRun, Cleanup, DraftRequest, Library, parse_date};
+/// let library = Library::embedded()?;
+/// let request = DraftRequest::new("care-funding", parse_date("2022-08-16")?);
+/// let mut run = BulkRun::new(&library, &request, BulkOptions::default())?;
+/// let mut bad = Vec::new();
+/// let mut events = |e: BulkEvent<'_>| if let BulkEvent::Skipped(e) = e { bad.push(e.to_string()) };
+/// let csv = "name,ward\nAnn,Abbey\nBo\n";
+/// run.run(csv.as_bytes(), "r.csv", BulkOutput::Stream(Box::new(std::io::sink())), &Cleanup::new(), &mut events)?;
+/// assert_eq!(bad, ["r.csv:3: row 2: 1 fields, the header has 2"]);
+/// # Ok::<(), replydraft::Error>(())
+/// ```
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum BulkEvent<'a> {
@@ -483,6 +518,11 @@ pub enum BulkEvent<'a> {
 }
 
 /// What a bulk run did.
+///
+/// ```
+/// let summary = replydraft::BulkSummary::default();
+/// assert_eq!((summary.written, summary.bad, summary.skipped), (0, 0, 0));
+/// ```
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct BulkSummary {
@@ -575,6 +615,22 @@ impl<'l> BulkRun<'l> {
     /// [`Error::Stale`] (unless `allow_stale`). A bad row is skipped (with `strict`,
     /// it ends the run with no output kept); output that cannot be written ends it.
     /// A stopped `cleanup` ends it with [`Error::Interrupted`].
+    ///
+    /// ```
+    /// use replydraft::{BulkOptions, BulkOutput, BulkRun, Cleanup, DraftRequest, Error, Library, parse_date};
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let library = Library::embedded()?;
+    /// let request = DraftRequest::new("care-funding", parse_date("2022-08-16")?);
+    /// let mut options = BulkOptions::default();
+    /// options.strict = true;
+    /// let mut run = BulkRun::new(&library, &request, options)?;
+    /// let out = BulkOutput::Dir(dir.path().join("out"));
+    /// let failed = run.run("name\nAnn\n,\n".as_bytes(), "r.csv", out, &Cleanup::new(), &mut |_| {});
+    /// assert!(matches!(failed, Err(Error::Csv { row: Some(2), .. })));
+    /// // Strict: not even Ann's letter is left.
+    /// assert_eq!(std::fs::read_dir(dir.path().join("out")).unwrap().count(), 0);
+    /// # Ok::<(), replydraft::Error>(())
+    /// ```
     pub fn run(
         &mut self,
         input: impl Read,
