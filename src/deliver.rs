@@ -571,6 +571,7 @@ impl<'l> BulkRun<'l> {
     /// A run of `request`'s letter (its recipient is ignored: each row gives one). The
     /// approval gate is here, before anything is read or written: a letter with blocks
     /// that may not go out is [`Error::Unapproved`] unless `options.allow_unapproved`.
+    /// The letters are drafted in `options.format`, whatever `request.format` says.
     ///
     /// ```
     /// use replydraft::{BulkOptions, BulkRun, DraftRequest, LetterFormat, Library, parse_date};

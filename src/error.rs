@@ -244,7 +244,7 @@ pub enum Error {
     },
     /// A letter with out-of-date claims (error findings at its date), where none may go
     /// out: the stale gate.
-    #[error("the letter has out-of-date claims; no letters written")]
+    #[error("the letter has {errors} out-of-date claim{}", if *errors == 1 { "" } else { "s" })]
     Stale {
         /// How many error findings.
         errors: usize,

@@ -38,9 +38,11 @@ pub fn run(a: BulkArgs) -> Result<ExitCode, Failure> {
     let done = run.run(input, &source, output, &CLEANUP, &mut events);
     bar.finish_and_clear();
     let summary = match done {
-        Err(e @ Error::Stale { .. }) => {
+        Err(Error::Stale { .. }) => {
             print_bare_findings(run.findings());
-            eprintln!("replydraft: {e} (pass --allow-stale to send them anyway)");
+            eprintln!(
+                "replydraft: the letter has out-of-date claims; no letters written (pass --allow-stale to send them anyway)"
+            );
             return Ok(ExitCode::from(1));
         }
         // Nothing is kept: the library removed the staging directory or temporary file.
