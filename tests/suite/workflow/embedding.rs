@@ -28,7 +28,7 @@ fn files_in(dir: &std::path::Path) -> usize {
 fn a_bulk_run_has_the_approval_gate() {
     let library = unapproved_library();
     let request = DraftRequest::new("roads", d("2026-12-01"));
-    let refused = BulkRun::new(&library, &request, BulkOptions::default()).err().expect("refused");
+    let Err(refused) = BulkRun::new(&library, &request, BulkOptions::default()) else { panic!("not refused") };
     let Error::Unapproved { blocks } = &refused else { panic!("{refused:?}") };
     assert_eq!(blocks.iter().map(|(id, _)| id.as_str()).collect::<Vec<_>>(), ["opening"]);
     assert!(!refused.to_string().contains("--"), "a library error names no flag: {refused}");
@@ -121,7 +121,7 @@ fn errors_are_typed_say_where_and_keep_their_source() {
     let mut bytes = b"SQLite format 3\0".to_vec();
     bytes.extend(std::iter::repeat_n(0xA5u8, 4096));
     std::fs::write(&db, bytes).unwrap();
-    let e = CorrespondenceLog::open(&db).err().expect("a damaged log is refused");
+    let Err(e) = CorrespondenceLog::open(&db) else { panic!("a damaged log is refused") };
     assert!(matches!(e, Error::Database { .. }), "{e:?}");
     assert!(std::error::Error::source(&e).is_some(), "{e:?}");
 
