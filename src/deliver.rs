@@ -236,8 +236,8 @@ impl LetterFormat {
     /// assert_eq!(bytes, draft.text.as_bytes());
     /// # Ok::<(), replydraft::Error>(())
     /// ```
+    #[cfg_attr(not(feature = "email"), allow(unused_variables))]
     pub fn letter(self, library: &Library, request: &DraftRequest, from: Option<&str>) -> Result<(Draft, Vec<u8>)> {
-        let _ = from;
         Ok(match self {
             #[cfg(feature = "docx")]
             LetterFormat::Docx => {
