@@ -46,7 +46,7 @@ pub enum Decision {
 /// # Ok::<(), replydraft::Error>(())
 /// ```
 pub fn record_decision(file: &str, source: &str, id: &str, hash: &str, decision: &Decision) -> Result<String> {
-    let invalid = |message: String| Error::Request(format!("{file}: {message}"));
+    let invalid = |problem: String| Error::Edit { file: file.to_string(), problem };
     let record = match decision {
         Decision::Approve { by, on } => {
             let date: toml_edit::Datetime =
@@ -171,7 +171,8 @@ pub fn decide(path: &Path, id: &str, decision: &Decision) -> Result<PathBuf> {
     let library = Library::load(path)?;
     let block = find_block(&library, id)?;
     if block_file(path, block) != file {
-        return Err(Error::Request(format!("{}: block `{id}` moved while waiting to edit it", file.display())));
+        let problem = format!("block `{id}` moved while waiting to edit it");
+        return Err(Error::Edit { file: file.display().to_string(), problem });
     }
     let source = std::fs::read_to_string(&file).map_err(|e| Error::io(file.display(), e))?;
     let edited = record_decision(&block.at.file, &source, id, &block.approval_hash(), decision)?;
@@ -190,10 +191,8 @@ pub fn decide(path: &Path, id: &str, decision: &Decision) -> Result<PathBuf> {
         Decision::Retire => state == Some(Approval::Retired),
     };
     if !fine {
-        return Err(Error::Request(format!(
-            "{}: block `{id}` did not take the change (is it defined twice, or inline?)",
-            file.display()
-        )));
+        let problem = format!("block `{id}` did not take the change (is it defined twice, or inline?)");
+        return Err(Error::Edit { file: file.display().to_string(), problem });
     }
     // Replaced atomically, keeping its mode (a shared library stays readable to the office).
     crate::files::write_atomic(&file, edited.as_bytes(), true)?;
@@ -214,6 +213,6 @@ fn file_of(path: &Path, id: &str) -> Result<PathBuf> {
 fn find_block<'l>(library: &'l Library, id: &str) -> Result<&'l Block> {
     library.block(id).ok_or_else(|| {
         let ids = library.blocks().iter().map(|b| b.id.as_str());
-        Error::Request(format!("unknown block `{id}`{}", crate::error::hint(id, ids)))
+        Error::unknown("block", id, ids)
     })
 }

@@ -97,10 +97,16 @@ impl<V, S: std::hash::BuildHasher + Default> ShapeCache<V, S> {
     }
 }
 
+/// A render error's parts (template, field, message): kept per shape, and made an
+/// [`Error::Render`] again for each row of it.
+type RenderFailure = (String, Option<String>, String);
+
 /// How a drafter makes its letters.
 enum Mode {
     /// Rendered once per shape, merged per row.
-    Merge(ShapeCache<std::result::Result<Compiled, String>>),
+    /// A shape that cannot be rendered keeps its render error, so that every row of
+    /// it fails alike.
+    Merge(ShapeCache<std::result::Result<Compiled, RenderFailure>>),
     /// Drafted whole for every row: some template passes a merge value to a helper
     /// (`eq`, `len`, `lookup` ...), so the text depends on the value itself.
     PerRow,
@@ -329,13 +335,17 @@ impl BulkDrafter<'_> {
                     self.findings.get_or_insert(findings);
                     Ok(c)
                 }
-                Err(e) if e.is_render() => Err(e.to_string()),
+                Err(Error::Render { template, field, message }) => Err((template, field, message)),
                 Err(e) => return Err(e),
             })
         };
         let Mode::Merge(cache) = &mut self.mode else { return Ok(None) };
-        let entry = cache.get_or_insert(shape, || fresh.unwrap_or_else(|| Err(String::new())));
-        entry.as_ref().map(Some).map_err(|m| Error::Request(m.clone()))
+        let entry = cache.get_or_insert(shape, || fresh.unwrap_or_else(|| Err(Default::default())));
+        entry.as_ref().map(Some).map_err(|(template, field, message)| Error::Render {
+            template: template.clone(),
+            field: field.clone(),
+            message: message.clone(),
+        })
     }
 
     /// The whole letter for `r` drafted alone (per-row mode).
@@ -456,20 +466,30 @@ pub fn recipients<R: Read>(input: R, source: &str) -> Result<Recipients<R>> {
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
     let headers = reader
         .headers()
-        .map_err(|e| Error::Request(format!("{source}:1: cannot read the CSV header: {e}")))?
+        .map_err(|e| csv_error(source, 1, None, format!("cannot read the CSV header: {e}")))?
         .iter()
         .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
         .collect::<Vec<_>>();
     if headers.len() > MAX_COLUMNS {
-        return Err(Error::Request(format!(
-            "{source}:1: the CSV has {} columns; at most {MAX_COLUMNS} are read",
-            headers.len()
-        )));
+        let problem = format!("the CSV has {} columns; at most {MAX_COLUMNS} are read", headers.len());
+        return Err(csv_error(source, 1, None, problem));
     }
     if headers.iter().all(|h| h.is_empty()) {
-        return Err(Error::Request(format!("{source}:1: the CSV has no header row (name, email, ...)")));
+        return Err(csv_error(source, 1, None, "the CSV has no header row (name, email, ...)".into()));
     }
     Ok(Recipients { reader, headers, record: csv::StringRecord::new(), row: 0, source: source.to_string() })
+}
+
+/// An error in a recipients CSV: at `line`, in data row `row` if there is one.
+fn csv_error(file: &str, line: u64, row: Option<usize>, problem: String) -> Error {
+    Error::Csv { file: file.to_string(), line, row, problem }
+}
+
+impl<R: Read> Recipients<R> {
+    /// An error in the current row, at `line`.
+    fn error(&self, line: u64, problem: String) -> Error {
+        csv_error(&self.source, line, Some(self.row), problem)
+    }
 }
 
 impl<R: Read> Iterator for Recipients<R> {
@@ -488,35 +508,26 @@ impl<R: Read> Iterator for Recipients<R> {
                 if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                     return None;
                 }
-                Some((self.row, line, Err(Error::Request(format!("{}:{line}: row {}: {e}", self.source, self.row)))))
+                Some((self.row, line, Err(self.error(line, e.to_string()))))
             }
             Ok(true) => {
                 self.row += 1;
                 if self.record.len() != self.headers.len() {
-                    let msg = format!(
-                        "{}:{line}: row {}: {} fields, the header has {}",
-                        self.source,
-                        self.row,
-                        self.record.len(),
-                        self.headers.len()
-                    );
-                    return Some((self.row, line, Err(Error::Request(msg))));
+                    let msg = format!("{} fields, the header has {}", self.record.len(), self.headers.len());
+                    return Some((self.row, line, Err(self.error(line, msg))));
                 }
                 if let Some((i, v)) = self.record.iter().enumerate().find(|(_, v)| v.len() > MAX_FIELD_BYTES) {
                     let msg = format!(
-                        "{}:{line}: row {}: column `{}` holds {} bytes; at most {MAX_FIELD_BYTES} are allowed",
-                        self.source,
-                        self.row,
+                        "column `{}` holds {} bytes; at most {MAX_FIELD_BYTES} are allowed",
                         self.headers[i],
                         v.len()
                     );
-                    return Some((self.row, line, Err(Error::Request(msg))));
+                    return Some((self.row, line, Err(self.error(line, msg))));
                 }
                 // A row of empty cells (a spreadsheet's trailing `,,,`) is nobody, not a
                 // "Dear Constituent" letter.
                 if self.record.iter().all(|v| v.trim().is_empty()) {
-                    let msg = format!("{}:{line}: row {}: every cell is blank", self.source, self.row);
-                    return Some((self.row, line, Err(Error::Request(msg))));
+                    return Some((self.row, line, Err(self.error(line, "every cell is blank".into()))));
                 }
                 let mut r = Recipient::default();
                 for (h, v) in self.headers.iter().zip(self.record.iter()) {

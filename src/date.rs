@@ -12,8 +12,10 @@ use serde::{Deserialize, Deserializer, Serialize};
 /// assert!(err.to_string().contains("2023-02-30"));
 /// ```
 pub fn parse_date(text: &str) -> Result<Date> {
-    let bad = |why: String| {
-        Error::Request(format!("invalid date `{text}`: {why} (write YYYY-MM-DD, for example 2024-07-04)"))
+    let bad = |why: String| Error::Value {
+        what: "date",
+        value: text.to_string(),
+        problem: format!("{why} (write YYYY-MM-DD, for example 2024-07-04)"),
     };
     let parts: Vec<&str> = text.trim().split('-').collect();
     if parts.len() != 3 || parts[0].len() != 4 || parts[1].len() != 2 || parts[2].len() != 2 {
@@ -37,8 +39,10 @@ pub fn today() -> Date {
 
 /// Parses a length of time such as `6 months`, `2 years`, `7 days` or ISO `P6M`.
 pub fn parse_span(text: &str) -> Result<jiff::Span> {
-    text.trim().parse::<jiff::Span>().map_err(|e| {
-        Error::Request(format!("invalid length of time `{text}`: {e} (write for example `6 months` or `2 years`)"))
+    text.trim().parse::<jiff::Span>().map_err(|e| Error::Value {
+        what: "length of time",
+        value: text.to_string(),
+        problem: format!("{e} (write for example `6 months` or `2 years`)"),
     })
 }
 

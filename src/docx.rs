@@ -115,9 +115,9 @@ fn loose<'t>(text: &'t str, at_start: bool, letterhead: &str, date: &str, out: &
 /// [`Format::Text`] (the findings and block spans are the same).
 pub(crate) fn docx(library: &Library, draft: &Draft) -> Result<Vec<u8>> {
     if !matches!(draft.format, Format::Text | Format::Json) {
-        return Err(Error::Request(
-            "a Word document is made from a plain-text draft: draft with the text format".into(),
-        ));
+        return Err(Error::Unsupported {
+            what: "a Word document is made from a plain-text draft: draft with the text format".into(),
+        });
     }
     let style = library.document_style();
     let sender = library.sender(&draft.sender);
@@ -150,6 +150,6 @@ pub(crate) fn docx(library: &Library, draft: &Draft) -> Result<Vec<u8>> {
         doc = doc.add_paragraph(paragraph(body, kind, style, new_page));
     }
     let mut out = std::io::Cursor::new(Vec::with_capacity(16 * 1024));
-    doc.pack(&mut out).map_err(|e| Error::Request(format!("could not write the Word document: {e}")))?;
+    doc.pack(&mut out).map_err(|e| Error::Encode { what: "the Word document".into(), problem: e.to_string() })?;
     Ok(out.into_inner())
 }

@@ -54,11 +54,8 @@ pub struct Email {
 /// A recipient without a valid email, or no valid sender address, is an error.
 pub(crate) fn email(library: &Library, request: &DraftRequest, from: Option<&str>) -> Result<Email> {
     let recipient = request.recipient.normalized();
-    let to = recipient.email.as_deref().ok_or_else(|| {
-        Error::Request(format!(
-            "{}: no email address to send to (give the recipient an email address, or an email column)",
-            recipient.name.as_deref().unwrap_or("the recipient")
-        ))
+    let to = recipient.email.as_deref().ok_or_else(|| Error::NoRecipientEmail {
+        recipient: recipient.name.as_deref().unwrap_or("the recipient").to_string(),
     })?;
     let to = &crate::text::normalize_email(to)?;
     let mut plain_request = request.clone();
@@ -68,12 +65,9 @@ pub(crate) fn email(library: &Library, request: &DraftRequest, from: Option<&str
     }
     let draft = crate::render::draft(library, &plain_request)?;
     let sender = library.sender(&draft.sender);
-    let from = from.or(sender.and_then(|s| s.email.as_deref())).ok_or_else(|| {
-        Error::Request(format!(
-            "sender `{}` has no email address: give a From address, or set `email` in its [[sender]]",
-            draft.sender
-        ))
-    })?;
+    let from = from
+        .or(sender.and_then(|s| s.email.as_deref()))
+        .ok_or_else(|| Error::NoSenderEmail { sender: draft.sender.clone() })?;
     let from = &crate::text::normalize_email(from)?;
     let mut html_request = plain_request.clone();
     html_request.format = Format::Html;
@@ -87,11 +81,10 @@ pub(crate) fn email(library: &Library, request: &DraftRequest, from: Option<&str
     let from_name = sender.map(|s| one_line(&s.name)).unwrap_or_default();
     let id = digest(&[&draft.text, to, from, &subject]);
     let domain = from.rsplit('@').next().unwrap_or("replydraft.invalid");
-    let noon = draft
-        .date
-        .at(12, 0, 0, 0)
-        .to_zoned(jiff::tz::TimeZone::UTC)
-        .map_err(|e| Error::Request(format!("{}: the date cannot be written in a message: {e}", draft.date)))?;
+    let noon = draft.date.at(12, 0, 0, 0).to_zoned(jiff::tz::TimeZone::UTC).map_err(|e| Error::Encode {
+        what: "the message".into(),
+        problem: format!("the date {} cannot be written in it: {e}", draft.date),
+    })?;
     let text_part = MimePart::new("text/plain", draft.text.clone());
     let body = match html {
         Some(html) => {
@@ -116,6 +109,6 @@ pub(crate) fn email(library: &Library, request: &DraftRequest, from: Option<&str
         .header("X-Unsent", Raw::new("1"))
         .body(body)
         .write_to_vec()
-        .map_err(|e| Error::Request(format!("could not write the message: {e}")))?;
+        .map_err(|e| Error::Encode { what: "the message".into(), problem: e.to_string() })?;
     Ok(Email { draft, message })
 }

@@ -107,9 +107,165 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
-    /// A request names something the library does not have, or is otherwise unusable.
-    #[error("{0}")]
-    Request(String),
+    /// A request names something the library does not have: a topic, block or sender.
+    #[error("unknown {what} `{name}`{}", did_you(suggestion))]
+    Unknown {
+        /// `topic`, `block` or `sender`.
+        what: &'static str,
+        /// The name as given.
+        name: String,
+        /// The nearest name there is, when one is close.
+        suggestion: Option<String>,
+    },
+    /// A topic with no default sender, drafted without naming one.
+    #[error("topic `{topic}` has no default sender: choose one of {}", choices.join(", "))]
+    NoSender {
+        /// The topic.
+        topic: String,
+        /// The senders there are.
+        choices: Vec<String>,
+    },
+    /// No layout of this name for the format asked for.
+    #[error("no layout `{layout}` for format {format}{}", did_you(suggestion))]
+    NoLayout {
+        /// The layout as named.
+        layout: String,
+        /// The format (`Text`, `Html` ...).
+        format: String,
+        /// The nearest layout there is, when one is close.
+        suggestion: Option<String>,
+    },
+    /// A value that cannot be read: a date, a length of time, a format's name.
+    #[error("invalid {what} `{value}`: {problem}")]
+    Value {
+        /// What the value was to be (`date`, `length of time`, `format`).
+        what: &'static str,
+        /// The value as given.
+        value: String,
+        /// What is wrong, and how to write it.
+        problem: String,
+    },
+    /// An email message for a recipient who has no email address.
+    #[error("{recipient}: no email address to send to (give the recipient an email address, or an email column)")]
+    NoRecipientEmail {
+        /// The recipient's name, or "the recipient".
+        recipient: String,
+    },
+    /// An email message from a sender who has no email address, and none given.
+    #[error("sender `{sender}` has no email address: give a From address, or set `email` in its [[sender]]")]
+    NoSenderEmail {
+        /// The sender's id.
+        sender: String,
+    },
+    /// An input that is not text (or not UTF-8 where UTF-8 is needed).
+    #[error("{file}{}: {problem}", line.map(|l| format!(":{l}")).unwrap_or_default())]
+    NotText {
+        /// The file (or `-`).
+        file: String,
+        /// The line of the first bad byte, when known.
+        line: Option<usize>,
+        /// What is wrong.
+        problem: String,
+    },
+    /// A path that cannot be used as asked: a directory where a file is wanted, a
+    /// symbolic link to be replaced, a library directory with no library files.
+    #[error("{path}: {problem}")]
+    Path {
+        /// The path.
+        path: String,
+        /// What is wrong with it.
+        problem: String,
+    },
+    /// A file to be written exists already with other content, when a run that was
+    /// interrupted is resumed.
+    #[error("{path}: exists with other content")]
+    Differs {
+        /// The file.
+        path: String,
+    },
+    /// A library file that cannot be edited as asked (recording an approval or a
+    /// retirement).
+    #[error("{file}: {problem}")]
+    Edit {
+        /// The library file.
+        file: String,
+        /// What is wrong.
+        problem: String,
+    },
+    /// A CSV of recipients that cannot be read, or one row of it.
+    #[error("{file}:{line}: {}{problem}", row.map(|r| format!("row {r}: ")).unwrap_or_default())]
+    Csv {
+        /// The CSV as named (`-` for standard input).
+        file: String,
+        /// The line in it.
+        line: u64,
+        /// The data row (1-based), for an error in a row.
+        row: Option<usize>,
+        /// What is wrong.
+        problem: String,
+    },
+    /// The letter of one row of a bulk run could not be made.
+    #[error("{file}:{line}: row {row}: {error}")]
+    Row {
+        /// The CSV as named.
+        file: String,
+        /// The row's line in it.
+        line: u64,
+        /// The data row (1-based).
+        row: usize,
+        /// Why its letter could not be made.
+        #[source]
+        error: Box<Error>,
+    },
+    /// A correspondence log that cannot be used: not a log, a newer schema, a bad row,
+    /// a writer that stopped.
+    #[error("{path}: {problem}")]
+    Log {
+        /// The log file.
+        path: String,
+        /// What is wrong.
+        problem: String,
+    },
+    /// The correspondence log's database failed.
+    #[cfg(feature = "log")]
+    #[error("{path}: correspondence log: {source}")]
+    Database {
+        /// The log file.
+        path: String,
+        /// SQLite's error.
+        source: rusqlite::Error,
+    },
+    /// A bulk run's letter would hold blocks that may not go out (drafts, texts changed
+    /// since approval, retired blocks): the approval gate.
+    #[error("bulk sends only approved blocks; not approved: {}", blocks.iter().map(|(id, state)| format!("{id} ({state})")).collect::<Vec<_>>().join(", "))]
+    Unapproved {
+        /// Each block with its state (`draft`, `retired` ...).
+        blocks: Vec<(String, String)>,
+    },
+    /// A letter with out-of-date claims (error findings at its date), where none may go
+    /// out: the stale gate.
+    #[error("the letter has {errors} out-of-date claim{}", if *errors == 1 { "" } else { "s" })]
+    Stale {
+        /// How many error findings.
+        errors: usize,
+    },
+    /// Something asked for that this kind of output cannot do.
+    #[error("{what}")]
+    Unsupported {
+        /// What cannot be done, and what can.
+        what: String,
+    },
+    /// Output could not be encoded (a Word document, an email message, TOML).
+    #[error("could not write {what}: {problem}")]
+    Encode {
+        /// What was being written.
+        what: String,
+        /// The encoder's error.
+        problem: String,
+    },
+    /// A run stopped because its caller asked it to ([`Cleanup::stop`](crate::Cleanup::stop)).
+    #[error("interrupted")]
+    Interrupted,
     /// An email address that cannot be used: not of the form `name@domain`, or holding
     /// white space or a control character.
     #[error("{address:?} is not an email address: {reason}")]
@@ -158,7 +314,25 @@ impl Error {
 
     /// True when a request was unusable (unknown topic, sender or block, bad value).
     pub fn is_bad_request(&self) -> bool {
-        matches!(self, Error::Request(_) | Error::Address { .. } | Error::Message { .. } | Error::Exists { .. })
+        matches!(
+            self,
+            Error::Unknown { .. }
+                | Error::NoSender { .. }
+                | Error::NoLayout { .. }
+                | Error::Value { .. }
+                | Error::NoRecipientEmail { .. }
+                | Error::NoSenderEmail { .. }
+                | Error::NotText { .. }
+                | Error::Path { .. }
+                | Error::Differs { .. }
+                | Error::Csv { .. }
+                | Error::Row { .. }
+                | Error::Unapproved { .. }
+                | Error::Unsupported { .. }
+                | Error::Address { .. }
+                | Error::Message { .. }
+                | Error::Exists { .. }
+        )
     }
 
     /// True for I/O failures.
@@ -177,10 +351,20 @@ impl Error {
     pub(crate) fn io(path: impl fmt::Display, source: std::io::Error) -> Error {
         Error::Io { path: path.to_string(), source }
     }
+
+    /// An unknown `what` (topic, block, sender) named `name`, with the nearest of `known`.
+    pub(crate) fn unknown<'a>(what: &'static str, name: &str, known: impl IntoIterator<Item = &'a str>) -> Error {
+        Error::Unknown { what, name: name.to_string(), suggestion: did_you_mean(name, known).map(String::from) }
+    }
 }
 
 /// The crate's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// `" (did you mean `x`?)"` for a suggestion, or nothing.
+fn did_you(suggestion: &Option<String>) -> String {
+    suggestion.as_ref().map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default()
+}
 
 /// The closest of `candidates` to `word`, for "did you mean" hints.
 pub(crate) fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {

@@ -40,14 +40,17 @@ fn target(path: &Path) -> Result<Target> {
         Err(e) => Err(Error::io(path.display(), e)),
         Ok(m) if m.file_type().is_symlink() => Ok(Target::Link),
         Ok(m) if m.is_file() => Ok(Target::File),
-        Ok(m) if m.is_dir() => Err(Error::Request(format!("{}: is a directory", path.display()))),
+        Ok(m) if m.is_dir() => Err(Error::Path { path: path.display().to_string(), problem: "is a directory".into() }),
         Ok(_) => Ok(Target::Special),
     }
 }
 
 fn refuse(path: &Path, overwrite: bool) -> Error {
     if overwrite {
-        Error::Request(format!("{}: is a symbolic link; name the file it points to", path.display()))
+        Error::Path {
+            path: path.display().to_string(),
+            problem: "is a symbolic link; name the file it points to".into(),
+        }
     } else {
         Error::Exists { path: path.display().to_string() }
     }
@@ -503,7 +506,11 @@ fn mail_text(message: &mail_parser::Message) -> Option<(u32, String)> {
 pub fn read_letter(name: &str, bytes: &[u8]) -> Result<Letter> {
     let head = &bytes[..bytes.len().min(8192)];
     if head.contains(&0) && encoding_rs::Encoding::for_bom(bytes).is_none() {
-        return Err(Error::Request(format!("{name}: not text (it holds NUL bytes)")));
+        return Err(Error::NotText {
+            file: name.to_string(),
+            line: None,
+            problem: "not text (it holds NUL bytes)".into(),
+        });
     }
     if is_mail(name, bytes) {
         if let Some(message) = parse_mail(bytes) {

@@ -42,8 +42,10 @@
 //!    correspondence log, SQLite), `docx` (Word
 //!    documents), `email` (RFC 5322 messages), `bulk`;
 //! 7. operations: `desk` (a library put to work: every operation of the modules
-//!    above, called in one place, and the indexes they need); then `golden`,
-//!    `ingest`, `starter`.
+//!    above, called in one place, and the indexes they need); `deliver` (one letter
+//!    or a bulk run written out and recorded in the log, with the approval and stale
+//!    gates: the command line's runner, for embedders too); then `golden`, `ingest`,
+//!    `starter`.
 //!
 //! ```
 //! use replydraft::{Desk, DraftRequest, Library, Severity, parse_date};
@@ -73,6 +75,8 @@ mod check;
 mod claims;
 mod cluster;
 mod date;
+#[cfg(feature = "log")]
+mod deliver;
 mod desk;
 #[cfg(feature = "docx")]
 mod docx;
@@ -107,6 +111,10 @@ pub use check::{CheckOptions, CheckReport, FileReport, Paragraph};
 pub use claims::{BlockHealth, BlockSpan, Stale, Validation};
 pub use cluster::{Campaign, campaigns, cluster};
 pub use date::{DateStyle, parse_date, parse_span, today};
+#[cfg(feature = "log")]
+pub use deliver::{
+    BulkEvent, BulkOptions, BulkOutput, BulkRun, BulkSummary, Cleanup, Delivery, LetterFormat, STREAM, stale_gate,
+};
 pub use desk::Desk;
 #[cfg(feature = "email")]
 pub use email::Email;

@@ -710,10 +710,8 @@ impl Library {
         if meta.is_dir() {
             collect_files(path, &mut files)?;
             if files.is_empty() {
-                return Err(Error::Request(format!(
-                    "{}: no library files (*.toml, layouts/*.hbs) found",
-                    path.display()
-                )));
+                let problem = "no library files (*.toml, layouts/*.hbs) found".into();
+                return Err(Error::Path { path: path.display().to_string(), problem });
             }
         } else {
             files.push((path.display().to_string(), read_text(path)?));

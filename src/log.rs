@@ -296,7 +296,12 @@ pub struct CorrespondenceLog {
 }
 
 fn db_error(path: &Path, e: rusqlite::Error) -> Error {
-    Error::Request(format!("{}: correspondence log: {e}", path.display()))
+    Error::Database { path: path.display().to_string(), source: e }
+}
+
+/// The log at `path` cannot be used, for the reason `problem`.
+fn log_error(path: &Path, problem: String) -> Error {
+    Error::Log { path: path.display().to_string(), problem }
 }
 
 /// A block list as stored: `id=hash` lines.
@@ -334,10 +339,8 @@ impl CorrespondenceLog {
             let n = f.read(&mut head).map_err(|e| Error::io(path.display(), e))?;
             // An empty file is a new log; anything else must open as SQLite does.
             if n > 0 && (n < 16 || head[..] != b"SQLite format 3\0"[..]) {
-                return Err(Error::Request(format!(
-                    "{}: not a replydraft correspondence log (not an SQLite database); name another log file",
-                    path.display()
-                )));
+                let problem = "not a replydraft correspondence log (not an SQLite database); name another log file";
+                return Err(log_error(path, problem.into()));
             }
         }
         let mut conn = Connection::open(path).map_err(|e| db_error(path, e))?;
@@ -347,16 +350,14 @@ impl CorrespondenceLog {
         let tables: i64 =
             conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0)).map_err(|e| db_error(path, e))?;
         if app != APPLICATION_ID && (app != 0 || tables > 0) {
-            return Err(Error::Request(format!(
-                "{}: not a replydraft correspondence log (another program's database); name another log file",
-                path.display()
-            )));
+            let problem = "not a replydraft correspondence log (another program's database); name another log file";
+            return Err(log_error(path, problem.into()));
         }
         if version > LOG_SCHEMA_VERSION {
-            return Err(Error::Request(format!(
-                "{}: written by a newer replydraft (log schema {version}; this one reads up to {LOG_SCHEMA_VERSION}): upgrade replydraft",
-                path.display()
-            )));
+            let problem = format!(
+                "written by a newer replydraft (log schema {version}; this one reads up to {LOG_SCHEMA_VERSION}): upgrade replydraft"
+            );
+            return Err(log_error(path, problem));
         }
         conn.pragma_update(None, "journal_mode", "WAL").map_err(|e| db_error(path, e))?;
         conn.pragma_update(None, "synchronous", "NORMAL").map_err(|e| db_error(path, e))?;
@@ -639,10 +640,7 @@ impl CorrespondenceLog {
         for row in rows {
             let (id, recipient, topic, blocks, date, output, findings) = row.map_err(|e| self.err(e))?;
             let date = date.parse().map_err(|_| {
-                Error::Request(format!(
-                    "{}: correspondence log: letter {id} has a bad date {date:?}",
-                    self.path.display()
-                ))
+                log_error(&self.path, format!("correspondence log: letter {id} has a bad date {date:?}"))
             })?;
             out.push(Sent {
                 id,

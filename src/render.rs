@@ -2,7 +2,7 @@
 
 use crate::claims::{self, BlockSpan};
 use crate::date::{DateStyle, toml_date};
-use crate::error::{Error, Result, hint};
+use crate::error::{Error, Result, did_you_mean};
 use crate::finding::Finding;
 use crate::library::{Approval, Library, Role};
 use crate::template::{Format, layout_key};
@@ -246,12 +246,12 @@ fn render_error(e: RenderError, data: &Value) -> Error {
 pub(crate) fn resolve_blocks(library: &Library, request: &DraftRequest) -> Result<Vec<String>> {
     let topic = library.topic_at(&request.topic, request.date).ok_or_else(|| {
         let ids = library.topics().iter().map(|t| t.id.as_str());
-        Error::Request(format!("unknown topic `{}`{}", request.topic, hint(&request.topic, ids)))
+        Error::unknown("topic", &request.topic, ids)
     })?;
     let ids = || library.blocks().iter().map(|b| b.id.as_str());
     for id in request.include.iter().chain(&request.exclude) {
         if library.block(id).is_none() {
-            return Err(Error::Request(format!("unknown block `{id}`{}", hint(id, ids()))));
+            return Err(Error::unknown("block", id, ids()));
         }
     }
     let included = |id: &str| request.include.iter().any(|i| i == id);
@@ -307,12 +307,12 @@ pub(crate) fn draft(library: &Library, request: &DraftRequest) -> Result<Draft> 
     let ids = resolve_blocks(library, request)?;
     let topic = library.topic_at(&request.topic, request.date).expect("resolved above");
     let sender_id = request.sender.as_deref().or(topic.sender.as_deref()).ok_or_else(|| {
-        let ids: Vec<&str> = library.senders().iter().map(|s| s.id.as_str()).collect();
-        Error::Request(format!("topic `{}` has no default sender: choose one of {}", topic.id, ids.join(", ")))
+        let choices = library.senders().iter().map(|s| s.id.clone()).collect();
+        Error::NoSender { topic: topic.id.clone(), choices }
     })?;
     let sender = library.sender(sender_id).ok_or_else(|| {
         let ids = library.senders().iter().map(|s| s.id.as_str());
-        Error::Request(format!("unknown sender `{sender_id}`{}", hint(sender_id, ids)))
+        Error::unknown("sender", sender_id, ids)
     })?;
     let layout = request.layout.as_deref().unwrap_or("letter");
     let key = layout_key(layout, request.format);
@@ -320,11 +320,11 @@ pub(crate) fn draft(library: &Library, request: &DraftRequest) -> Result<Draft> 
     let registry = if html { &library.inner.html } else { &library.inner.plain };
     if !registry.has_template(&key) {
         let names: Vec<&str> = library.layouts().map(|(n, _)| n).collect();
-        return Err(Error::Request(format!(
-            "no layout `{layout}` for format {:?}{}",
-            request.format,
-            hint(layout, names.iter().copied())
-        )));
+        return Err(Error::NoLayout {
+            layout: layout.to_string(),
+            format: format!("{:?}", request.format),
+            suggestion: did_you_mean(layout, names.iter().copied()).map(String::from),
+        });
     }
     let style = request.date_style.unwrap_or(sender.date_style);
     let recipient = request.recipient.normalized();

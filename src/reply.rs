@@ -374,7 +374,7 @@ pub(crate) fn reply_topic(incoming: &Incoming, suggest: impl FnOnce(&str) -> Vec
 pub(crate) fn reply_request(library: &Library, incoming: &Incoming, topic: &str, date: Date) -> Result<DraftRequest> {
     if library.topic_at(topic, date).is_none() {
         let ids = library.latest_topics().map(|t| t.id.as_str());
-        return Err(Error::Request(format!("unknown topic `{topic}`{}", crate::error::hint(topic, ids))));
+        return Err(Error::unknown("topic", topic, ids));
     }
     let mut request = DraftRequest::new(topic, date);
     request.recipient = incoming.recipient.clone();

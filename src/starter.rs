@@ -40,7 +40,7 @@ pub fn starter_files(sender: &Sender) -> Result<Vec<(String, String)>> {
             continue;
         }
         let mut doc: toml_edit::DocumentMut =
-            text.parse().map_err(|e| Error::Request(format!("embedded {name}: {e}")))?;
+            text.parse().map_err(|e| Error::Encode { what: format!("embedded {name}"), problem: format!("{e}") })?;
         let id = |t: &toml_edit::Table| t.get("id").and_then(|v| v.as_str()).unwrap_or("").to_string();
         doc.remove("sender");
         if let Some(blocks) = doc.get_mut("block").and_then(|b| b.as_array_of_tables_mut()) {
@@ -68,7 +68,8 @@ pub fn starter_files(sender: &Sender) -> Result<Vec<(String, String)>> {
     struct Senders<'a> {
         sender: [&'a Sender; 1],
     }
-    let senders = toml::to_string(&Senders { sender: [sender] }).map_err(|e| Error::Request(e.to_string()))?;
+    let senders = toml::to_string(&Senders { sender: [sender] })
+        .map_err(|e| Error::Encode { what: "the sender".into(), problem: e.to_string() })?;
     files.push((
         "senders.toml".into(),
         format!("# Who signs. `office` names an office in facts.toml (then a letter signed out of office is flagged).\n\n{senders}"),

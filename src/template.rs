@@ -33,10 +33,14 @@ impl std::str::FromStr for Format {
             "markdown" | "md" => Ok(Format::Markdown),
             "html" => Ok(Format::Html),
             "json" => Ok(Format::Json),
-            other => Err(Error::Request(format!(
-                "unknown format `{other}`: use text, markdown, html or json{}",
-                hint(other, ["text", "markdown", "html", "json"])
-            ))),
+            other => Err(Error::Value {
+                what: "format",
+                value: other.to_string(),
+                problem: format!(
+                    "use text, markdown, html or json{}",
+                    hint(other, ["text", "markdown", "html", "json"])
+                ),
+            }),
         }
     }
 }

@@ -15,9 +15,11 @@ pub fn from_utf8(name: &str, bytes: Vec<u8>) -> Result<String> {
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let line = e.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1;
-        Error::Request(format!(
-            "{name}:{line}: not UTF-8 text (invalid byte at offset {at}); convert it to UTF-8 first"
-        ))
+        Error::NotText {
+            file: name.to_string(),
+            line: Some(line),
+            problem: format!("not UTF-8 text (invalid byte at offset {at}); convert it to UTF-8 first"),
+        }
     })
 }
 

@@ -9,11 +9,14 @@ use std::collections::BTreeSet;
 const LAYERS: &[&str] = &[
     "error", "text", "date", "files", "facts", "finding", "template", "library", "timex", "voice", "claims", "judge",
     "scan", "matching", "suggest", "cluster", "check", "render", "reply", "review", "approval", "log", "docx", "email",
-    "bulk", "desk", "golden", "ingest", "starter",
+    "bulk", "desk", "deliver", "golden", "ingest", "starter",
 ];
 
 /// The crate root and the binary stand above every module.
 const ROOTS: &[&str] = &["lib", "main"];
+
+/// The command-line tool's files, a module per file.
+const BINARY: &str = "src/bin/replydraft";
 
 /// The modules `source` names as `crate::NAME` (in code or in documentation links).
 fn names(source: &str) -> BTreeSet<String> {
@@ -64,6 +67,53 @@ fn no_module_imports_one_above_it() {
         }
     }
     assert!(broken.is_empty(), "modules importing one at or above their own layer: {broken:?}");
+}
+
+/// The binary's files (`src/bin/replydraft/**/*.rs`), by path, with their text.
+fn binary_files() -> Vec<(String, String)> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<(String, String)>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|x| x == "rs") {
+                out.push((path.display().to_string(), std::fs::read_to_string(&path).unwrap()));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(BINARY), &mut out);
+    out.sort();
+    out
+}
+
+#[test]
+fn the_binary_reaches_the_library_only_through_its_public_api() {
+    // The command line is a client of the crate like any other: it names the library as
+    // `replydraft::…` (the compiler then allows only what is public), never compiles a
+    // library file into itself, and its own `crate::` is only its own modules.
+    let files = binary_files();
+    assert!(files.iter().any(|(p, _)| p.ends_with("main.rs")), "no {BINARY}/main.rs");
+    for (path, source) in &files {
+        assert!(!source.contains("#[path") && !source.contains("include!("), "{path} compiles in a file by path");
+        let internal: Vec<String> = names(source).into_iter().filter(|n| LAYERS.contains(&n.as_str())).collect();
+        assert!(internal.is_empty(), "{path} names library modules as its own: {internal:?}");
+    }
+}
+
+#[test]
+fn the_binary_is_a_dispatcher_and_a_module_per_subcommand() {
+    let files = binary_files();
+    let main = files.iter().find(|(p, _)| p.ends_with("/main.rs")).map(|(_, s)| s.lines().count()).unwrap();
+    assert!(main <= 150, "{BINARY}/main.rs has {main} lines: it parses, dispatches and maps errors");
+    for (path, source) in &files {
+        let lines = source.lines().count();
+        assert!(lines <= 600, "{path} has {lines} lines: split it");
+    }
+    // The bulk runner is the library's, so that embedders get its guarantees.
+    for (path, source) in &files {
+        assert!(!source.contains("fn write_letter") && !source.contains("struct Recorder"), "{path} runs bulk itself");
+    }
 }
 
 /// Whether `source` implements anything on `Library` (`impl Library`, `impl<'a> Library`,
