@@ -91,7 +91,6 @@ mod starter;
 mod suggest;
 mod template;
 pub mod text;
-pub mod timex;
 mod voice;
 
 pub use approval::{Decision, record_decision};
@@ -117,6 +116,8 @@ pub use log::{Batch, BlockList, CorrespondenceLog, LOG_SCHEMA_VERSION, LogQuery,
 pub use matching::{BlockIndex, BlockMatch};
 pub use render::{Draft, DraftRequest, Recipient};
 pub use reply::{Incoming, TopicChoice};
+/// Time expressions: the time crate, [`replydraft_time`], in its place among the modules.
+pub use replydraft_time as timex;
 pub use review::{Review, ReviewLetter};
 pub use starter::starter_files;
 pub use suggest::Suggestion;
