@@ -27,6 +27,11 @@
 
 pub mod rules;
 
+/// The README's example is doc-tested.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 use crate::rules::{RulesError, Source, Spanned};
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use jiff::ToSpan;
@@ -755,7 +760,8 @@ fn prefixes(hir: &regex_syntax::hir::Hir, cut: usize) -> Option<std::collections
 /// other words stays `{group}`, which names no function.
 fn function_names(value: &str, pattern: &str, lists: &Lists) -> Vec<String> {
     let Some(open) = value.find('(') else { return Vec::new() };
-    let hir = regex_syntax::Parser::new().parse(pattern).ok();
+    // The pattern is read only for a name made of groups (few are).
+    let hir = value[..open].contains('{').then(|| regex_syntax::Parser::new().parse(pattern).ok()).flatten();
     let mut names = vec![String::new()];
     let mut rest = &value[..open];
     while !rest.is_empty() {
