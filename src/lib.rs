@@ -27,7 +27,8 @@
 //!    any judgement finds: kinds, severities), `template` (strict handlebars, formats),
 //!    `library` (blocks, topics, senders, facts; indexes that higher modules derive
 //!    from it are kept in slots it names, never imports);
-//! 3. recognition: `timex` (text and an anchor in, time expressions out; no facts),
+//! 3. recognition: `timex` (the time crate, `replydraft-time`, re-exported: text and an
+//!    anchor in, time expressions out; no facts),
 //!    `voice` (first-person clauses that speak from the signer's office);
 //! 4. judgement: `claims` (a block's claims against the facts), `judge` (every time
 //!    expression `timex` finds, by its clause's tense, re-read on the check date; terms

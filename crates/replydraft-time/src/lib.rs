@@ -53,6 +53,13 @@ pub const RULES_TOML: &str = include_str!("rules.toml");
 const RULES_FILE: &str = "crates/replydraft-time/src/rules.toml";
 
 /// The four TIMEX3 types.
+///
+/// ```
+/// use replydraft_time::{TimexType, find};
+/// let found = find("every year for two years from May", jiff::civil::date(2024, 6, 12));
+/// let kinds: Vec<TimexType> = found.iter().map(|t| t.kind).collect();
+/// assert_eq!(kinds, [TimexType::Set, TimexType::Duration, TimexType::Date]);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum TimexType {
@@ -83,6 +90,13 @@ impl TimexType {
 }
 
 /// One temporal expression found in a text.
+///
+/// ```
+/// let text = "The review will report in the spring.";
+/// let t = &replydraft_time::find(text, jiff::civil::date(2024, 1, 10))[0];
+/// assert_eq!((&text[t.start..t.end], t.value.as_str(), t.partial), ("the spring", "2024-SP", true));
+/// assert_eq!(t.first, Some(jiff::civil::date(2024, 3, 1)));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Timex {
@@ -765,31 +779,28 @@ fn function_names(value: &str, pattern: &str, lists: &Lists) -> Vec<String> {
     let mut names = vec![String::new()];
     let mut rest = &value[..open];
     while !rest.is_empty() {
-        let choices: Vec<String> = match rest.find('{') {
-            Some(0) => {
-                let close = rest.find('}').unwrap_or(rest.len() - 1);
-                let group = &rest[1..close];
-                rest = &rest[close + 1..];
-                let base = group.trim_end_matches(|c: char| c.is_ascii_digit());
-                let words = hir.as_ref().and_then(|h| capture(h, group)).and_then(|g| prefixes(g, usize::MAX));
-                match (words.filter(|w| w.iter().all(|(_, whole)| *whole)), lists.get(base)) {
-                    (Some(words), _) => words
-                        .iter()
-                        .map(|(w, _)| {
-                            let w = String::from_utf8_lossy(w);
-                            lookup_in(lists, base, w.trim()).unwrap_or_else(|| w.trim().to_ascii_lowercase())
-                        })
-                        .collect(),
-                    (None, Some(list)) => list.iter().map(|(_, v)| v.clone()).collect(),
-                    (None, None) => vec![format!("{{{group}}}")],
-                }
+        let choices: Vec<String> = if let Some((group, after)) = rest.strip_prefix('{').and_then(|r| r.split_once('}'))
+        {
+            rest = after;
+            let base = group.trim_end_matches(|c: char| c.is_ascii_digit());
+            let words = hir.as_ref().and_then(|h| capture(h, group)).and_then(|g| prefixes(g, usize::MAX));
+            match (words.filter(|w| w.iter().all(|(_, whole)| *whole)), lists.get(base)) {
+                (Some(words), _) => words
+                    .iter()
+                    .map(|(w, _)| {
+                        let w = String::from_utf8_lossy(w);
+                        lookup_in(lists, base, w.trim()).unwrap_or_else(|| w.trim().to_ascii_lowercase())
+                    })
+                    .collect(),
+                (None, Some(list)) => list.iter().map(|(_, v)| v.clone()).collect(),
+                (None, None) => vec![format!("{{{group}}}")],
             }
-            at => {
-                let end = at.unwrap_or(rest.len());
-                let literal = rest[..end].to_ascii_lowercase();
-                rest = &rest[end..];
-                vec![literal]
-            }
+        } else {
+            // Up to the next group (a `{` without its `}` is read as written).
+            let end = rest.char_indices().skip(1).find(|&(_, c)| c == '{').map_or(rest.len(), |(i, _)| i);
+            let literal = rest[..end].to_ascii_lowercase();
+            rest = &rest[end..];
+            vec![literal]
         };
         names = names.iter().flat_map(|n| choices.iter().map(move |c| format!("{n}{c}"))).collect();
     }
@@ -917,6 +928,12 @@ fn number(text: &str) -> Option<String> {
 /// The tense of the clause an expression stands in, read from the nearest tense marker
 /// of `rules.toml`'s `[tense]` lists ("will", "plans to", "is due to"; "is",
 /// "currently"; "was", "has published", "ago").
+///
+/// ```
+/// use replydraft_time::{Tense, tense_at};
+/// assert_eq!(tense_at("It is due to open in May.", 19, 24), Tense::Future);
+/// assert_eq!(tense_at("Funding in May.", 11, 14), Tense::Unknown);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Tense {
@@ -1543,5 +1560,6 @@ mod tests {
         assert_eq!(names, ["cmonth", "cyear"]);
         assert_eq!(function_names("P{n}Y", "(?P<n>\\d+)", &BTreeMap::new()), Vec::<String>::new());
         assert_eq!(function_names("{n}(1)", "(?P<n>\\d+)", &BTreeMap::new()), ["{n}"]);
+        assert_eq!(function_names("{(1)", "x", &BTreeMap::new()), ["{"]);
     }
 }
