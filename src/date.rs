@@ -143,33 +143,5 @@ pub(crate) fn next_day(date: Date) -> Date {
     date.tomorrow().unwrap_or(date)
 }
 
-/// `date` moved by `n` units (`'Y'` years, `'M'` months, `'W'` weeks, `'D'` days; `n`
-/// may be negative), or `None` when `n` or the result is out of the calendar's range.
-/// Counts come from letters ("99999999999 days ago"): a span is never built from one
-/// with jiff's panicking constructors.
-pub(crate) fn shifted(date: Date, n: i64, unit: char) -> Option<Date> {
-    let span = jiff::Span::new();
-    let span = match unit {
-        'Y' => span.try_years(n),
-        'M' => span.try_months(n),
-        'W' => span.try_weeks(n),
-        'D' => span.try_days(n),
-        _ => return None,
-    };
-    date.checked_add(span.ok()?).ok()
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn a_shift_out_of_range_is_none_not_a_panic() {
-        let d = jiff::civil::date(2020, 1, 31);
-        assert_eq!(super::shifted(d, 1, 'M'), Some(jiff::civil::date(2020, 2, 29)));
-        assert_eq!(super::shifted(d, -2, 'Y'), Some(jiff::civil::date(2018, 1, 31)));
-        for unit in ['Y', 'M', 'W', 'D'] {
-            assert_eq!(super::shifted(d, 99_999_999_999, unit), None, "{unit}");
-            assert_eq!(super::shifted(d, i64::MIN, unit), None, "{unit}");
-            assert_eq!(super::shifted(d, 20_000, unit).is_some(), unit != 'Y', "{unit}");
-        }
-    }
-}
+/// Date arithmetic that never panics, from the time crate (one place for it).
+pub(crate) use replydraft_time::shifted;

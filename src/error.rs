@@ -2,70 +2,19 @@
 
 use std::fmt;
 
-/// A place in an input file: file name, 1-based line and column.
+/// A place in an input file: file name, 1-based line and column. It is the time crate's,
+/// whose rules loader locates errors in the same way (one place for it, and for the
+/// index of a text's lines that finds it).
 ///
 /// ```
 /// let at = replydraft::Location::new("topics.toml", 3, 10);
 /// assert_eq!(at.to_string(), "topics.toml:3:10");
+/// let at = replydraft::Location::at_offset("a.toml", "x = 1\ny = 2\n", 8);
+/// assert_eq!((at.line, at.column), (2, 3));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-pub struct Location {
-    /// The file, as named when the library was loaded (relative to its root).
-    pub file: String,
-    /// 1-based line.
-    pub line: usize,
-    /// 1-based column, counted in characters.
-    pub column: usize,
-}
+pub use replydraft_time::rules::Location;
 
-impl Location {
-    /// A location from its parts.
-    pub fn new(file: impl Into<String>, line: usize, column: usize) -> Location {
-        Location { file: file.into(), line, column }
-    }
-
-    /// The location of byte `offset` in `text`, a file named `file`.
-    ///
-    /// ```
-    /// let at = replydraft::Location::at_offset("a.toml", "x = 1\ny = 2\n", 8);
-    /// assert_eq!((at.line, at.column), (2, 3));
-    /// ```
-    pub fn at_offset(file: &str, text: &str, offset: usize) -> Location {
-        LineIndex::new(text).at(file, offset)
-    }
-}
-
-/// The line starts of a text, found once, so that the location of any offset is a
-/// binary search and a count within its line (loading a file of many items is then
-/// linear in its size, not quadratic).
-pub(crate) struct LineIndex<'a> {
-    text: &'a str,
-    starts: Vec<usize>,
-}
-
-impl<'a> LineIndex<'a> {
-    pub(crate) fn new(text: &'a str) -> LineIndex<'a> {
-        let starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
-        LineIndex { text, starts }
-    }
-
-    /// The location of byte `offset` (clamped to the text, moved back to a character boundary).
-    pub(crate) fn at(&self, file: &str, offset: usize) -> Location {
-        let mut offset = offset.min(self.text.len());
-        while !self.text.is_char_boundary(offset) {
-            offset -= 1;
-        }
-        let line = self.starts.partition_point(|&s| s <= offset).max(1);
-        let column = self.text[self.starts[line - 1]..offset].chars().count() + 1;
-        Location { file: file.to_string(), line, column }
-    }
-}
-
-impl fmt::Display for Location {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}", self.file, self.line, self.column)
-    }
-}
+pub(crate) use replydraft_time::rules::LineIndex;
 
 /// Everything that can go wrong in replydraft. Every variant says where.
 ///

@@ -20,6 +20,7 @@ use crate::date::{DateStyle, next_day, shifted};
 use crate::facts::Facts;
 use crate::finding::{Finding, FindingKind, Severity, elapsed};
 use crate::text::paragraphs;
+use crate::timex::rules::{RulesError, Source, Spanned};
 use crate::timex::{self, Tense, Timex, TimexType};
 use jiff::ToSpan;
 use jiff::civil::Date;
@@ -29,6 +30,7 @@ use std::sync::LazyLock;
 
 /// The judge's rules, as written (`src/judge/rules.toml`).
 const RULES_TOML: &str = include_str!("judge/rules.toml");
+const RULES_FILE: &str = "src/judge/rules.toml";
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -86,7 +88,7 @@ struct Hold {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct TermRule {
-    pattern: String,
+    pattern: Spanned<String>,
     term: String,
 }
 
@@ -103,14 +105,14 @@ struct Rules {
 }
 
 impl Rules {
-    fn parse(source: &str) -> Result<Rules, String> {
-        let file: RulesFile = toml::from_str(source).map_err(|e| e.to_string())?;
+    fn parse(text: &str) -> Result<Rules, RulesError> {
+        let source = Source::new(RULES_FILE, text);
+        let file: RulesFile = source.load()?;
         let mut terms = Vec::with_capacity(file.term.len());
         for t in file.term {
-            let re = RegexBuilder::new(&t.pattern.replace(r"\b", r"(?-u:\b)"))
-                .case_insensitive(true)
-                .build()
-                .map_err(|e| format!("pattern `{}`: {e}", t.pattern))?;
+            let re = source.check(&t.pattern, |p| {
+                RegexBuilder::new(&p.replace(r"\b", r"(?-u:\b)")).case_insensitive(true).build()
+            })?;
             terms.push((re, t.term));
         }
         let holds = file
@@ -149,7 +151,7 @@ impl Rules {
 
 /// The judge's rules. They are part of the crate (a test reads them), so a mistake in
 /// them is a build defect, not bad input.
-static RULES: LazyLock<Rules> = LazyLock::new(|| Rules::parse(RULES_TOML).expect("src/judge/rules.toml"));
+static RULES: LazyLock<Rules> = LazyLock::new(|| Rules::parse(RULES_TOML).expect(RULES_FILE));
 
 /// Whether `t` says no date: a clock time without a day ("at 9am"), which takes the
 /// anchor's day only by convention (the judge's `dayless_rules`).
@@ -893,9 +895,16 @@ mod tests {
     fn the_rules_file_parses_and_a_broken_one_says_where() {
         let rules = Rules::parse(RULES_TOML).unwrap();
         assert!(!rules.holds.is_empty() && !rules.terms.is_empty() && !rules.deadline_words.is_empty());
+        // A bad pattern and an unknown key are errors naming the file and their line.
+        let line = |text: &str, needle: &str| text[..text.find(needle).unwrap()].matches('\n').count() + 1;
         let broken = RULES_TOML.replace(r"'\bthis\s+parliament\b'", r"'(\bthis'");
         let e = Rules::parse(&broken).err().unwrap();
-        assert!(e.starts_with("pattern `(\\bthis`"), "{e}");
+        assert!(matches!(e, RulesError::Pattern { .. }) && e.to_string().contains("unclosed group"), "{e}");
+        assert_eq!((e.location().file.as_str(), e.location().line), (RULES_FILE, line(&broken, "(\\bthis")));
+        let broken = RULES_TOML.replace("\nterm = ", "\nterms = ");
+        let e = Rules::parse(&broken).err().unwrap();
+        assert!(e.to_string().starts_with(&format!("{RULES_FILE}:")) && e.to_string().contains("`terms`"), "{e}");
+        assert_eq!(e.location().line, line(&broken, "terms = "));
         assert!(Rules::parse("deadline_words = []\n").is_err(), "holds and terms are required");
         for rule in &rules.dayless_rules {
             assert!(timex::RULES_TOML.contains(&format!("name = \"{rule}\"\n")), "no timex rule `{rule}`");

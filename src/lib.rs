@@ -30,7 +30,8 @@
 //!    on first use), `finding` (what a block can claim and what
 //!    any judgement finds: kinds, severities), `template` (strict handlebars, formats),
 //!    `library` (blocks, topics, senders, facts, and their lookups: data only);
-//! 3. recognition: `timex` (text and an anchor in, time expressions out; no facts),
+//! 3. recognition: `timex` (the time crate, `replydraft-time`, re-exported: text and an
+//!    anchor in, time expressions out; no facts),
 //!    `voice` (first-person clauses that speak from the signer's office);
 //! 4. judgement: `claims` (a block's claims against the facts), `judge` (every time
 //!    expression `timex` finds, by its clause's tense, re-read on the check date; terms
@@ -102,7 +103,6 @@ mod starter;
 mod suggest;
 mod template;
 pub mod text;
-pub mod timex;
 mod voice;
 
 pub use approval::{Decision, decide, record_decision};
@@ -133,6 +133,8 @@ pub use log::{Batch, BlockList, CorrespondenceLog, LOG_SCHEMA_VERSION, LogQuery,
 pub use matching::{BlockIndex, BlockMatch};
 pub use render::{Draft, DraftRequest, Recipient};
 pub use reply::{Incoming, TopicChoice};
+/// Time expressions: the time crate, [`replydraft_time`], in its place among the modules.
+pub use replydraft_time as timex;
 pub use review::{Review, ReviewLetter};
 pub use starter::starter_files;
 pub use suggest::Suggestion;

@@ -8,6 +8,7 @@ use crate::files::read_letter;
 use crate::library::Library;
 use crate::render::{DraftRequest, Recipient};
 use crate::suggest::Suggestion;
+use crate::timex::rules::{RulesError, Source, Spanned};
 use jiff::civil::Date;
 use regex::Regex;
 use serde::Deserialize;
@@ -15,6 +16,7 @@ use std::sync::LazyLock;
 
 /// The rules file, compiled into the crate.
 const RULES_TOML: &str = include_str!("reply/rules.toml");
+const RULES_FILE: &str = "src/reply/rules.toml";
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -22,8 +24,8 @@ struct RulesFile {
     lead: f32,
     signoffs: Vec<String>,
     greetings: Vec<String>,
-    email: String,
-    name: String,
+    email: Spanned<String>,
+    name: Spanned<String>,
     name_suffixes: Vec<String>,
     not_address: Vec<String>,
     quoted: Vec<String>,
@@ -31,7 +33,7 @@ struct RulesFile {
     forward_subjects: Vec<String>,
     quoted_from: String,
     quoted_header: Vec<String>,
-    wrote: String,
+    wrote: Spanned<String>,
 }
 
 struct Rules {
@@ -51,9 +53,10 @@ struct Rules {
 }
 
 impl Rules {
-    fn parse(source: &str) -> std::result::Result<Rules, String> {
-        let f: RulesFile = toml::from_str(source).map_err(|e| e.to_string())?;
-        let re = |p: &str| Regex::new(p).map_err(|e| e.to_string());
+    fn parse(text: &str) -> std::result::Result<Rules, RulesError> {
+        let source = Source::new(RULES_FILE, text);
+        let f: RulesFile = source.load()?;
+        let re = |p: &Spanned<String>| source.check(p, |p| Regex::new(p));
         let lower = |v: Vec<String>| v.into_iter().map(|s| s.to_lowercase()).collect();
         Ok(Rules {
             lead: f.lead,
@@ -386,6 +389,17 @@ pub(crate) fn reply_request(library: &Library, incoming: &Incoming, topic: &str,
 mod tests {
     #[test]
     fn reply_rules_compile() {
-        super::Rules::parse(super::RULES_TOML).unwrap();
+        use super::{RULES_FILE, RULES_TOML, Rules};
+        Rules::parse(RULES_TOML).unwrap();
+        // A bad pattern and an unknown key are errors naming the file and their line.
+        let line = |text: &str, needle: &str| text[..text.find(needle).unwrap()].matches('\n').count() + 1;
+        let broken = RULES_TOML.replace("wrote = '", "wrote = '(");
+        let e = Rules::parse(&broken).err().unwrap();
+        assert!(e.to_string().contains("the pattern does not compile"), "{e}");
+        assert_eq!((e.location().file.as_str(), e.location().line), (RULES_FILE, line(&broken, "wrote = ")));
+        let broken = RULES_TOML.replace("\nquoted_from = ", "\nquoted_form = ");
+        let e = Rules::parse(&broken).err().unwrap();
+        assert!(e.to_string().starts_with(&format!("{RULES_FILE}:")) && e.to_string().contains("`quoted_form`"));
+        assert_eq!(e.location().line, line(&broken, "quoted_form = "));
     }
 }

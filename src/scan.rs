@@ -7,6 +7,7 @@ use crate::date::next_day;
 use crate::facts::Facts;
 use crate::finding::{Finding, FindingKind, Severity, elapsed};
 use crate::text::{Folded, floor_char_boundary, is_homoglyph};
+use crate::timex::rules::{RulesError, Source, Spanned};
 use jiff::ToSpan;
 use jiff::civil::Date;
 use regex::{Regex, RegexBuilder};
@@ -15,11 +16,12 @@ use std::sync::LazyLock;
 
 /// The scanner's recognition rules, as written (`src/scan/rules.toml`).
 const RULES_TOML: &str = include_str!("scan/rules.toml");
+const RULES_FILE: &str = "src/scan/rules.toml";
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RulesFile {
-    patterns: std::collections::BTreeMap<String, String>,
+    patterns: Patterns,
     commitment: CommitmentRules,
     events: EventRules,
     signature: SignatureRules,
@@ -28,11 +30,17 @@ struct RulesFile {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+struct Patterns {
+    past_marker: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct CommitmentRules {
-    forms: Vec<String>,
+    forms: Spanned<Vec<String>>,
     adverbs: Vec<String>,
     participles: Vec<String>,
-    progressive: Vec<String>,
+    progressive: Spanned<Vec<String>>,
     not_promises: Vec<String>,
     own_subjects: Vec<String>,
 }
@@ -40,11 +48,11 @@ struct CommitmentRules {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct EventRules {
-    election: String,
-    government: String,
-    this_government: String,
-    named_government: String,
-    previous_government: String,
+    election: Spanned<String>,
+    government: Spanned<String>,
+    this_government: Spanned<String>,
+    named_government: Spanned<String>,
+    previous_government: Spanned<String>,
 }
 
 #[derive(Deserialize)]
@@ -94,35 +102,35 @@ struct Rules {
 /// Compiles a scanner pattern. Word boundaries are ASCII (`(?-u:\b)`): the words
 /// matched are ASCII, and a Unicode `\b` forces the slow engine on any letter with a
 /// `£` or a dash in it.
-fn re(pattern: &str) -> Result<Regex, String> {
+fn re(pattern: &str) -> Result<Regex, regex::Error> {
     let pattern = pattern.replace(r"\b", r"(?-u:\b)").replace(r"\w", "[A-Za-z]");
-    RegexBuilder::new(&pattern).case_insensitive(true).build().map_err(|e| e.to_string())
+    RegexBuilder::new(&pattern).case_insensitive(true).build()
 }
 
 impl Rules {
-    fn parse(source: &str) -> Result<Rules, String> {
-        let file: RulesFile = toml::from_str(source).map_err(|e| e.to_string())?;
-        let pattern = |name: &str| {
-            let p = file.patterns.get(name).ok_or_else(|| format!("no pattern `{name}`"))?;
-            re(p).map_err(|e| format!("pattern `{name}`: {e}"))
-        };
+    fn parse(text: &str) -> Result<Rules, RulesError> {
+        let source = Source::new(RULES_FILE, text);
+        let file: RulesFile = source.load()?;
+        let pattern = |p: &Spanned<String>| source.check(p, |p| re(p));
         let c = &file.commitment;
-        let commitment = re(&format!(
-            r"\b(?:{})\s+(?:(?:{})\s+)*(?:(?P<be>be)\s+)?(?P<verb>\w+)\b",
-            c.forms.join("|"),
-            c.adverbs.iter().map(|a| a.replace(' ', r"\s+")).collect::<Vec<_>>().join("|")
-        ))?;
-        let progressive = re(&format!(r"\b(?:{})\b", c.progressive.join("|")))?;
+        let commitment = source.check(&c.forms, |forms| {
+            re(&format!(
+                r"\b(?:{})\s+(?:(?:{})\s+)*(?:(?P<be>be)\s+)?(?P<verb>\w+)\b",
+                forms.join("|"),
+                c.adverbs.iter().map(|a| a.replace(' ', r"\s+")).collect::<Vec<_>>().join("|")
+            ))
+        })?;
+        let progressive = source.check(&c.progressive, |p| re(&format!(r"\b(?:{})\b", p.join("|"))))?;
         let lower = |v: &[String]| v.iter().map(|w| w.to_ascii_lowercase()).collect::<Vec<_>>();
         Ok(Rules {
-            past_marker: pattern("past_marker")?,
+            past_marker: pattern(&file.patterns.past_marker)?,
             commitment,
             progressive,
-            since_election: re(&file.events.election)?,
-            since_government: re(&file.events.government)?,
-            this_government: re(&file.events.this_government)?,
-            named_government: re(&file.events.named_government)?,
-            previous_government: re(&file.events.previous_government)?,
+            since_election: pattern(&file.events.election)?,
+            since_government: pattern(&file.events.government)?,
+            this_government: pattern(&file.events.this_government)?,
+            named_government: pattern(&file.events.named_government)?,
+            previous_government: pattern(&file.events.previous_government)?,
             participles: lower(&c.participles),
             not_promises: lower(&c.not_promises),
             own_subjects: lower(&c.own_subjects),
@@ -172,7 +180,7 @@ impl Rules {
 
 /// The scanner's rules. They are part of the crate (a test reads them), so a mistake
 /// in them is a build defect, not bad input.
-static RULES: LazyLock<Rules> = LazyLock::new(|| Rules::parse(RULES_TOML).expect("src/scan/rules.toml"));
+static RULES: LazyLock<Rules> = LazyLock::new(|| Rules::parse(RULES_TOML).expect(RULES_FILE));
 
 /// Where a letter can be signed, found once per letter: after its last valediction
 /// ("Yours sincerely,"), and after its salutation ("Dear …").
@@ -1315,11 +1323,19 @@ pub(crate) fn time_phrases(text: &str, anchor: Date) -> Vec<(usize, usize, &'sta
 mod tests {
     #[test]
     fn the_rules_file_parses_and_a_broken_one_says_where() {
-        assert!(super::Rules::parse(super::RULES_TOML).is_ok());
-        let broken = super::RULES_TOML.replace("past_marker = '", "past_marker = '(");
-        let e = super::Rules::parse(&broken).err().unwrap();
-        assert!(e.starts_with("pattern `"), "{e}");
-        assert!(super::Rules::parse("[patterns]\n").is_err());
+        use super::{RULES_FILE, RULES_TOML, Rules};
+        assert!(Rules::parse(RULES_TOML).is_ok());
+        // A bad pattern and an unknown key are errors naming the file and their line.
+        let line = |text: &str, needle: &str| text[..text.find(needle).unwrap()].matches('\n').count() + 1;
+        let broken = RULES_TOML.replace("past_marker = '", "past_marker = '(");
+        let e = Rules::parse(&broken).err().unwrap();
+        assert!(e.to_string().contains("the pattern does not compile"), "{e}");
+        assert_eq!((e.location().file.as_str(), e.location().line), (RULES_FILE, line(&broken, "past_marker = ")));
+        let broken = RULES_TOML.replace("this_government = '", "this_goverment = '");
+        let e = Rules::parse(&broken).err().unwrap();
+        assert!(e.to_string().starts_with(&format!("{RULES_FILE}:")) && e.to_string().contains("`this_goverment`"));
+        assert_eq!(e.location().line, line(&broken, "this_goverment = "));
+        assert!(Rules::parse("[patterns]\n").is_err());
     }
 
     #[test]

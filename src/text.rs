@@ -607,14 +607,8 @@ pub(crate) fn slot_fields(text: &str) -> String {
     out
 }
 
-/// The largest char boundary of `text` at or before `i` (clamped to its length).
-pub(crate) fn floor_char_boundary(text: &str, mut i: usize) -> usize {
-    i = i.min(text.len());
-    while !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
+/// The largest char boundary of `text` at or before `i`, from the time crate (one place for it).
+pub(crate) use replydraft_time::floor_char_boundary;
 
 /// An address as it may stand in a header: one `@`, something on each side, and no
 /// white space, control character or character that would end the address.

@@ -5,12 +5,14 @@
 //! The clauses are recognised by the rules in `src/voice/rules.toml`.
 
 use crate::finding::{Finding, FindingKind, Severity};
+use crate::timex::rules::{RulesError, Source, Spanned};
 use regex::{Regex, RegexBuilder};
 use serde::Deserialize;
 use std::sync::LazyLock;
 
 /// The rules file, compiled into the crate.
 const RULES_TOML: &str = include_str!("voice/rules.toml");
+const RULES_FILE: &str = "src/voice/rules.toml";
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -21,7 +23,7 @@ struct RulesFile {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct VoiceFile {
-    patterns: Vec<String>,
+    patterns: Vec<Spanned<String>>,
     not_voice: Vec<String>,
 }
 
@@ -33,17 +35,15 @@ struct Rules {
 }
 
 impl Rules {
-    fn parse(source: &str) -> Result<Rules, String> {
-        let file: RulesFile = toml::from_str(source).map_err(|e| e.to_string())?;
+    fn parse(text: &str) -> Result<Rules, RulesError> {
+        let source = Source::new(RULES_FILE, text);
+        let file: RulesFile = source.load()?;
         let patterns = file
             .voice
             .patterns
             .iter()
             .map(|p| {
-                RegexBuilder::new(&p.replace(r"\b", r"(?-u:\b)"))
-                    .case_insensitive(true)
-                    .build()
-                    .map_err(|e| format!("pattern {p:?}: {e}"))
+                source.check(p, |p| RegexBuilder::new(&p.replace(r"\b", r"(?-u:\b)")).case_insensitive(true).build())
             })
             .collect::<Result<Vec<_>, _>>()?;
         let not_voice = file.voice.not_voice.iter().map(|w| w.to_ascii_lowercase()).collect();
@@ -53,7 +53,7 @@ impl Rules {
 
 /// The rules. They are part of the crate (a test reads them), so a mistake in them is a
 /// build defect, not bad input.
-static RULES: LazyLock<Rules> = LazyLock::new(|| Rules::parse(RULES_TOML).expect("src/voice/rules.toml"));
+static RULES: LazyLock<Rules> = LazyLock::new(|| Rules::parse(RULES_TOML).expect(RULES_FILE));
 
 /// The clauses of `text` in the signer's own voice, as byte spans in text order.
 pub(crate) fn clauses(text: &str) -> Vec<(usize, usize)> {
@@ -101,7 +101,13 @@ mod tests {
     #[test]
     fn the_rules_parse() {
         assert!(Rules::parse(RULES_TOML).is_ok());
-        assert!(Rules::parse("[voice]\npatterns = ['(']\nnot_voice = []\n").unwrap_err().contains("pattern"));
+        let e = Rules::parse("[voice]\npatterns = ['I will',\n  '(']\nnot_voice = []\n").unwrap_err();
+        assert!(e.to_string().starts_with("src/voice/rules.toml:3:3: the pattern does not compile"), "{e}");
+        let e = Rules::parse("[voice]\npatterns = []\nnot_voice = []\nnot_voices = []\n").unwrap_err();
+        assert!(
+            e.to_string().starts_with("src/voice/rules.toml:4:1: ") && e.to_string().contains("`not_voices`"),
+            "{e}"
+        );
     }
 
     #[test]

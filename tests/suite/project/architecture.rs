@@ -1,7 +1,10 @@
 //! The crate's modules import one way: each module names (`crate::NAME`) only modules
 //! listed before it in [`LAYERS`], so data flows from the library through recognition
 //! and judgement to findings and output, with no circle. The order is the one the
-//! crate's documentation gives ("How the modules stand").
+//! crate's documentation gives ("How the modules stand"). `timex` is the time crate,
+//! `crates/replydraft-time`, re-exported by the crate root: it imports nothing of this
+//! crate, and the modules above the foundations reach it as `crate::timex`, so that
+//! its place in the order holds.
 
 use std::collections::BTreeSet;
 
@@ -17,6 +20,13 @@ const ROOTS: &[&str] = &["lib", "main"];
 
 /// The command-line tool's files, a module per file.
 const BINARY: &str = "src/bin/replydraft";
+
+/// The modules that may name the time crate directly, for its general helpers (a
+/// place in a file, date arithmetic, char boundaries), which they re-export.
+const FOUNDATIONS: &[&str] = &["error", "text", "date", "files"];
+
+/// The time crate's directory.
+const TIME_CRATE: &str = "crates/replydraft-time";
 
 /// The modules `source` names as `crate::NAME` (in code or in documentation links).
 fn names(source: &str) -> BTreeSet<String> {
@@ -164,4 +174,35 @@ fn the_check_would_see_an_upward_import() {
         "use crate::render::Format;\n/// See [`crate::matching::BlockIndex`].\nlet x = crate::timex::find(t, d);",
     );
     assert_eq!(found.into_iter().collect::<Vec<_>>(), ["matching", "render", "timex"]);
+}
+
+#[test]
+fn the_time_crate_imports_nothing_of_replydraft() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(TIME_CRATE);
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    let depends: Vec<&str> =
+        manifest.lines().filter(|l| l.trim_start().starts_with("replydraft") && l.contains('=')).collect();
+    assert!(depends.is_empty(), "{TIME_CRATE}/Cargo.toml depends on {depends:?}");
+    let mut sources = 0;
+    for entry in std::fs::read_dir(root.join("src")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|x| x == "rs") {
+            let source = std::fs::read_to_string(&path).unwrap();
+            assert!(!source.contains("replydraft::"), "{} names replydraft", path.display());
+            sources += 1;
+        }
+    }
+    assert!(sources >= 2, "the time crate's sources are not where the test reads them");
+}
+
+#[test]
+fn modules_reach_the_time_crate_through_its_place() {
+    for (module, source) in modules() {
+        if source.contains("replydraft_time") {
+            assert!(
+                ROOTS.contains(&module.as_str()) || FOUNDATIONS.contains(&module.as_str()),
+                "src/{module}.rs names `replydraft_time`: name it `crate::timex`, in its place in LAYERS"
+            );
+        }
+    }
 }

@@ -1,5 +1,6 @@
-//! The book (`docs/src`) and the README link only to files and headings that exist,
-//! every page is in the book's table of contents, and the README stays a front page.
+//! The book (`docs/src`) and the READMEs (the repository's, the time crate's) link only
+//! to files and headings that exist, every page is in the book's table of contents,
+//! and the README stays a front page.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -19,7 +20,7 @@ fn pages() -> Vec<PathBuf> {
             }
         }
     }
-    let mut out = vec![root().join("README.md")];
+    let mut out = vec![root().join("README.md"), root().join("crates/replydraft-time/README.md")];
     walk(&root().join("docs/src"), &mut out);
     out.sort();
     out

@@ -1,28 +1,38 @@
-//! Temporal expressions: finds time language in free text ("last year", "by May",
+//! # replydraft-time
+//!
+//! Temporal expressions: finds time language in English text ("last year", "by May",
 //! "2024-25", "over the past two years", "Friday") and normalises each to a TIMEX3 value
 //! and the calendar interval it denotes, resolved against an anchor (the date the text
 //! was written).
 //!
 //! Pure: text and anchor in, expressions out; no facts, no judgement. What is recognised
-//! and how it is normalised is data (`src/timex/rules.toml`: word lists, patterns and
-//! rules, in the manner of HeidelTime); this module only runs the rules and evaluates
-//! their values.
+//! and how it is normalised is data (`src/rules.toml`: word lists, patterns and rules,
+//! in the manner of HeidelTime, read by the loader of [`rules`], which checks them as it
+//! reads them); this crate only runs the rules and evaluates their values. It was
+//! written for [replydraft](https://docs.rs/replydraft), which judges the letters of
+//! UK MPs' offices, and reads UK years too: `FY2024` (April 2024 to March 2025),
+//! `TY2024`, `AY2024`.
 //!
 //! ```
-//! use replydraft::{parse_date, timex};
+//! use jiff::civil::date;
 //!
 //! let text = "Last year we met on Friday; funding for 2024-25 runs for two years.";
-//! let found = timex::find(text, parse_date("2024-06-12")?);
+//! let found = replydraft_time::find(text, date(2024, 6, 12));
 //! let values: Vec<&str> = found.iter().map(|t| t.value.as_str()).collect();
 //! assert_eq!(values, ["2023", "2024-06-07", "FY2024", "P2Y"]);
 //! assert_eq!(&text[found[0].start..found[0].end], "Last year");
-//! assert_eq!(found[2].first, Some(parse_date("2024-04-01")?));
-//! assert_eq!(found[2].last, Some(parse_date("2025-03-31")?));
-//! # Ok::<(), replydraft::Error>(())
+//! assert_eq!(found[2].first, Some(date(2024, 4, 1)));
+//! assert_eq!(found[2].last, Some(date(2025, 3, 31)));
 //! ```
 
-use crate::date::shifted;
-use crate::text::floor_char_boundary;
+pub mod rules;
+
+/// The README's example is doc-tested.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
+use crate::rules::{RulesError, Source, Spanned};
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use jiff::ToSpan;
 use jiff::civil::{Date, Weekday};
@@ -33,9 +43,23 @@ use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 /// The rules, as shipped (see the file for its format).
-pub const RULES_TOML: &str = include_str!("timex/rules.toml");
+///
+/// ```
+/// assert!(replydraft_time::RULES_TOML.contains("[[rule]]"));
+/// ```
+pub const RULES_TOML: &str = include_str!("rules.toml");
+
+/// The name errors in [`RULES_TOML`] give it.
+const RULES_FILE: &str = "crates/replydraft-time/src/rules.toml";
 
 /// The four TIMEX3 types.
+///
+/// ```
+/// use replydraft_time::{TimexType, find};
+/// let found = find("every year for two years from May", jiff::civil::date(2024, 6, 12));
+/// let kinds: Vec<TimexType> = found.iter().map(|t| t.kind).collect();
+/// assert_eq!(kinds, [TimexType::Set, TimexType::Duration, TimexType::Date]);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum TimexType {
@@ -53,7 +77,7 @@ impl TimexType {
     /// The TIMEX3 name: `DATE`, `TIME`, `DURATION` or `SET`.
     ///
     /// ```
-    /// assert_eq!(replydraft::timex::TimexType::Duration.name(), "DURATION");
+    /// assert_eq!(replydraft_time::TimexType::Duration.name(), "DURATION");
     /// ```
     pub fn name(self) -> &'static str {
         match self {
@@ -66,6 +90,13 @@ impl TimexType {
 }
 
 /// One temporal expression found in a text.
+///
+/// ```
+/// let text = "The review will report in the spring.";
+/// let t = &replydraft_time::find(text, jiff::civil::date(2024, 1, 10))[0];
+/// assert_eq!((&text[t.start..t.end], t.value.as_str(), t.partial), ("the spring", "2024-SP", true));
+/// assert_eq!(t.first, Some(jiff::civil::date(2024, 3, 1)));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Timex {
@@ -98,11 +129,10 @@ pub struct Timex {
 /// the text was written. Expressions do not overlap and come in text order.
 ///
 /// ```
-/// use replydraft::{parse_date, timex};
-/// let found = timex::find("The plan will be set out in September.", parse_date("2023-06-01")?);
+/// use replydraft_time::{TimexType, find};
+/// let found = find("The plan will be set out in September.", jiff::civil::date(2023, 6, 1));
 /// assert_eq!(found[0].value, "2023-09");
-/// assert_eq!(found[0].kind, timex::TimexType::Date);
-/// # Ok::<(), replydraft::Error>(())
+/// assert_eq!(found[0].kind, TimexType::Date);
 /// ```
 pub fn find(text: &str, anchor: Date) -> Vec<Timex> {
     read(text).at(anchor)
@@ -115,11 +145,10 @@ pub fn find(text: &str, anchor: Date) -> Vec<Timex> {
 /// a distant day to see what moves) recognises it only once.
 ///
 /// ```
-/// use replydraft::{parse_date, timex};
-/// let reading = timex::read("The plan will be set out in September.");
-/// assert_eq!(reading.at(parse_date("2023-06-01")?)[0].value, "2023-09");
-/// assert_eq!(reading.at(parse_date("2024-10-01")?)[0].value, "2025-09");
-/// # Ok::<(), replydraft::Error>(())
+/// use jiff::civil::date;
+/// let reading = replydraft_time::read("The plan will be set out in September.");
+/// assert_eq!(reading.at(date(2023, 6, 1))[0].value, "2023-09");
+/// assert_eq!(reading.at(date(2024, 10, 1))[0].value, "2025-09");
 /// ```
 pub struct Reading<'t> {
     text: &'t str,
@@ -139,9 +168,8 @@ struct Recognised {
 /// [`Reading`].
 ///
 /// ```
-/// let reading = replydraft::timex::read("Last year, and by March 2025.");
-/// assert_eq!(reading.at(replydraft::parse_date("2024-06-01")?).len(), 2);
-/// # Ok::<(), replydraft::Error>(())
+/// let reading = replydraft_time::read("Last year, and by March 2025.");
+/// assert_eq!(reading.at(jiff::civil::date(2024, 6, 1)).len(), 2);
 /// ```
 pub fn read(text: &str) -> Reading<'_> {
     // Rules match within one stretch (`chunks`), so stretches are recognised apart and
@@ -236,10 +264,9 @@ impl Reading<'_> {
     /// [`find`] gives them. Expressions do not overlap and come in text order.
     ///
     /// ```
-    /// let reading = replydraft::timex::read("We met last week.");
-    /// let found = reading.at(replydraft::parse_date("2024-06-12")?);
+    /// let reading = replydraft_time::read("We met last week.");
+    /// let found = reading.at(jiff::civil::date(2024, 6, 12));
     /// assert_eq!(found[0].value, "2024-W23");
-    /// # Ok::<(), replydraft::Error>(())
     /// ```
     pub fn at(&self, anchor: Date) -> Vec<Timex> {
         let rules = &*RULES;
@@ -276,7 +303,7 @@ impl Reading<'_> {
     /// The text read.
     ///
     /// ```
-    /// assert_eq!(replydraft::timex::read("in 2024").text(), "in 2024");
+    /// assert_eq!(replydraft_time::read("in 2024").text(), "in 2024");
     /// ```
     pub fn text(&self) -> &str {
         self.text
@@ -288,7 +315,14 @@ impl Reading<'_> {
 /// (1,111 days earlier: another year, month and weekday), and an expression that is
 /// missing there or has another value moves with the date it is read on ("last year",
 /// "5 June", "today"); one that keeps its value is written out ("5 June 2023").
-pub(crate) fn moves_with_anchor(reading: &Reading, found: &[Timex], anchor: Date) -> Vec<bool> {
+///
+/// ```
+/// use replydraft_time::{moves_with_anchor, read};
+/// let reading = read("We wrote on 5 June 2023 and again last year.");
+/// let anchor = jiff::civil::date(2024, 6, 12);
+/// assert_eq!(moves_with_anchor(&reading, &reading.at(anchor), anchor), [false, true]);
+/// ```
+pub fn moves_with_anchor(reading: &Reading, found: &[Timex], anchor: Date) -> Vec<bool> {
     let far = anchor.checked_sub(1111.days()).unwrap_or(anchor);
     let other = reading.at(far);
     // Both lists are in text order and do not overlap.
@@ -310,12 +344,12 @@ pub(crate) fn moves_with_anchor(reading: &Reading, found: &[Timex], anchor: Date
 /// nothing by itself.
 ///
 /// ```
-/// let (d, s, e) = replydraft::infer_written("\n\nJuly 2022\n\nDear Constituent,\n").unwrap();
+/// let (d, s, e) = replydraft_time::infer_written("\n\nJuly 2022\n\nDear Constituent,\n").unwrap();
 /// assert_eq!(d.to_string(), "2022-07-01");
 /// assert_eq!((s, e), (2, 11));
-/// assert!(replydraft::infer_written("Thank you for writing.").is_none());
-/// assert!(replydraft::infer_written("Today\n\nDear Constituent,\n").is_none());
-/// assert!(replydraft::infer_written("Summer 2022\n\nDear Constituent,\n").is_none());
+/// assert!(replydraft_time::infer_written("Thank you for writing.").is_none());
+/// assert!(replydraft_time::infer_written("Today\n\nDear Constituent,\n").is_none());
+/// assert!(replydraft_time::infer_written("Summer 2022\n\nDear Constituent,\n").is_none());
 /// ```
 pub fn infer_written(text: &str) -> Option<(Date, usize, usize)> {
     let reading = read(text);
@@ -440,11 +474,11 @@ const MISSES: usize = 24;
 /// September 2023 to August 2024. `None` for durations and `PAST_REF`-like values.
 ///
 /// ```
-/// use replydraft::{parse_date, timex::interval};
-/// assert_eq!(interval("2023-Q4"), Some((parse_date("2023-10-01")?, parse_date("2023-12-31")?)));
-/// assert_eq!(interval("201"), Some((parse_date("2010-01-01")?, parse_date("2019-12-31")?)));
+/// use jiff::civil::date;
+/// use replydraft_time::interval;
+/// assert_eq!(interval("2023-Q4"), Some((date(2023, 10, 1), date(2023, 12, 31))));
+/// assert_eq!(interval("201"), Some((date(2010, 1, 1), date(2019, 12, 31))));
 /// assert_eq!(interval("P2Y"), None);
-/// # Ok::<(), replydraft::Error>(())
 /// ```
 pub fn interval(value: &str) -> Option<(Date, Date)> {
     // A time of day ("2023-11-01TMO") denotes its day.
@@ -538,7 +572,7 @@ pub fn interval(value: &str) -> Option<(Date, Date)> {
 #[serde(deny_unknown_fields)]
 struct RulesFile {
     patterns: BTreeMap<String, String>,
-    lists: BTreeMap<String, BTreeMap<String, String>>,
+    lists: BTreeMap<String, BTreeMap<String, Spanned<String>>>,
     tense: TenseFile,
     range: Vec<RangeFile>,
     rule: Vec<RuleFile>,
@@ -547,26 +581,26 @@ struct RulesFile {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RangeFile {
-    before: String,
-    between: String,
+    before: Spanned<String>,
+    between: Spanned<String>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct TenseFile {
-    future: Vec<String>,
-    present: Vec<String>,
-    past: Vec<String>,
+    future: Spanned<Vec<String>>,
+    present: Spanned<Vec<String>>,
+    past: Spanned<Vec<String>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RuleFile {
     name: String,
-    pattern: String,
+    pattern: Spanned<String>,
     #[serde(rename = "type")]
     kind: TimexType,
-    value: String,
+    value: Spanned<String>,
     #[serde(default)]
     priority: i32,
 }
@@ -580,13 +614,16 @@ struct Rules {
     /// For each of those words, the rules whose matches can begin with it.
     led_by: Vec<Vec<usize>>,
     /// Per list, its entries: a whole-text matcher and the value.
-    lists: BTreeMap<String, Vec<(Regex, String)>>,
+    lists: Lists,
     /// Tense markers: one automaton, the class of each alternative by group.
     tense: Regex,
     /// Ranges: (the text before the first expression ends with it, the text between
     /// the two is it).
     ranges: Vec<(Regex, Regex)>,
 }
+
+/// Word lists by name, each entry a whole-text matcher and the value.
+type Lists = BTreeMap<String, Vec<(Regex, String)>>;
 
 struct Rule {
     name: String,
@@ -608,17 +645,20 @@ struct Rule {
     reads_tense: bool,
 }
 
+/// The rules. They are part of the crate (a test compiles them), so a mistake in them
+/// is a build defect, not bad input.
 static RULES: LazyLock<Rules> = LazyLock::new(|| compile(RULES_TOML).expect("the shipped timex rules compile"));
 
 /// Compiles a pattern ASCII-only (`(?-u)`: ASCII case folding, `\s`, `\d`, `\b`),
 /// which keeps the automata small; other characters match as written.
-fn case_insensitive(pattern: &str) -> Result<Regex, String> {
-    RegexBuilder::new(&format!("(?-u:{pattern})")).case_insensitive(true).build().map_err(|e| e.to_string())
+fn case_insensitive(pattern: &str) -> Result<Regex, regex::Error> {
+    RegexBuilder::new(&format!("(?-u:{pattern})")).case_insensitive(true).build()
 }
 
 /// Compiles a rule file: patterns and lists expanded into each rule's expression.
-fn compile(source: &str) -> Result<Rules, String> {
-    let file: RulesFile = toml::from_str(source).map_err(|e| e.to_string())?;
+fn compile(text: &str) -> Result<Rules, RulesError> {
+    let source = Source::new(RULES_FILE, text);
+    let file: RulesFile = source.load()?;
     // %name → (?:alternatives), longest first so that "sept" is tried before "sep".
     let mut names: Vec<(String, String)> = Vec::new();
     for (name, entries) in &file.lists {
@@ -644,18 +684,28 @@ fn compile(source: &str) -> Result<Rules, String> {
     for (name, entries) in &file.lists {
         let mut compiled = Vec::new();
         for (words, value) in entries {
-            compiled.push((case_insensitive(&format!("^(?:{words})$"))?, value.clone()));
+            let words = source.check(value, |_| case_insensitive(&format!("^(?:{words})$")))?;
+            compiled.push((words, value.get_ref().clone()));
         }
         lists.insert(name.clone(), compiled);
     }
     let mut rules = Vec::new();
     let mut words: BTreeMap<Vec<u8>, Vec<usize>> = BTreeMap::new();
     for r in file.rule {
-        let pattern = format!("(?-u:{})", expand(&r.pattern));
-        let regex = meta::Regex::builder()
-            .syntax(regex_automata::util::syntax::Config::new().case_insensitive(true))
-            .build(&pattern)
-            .map_err(|e| format!("rule `{}`: {e}", r.name))?;
+        let pattern = format!("(?-u:{})", expand(r.pattern.get_ref()));
+        let regex = source.check(&r.pattern, |_| {
+            meta::Regex::builder()
+                .syntax(regex_automata::util::syntax::Config::new().case_insensitive(true))
+                .build(&pattern)
+                .map_err(|e| e.to_string())
+        })?;
+        for name in function_names(r.value.get_ref(), &pattern, &lists) {
+            if Function::named(&name).is_none() {
+                let at = source.locate(r.value.span().start);
+                return Err(RulesError::Function { at, rule: r.name, name });
+            }
+        }
+        let value = r.value.into_inner();
         let names: Vec<String> =
             regex.group_info().pattern_names(PatternID::ZERO).flatten().map(String::from).collect();
         let first = first_words(&pattern);
@@ -664,39 +714,41 @@ fn compile(source: &str) -> Result<Rules, String> {
         }
         let reads_tense = ["weekday", "monthday", "monthname", "holiday", "quartern", "bymonth", "clock", "noon"]
             .iter()
-            .any(|f| r.value.starts_with(f));
-        let anaphoric = ["cquarter", "cago", "cyear", "cmonth", "cweek", "ago"].iter().any(|f| r.value.starts_with(f));
+            .any(|f| value.starts_with(f));
+        let anaphoric = ["cquarter", "cago", "cyear", "cmonth", "cweek", "ago"].iter().any(|f| value.starts_with(f));
         rules.push(Rule {
             name: r.name,
             regex,
             anywhere: first.is_none(),
             lead_in: names.iter().any(|n| n == "x"),
             kind: r.kind,
-            value: r.value,
+            value,
             priority: r.priority,
             anaphoric,
             names,
             reads_tense,
         });
     }
-    let group = |words: &[String]| words.join("|");
-    let tense = case_insensitive(&format!(
-        r"\b(?:(?P<future>{})|(?P<present>{})|(?P<past>{}))\b",
-        group(&file.tense.future),
-        group(&file.tense.present),
-        group(&file.tense.past)
-    ))?;
+    // Each class of markers compiles on its own, so that an error names its line.
+    let t = &file.tense;
+    let group =
+        |words: &Spanned<Vec<String>>| source.check(words, |w| case_insensitive(&w.join("|")).map(|_| w.join("|")));
+    let (future, present, past) = (group(&t.future)?, group(&t.present)?, group(&t.past)?);
+    let tense = source.check(&t.future, |_| {
+        case_insensitive(&format!(r"\b(?:(?P<future>{future})|(?P<present>{present})|(?P<past>{past}))\b"))
+    })?;
+    // The words are a few hundred of at most four bytes: the automaton always builds.
     let first_words = AhoCorasick::builder()
         .ascii_case_insensitive(true)
         .kind(Some(AhoCorasickKind::DFA))
         .build(words.keys())
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| RulesError::Pattern { at: source.locate(0), what: e.to_string() })?;
     let led_by = words.into_values().collect();
     let mut ranges = Vec::new();
     for r in &file.range {
         ranges.push((
-            case_insensitive(&format!(r"\b(?:{})\s*$", r.before))?,
-            case_insensitive(&format!(r"^\s*(?:{})\s*$", r.between))?,
+            source.check(&r.before, |before| case_insensitive(&format!(r"\b(?:{before})\s*$")))?,
+            source.check(&r.between, |between| case_insensitive(&format!(r"^\s*(?:{between})\s*$")))?,
         ));
     }
     Ok(Rules { rules, first_words, led_by, lists, tense, ranges })
@@ -707,13 +759,11 @@ fn compile(source: &str) -> Result<Rules, String> {
 /// and 2025", "from April 2024 to March 2026"), by the rules' `[[range]]` tables.
 ///
 /// ```
-/// use replydraft::{parse_date, timex};
 /// let text = "The fund runs between 2022 and 2025, from April to June each year.";
-/// let found = timex::find(text, parse_date("2021-06-01")?);
-/// let pairs = timex::ranges(text, &found);
+/// let found = replydraft_time::find(text, jiff::civil::date(2021, 6, 1));
+/// let pairs = replydraft_time::ranges(text, &found);
 /// assert_eq!(pairs.len(), 2);
 /// assert_eq!(&text[found[pairs[0].0].start..found[pairs[0].1].end], "2022 and 2025");
-/// # Ok::<(), replydraft::Error>(())
 /// ```
 pub fn ranges(text: &str, found: &[Timex]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
@@ -737,7 +787,7 @@ pub fn ranges(text: &str, found: &[Timex]) -> Vec<(usize, usize)> {
 /// of them up to ASCII case.
 fn first_words(pattern: &str) -> Option<Vec<Vec<u8>>> {
     let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
-    let words = prefixes(&hir)?;
+    let words = prefixes(&hir, FIRST)?;
     let words: Vec<Vec<u8>> = words.into_iter().map(|(w, _)| w.to_ascii_lowercase()).collect();
     (!words.is_empty() && words.iter().all(|w| !w.is_empty())).then_some(words)
 }
@@ -746,16 +796,17 @@ fn first_words(pattern: &str) -> Option<Vec<Vec<u8>>> {
 const FIRST: usize = 4;
 const FIRST_MAX: usize = 4000;
 
-/// The beginnings of the matches of `hir`: each with whether it is a whole match (so
-/// that what follows it in a concatenation continues it).
-fn prefixes(hir: &regex_syntax::hir::Hir) -> Option<std::collections::BTreeSet<(Vec<u8>, bool)>> {
+/// The beginnings of the matches of `hir`, cut to `cut` bytes: each with whether it is
+/// a whole match (so that what follows it in a concatenation continues it). With no
+/// cut, a set of whole matches only is every match `hir` has.
+fn prefixes(hir: &regex_syntax::hir::Hir, cut: usize) -> Option<std::collections::BTreeSet<(Vec<u8>, bool)>> {
     use regex_syntax::hir::{Class, HirKind};
     let whole = |w: Vec<u8>| std::collections::BTreeSet::from([(w, true)]);
     let set = match hir.kind() {
         HirKind::Empty | HirKind::Look(_) => whole(Vec::new()),
         HirKind::Literal(l) => {
             let w = l.0.to_vec();
-            [(w.iter().take(FIRST).copied().collect(), w.len() <= FIRST)].into()
+            [(w.iter().take(cut).copied().collect(), w.len() <= cut)].into()
         }
         HirKind::Class(Class::Bytes(c)) => {
             let bytes: Vec<u8> = c.iter().flat_map(|r| r.start()..=r.end()).take(17).collect();
@@ -765,10 +816,10 @@ fn prefixes(hir: &regex_syntax::hir::Hir) -> Option<std::collections::BTreeSet<(
             let chars: Vec<char> = c.iter().flat_map(|r| r.start()..=r.end()).take(17).collect();
             (chars.len() <= 16).then(|| chars.into_iter().map(|ch| (ch.to_string().into_bytes(), true)).collect())?
         }
-        HirKind::Capture(c) => prefixes(&c.sub)?,
+        HirKind::Capture(c) => prefixes(&c.sub, cut)?,
         HirKind::Repetition(r) => {
             let mut set: std::collections::BTreeSet<_> =
-                prefixes(&r.sub)?.into_iter().map(|(w, _)| (w, false)).collect();
+                prefixes(&r.sub, cut)?.into_iter().map(|(w, _)| (w, false)).collect();
             if r.min == 0 {
                 set.insert((Vec::new(), true));
             }
@@ -777,27 +828,27 @@ fn prefixes(hir: &regex_syntax::hir::Hir) -> Option<std::collections::BTreeSet<(
         HirKind::Alternation(alts) => {
             let mut set = std::collections::BTreeSet::new();
             for alt in alts {
-                set.extend(prefixes(alt)?);
+                set.extend(prefixes(alt, cut)?);
             }
             set
         }
         HirKind::Concat(parts) => {
             let mut set = whole(Vec::new());
             for part in parts {
-                if set.iter().all(|(w, whole)| !whole || w.len() >= FIRST) {
+                if set.iter().all(|(w, whole)| !whole || w.len() >= cut) {
                     break;
                 }
-                let next = prefixes(part)?;
+                let next = prefixes(part, cut)?;
                 let mut joined = std::collections::BTreeSet::new();
                 for (w, whole) in set {
-                    if !whole || w.len() >= FIRST {
+                    if !whole || w.len() >= cut {
                         joined.insert((w, false));
                         continue;
                     }
                     for (n, n_whole) in &next {
                         let mut j = w.clone();
-                        j.extend(n.iter().take(FIRST - w.len()));
-                        let cut = w.len() + n.len() > FIRST;
+                        j.extend(n.iter().take(cut - w.len()));
+                        let cut = w.len() + n.len() > cut;
                         joined.insert((j, *n_whole && !cut));
                     }
                     if joined.len() > FIRST_MAX {
@@ -810,6 +861,58 @@ fn prefixes(hir: &regex_syntax::hir::Hir) -> Option<std::collections::BTreeSet<(
         }
     };
     (set.len() <= FIRST_MAX).then_some(set)
+}
+
+/// The names of the functions a rule's value can call: the name before its `(`, each
+/// `{group}` in it read as every value the group can take when it matches (each word
+/// its pattern allows, as the list it is named after gives it, else lowercase; every
+/// value of that list when the words are too many to list). A group that can take any
+/// other words stays `{group}`, which names no function.
+fn function_names(value: &str, pattern: &str, lists: &Lists) -> Vec<String> {
+    let Some(open) = value.find('(') else { return Vec::new() };
+    // The pattern is read only for a name made of groups (few are).
+    let hir = value[..open].contains('{').then(|| regex_syntax::Parser::new().parse(pattern).ok()).flatten();
+    let mut names = vec![String::new()];
+    let mut rest = &value[..open];
+    while !rest.is_empty() {
+        let choices: Vec<String> = if let Some((group, after)) = rest.strip_prefix('{').and_then(|r| r.split_once('}'))
+        {
+            rest = after;
+            let base = group.trim_end_matches(|c: char| c.is_ascii_digit());
+            let words = hir.as_ref().and_then(|h| capture(h, group)).and_then(|g| prefixes(g, usize::MAX));
+            match (words.filter(|w| w.iter().all(|(_, whole)| *whole)), lists.get(base)) {
+                (Some(words), _) => words
+                    .iter()
+                    .map(|(w, _)| {
+                        let w = String::from_utf8_lossy(w);
+                        lookup_in(lists, base, w.trim()).unwrap_or_else(|| w.trim().to_ascii_lowercase())
+                    })
+                    .collect(),
+                (None, Some(list)) => list.iter().map(|(_, v)| v.clone()).collect(),
+                (None, None) => vec![format!("{{{group}}}")],
+            }
+        } else {
+            // Up to the next group (a `{` without its `}` is read as written).
+            let end = rest.char_indices().skip(1).find(|&(_, c)| c == '{').map_or(rest.len(), |(i, _)| i);
+            let literal = rest[..end].to_ascii_lowercase();
+            rest = &rest[end..];
+            vec![literal]
+        };
+        names = names.iter().flat_map(|n| choices.iter().map(move |c| format!("{n}{c}"))).collect();
+    }
+    names
+}
+
+/// The pattern of the capture group `name` in `hir`.
+fn capture<'h>(hir: &'h regex_syntax::hir::Hir, name: &str) -> Option<&'h regex_syntax::hir::Hir> {
+    use regex_syntax::hir::HirKind;
+    match hir.kind() {
+        HirKind::Capture(c) if c.name.as_deref() == Some(name) => Some(&c.sub),
+        HirKind::Capture(c) => capture(&c.sub, name),
+        HirKind::Repetition(r) => capture(&r.sub, name),
+        HirKind::Concat(parts) | HirKind::Alternation(parts) => parts.iter().find_map(|h| capture(h, name)),
+        _ => None,
+    }
 }
 
 /// The alternatives of a list entry: split at `|` outside parentheses.
@@ -892,7 +995,12 @@ fn normalise(group: &str, text: &str) -> String {
 }
 
 fn lookup(list: &str, text: &str) -> Option<String> {
-    RULES.lists.get(list)?.iter().find(|(re, _)| re.is_match(text)).map(|(_, v)| v.clone())
+    lookup_in(&RULES.lists, list, text)
+}
+
+/// The value `list` of `lists` gives `text`, if one of its entries is the text.
+fn lookup_in(lists: &Lists, list: &str, text: &str) -> Option<String> {
+    lists.get(list)?.iter().find(|(re, _)| re.is_match(text)).map(|(_, v)| v.clone())
 }
 
 /// Digits, a number word, or two joined ("twenty-four"); `X` for "several".
@@ -916,6 +1024,12 @@ fn number(text: &str) -> Option<String> {
 /// The tense of the clause an expression stands in, read from the nearest tense marker
 /// of `rules.toml`'s `[tense]` lists ("will", "plans to", "is due to"; "is",
 /// "currently"; "was", "has published", "ago").
+///
+/// ```
+/// use replydraft_time::{Tense, tense_at};
+/// assert_eq!(tense_at("It is due to open in May.", 19, 24), Tense::Future);
+/// assert_eq!(tense_at("Funding in May.", 11, 14), Tense::Unknown);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Tense {
@@ -933,7 +1047,7 @@ pub enum Tense {
 /// the span within its clause (clauses end at `.`, `!`, `?`, `;` and line breaks).
 ///
 /// ```
-/// use replydraft::timex::{Tense, tense_at};
+/// use replydraft_time::{Tense, tense_at};
 /// let text = "The review was published in March. A plan will follow in June.";
 /// assert_eq!(tense_at(text, 28, 33), Tense::Past);
 /// assert_eq!(tense_at(text, 57, 61), Tense::Future);
@@ -944,8 +1058,14 @@ pub fn tense_at(text: &str, start: usize, end: usize) -> Tense {
 }
 
 /// The clause around `start..end`: up to the nearest `.`, `!`, `?`, `;` or line break
-/// on each side, and no further than [`CLAUSE_REACH`] bytes.
-pub(crate) fn clause(text: &str, start: usize, end: usize) -> (usize, usize) {
+/// on each side, and no further than 400 bytes.
+///
+/// ```
+/// let text = "It was agreed. The plan will follow in June; nothing more.";
+/// let (from, to) = replydraft_time::clause(text, 39, 43);
+/// assert_eq!(&text[from..to], " The plan will follow in June");
+/// ```
+pub fn clause(text: &str, start: usize, end: usize) -> (usize, usize) {
     let stops = |c: char| matches!(c, '.' | '!' | '?' | ';' | '\n');
     let lo = floor_char_boundary(text, start.saturating_sub(CLAUSE_REACH));
     let hi = floor_char_boundary(text, end.saturating_add(CLAUSE_REACH));
@@ -1020,16 +1140,19 @@ fn evaluate(template: &str, groups: &[(String, String)], env: &Env) -> Option<(S
     filled.push_str(rest);
     let Some(open) = filled.find('(') else { return Some((filled, false)) };
     let close = filled.rfind(')')?;
-    let name = filled[..open].to_ascii_lowercase();
+    // The rules' names are checked when they compile; a group that did not match can
+    // still leave a name short ("{w}()").
+    let function = Function::named(&filled[..open].to_ascii_lowercase())?;
     let args: Vec<&str> = filled[open + 1..close].split(',').map(str::trim).collect();
     let suffix = &filled[close + 1..];
-    let value = call(&name, &args, env)?;
+    let value = call(function, &args, env)?;
     let arg = |i: usize| args.get(i).copied().unwrap_or("");
-    let partial = match name.as_str() {
-        "monthday" | "monthname" | "bymonth" | "weekday" | "clockday" | "clockdate" => true,
-        "holiday" => arg(1).is_empty(),
-        "season" => arg(1).is_empty() && arg(2).is_empty(),
-        "noon" => arg(1).parse::<u8>().is_ok(),
+    use Function as F;
+    let partial = match function {
+        F::MonthDay | F::MonthName | F::ByMonth | F::Weekday | F::ClockDay | F::ClockDate => true,
+        F::Holiday => arg(1).is_empty(),
+        F::Season => arg(1).is_empty() && arg(2).is_empty(),
+        F::Noon => arg(1).parse::<u8>().is_ok(),
         _ => false,
     };
     Some((format!("{value}{suffix}"), partial))
@@ -1130,29 +1253,110 @@ fn clock(h: &str, m: &str, ampm: &str) -> Option<String> {
     Some(format!("{h:02}:{m:02}"))
 }
 
-fn call(name: &str, args: &[&str], env: &Env) -> Option<String> {
+/// The functions a rule's value can call (the rules file's header says what each
+/// does): a name in a value that is none of them is an error when the rules compile.
+macro_rules! functions {
+    ($($function:ident = $name:literal,)*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        enum Function {
+            $($function,)*
+        }
+
+        impl Function {
+            /// The function of that name, if there is one.
+            fn named(name: &str) -> Option<Function> {
+                match name {
+                    $($name => Some(Function::$function),)*
+                    _ => None,
+                }
+            }
+
+            /// Its name in the rules.
+            fn name(self) -> &'static str {
+                match self {
+                    $(Function::$function => $name,)*
+                }
+            }
+        }
+    };
+}
+
+functions! {
+    Year = "year",
+    Month = "month",
+    Week = "week",
+    Day = "day",
+    Quarter = "quarter",
+    Decade = "decade",
+    Century = "century",
+    Weekend = "weekend",
+    Today = "today",
+    Yesterday = "yesterday",
+    Tomorrow = "tomorrow",
+    TwoDaysAgo = "twodaysago",
+    TwoDaysLater = "twodayslater",
+    DayTime = "daytime",
+    CYear = "cyear",
+    CMonth = "cmonth",
+    CWeek = "cweek",
+    CQuarter = "cquarter",
+    QuarterN = "quartern",
+    QuarterY = "quartery",
+    Ago = "ago",
+    Later = "later",
+    CAgo = "cago",
+    Weekday = "weekday",
+    LastWeekday = "lastweekday",
+    NextWeekday = "nextweekday",
+    Clock = "clock",
+    ClockDate = "clockdate",
+    ClockDay = "clockday",
+    Noon = "noon",
+    MonthYear = "monthyear",
+    MonthDay = "monthday",
+    MonthName = "monthname",
+    LastMonth = "lastmonth",
+    NextMonth = "nextmonth",
+    ThisMonth = "thismonth",
+    Season = "season",
+    Holiday = "holiday",
+    UkYear = "ukyear",
+    ByMonth = "bymonth",
+    Fy = "fy",
+    Ay = "ay",
+    Ty = "ty",
+    FyShort = "fyshort",
+    SpelledYear = "spelledyear",
+    Ref = "ref",
+    Dur = "dur",
+    SetWord = "setword",
+}
+
+fn call(function: Function, args: &[&str], env: &Env) -> Option<String> {
+    use Function as F;
+    let name = function.name();
     let a = env.anchor;
     let arg = |i: usize| args.get(i).copied().unwrap_or("");
     let n0 = || int(arg(0));
-    match name {
-        "year" | "month" | "week" | "day" | "quarter" | "decade" | "century" => shift(a, n0()?, name),
-        "weekend" => shift(a, n0()?, "WE"),
-        "today" => shift(a, 0, "day"),
-        "yesterday" => shift(a, -1, "day"),
-        "tomorrow" => shift(a, 1, "day"),
-        "twodaysago" => shift(a, -2, "day"),
-        "twodayslater" => shift(a, 2, "day"),
-        "daytime" => Some(format!("{}T{}", shift(a, n0()?, "day")?, arg(1).to_ascii_uppercase())),
-        "cyear" => Some(format!("{:04}", context_year(env.context).unwrap_or(a.year().into()).checked_add(n0()?)?)),
-        "cmonth" => {
+    match function {
+        F::Year | F::Month | F::Week | F::Day | F::Quarter | F::Decade | F::Century => shift(a, n0()?, name),
+        F::Weekend => shift(a, n0()?, "WE"),
+        F::Today => shift(a, 0, "day"),
+        F::Yesterday => shift(a, -1, "day"),
+        F::Tomorrow => shift(a, 1, "day"),
+        F::TwoDaysAgo => shift(a, -2, "day"),
+        F::TwoDaysLater => shift(a, 2, "day"),
+        F::DayTime => Some(format!("{}T{}", shift(a, n0()?, "day")?, arg(1).to_ascii_uppercase())),
+        F::CYear => Some(format!("{:04}", context_year(env.context).unwrap_or(a.year().into()).checked_add(n0()?)?)),
+        F::CMonth => {
             let ctx = env.context.filter(|c| c.len() >= 7 && c.as_bytes().get(4) == Some(&b'-'));
             match ctx.and_then(|c| c.get(..7)).filter(|c| c[5..7].bytes().all(|b| b.is_ascii_digit())) {
                 Some(c) => Some(c.to_string()),
                 None => shift(a, n0()?, "month"),
             }
         }
-        "cweek" => shift(a, n0()?, "week"),
-        "cquarter" => {
+        F::CWeek => shift(a, n0()?, "week"),
+        F::CQuarter => {
             let k = n0()?;
             if let Some(q) = env.quarter {
                 return Some(quarter_value(q.checked_add(k)?));
@@ -1161,7 +1365,7 @@ fn call(name: &str, args: &[&str], env: &Env) -> Option<String> {
             let q = quarter_index(a) - 1;
             Some(quarter_value(q.checked_add(k)?))
         }
-        "quartern" => {
+        F::QuarterN => {
             let n: i64 = arg(0).parse().ok()?;
             let mut y = i64::from(a.year());
             let qi = y * 4 + n - 1;
@@ -1171,11 +1375,11 @@ fn call(name: &str, args: &[&str], env: &Env) -> Option<String> {
             }
             Some(format!("{y:04}-Q{n}"))
         }
-        "quartery" => {
+        F::QuarterY => {
             let y = if arg(0).is_empty() { i64::from(a.year()) } else { arg(0).parse().ok()? };
             Some(format!("{y:04}-Q{}", arg(1)))
         }
-        "ago" | "later" | "cago" => {
+        F::Ago | F::Later | F::CAgo => {
             let unit = arg(1);
             let n = match arg(0) {
                 "X" => return Some(if name == "later" { "FUTURE_REF" } else { "PAST_REF" }.into()),
@@ -1195,7 +1399,7 @@ fn call(name: &str, args: &[&str], env: &Env) -> Option<String> {
             }
             shift(a, n, unit)
         }
-        "weekday" | "lastweekday" | "nextweekday" => {
+        F::Weekday | F::LastWeekday | F::NextWeekday => {
             let d: i64 = arg(0).parse().ok().filter(|d| (1..=7).contains(d))?;
             let today = i64::from(a.weekday().to_monday_one_offset());
             let back = (today - d).rem_euclid(7);
@@ -1217,30 +1421,30 @@ fn call(name: &str, args: &[&str], env: &Env) -> Option<String> {
             };
             shift(a, offset, "day")
         }
-        "clock" => Some(format!("{}T{}", shift(a, int(arg(3))?, "day")?, clock(arg(0), arg(1), arg(2))?)),
-        "clockdate" => {
-            let day = call("monthday", &[arg(3), arg(4)], env)?;
+        F::Clock => Some(format!("{}T{}", shift(a, int(arg(3))?, "day")?, clock(arg(0), arg(1), arg(2))?)),
+        F::ClockDate => {
+            let day = call(F::MonthDay, &[arg(3), arg(4)], env)?;
             Some(format!("{day}T{}", clock(arg(0), arg(1), arg(2))?))
         }
-        "clockday" => {
-            let day = call("weekday", &[arg(3)], env)?;
+        F::ClockDay => {
+            let day = call(F::Weekday, &[arg(3)], env)?;
             Some(format!("{day}T{}", clock(arg(0), arg(1), arg(2))?))
         }
-        "noon" => {
+        F::Noon => {
             let time = if arg(0) == "midnight" { "24:00" } else { "12:00" };
             let day = match arg(1) {
                 "" | "today" => shift(a, 0, "day")?,
                 "yesterday" => shift(a, -1, "day")?,
                 "tomorrow" => shift(a, 1, "day")?,
-                d => call("weekday", &[d], env)?,
+                d => call(F::Weekday, &[d], env)?,
             };
             Some(format!("{day}T{time}"))
         }
-        "monthyear" => {
+        F::MonthYear => {
             let m: i64 = arg(0).parse().ok()?;
             Some(ym(i64::from(a.year()).checked_add(int(arg(1))?)?, m))
         }
-        "monthday" => {
+        F::MonthDay => {
             let m: i8 = arg(0).parse().ok()?;
             let d: i8 = arg(1).parse().ok()?;
             // A day of a month is the nearest such day unless the clause is in the past
@@ -1249,14 +1453,14 @@ fn call(name: &str, args: &[&str], env: &Env) -> Option<String> {
             let y = year_for(a, m, d, tense)?;
             Some(ymd(Date::new(y, m, d).ok()?))
         }
-        "monthname" => {
+        F::MonthName => {
             let m: i8 = arg(0).parse().ok()?;
             let y = year_for(a, m, 1, env.tense)?;
             // A month that has begun is the anchor's month, not last year's.
             let y = if m == a.month() { a.year() } else { y };
             Some(ym(y.into(), m.into()))
         }
-        "lastmonth" | "nextmonth" | "thismonth" => {
+        F::LastMonth | F::NextMonth | F::ThisMonth => {
             let m: i64 = arg(0).parse().ok()?;
             let am = i64::from(a.month());
             let y = i64::from(a.year());
@@ -1267,7 +1471,7 @@ fn call(name: &str, args: &[&str], env: &Env) -> Option<String> {
             };
             Some(ym(y, m))
         }
-        "season" => {
+        F::Season => {
             let s = arg(0).to_ascii_uppercase();
             if !arg(2).is_empty() {
                 return Some(format!("{}-{s}", arg(2)));
@@ -1275,13 +1479,13 @@ fn call(name: &str, args: &[&str], env: &Env) -> Option<String> {
             let k = int(arg(1))?;
             Some(format!("{:04}-{s}", i64::from(a.year()).checked_add(k)?))
         }
-        "holiday" => {
+        F::Holiday => {
             let (m, d) = arg(0).split_once('-')?;
             let (m, d): (i8, i8) = (m.parse().ok()?, d.parse().ok()?);
             let y = if arg(1).is_empty() { year_for(a, m, d, env.tense)? } else { arg(1).parse().ok()? };
             Some(ymd(Date::new(y, m, d).ok()?))
         }
-        "ukyear" => {
+        F::UkYear => {
             let (prefix, month, day) = match arg(0) {
                 "academic" | "school" => ("AY", 9, 1),
                 "tax" => ("TY", 4, 6),
@@ -1291,22 +1495,22 @@ fn call(name: &str, args: &[&str], env: &Env) -> Option<String> {
             let y = i64::from(a.year()) - i64::from(a < start);
             Some(format!("{prefix}{:04}", y.checked_add(int(arg(1))?)?))
         }
-        "bymonth" => {
+        F::ByMonth => {
             let m: i8 = arg(0).parse().ok()?;
             let tense = if env.tense == Tense::Past { Tense::Past } else { Tense::Future };
             Some(ym(year_for(a, m, 1, tense)?.into(), m.into()))
         }
-        "fy" | "ay" | "ty" => {
+        F::Fy | F::Ay | F::Ty => {
             let y: i64 = arg(0).parse().ok()?;
             let y2: i64 = arg(1).parse().ok()?;
             let next = if arg(1).len() == 2 { (y + 1) % 100 } else { y + 1 };
             (y2 == next).then(|| format!("{}{y:04}", name.to_ascii_uppercase()))
         }
-        "fyshort" => {
+        F::FyShort => {
             let y: i64 = arg(0).parse().ok()?;
             Some(format!("FY{:04}", 2000 + y - 1))
         }
-        "spelledyear" => {
+        F::SpelledYear => {
             let words: Vec<&str> = arg(0).split([' ', '-']).filter(|w| !w.is_empty() && *w != "and").collect();
             let (base, rest) = match words.as_slice() {
                 ["nineteen", rest @ ..] => (1900, rest),
@@ -1319,8 +1523,8 @@ fn call(name: &str, args: &[&str], env: &Env) -> Option<String> {
             }
             Some(format!("{:04}", base + n))
         }
-        "ref" => Some(if arg(0).is_empty() { "FUTURE_REF" } else { "PAST_REF" }.into()),
-        "dur" => {
+        F::Ref => Some(if arg(0).is_empty() { "FUTURE_REF" } else { "PAST_REF" }.into()),
+        F::Dur => {
             let n = if arg(0).is_empty() { "1" } else { arg(0) };
             let unit = arg(1);
             // Quarters are written as months (TimeML has no quarter unit).
@@ -1335,7 +1539,7 @@ fn call(name: &str, args: &[&str], env: &Env) -> Option<String> {
                 None => format!("P{n}{unit}"),
             })
         }
-        "setword" => Some(
+        F::SetWord => Some(
             match arg(0) {
                 "annually" | "yearly" => "P1Y",
                 "monthly" => "P1M",
@@ -1347,8 +1551,45 @@ fn call(name: &str, args: &[&str], env: &Env) -> Option<String> {
             }
             .into(),
         ),
-        _ => None,
     }
+}
+
+// ------------------------------------------------------------------ helpers
+
+/// `date` moved by `n` units (`'Y'` years, `'M'` months, `'W'` weeks, `'D'` days; `n`
+/// may be negative), or `None` when `n` or the result is out of the calendar's range.
+/// Counts come from letters ("99999999999 days ago"): a span is never built from one
+/// with jiff's panicking constructors.
+///
+/// ```
+/// use jiff::civil::date;
+/// assert_eq!(replydraft_time::shifted(date(2020, 1, 31), 1, 'M'), Some(date(2020, 2, 29)));
+/// assert_eq!(replydraft_time::shifted(date(2020, 1, 31), 99_999_999_999, 'D'), None);
+/// ```
+pub fn shifted(date: Date, n: i64, unit: char) -> Option<Date> {
+    let span = jiff::Span::new();
+    let span = match unit {
+        'Y' => span.try_years(n),
+        'M' => span.try_months(n),
+        'W' => span.try_weeks(n),
+        'D' => span.try_days(n),
+        _ => return None,
+    };
+    date.checked_add(span.ok()?).ok()
+}
+
+/// The largest char boundary of `text` at or before `i` (clamped to its length).
+///
+/// ```
+/// assert_eq!(replydraft_time::floor_char_boundary("né", 2), 1);
+/// assert_eq!(replydraft_time::floor_char_boundary("né", 99), 3);
+/// ```
+pub fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 #[cfg(test)]
@@ -1372,5 +1613,49 @@ mod tests {
         assert_eq!(words.len(), 6 + 4, "{words:?}");
         assert!(words.contains(&b"the ".to_vec()) && words.contains(&b"q4".to_vec()));
         assert!(first_words("(?-u:\\w+ ago)").is_none());
+    }
+
+    #[test]
+    fn a_shift_out_of_range_is_none_not_a_panic() {
+        let d = jiff::civil::date(2020, 1, 31);
+        assert_eq!(super::shifted(d, 1, 'M'), Some(jiff::civil::date(2020, 2, 29)));
+        assert_eq!(super::shifted(d, -2, 'Y'), Some(jiff::civil::date(2018, 1, 31)));
+        for unit in ['Y', 'M', 'W', 'D'] {
+            assert_eq!(super::shifted(d, 99_999_999_999, unit), None, "{unit}");
+            assert_eq!(super::shifted(d, i64::MIN, unit), None, "{unit}");
+            assert_eq!(super::shifted(d, 20_000, unit).is_some(), unit != 'Y', "{unit}");
+        }
+    }
+
+    /// A misspelt function (written, or made of a group's words), an unknown key and a
+    /// bad pattern (of a rule, a list, the tense markers, a range) are errors naming the
+    /// file and the line they are on.
+    #[test]
+    fn a_broken_rule_says_file_and_line() {
+        let line = |text: &str, needle: &str| text[..text.find(needle).unwrap()].matches('\n').count() + 1;
+        let cases = [
+            ("value = \"monthname({month})\"", "value = \"monthnme({month})\"", "calls `monthnme`"),
+            ("value = \"{w}weekday({weekday})\"", "value = \"{w}wekday({weekday})\"", "calls `lastwekday`"),
+            ("value = \"{w}()\"", "value = \"{wx}()\"", "calls `{wx}`"),
+            ("\npriority = ", "\npriorty = ", "unknown field `priorty`"),
+            ("\"may\" = \"05\"", "\"may\" = 5", "invalid type"),
+            ("pattern = '", "pattern = '(", "the pattern does not compile"),
+            ("\"may\" = ", "\"may(\" = ", "the pattern does not compile"),
+            ("future = [\"will\", ", "future = [\"will(\", ", "the pattern does not compile"),
+            ("before = \"between\"", "before = \"(between\"", "the pattern does not compile"),
+        ];
+        for (from, to, says) in cases {
+            let broken = RULES_TOML.replacen(from, to, 1);
+            let e = compile(&broken).err().unwrap();
+            assert!(e.to_string().contains(says), "{to}: {e}");
+            let at = e.location();
+            assert_eq!((at.file.as_str(), at.line), (RULES_FILE, line(&broken, to.trim_start())), "{to}: {e}");
+        }
+        // What the values can call is read from each rule: every name is one.
+        let names = function_names("c{calunit}(0)", "(?-u:the (?P<calunit>year|month))", &BTreeMap::new());
+        assert_eq!(names, ["cmonth", "cyear"]);
+        assert_eq!(function_names("P{n}Y", "(?P<n>\\d+)", &BTreeMap::new()), Vec::<String>::new());
+        assert_eq!(function_names("{n}(1)", "(?P<n>\\d+)", &BTreeMap::new()), ["{n}"]);
+        assert_eq!(function_names("{(1)", "x", &BTreeMap::new()), ["{"]);
     }
 }
