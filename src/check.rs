@@ -144,8 +144,40 @@ impl CheckReport {
     }
 
     /// The report as JSON (stable; documented in the README).
+    ///
+    /// ```
+    /// use replydraft::{CheckOptions, CheckReport, Desk, Library, parse_date};
+    /// let desk = Desk::new(Library::embedded()?);
+    /// let options = CheckOptions::new(parse_date("2026-11-22")?);
+    /// let report = CheckReport::new(vec![desk.check("a.txt", "By 2023.", &options)], &options, desk.library().facts());
+    /// assert!(report.to_json().starts_with("{\n  \"date\": \"2026-11-22\""));
+    /// # Ok::<(), replydraft::Error>(())
+    /// ```
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_default() + "\n"
+        // Writing to memory fails only if serialising does, which a report never does.
+        let mut out = Vec::new();
+        match self.write_json(&mut out) {
+            Ok(()) => String::from_utf8(out).unwrap_or_default(),
+            Err(_) => String::new(),
+        }
+    }
+
+    /// Writes the report as [`CheckReport::to_json`] gives it, without holding the whole
+    /// document in memory (a long letter's findings are written as they are serialised).
+    ///
+    /// ```
+    /// use replydraft::{CheckOptions, CheckReport, Desk, Library, parse_date};
+    /// let desk = Desk::new(Library::embedded()?);
+    /// let options = CheckOptions::new(parse_date("2026-11-22")?);
+    /// let report = CheckReport::new(vec![desk.check("a.txt", "By 2023.", &options)], &options, desk.library().facts());
+    /// let mut out = Vec::new();
+    /// report.write_json(&mut out)?;
+    /// assert_eq!(String::from_utf8(out).unwrap(), report.to_json());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn write_json(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        serde_json::to_writer_pretty(&mut *out, self)?;
+        out.write_all(b"\n")
     }
 
     /// Whether any letter has an error finding.

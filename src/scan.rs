@@ -310,18 +310,19 @@ struct Scan<'a> {
     out: Vec<Finding>,
 }
 
-/// The text as [`Folded`] reads it, and that ASCII-lowercased: ASCII lowercasing keeps
-/// every byte offset, and the names automata hold lowercase names.
+/// The text as [`Folded`] reads it, ASCII-lowercased in place: ASCII lowercasing keeps
+/// every byte offset, and the names automata hold lowercase names. (What is read from
+/// it besides names does not depend on ASCII case: word boundaries, and windows that
+/// are lowercased anyway.)
 struct Folding {
     folded: Folded,
-    lower: String,
 }
 
 impl Folding {
     fn new(text: &str) -> Folding {
-        let folded = Folded::new(text);
-        let lower = folded.text.to_ascii_lowercase();
-        Folding { folded, lower }
+        let mut folded = Folded::new(text);
+        folded.text.make_ascii_lowercase();
+        Folding { folded }
     }
 }
 
@@ -767,7 +768,7 @@ impl Scan<'_> {
         let index = facts.entity_names();
         let Some(automaton) = &index.automaton else { return };
         let folding = std::sync::Arc::clone(&self.folding);
-        let (folded, lower) = (&folding.folded, &folding.lower);
+        let (folded, lower) = (&folding.folded, &folding.folded.text);
         let f = folded.text.as_str();
         let whole = |m: &aho_corasick::Match| {
             let word_char = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
@@ -985,7 +986,7 @@ impl Scan<'_> {
         let index = self.facts.names();
         let Some(automaton) = &index.automaton else { return };
         let folding = std::sync::Arc::clone(&self.folding);
-        let (folded, lower) = (&folding.folded, &folding.lower);
+        let (folded, lower) = (&folding.folded, &folding.folded.text);
         let f = folded.text.as_str();
         let word_char = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
         let whole =

@@ -26,7 +26,11 @@ pub fn run(a: CheckArgs) -> Result<ExitCode, Failure> {
         CheckReport::new(inputs.iter().map(|(p, t)| desk.check(p, t, &options)).collect(), &options, library.facts());
     facts_notice(library, report.date);
     let mut out = std::io::stdout().lock();
-    if a.format != CheckFormat::Text {
+    if a.format == CheckFormat::Json && a.out.is_none() {
+        // Written as it is serialised: a long letter's report is never held whole.
+        let mut buffered = std::io::BufWriter::new(&mut out);
+        report.write_json(&mut buffered).and_then(|()| buffered.flush()).map_err(stdout_error)?;
+    } else if a.format != CheckFormat::Text {
         let doc = if a.format == CheckFormat::Json {
             report.to_json()
         } else {
