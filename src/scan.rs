@@ -1252,6 +1252,17 @@ pub(crate) fn scan(
             for &(a, b) in claimed {
                 taken.insert(a, b);
             }
+            // What the passes read besides the text, prepared side by side.
+            let (folding, (lower, title_finds)) = rayon::join(
+                || Folding::new(text),
+                || {
+                    let lower = text.to_ascii_lowercase();
+                    let finds = facts.titles().automaton.as_ref().map_or_else(Vec::new, |automaton| {
+                        automaton.find_iter(&lower).map(|m| (m.start(), m.end(), m.pattern().as_usize())).collect()
+                    });
+                    (lower, finds)
+                },
+            );
             let mut s = Scan {
                 text,
                 facts,
@@ -1260,15 +1271,11 @@ pub(crate) fn scan(
                 taken,
                 sentences: Sentences::new(text),
                 signature: Signature::new(text),
-                lower: text.to_ascii_lowercase(),
-                title_finds: Vec::new(),
-                folding: std::sync::Arc::new(Folding::new(text)),
+                lower,
+                title_finds,
+                folding: std::sync::Arc::new(folding),
                 out: Vec::new(),
             };
-            if let Some(automaton) = &facts.titles().automaton {
-                s.title_finds =
-                    automaton.find_iter(&s.lower).map(|m| (m.start(), m.end(), m.pattern().as_usize())).collect();
-            }
             s.officeholders();
             s.seats();
             s.voice();

@@ -1,6 +1,7 @@
 //! Checking letters: matching, claims, tracked entities, the judgement of time expressions, suggest.
 
 mod anchoring;
+mod big_letters;
 mod check;
 mod claims;
 mod entities;
