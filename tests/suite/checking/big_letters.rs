@@ -40,6 +40,8 @@ fn seed_words(size: usize) -> String {
 }
 
 /// The peak resident memory, in KB, of the binary run with `args` (its output discarded).
+// The child is reaped by `wait4` (which `Child::wait` cannot do: it gives no usage).
+#[allow(clippy::zombie_processes)]
 fn peak_kb(args: &[&str]) -> u64 {
     let child = replydraft().args(args).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
     let pid = child.id() as libc::pid_t;
