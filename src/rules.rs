@@ -30,28 +30,45 @@ use std::sync::LazyLock;
 /// One kind of finding: recognised in a letter, resolved against the facts and judged
 /// on the check date.
 pub(crate) trait Rule: Sync {
-    /// The rule's id, carried by each of its findings ([`Finding::rule`]): its module's name.
-    fn id(&self) -> &'static str;
-
-    /// The coarse category of its findings ([`Finding::category`]).
-    fn category(&self) -> Category;
-
-    /// Whether it reads the paragraphs of reviewed blocks too (a reviewed block's words
-    /// stay true but for the people in them). Such rules stand first in [`PRIORITY`].
-    fn reads_reviewed(&self) -> bool {
-        false
-    }
-
-    /// Whether it reads the time expressions [`crate::judge`] judged
-    /// ([`Findings::judged`]): they are judged on another core while the rules before
-    /// it in [`PRIORITY`] run.
-    fn reads_judged(&self) -> bool {
-        false
-    }
+    /// What the rule is: its id, its category, and what it reads besides the context.
+    fn about(&self) -> About;
 
     /// Adds its findings to `findings`, each where nothing is reported yet
     /// ([`Findings::taken`]), and takes their ranges.
     fn find(&self, cx: &Context<'_>, findings: &mut Findings);
+}
+
+/// What a [`Rule`] is.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct About {
+    /// The rule's id, carried by each of its findings ([`Finding::rule`]): its module's name.
+    pub(crate) id: &'static str,
+    /// The coarse category of its findings ([`Finding::category`]).
+    pub(crate) category: Category,
+    /// Whether it reads the paragraphs of reviewed blocks too (a reviewed block's words
+    /// stay true but for the people in them). Such rules stand first in [`PRIORITY`].
+    pub(crate) reads_reviewed: bool,
+    /// Whether it reads the time expressions [`crate::judge`] judged
+    /// ([`Findings::judged`]): they are judged on another core while the rules before
+    /// it in [`PRIORITY`] run.
+    pub(crate) reads_judged: bool,
+}
+
+impl About {
+    /// A rule `id` of `category`, reading neither reviewed blocks nor judged expressions.
+    const fn new(id: &'static str, category: Category) -> About {
+        About { id, category, reads_reviewed: false, reads_judged: false }
+    }
+
+    /// The rule reads the paragraphs of reviewed blocks too.
+    const fn reading_reviewed(self) -> About {
+        About { reads_reviewed: true, ..self }
+    }
+
+    /// The rule reads the judged time expressions.
+    const fn reading_judged(self) -> About {
+        About { reads_judged: true, ..self }
+    }
 }
 
 /// The rules, highest priority first: where two rules would report overlapping text,
@@ -414,7 +431,7 @@ pub(crate) struct Findings {
     /// them runs.
     reviewed: Option<Vec<(usize, usize)>>,
     /// The time expressions as [`crate::judge::judge`] judged them, for the rule that
-    /// reads them ([`Rule::reads_judged`]).
+    /// reads them ([`About::reads_judged`]).
     pub(crate) judged: Vec<Finding>,
 }
 
@@ -432,7 +449,8 @@ impl Findings {
 
     /// Runs `rule` on the letter, and marks its findings with its id and category.
     pub(crate) fn run(&mut self, rule: &dyn Rule, cx: &Context<'_>) {
-        if !rule.reads_reviewed() {
+        let about = rule.about();
+        if !about.reads_reviewed {
             for (a, b) in self.reviewed.take().unwrap_or_default() {
                 self.taken.insert(a, b);
             }
@@ -440,8 +458,8 @@ impl Findings {
         let before = self.list.len();
         rule.find(cx, self);
         for f in &mut self.list[before..] {
-            f.rule = Some(rule.id());
-            f.category = Some(rule.category());
+            f.rule = Some(about.id);
+            f.category = Some(about.category);
         }
     }
 
@@ -503,7 +521,8 @@ mod tests {
     #[test]
     fn the_priority_table_is_whole_and_in_order() {
         use super::PRIORITY;
-        let ids: Vec<&str> = PRIORITY.iter().map(|r| r.id()).collect();
+        let about: Vec<super::About> = PRIORITY.iter().map(|r| r.about()).collect();
+        let ids: Vec<&str> = about.iter().map(|a| a.id).collect();
         // One rule per module of src/rules/, each once, named as its module.
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/rules");
         let mut modules: Vec<String> = std::fs::read_dir(&dir)
@@ -518,13 +537,9 @@ mod tests {
         assert_eq!(sorted, modules, "a rule not in PRIORITY, or listed twice");
         // The rules that read reviewed blocks stand first: the blocks are taken once,
         // before the first rule that does not read them.
-        let first_other = PRIORITY.iter().position(|r| !r.reads_reviewed()).unwrap();
-        assert!(PRIORITY[first_other..].iter().all(|r| !r.reads_reviewed()), "{ids:?}");
-        assert_eq!(
-            PRIORITY.iter().filter(|r| r.reads_judged()).count(),
-            1,
-            "the judged time expressions are read once"
-        );
+        let first_other = about.iter().position(|a| !a.reads_reviewed).unwrap();
+        assert!(about[first_other..].iter().all(|a| !a.reads_reviewed), "{ids:?}");
+        assert_eq!(about.iter().filter(|a| a.reads_judged).count(), 1, "the judged time expressions are read once");
     }
 
     #[test]

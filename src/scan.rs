@@ -23,7 +23,7 @@ pub(crate) fn scan(
 ) -> Vec<Finding> {
     // The time expressions are judged on their own (the longest work), beside the
     // rules that come before the one that reads them.
-    let beside = PRIORITY.iter().position(|r| r.reads_judged()).unwrap_or(PRIORITY.len());
+    let beside = PRIORITY.iter().position(|r| r.about().reads_judged).unwrap_or(PRIORITY.len());
     let (before, after) = PRIORITY.split_at(beside);
     let (judged, (cx, mut findings)) = rayon::join(
         || crate::judge::judge(text, facts, written, date),

@@ -1,7 +1,7 @@
 //! Promises and work in progress without a date ("The Government will publish…"):
 //! written more than a year before the check date, each asks "has it happened?".
 
-use super::{Category, Context, Findings, Pass, RULES, Rule, Rules};
+use super::{About, Category, Context, Findings, Pass, RULES, Rule, Rules};
 use crate::date::next_day;
 use crate::finding::{FindingKind, Severity, elapsed};
 use jiff::ToSpan;
@@ -10,12 +10,8 @@ use jiff::ToSpan;
 pub(crate) struct Commitments;
 
 impl Rule for Commitments {
-    fn id(&self) -> &'static str {
-        "commitments"
-    }
-
-    fn category(&self) -> Category {
-        Category::Policy
+    fn about(&self) -> About {
+        About::new("commitments", Category::Policy)
     }
 
     fn find(&self, cx: &Context<'_>, findings: &mut Findings) {

@@ -1,7 +1,7 @@
 //! Tracked entities (bills, consultations, strategies, fiscal events: [`crate::facts::Entity`])
 //! spoken of in the present or future after they have moved on.
 
-use super::{Category, Context, Findings, Pass, Rule};
+use super::{About, Category, Context, Findings, Pass, Rule};
 use crate::date::next_day;
 use crate::finding::{FindingKind, Severity};
 use jiff::civil::Date;
@@ -10,12 +10,8 @@ use jiff::civil::Date;
 pub(crate) struct Entities;
 
 impl Rule for Entities {
-    fn id(&self) -> &'static str {
-        "entities"
-    }
-
-    fn category(&self) -> Category {
-        Category::Policy
+    fn about(&self) -> About {
+        About::new("entities", Category::Policy)
     }
 
     fn find(&self, cx: &Context<'_>, findings: &mut Findings) {

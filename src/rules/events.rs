@@ -2,7 +2,7 @@
 //! Government", "the previous Government", "the Conservative Government"), resolved
 //! against the facts on the day the letter was written and on the check date.
 
-use super::{Category, Context, Findings, Pass, RULES, Rule};
+use super::{About, Category, Context, Findings, Pass, RULES, Rule};
 use crate::finding::{Finding, FindingKind, Severity};
 use jiff::ToSpan;
 use jiff::civil::Date;
@@ -11,12 +11,8 @@ use jiff::civil::Date;
 pub(crate) struct Events;
 
 impl Rule for Events {
-    fn id(&self) -> &'static str {
-        "events"
-    }
-
-    fn category(&self) -> Category {
-        Category::Time
+    fn about(&self) -> About {
+        About::new("events", Category::Time)
     }
 
     fn find(&self, cx: &Context<'_>, findings: &mut Findings) {

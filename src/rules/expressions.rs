@@ -1,22 +1,14 @@
 //! Time expressions ("last year", "by May", "2024-25"): recognised by [`crate::timex`]
 //! and judged by [`crate::judge`], on another core beside the rules before this one.
 
-use super::{Category, Context, Findings, Pass, Rule};
+use super::{About, Category, Context, Findings, Pass, Rule};
 
 /// Time expressions ([`Pass::expressions`]).
 pub(crate) struct Expressions;
 
 impl Rule for Expressions {
-    fn id(&self) -> &'static str {
-        "expressions"
-    }
-
-    fn category(&self) -> Category {
-        Category::Time
-    }
-
-    fn reads_judged(&self) -> bool {
-        true
+    fn about(&self) -> About {
+        About::new("expressions", Category::Time).reading_judged()
     }
 
     fn find(&self, cx: &Context<'_>, findings: &mut Findings) {

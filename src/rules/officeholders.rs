@@ -2,7 +2,7 @@
 //! them imply: out of office (an error, or the signer's), unverifiable after what the
 //! facts base knows, or in office; and names written with letters of another script.
 
-use super::{Category, Context, Findings, Pass, RULES, Rule, Taken};
+use super::{About, Category, Context, Findings, Pass, RULES, Rule, Taken};
 use crate::date::next_day;
 use crate::finding::{Finding, FindingKind, Severity};
 use crate::text::{floor_char_boundary, is_homoglyph};
@@ -11,16 +11,8 @@ use crate::text::{floor_char_boundary, is_homoglyph};
 pub(crate) struct Officeholders;
 
 impl Rule for Officeholders {
-    fn id(&self) -> &'static str {
-        "officeholders"
-    }
-
-    fn category(&self) -> Category {
-        Category::People
-    }
-
-    fn reads_reviewed(&self) -> bool {
-        true
+    fn about(&self) -> About {
+        About::new("officeholders", Category::People).reading_reviewed()
     }
 
     fn find(&self, cx: &Context<'_>, findings: &mut Findings) {

@@ -2,7 +2,7 @@
 //! of their own (a letterhead's, a signature's), judged against the seat's or office's
 //! holder on the check date.
 
-use super::{Category, Context, Findings, Pass, Rule};
+use super::{About, Category, Context, Findings, Pass, Rule};
 use crate::date::next_day;
 use crate::finding::{FindingKind, Severity};
 
@@ -10,16 +10,8 @@ use crate::finding::{FindingKind, Severity};
 pub(crate) struct Seats;
 
 impl Rule for Seats {
-    fn id(&self) -> &'static str {
-        "seats"
-    }
-
-    fn category(&self) -> Category {
-        Category::People
-    }
-
-    fn reads_reviewed(&self) -> bool {
-        true
+    fn about(&self) -> About {
+        About::new("seats", Category::People).reading_reviewed()
     }
 
     fn find(&self, cx: &Context<'_>, findings: &mut Findings) {

@@ -3,7 +3,7 @@
 //! for Education"): the holder on the day the letter was written, against the holder
 //! on the check date.
 
-use super::{Category, Context, Findings, Pass, RULES, Rule};
+use super::{About, Category, Context, Findings, Pass, RULES, Rule};
 use crate::date::next_day;
 use crate::finding::{FindingKind, Severity};
 use jiff::civil::Date;
@@ -12,12 +12,8 @@ use jiff::civil::Date;
 pub(crate) struct Titles;
 
 impl Rule for Titles {
-    fn id(&self) -> &'static str {
-        "titles"
-    }
-
-    fn category(&self) -> Category {
-        Category::People
+    fn about(&self) -> About {
+        About::new("titles", Category::People)
     }
 
     fn find(&self, cx: &Context<'_>, findings: &mut Findings) {

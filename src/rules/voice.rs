@@ -1,23 +1,15 @@
 //! The signer's own voice: once the signer is found out of office, the first-person
 //! clauses that speak from the office ([`crate::voice`] recognises them).
 
-use super::{Category, Context, Findings, Pass, Rule};
+use super::{About, Category, Context, Findings, Pass, Rule};
 use crate::finding::{FindingKind, Severity};
 
 /// The signer's voice ([`Pass::voice`]).
 pub(crate) struct Voice;
 
 impl Rule for Voice {
-    fn id(&self) -> &'static str {
-        "voice"
-    }
-
-    fn category(&self) -> Category {
-        Category::Voice
-    }
-
-    fn reads_reviewed(&self) -> bool {
-        true
+    fn about(&self) -> About {
+        About::new("voice", Category::Voice).reading_reviewed()
     }
 
     fn find(&self, cx: &Context<'_>, findings: &mut Findings) {
