@@ -518,6 +518,41 @@ impl Pass<'_, '_> {
 
 #[cfg(test)]
 mod tests {
+    /// A rule for the tests: reports the letter's first word where it is free.
+    struct FirstWord(&'static str);
+
+    impl super::Rule for FirstWord {
+        fn about(&self) -> super::About {
+            super::About::new(self.0, super::Category::Time)
+        }
+
+        fn find(&self, cx: &super::Context<'_>, findings: &mut super::Findings) {
+            let mut pass = super::Pass { cx, findings };
+            let end = pass.text.find(' ').unwrap_or(pass.text.len());
+            if pass.free(0, end) {
+                let kind = super::FindingKind::RelativePhrase;
+                pass.push(super::Severity::Info, kind, (0, end), None, self.0.to_string(), None);
+            }
+        }
+    }
+
+    #[test]
+    fn of_two_rules_reporting_one_range_the_earlier_wins() {
+        let facts = crate::facts::Facts::default();
+        let date = crate::date::parse_date("2026-12-07").unwrap();
+        let cx = super::Context::new("Soon enough.", &facts, date, None);
+        let mut findings = super::Findings::new(&[], &[]);
+        for rule in [FirstWord("first"), FirstWord("second")] {
+            findings.run(&rule, &cx);
+        }
+        let found = findings.into_sorted();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            (found[0].rule, found[0].message.as_str(), found[0].text.as_str()),
+            (Some("first"), "first", "Soon")
+        );
+    }
+
     #[test]
     fn the_priority_table_is_whole_and_in_order() {
         use super::PRIORITY;

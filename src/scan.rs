@@ -75,3 +75,28 @@ pub(crate) fn time_phrases(text: &str, anchor: Date) -> Vec<(usize, usize, &'sta
     out.sort_unstable();
     out
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn each_finding_carries_the_rule_that_made_it() {
+        let d = |s: &str| crate::date::parse_date(s).unwrap();
+        let facts = crate::facts::Facts::default();
+        let text = "The Government will publish the plan by the end of 2020.";
+        let found = super::scan(text, &facts, d("2026-12-07"), Some(d("2019-06-01")), &[], &[]);
+        let by_rule: Vec<(&str, Option<&str>, Option<crate::finding::Category>)> =
+            found.iter().map(|f| (&text[f.start..f.end], f.rule, f.category)).collect();
+        let commitment = by_rule.iter().find(|(t, ..)| t.starts_with("will publish")).unwrap();
+        assert_eq!((commitment.1, commitment.2), (Some("commitments"), Some(crate::finding::Category::Policy)));
+        let deadline = by_rule.iter().find(|(t, ..)| t.contains("2020")).unwrap();
+        assert_eq!((deadline.1, deadline.2), (Some("expressions"), Some(crate::finding::Category::Time)));
+        // A range a block's claim reported is left to it.
+        let claimed = [(deadline_start(text), text.len())];
+        let found = super::scan(text, &facts, d("2026-12-07"), Some(d("2019-06-01")), &[], &claimed);
+        assert!(found.iter().all(|f| f.end <= claimed[0].0), "{found:?}");
+    }
+
+    fn deadline_start(text: &str) -> usize {
+        text.find("by the end").unwrap()
+    }
+}

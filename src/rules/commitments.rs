@@ -89,3 +89,13 @@ impl Pass<'_, '_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_promise_is_found_and_the_letters_own_action_is_not() {
+        let text = "The Government will publish a plan. I will write to the Minister.";
+        let found: Vec<&str> = super::commitments(text).into_iter().map(|(s, e)| &text[s..e]).collect();
+        assert_eq!(found, ["will publish"]);
+    }
+}
