@@ -173,6 +173,48 @@ impl PartialOrd for FindingKind {
     }
 }
 
+/// The coarse category of a finding of a letter's text, by the rule that made it:
+/// people and their offices, time, policy (tracked entities and promises), or the
+/// signer's own voice.
+///
+/// ```
+/// use replydraft::{Category, CheckOptions, Desk, Library, parse_date};
+///
+/// let desk = Desk::new(Library::embedded()?);
+/// let mut options = CheckOptions::new(parse_date("2026-12-07")?);
+/// options.written = Some(parse_date("2024-01-01")?);
+/// let report = desk.check("letter.txt", "Dear Sam,\n\nThe Government will publish a plan.\n", &options);
+/// let f = report.findings.iter().find(|f| f.kind == "commitment").unwrap();
+/// assert_eq!((f.rule, f.category), (Some("commitments"), Some(Category::Policy)));
+/// assert_eq!(Category::Policy.name(), "policy");
+/// # Ok::<(), replydraft::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum Category {
+    /// People in office, seats, offices named by title; names in another script.
+    People,
+    /// Time expressions, and time counted from elections and governments.
+    Time,
+    /// Tracked entities (bills, consultations, strategies) and promises without a date.
+    Policy,
+    /// The signer's own voice, once the signer is out of office.
+    Voice,
+}
+
+impl Category {
+    /// The category's name, as serialized.
+    pub fn name(self) -> &'static str {
+        match self {
+            Category::People => "people",
+            Category::Time => "time",
+            Category::Policy => "policy",
+            Category::Voice => "voice",
+        }
+    }
+}
+
 /// How bad a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -278,6 +320,14 @@ pub struct Finding {
     /// register's), when a fact of the facts base decided it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// The id of the rule that found it in a letter's text (`"officeholders"`,
+    /// `"commitments"` …: the modules of `src/rules/`); `None` for a block's claims and
+    /// states. Not serialized: a report's JSON is as it was before findings carried it.
+    #[serde(skip)]
+    pub rule: Option<&'static str>,
+    /// The coarse category of that rule. Not serialized either.
+    #[serde(skip)]
+    pub category: Option<Category>,
 }
 
 impl Finding {
@@ -301,6 +351,8 @@ impl Finding {
             suggestion: None,
             replacement: None,
             source: None,
+            rule: None,
+            category: None,
         }
     }
 

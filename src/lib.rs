@@ -35,8 +35,9 @@
 //!    `voice` (first-person clauses that speak from the signer's office);
 //! 4. judgement: `claims` (a block's claims against the facts), `judge` (every time
 //!    expression `timex` finds, by its clause's tense, re-read on the check date; terms
-//!    of Parliament resolved against the facts), `scan` (the rest of an unmatched
-//!    paragraph: elections, officeholders and seats against the facts, promises);
+//!    of Parliament resolved against the facts), `rules` (one module per kind of
+//!    finding in an unmatched paragraph: officeholders, seats, elections, entities,
+//!    time expressions, promises), `scan` (runs the rules in their priority order);
 //! 5. matching and findings: `matching`, `suggest`, `cluster`, `check`;
 //! 6. output: `render` (drafts), `reply` (reading an incoming message to answer it),
 //!    `review` (the HTML review page), `approval` (recording approvals in library files), `log` (the
@@ -98,6 +99,7 @@ mod matching;
 mod render;
 mod reply;
 mod review;
+mod rules;
 mod scan;
 mod starter;
 mod suggest;
@@ -121,7 +123,7 @@ pub use email::Email;
 pub use error::{Error, Location, Result};
 pub use facts::{Election, Entity, Event, Facts, Office, Period, Series, State, Tenure, Term};
 pub use files::{Letter, Walk, read_letter, rewrite_letter, walk};
-pub use finding::{Claim, ClaimKind, Finding, FindingKind, Severity};
+pub use finding::{Category, Claim, ClaimKind, Finding, FindingKind, Severity};
 pub use ingest::{Corpus, IngestOptions, Proposed, letter_paths, toml_comment};
 pub use jiff::civil::Date;
 pub use library::{

@@ -11,8 +11,8 @@ use std::collections::BTreeSet;
 /// The library's modules, lowest first.
 const LAYERS: &[&str] = &[
     "error", "text", "date", "files", "facts", "finding", "template", "library", "timex", "voice", "claims", "judge",
-    "scan", "matching", "suggest", "cluster", "check", "render", "reply", "review", "approval", "log", "docx", "email",
-    "bulk", "desk", "deliver", "golden", "ingest", "starter",
+    "rules", "scan", "matching", "suggest", "cluster", "check", "render", "reply", "review", "approval", "log", "docx",
+    "email", "bulk", "desk", "deliver", "golden", "ingest", "starter",
 ];
 
 /// The crate root and the binary stand above every module.
@@ -42,16 +42,54 @@ fn names(source: &str) -> BTreeSet<String> {
     out
 }
 
+/// The directories of `src/` whose files are submodules of one module (`src/rules/*.rs`
+/// of `rules`): read with it, as one text, so that they keep its place in the order.
+const MODULE_DIRS: &[&str] = &["rules"];
+
+/// The crate's modules by name, each with its source (a module's submodules in
+/// [`MODULE_DIRS`] appended to it).
 fn modules() -> Vec<(String, String)> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut out: Vec<(String, String)> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+    let rust_files = |dir: &std::path::Path| -> Vec<std::path::PathBuf> {
+        let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+            .collect();
+        files.sort();
+        files
+    };
+    let mut out: Vec<(String, String)> = rust_files(&dir)
+        .into_iter()
         .map(|p| (p.file_stem().unwrap().to_string_lossy().into_owned(), std::fs::read_to_string(&p).unwrap()))
         .collect();
+    for (module, source) in &mut out {
+        if MODULE_DIRS.contains(&module.as_str()) {
+            for file in rust_files(&dir.join(module.as_str())) {
+                source.push_str(&std::fs::read_to_string(&file).unwrap());
+            }
+        }
+    }
     out.sort();
     out
+}
+
+#[test]
+fn a_module_is_read_with_its_submodules() {
+    // The rules' modules are read as `rules`: an upward import in any of them is seen.
+    let rules = modules().into_iter().find(|(m, _)| m == "rules").map(|(_, s)| s).unwrap();
+    assert!(rules.contains("struct Officeholders") && rules.contains("struct Commitments"), "src/rules/*.rs not read");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let code = path.is_dir()
+            && std::fs::read_dir(&path).unwrap().any(|f| f.unwrap().path().extension().is_some_and(|x| x == "rs"));
+        assert!(
+            !code || MODULE_DIRS.contains(&name.as_str()) || name == "bin",
+            "src/{name}/ holds Rust files the layering check does not read"
+        );
+    }
 }
 
 #[test]
