@@ -109,14 +109,7 @@ impl Pass<'_, '_> {
                     x.name
                 );
                 let suggestion = format!("check where the {} stands now, and update the facts base", x.name);
-                self.push(
-                    Severity::Warning,
-                    FindingKind::Entity,
-                    span,
-                    Some(next_day(known)),
-                    message,
-                    Some(suggestion),
-                );
+                self.unverifiable(span, known, message, suggestion);
             }
             return;
         };
@@ -141,6 +134,12 @@ impl Pass<'_, '_> {
     /// A series name looking ahead ("the Spending Review will…"): the next of the series
     /// after `w`; an error once it has been delivered, unverifiable when the facts base
     /// has none after `w` and the check date is past `known_to`.
+    /// A warning that what became of an entity since the facts base's `known` day is
+    /// not known (it holds from the day after).
+    fn unverifiable(&mut self, span: (usize, usize), known: Date, message: String, suggestion: String) {
+        self.push(Severity::Warning, FindingKind::Entity, span, Some(next_day(known)), message, Some(suggestion));
+    }
+
     fn judge_series(&mut self, series: &str, span: (usize, usize), w: Date) {
         let next = self
             .facts
@@ -165,14 +164,7 @@ impl Pass<'_, '_> {
                     let message =
                         format!("unverifiable: \"{shown}\" looks ahead, and the facts base is known only to {known}");
                     let suggestion = "check whether it has happened, and update the facts base".to_string();
-                    self.push(
-                        Severity::Warning,
-                        FindingKind::Entity,
-                        span,
-                        Some(next_day(known)),
-                        message,
-                        Some(suggestion),
-                    );
+                    self.unverifiable(span, known, message, suggestion);
                 }
             }
             Some(_) => {}
