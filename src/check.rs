@@ -10,7 +10,6 @@ use crate::matching::{Matcher, slot_fills};
 use crate::rules::Taken;
 use crate::scan::scan;
 use crate::text::{Folded, SLOT, find_normalized, paragraphs, word_diff};
-use crate::timex::infer_written;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
@@ -223,7 +222,9 @@ pub(crate) fn check(
 ) -> FileReport {
     let mut findings = Vec::new();
     let mut covered: Vec<(usize, usize)> = Vec::new();
-    let inferred = if options.written.is_none() { infer_written(text) } else { None };
+    // The letter's time expressions, recognised once: for its date and for judging.
+    let reading = crate::timex::read(text);
+    let inferred = if options.written.is_none() { reading.written() } else { None };
     let written = options.written.or(inferred.map(|(d, _, _)| d));
     match inferred {
             Some((d, s, e)) => {
@@ -293,7 +294,7 @@ pub(crate) fn check(
             findings.extend(block_state_findings(block, written, options.date, text, (*s, *e)));
         }
     }
-    findings.extend(scan(text, library.facts(), options.date, written, &covered, &claimed));
+    findings.extend(scan(&reading, library.facts(), options.date, written, &covered, &claimed));
     // What the letter quotes is someone else's words: reported, never rewritten.
     // (Kept merged, so that each finding's lookup is logarithmic on a long letter.)
     let mut quoted = Taken::default();

@@ -183,7 +183,8 @@ pub(crate) fn deadline_span(text: &str, t: &Timex) -> (usize, usize) {
 /// the letter's date (`written`) each is read as it was meant and again on `date`;
 /// without it, what depends on that date says so, and fixed dates are judged by their
 /// clause alone. Findings come in text order; spans are the expressions'.
-pub(crate) fn judge(text: &str, facts: &Facts, written: Option<Date>, date: Date) -> Vec<Finding> {
+pub(crate) fn judge(reading: &timex::Reading, facts: &Facts, written: Option<Date>, date: Date) -> Vec<Finding> {
+    let text = reading.text();
     let terms: Vec<(usize, usize, &str)> = RULES
         .terms
         .iter()
@@ -192,14 +193,13 @@ pub(crate) fn judge(text: &str, facts: &Facts, written: Option<Date>, date: Date
     // Expressions inside a term's phrase ("current" in "the current session") are the
     // term's; clock times without a day say no date.
     let judged = |t: &Timex| !terms.iter().any(|&(s, e, _)| s < t.end && t.start < e) && !dayless(t);
-    // Recognised once, read on each day it is judged on.
-    let reading = timex::read(text);
+    // Recognised once (by the caller), read on each day it is judged on.
     let then: Vec<Timex> = reading.at(written.unwrap_or(date)).into_iter().filter(judged).collect();
     let mut out: Vec<Finding> =
         terms.iter().filter_map(|&(s, e, kind)| judge_term(text, facts, (s, e), kind, written, date)).collect();
     match written {
-        Some(w) => out.extend(judge_dated(&reading, &then, w, date)),
-        None => out.extend(judge_undated(&reading, &then, date)),
+        Some(w) => out.extend(judge_dated(reading, &then, w, date)),
+        None => out.extend(judge_undated(reading, &then, date)),
     }
     Finding::sort(&mut out);
     out

@@ -14,19 +14,20 @@ use jiff::civil::Date;
 /// alone; spans in `covered` (paragraphs of reviewed blocks) are only read by the rules
 /// that read reviewed blocks (people and seats). Findings are in text order.
 pub(crate) fn scan(
-    text: &str,
+    reading: &crate::timex::Reading,
     facts: &Facts,
     date: Date,
     written: Option<Date>,
     covered: &[(usize, usize)],
     claimed: &[(usize, usize)],
 ) -> Vec<Finding> {
+    let text = reading.text();
     // The time expressions are judged on their own (the longest work), beside the
     // rules that come before the one that reads them.
     let beside = PRIORITY.iter().position(|r| r.about().reads_judged).unwrap_or(PRIORITY.len());
     let (before, after) = PRIORITY.split_at(beside);
     let (judged, (cx, mut findings)) = rayon::join(
-        || crate::judge::judge(text, facts, written, date),
+        || crate::judge::judge(reading, facts, written, date),
         || {
             let cx = Context::new(text, facts, date, written);
             let mut findings = Findings::new(claimed, covered);
@@ -83,7 +84,7 @@ mod tests {
         let d = |s: &str| crate::date::parse_date(s).unwrap();
         let facts = crate::facts::Facts::default();
         let text = "The Government will publish the plan by the end of 2020.";
-        let found = super::scan(text, &facts, d("2026-12-07"), Some(d("2019-06-01")), &[], &[]);
+        let found = super::scan(&crate::timex::read(text), &facts, d("2026-12-07"), Some(d("2019-06-01")), &[], &[]);
         let by_rule: Vec<(&str, Option<&str>, Option<crate::finding::Category>)> =
             found.iter().map(|f| (&text[f.start..f.end], f.rule, f.category)).collect();
         let commitment = by_rule.iter().find(|(t, ..)| t.starts_with("will publish")).unwrap();
@@ -92,7 +93,8 @@ mod tests {
         assert_eq!((deadline.1, deadline.2), (Some("expressions"), Some(crate::finding::Category::Time)));
         // A range a block's claim reported is left to it.
         let claimed = [(deadline_start(text), text.len())];
-        let found = super::scan(text, &facts, d("2026-12-07"), Some(d("2019-06-01")), &[], &claimed);
+        let found =
+            super::scan(&crate::timex::read(text), &facts, d("2026-12-07"), Some(d("2019-06-01")), &[], &claimed);
         assert!(found.iter().all(|f| f.end <= claimed[0].0), "{found:?}");
     }
 

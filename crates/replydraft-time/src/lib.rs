@@ -352,31 +352,45 @@ pub fn moves_with_anchor(reading: &Reading, found: &[Timex], anchor: Date) -> Ve
 /// assert!(replydraft_time::infer_written("Summer 2022\n\nDear Constituent,\n").is_none());
 /// ```
 pub fn infer_written(text: &str) -> Option<(Date, usize, usize)> {
-    let reading = read(text);
-    let found = reading.at(jiff::civil::date(2037, 7, 15));
-    let moves = moves_with_anchor(&reading, &found, jiff::civil::date(2037, 7, 15));
-    let written_out = |t: &Timex| {
-        t.kind == TimexType::Date
-            && !t.partial
-            && matches!(t.value.len(), 7 | 10)
-            && t.value.bytes().all(|b| b.is_ascii_digit() || b == b'-')
-    };
-    let dates: Vec<&Timex> = found.iter().zip(moves).filter(|(t, m)| !m && written_out(t)).map(|(t, _)| t).collect();
-    let mut pos = 0;
-    for line in text.split_inclusive('\n') {
-        let trimmed = line.trim();
-        let body = trimmed.strip_prefix("Date:").map_or(trimmed, str::trim);
-        if !body.is_empty() {
-            let start = pos + line.find(body).unwrap_or(0);
-            if let Some(t) = dates.iter().find(|t| (t.start, t.end) == (start, start + body.len())) {
-                return Some((t.first?, t.start, t.end));
+    read(text).written()
+}
+
+impl Reading<'_> {
+    /// The date the text was written, from its own dates, as [`infer_written`] finds it,
+    /// without recognising the text again.
+    ///
+    /// ```
+    /// let reading = replydraft_time::read("Date: 1 March 2023\n\nWe will publish it next year.\n");
+    /// assert_eq!(reading.written().unwrap().0.to_string(), "2023-03-01");
+    /// ```
+    pub fn written(&self) -> Option<(Date, usize, usize)> {
+        let text = self.text;
+        let found = self.at(jiff::civil::date(2037, 7, 15));
+        let moves = moves_with_anchor(self, &found, jiff::civil::date(2037, 7, 15));
+        let written_out = |t: &Timex| {
+            t.kind == TimexType::Date
+                && !t.partial
+                && matches!(t.value.len(), 7 | 10)
+                && t.value.bytes().all(|b| b.is_ascii_digit() || b == b'-')
+        };
+        let dates: Vec<&Timex> =
+            found.iter().zip(moves).filter(|(t, m)| !m && written_out(t)).map(|(t, _)| t).collect();
+        let mut pos = 0;
+        for line in text.split_inclusive('\n') {
+            let trimmed = line.trim();
+            let body = trimmed.strip_prefix("Date:").map_or(trimmed, str::trim);
+            if !body.is_empty() {
+                let start = pos + line.find(body).unwrap_or(0);
+                if let Some(t) = dates.iter().find(|t| (t.start, t.end) == (start, start + body.len())) {
+                    return Some((t.first?, t.start, t.end));
+                }
             }
+            pos += line.len();
         }
-        pos += line.len();
+        let head = text.len() / 4 + 1;
+        let t = dates.iter().find(|t| t.value.len() == 10 && t.end <= head)?;
+        Some((t.first?, t.start, t.end))
     }
-    let head = text.len() / 4 + 1;
-    let t = dates.iter().find(|t| t.value.len() == 10 && t.end <= head)?;
-    Some((t.first?, t.start, t.end))
 }
 
 /// Paragraphs (split at blank lines), and within a long one stretches of at most
