@@ -327,22 +327,6 @@ impl Taken {
     }
 }
 
-/// The text as [`Folded`] reads it, ASCII-lowercased in place: ASCII lowercasing keeps
-/// every byte offset, and the names automata hold lowercase names. (What is read from
-/// it besides names does not depend on ASCII case: word boundaries, and windows that
-/// are lowercased anyway.)
-struct Folding {
-    folded: Folded,
-}
-
-impl Folding {
-    fn new(text: &str) -> Folding {
-        let mut folded = Folded::new(text);
-        folded.text.make_ascii_lowercase();
-        Folding { folded }
-    }
-}
-
 /// What the rules read of one letter, prepared once before any runs.
 pub(crate) struct Context<'a> {
     /// The letter.
@@ -359,16 +343,23 @@ pub(crate) struct Context<'a> {
     /// Every office title found in the text, once: `(start, end, pattern)` of
     /// [`Facts::titles`], read by both [`titles`] and [`seats`].
     title_finds: Vec<(usize, usize, usize)>,
-    /// The text folded once (for the names automata of people and entities).
-    folding: Folding,
+    /// The text as [`Folded`] reads it, folded once (for the names automata of people
+    /// and entities) and ASCII-lowercased in place: that keeps every byte offset, and the
+    /// automata hold lowercase names. (What is read from it besides names does not
+    /// depend on ASCII case: word boundaries, and windows that are lowercased anyway.)
+    folded: Folded,
 }
 
 impl<'a> Context<'a> {
     /// Prepares what the rules read of `text`, checked on `date` against `facts`.
     pub(crate) fn new(text: &'a str, facts: &'a Facts, date: Date, written: Option<Date>) -> Context<'a> {
         // What the rules read besides the text, prepared side by side.
-        let (folding, (lower, title_finds)) = rayon::join(
-            || Folding::new(text),
+        let (folded, (lower, title_finds)) = rayon::join(
+            || {
+                let mut folded = Folded::new(text);
+                folded.text.make_ascii_lowercase();
+                folded
+            },
             || {
                 let lower = text.to_ascii_lowercase();
                 let finds = facts.titles().automaton.as_ref().map_or_else(Vec::new, |automaton| {
@@ -386,7 +377,7 @@ impl<'a> Context<'a> {
             signature: Signature::new(text),
             lower,
             title_finds,
-            folding,
+            folded,
         }
     }
 

@@ -32,8 +32,7 @@ impl Pass<'_, '_> {
         let index = facts.entity_names();
         let Some(automaton) = &index.automaton else { return };
         let cx = self.cx;
-        let folding = &cx.folding;
-        let (folded, lower) = (&folding.folded, &folding.folded.text);
+        let (folded, lower) = (&cx.folded, &cx.folded.text);
         let f = folded.text.as_str();
         let whole = |m: &aho_corasick::Match| {
             let word_char = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
