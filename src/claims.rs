@@ -195,7 +195,7 @@ pub(crate) fn claim_findings(
 /// Findings about a whole block in a draft: dated before it was written, due for
 /// review, retired.
 /// A block's own state in a letter: written after the letter's date (`written`, when
-/// known), due for review or retired at `date`.
+/// known) while it has claims, due for review or retired at `date`.
 pub(crate) fn block_state_findings(
     block: &Block,
     written: Option<Date>,
@@ -210,7 +210,10 @@ pub(crate) fn block_state_findings(
         ..Finding::at(letter, (start, end), severity, kind, message)
     };
     let mut out = Vec::new();
-    if let Some(written) = written.filter(|w| *w < block.as_of) {
+    // A block's date says when the office wrote it, not when its words became true:
+    // only a block that claims something dated ("within months", a minister's name)
+    // can say what was not yet so. A courtesy line holds on any date.
+    if let Some(written) = written.filter(|w| *w < block.as_of && !block.claims.is_empty()) {
         out.push(whole(
             Severity::Warning,
             FindingKind::BeforeAsOf,

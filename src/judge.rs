@@ -37,10 +37,32 @@ const RULES_FILE: &str = "src/judge/rules.toml";
 struct RulesFile {
     deadline_words: Vec<String>,
     dayless_rules: Vec<String>,
+    names: Names,
+    generic: Vec<GenericRule>,
     rewrite: Rewrite,
     durations: Durations,
     hold: Vec<Hold>,
     term: Vec<TermRule>,
+}
+
+/// Where a capitalised name starts: a time word of `words` capitalised before a
+/// capitalised word that is not a time word nor one of `heads` ("the Winter Fuel
+/// Payment", not "the Summer Term").
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Names {
+    words: Vec<String>,
+    heads: Vec<String>,
+}
+
+/// A phrase whose time words date nothing ("as soon as", "a cold winter").
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GenericRule {
+    pattern: Spanned<String>,
+    /// Generic only when its clause is not in the past tense.
+    #[serde(default)]
+    unless_past: bool,
 }
 
 /// Where a relative expression can be written out as the date it meant.
@@ -102,19 +124,26 @@ struct Rules {
     holds: Vec<Hold>,
     /// A phrase naming an institution's term, and the term's kind for [`Facts::term`].
     terms: Vec<(Regex, String)>,
+    names: Names,
+    /// Phrases whose time words date nothing, and whether only outside the past tense.
+    generic: Vec<(Regex, bool)>,
 }
 
 impl Rules {
     fn parse(text: &str) -> Result<Rules, RulesError> {
         let source = Source::new(RULES_FILE, text);
         let file: RulesFile = source.load()?;
+        let compile = |p: &String| RegexBuilder::new(&p.replace(r"\b", r"(?-u:\b)")).case_insensitive(true).build();
         let mut terms = Vec::with_capacity(file.term.len());
         for t in file.term {
-            let re = source.check(&t.pattern, |p| {
-                RegexBuilder::new(&p.replace(r"\b", r"(?-u:\b)")).case_insensitive(true).build()
-            })?;
-            terms.push((re, t.term));
+            terms.push((source.check(&t.pattern, compile)?, t.term));
         }
+        let mut generic = Vec::with_capacity(file.generic.len());
+        for g in file.generic {
+            generic.push((source.check(&g.pattern, compile)?, g.unless_past));
+        }
+        let lower = |v: Vec<String>| v.into_iter().map(|w| w.to_lowercase()).collect();
+        let names = Names { words: lower(file.names.words), heads: lower(file.names.heads) };
         let holds = file
             .hold
             .into_iter()
@@ -131,7 +160,58 @@ impl Rules {
             durations: file.durations,
             holds,
             terms,
+            names,
+            generic,
         })
+    }
+
+    /// The capitalised names of `text` that hold a time word ("the 2018 Autumn Budget",
+    /// "a 25 Year Plan", "the Spring Statement 2019"), as byte spans: from a number
+    /// right before the time word, over the capitalised words and numbers after it, to
+    /// the first punctuation or line break.
+    fn names(&self, text: &str) -> Vec<(usize, usize)> {
+        let word = |w: (usize, usize, bool)| &text[w.0..w.1];
+        let capital = |w: &str| w.starts_with(|c: char| c.is_ascii_uppercase());
+        let number = |w: &str| w.starts_with(|c: char| c.is_ascii_digit());
+        let tail = |w: &str| w.rsplit('-').next().unwrap_or(w).to_ascii_lowercase();
+        let time_word = |w: &str| self.names.words.contains(&tail(w));
+        let mut out: Vec<(usize, usize)> = Vec::new();
+        let mut prev: Option<(usize, usize, bool)> = None;
+        let mut all = words(text).peekable();
+        while let Some(w) = all.next() {
+            let before = prev.replace(w);
+            let Some(&next) = all.peek() else { break };
+            let shown = word(w);
+            if w.2
+                || !capital(shown.rsplit('-').next().unwrap_or(shown))
+                || !time_word(shown)
+                || !capital(word(next))
+                || time_word(word(next))
+                || self.names.heads.contains(&word(next).to_ascii_lowercase())
+            {
+                continue;
+            }
+            let first = before.filter(|b| !b.2 && number(word(*b))).unwrap_or(w);
+            // The name runs over the capitalised words and numbers after it.
+            let mut last = w;
+            for x in words(&text[w.1..]).map(|x| (x.0 + w.1, x.1 + w.1, x.2)) {
+                if last.2 || !(capital(word(x)) || number(word(x))) {
+                    break;
+                }
+                last = x;
+            }
+            out.push((first.0, last.1));
+        }
+        out
+    }
+
+    /// The phrases of `text` whose time words date nothing: (start, end, generic only
+    /// outside the past tense).
+    fn generic(&self, text: &str) -> Vec<(usize, usize, bool)> {
+        self.generic
+            .iter()
+            .flat_map(|(re, unless_past)| re.find_iter(text).map(move |m| (m.start(), m.end(), *unless_past)))
+            .collect()
     }
 
     /// The hold rule for the expression at `start..end`, if one lists it.
@@ -172,6 +252,31 @@ fn word_after(text: &str, end: usize) -> String {
     after[..len].to_ascii_lowercase()
 }
 
+/// The words of `text`, lazily: (start, end, whether punctuation or a line break ends
+/// it). A word is a run of non-space characters without the punctuation around it.
+fn words(text: &str) -> impl Iterator<Item = (usize, usize, bool)> + '_ {
+    let mut at = 0;
+    let mut tokens = text.split_inclusive(char::is_whitespace).peekable();
+    std::iter::from_fn(move || {
+        loop {
+            let token = tokens.next()?;
+            let start = at;
+            at += token.len();
+            let core = token.trim_end();
+            let lead = core.len() - core.trim_start_matches(|c: char| !c.is_alphanumeric()).len();
+            let word = core.trim_end_matches(|c: char| !c.is_alphanumeric());
+            if word.len() <= lead {
+                continue;
+            }
+            // Punctuation at the start of the next token ends this word too.
+            let next_opens =
+                tokens.peek().is_some_and(|t| t.starts_with(|c: char| !c.is_alphanumeric() && c != ' ' && c != '\t'));
+            let ends = word.len() < core.len() || token.ends_with('\n') || next_opens;
+            return Some((start + lead, start + word.len(), ends));
+        }
+    })
+}
+
 /// The span a stale deadline is reported on: the expression, with the deadline word
 /// before it ("by 2024-25").
 pub(crate) fn deadline_span(text: &str, t: &Timex) -> (usize, usize) {
@@ -191,8 +296,19 @@ pub(crate) fn judge(reading: &timex::Reading, facts: &Facts, written: Option<Dat
         .flat_map(|(re, kind)| re.find_iter(text).map(move |m| (m.start(), m.end(), kind.as_str())))
         .collect();
     // Expressions inside a term's phrase ("current" in "the current session") are the
-    // term's; clock times without a day say no date.
-    let judged = |t: &Timex| !terms.iter().any(|&(s, e, _)| s < t.end && t.start < e) && !dayless(t);
+    // term's; inside a name ("the Winter Fuel Payment") the name's; in a generic phrase
+    // ("as soon as") they date nothing; clock times without a day say no date.
+    let names = RULES.names(text);
+    let generic = RULES.generic(text);
+    let judged = |t: &Timex| {
+        let inside = |s: usize, e: usize| s < t.end && t.start < e;
+        !terms.iter().any(|&(s, e, _)| inside(s, e))
+            && !names.iter().any(|&(s, e)| inside(s, e))
+            && !generic.iter().any(|&(s, e, unless_past)| {
+                inside(s, e) && (!unless_past || timex::tense_at(text, t.start, t.end) != Tense::Past)
+            })
+            && !dayless(t)
+    };
     // Recognised once (by the caller), read on each day it is judged on.
     let then: Vec<Timex> = reading.at(written.unwrap_or(date)).into_iter().filter(judged).collect();
     let mut out: Vec<Finding> =
@@ -440,9 +556,11 @@ fn judge_one(
         return Some(passed(text, t, (first, last), Some(written), date));
     }
     // A date without its year ("your letter of 17th December") in a clause that does
-    // not look ahead: the letter's own date fixes it; worth writing out, not stale.
+    // not look ahead: the letter's own date fixes it; worth writing out, not stale. The
+    // year is certain in the past tense (the last such day on or before the letter);
+    // without a tense, only a year that does not put the day after the letter is written.
     if moved && t.partial && !matches!(tense, Tense::Future | Tense::Present) {
-        let replacement = absolute(text, (found, k));
+        let replacement = absolute(text, (found, k)).filter(|_| tense == Tense::Past || last <= written);
         let message = format!("\"{shown}\" written on {written}: {} (its year is not written)", t.value);
         return Some(Finding {
             suggestion: replacement.as_ref().map(|r| format!("write the year: \"{r}\"")),

@@ -119,6 +119,11 @@ struct CommitmentRules {
     progressive: Spanned<Vec<String>>,
     not_promises: Vec<String>,
     own_subjects: Vec<String>,
+    negators: Vec<String>,
+    denials: Spanned<String>,
+    reported: Spanned<String>,
+    questions: Spanned<String>,
+    standing: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -166,6 +171,14 @@ struct Rules {
     participles: Vec<String>,
     not_promises: Vec<String>,
     own_subjects: Vec<String>,
+    /// A negation or denial before a form in its clause ("is not planning to").
+    denials: Regex,
+    /// The constituent's words before a form in its sentence ("You wrote about…").
+    reported: Regex,
+    /// An open question right before a form ("how they are going to").
+    questions: Regex,
+    /// Verbs after "committed to" that name a standing aim ("supporting").
+    standing: Vec<String>,
     valedictions: Vec<String>,
     honorifics: Vec<String>,
     generic_offices: Vec<String>,
@@ -191,8 +204,9 @@ impl Rules {
         let c = &file.commitment;
         let commitment = source.check(&c.forms, |forms| {
             re(&format!(
-                r"\b(?:{})\s+(?:(?:{})\s+)*(?:(?P<be>be)\s+)?(?P<verb>\w+)\b",
+                r"\b(?:{})\s+(?:(?P<neg>{})\s+)?(?:(?:{})\s+)*(?:(?P<be>be)\s+)?(?P<verb>\w+)\b",
                 forms.join("|"),
+                c.negators.join("|"),
                 c.adverbs.iter().map(|a| a.replace(' ', r"\s+")).collect::<Vec<_>>().join("|")
             ))
         })?;
@@ -210,6 +224,10 @@ impl Rules {
             participles: lower(&c.participles),
             not_promises: lower(&c.not_promises),
             own_subjects: lower(&c.own_subjects),
+            denials: pattern(&c.denials)?,
+            reported: pattern(&c.reported)?,
+            questions: pattern(&c.questions)?,
+            standing: lower(&c.standing),
             valedictions: lower(&file.signature.valedictions),
             honorifics: lower(&file.signature.honorifics),
             generic_offices: lower(&file.offices.generic),

@@ -27,12 +27,16 @@ pub(crate) fn commitments(text: &str) -> Vec<(usize, usize)> {
 
 impl Rules {
     /// Whether the commitment match `c` is a promise: its verb is not courtesy or a
-    /// function word, after "be" it is a participle, and its subject is not the
-    /// letter's own ("I will write", "you will know").
+    /// function word, after "be" it is a participle, its subject is not the letter's
+    /// own ("I will write", "you will know"), and it is not negated or denied ("is not
+    /// planning to": a forward claim, not a promise to check was kept), the
+    /// constituent's words restated ("You wrote to me about…"), a "how" question ("how
+    /// they are going to…"), part of a title ("the Plan to Restore Nature") or a
+    /// standing aim ("is committed to supporting").
     fn promises(&self, text: &str, c: &regex::Captures<'_>) -> bool {
-        let Some(verb) = c.name("verb") else { return false };
+        let (Some(verb), Some(whole)) = (c.name("verb"), c.get(0)) else { return false };
         let v = verb.as_str().to_ascii_lowercase();
-        if self.not_promises.contains(&v) {
+        if self.not_promises.contains(&v) || c.name("neg").is_some() {
             return false;
         }
         if c.name("be").is_some()
@@ -40,9 +44,22 @@ impl Rules {
         {
             return false;
         }
-        let start = c.get(0).map_or(0, |m| m.start());
+        let start = whole.start();
         let subject = text[..start].trim_end().rsplit(|ch: char| !ch.is_ascii_alphabetic()).next().unwrap_or("");
-        !self.own_subjects.iter().any(|s| s.eq_ignore_ascii_case(subject))
+        if self.own_subjects.iter().any(|s| s.eq_ignore_ascii_case(subject)) {
+            return false;
+        }
+        let sentence = &text[text[..start].rfind(['.', '!', '?', '\n']).map_or(0, |i| i + 1)..start];
+        let clause = &sentence[sentence.rfind([',', ';', ':']).map_or(0, |i| i + 1)..];
+        if self.denials.is_match(clause) || self.reported.is_match(sentence) || self.questions.is_match(clause) {
+            return false;
+        }
+        // A title: a form or its verb capitalised inside a sentence.
+        let capital = |w: &str| w.starts_with(|ch: char| ch.is_ascii_uppercase());
+        if capital(verb.as_str()) || capital(whole.as_str()) && !sentence.trim().is_empty() {
+            return false;
+        }
+        !(whole.as_str().to_ascii_lowercase().contains("committed") && self.standing.contains(&v))
     }
 
     /// The promises of `text` (a form and its verb, or a whole phrase of work in

@@ -5,6 +5,7 @@ mod big_letters;
 mod check;
 mod claims;
 mod entities;
+mod false_findings;
 mod judgement;
 mod matching_exact;
 mod suggest;

@@ -605,6 +605,8 @@ struct TenseFile {
     future: Spanned<Vec<String>>,
     present: Spanned<Vec<String>>,
     past: Spanned<Vec<String>>,
+    /// Reporting verbs ("they said"): no marker for the clause they report.
+    reporting: Spanned<Vec<String>>,
 }
 
 #[derive(Deserialize)]
@@ -745,11 +747,18 @@ fn compile(text: &str) -> Result<Rules, RulesError> {
     }
     // Each class of markers compiles on its own, so that an error names its line.
     let t = &file.tense;
-    let group =
-        |words: &Spanned<Vec<String>>| source.check(words, |w| case_insensitive(&w.join("|")).map(|_| w.join("|")));
+    let group = |words: &Spanned<Vec<String>>| {
+        source.check(words, |w| {
+            let p = expand(&w.join("|"));
+            case_insensitive(&p).map(|_| p)
+        })
+    };
     let (future, present, past) = (group(&t.future)?, group(&t.present)?, group(&t.past)?);
+    let reporting = group(&t.reporting)?;
     let tense = source.check(&t.future, |_| {
-        case_insensitive(&format!(r"\b(?:(?P<future>{future})|(?P<present>{present})|(?P<past>{past}))\b"))
+        case_insensitive(&format!(
+            r"\b(?:(?P<future>{future})|(?P<present>{present})|(?P<reporting>{reporting})|(?P<past>{past}))\b"
+        ))
     })?;
     // The words are a few hundred of at most four bytes: the automaton always builds.
     let first_words = AhoCorasick::builder()
@@ -1108,7 +1117,7 @@ fn nearest_marker(text: &str, (from, to): (usize, usize), start: usize, end: usi
     for caps in RULES.tense.captures_iter(&text[from..to]) {
         let Some(m) = caps.get(0) else { continue };
         let (s, e) = (from + m.start(), from + m.end());
-        if s < end && e > start {
+        if s < end && e > start || caps.name("reporting").is_some() {
             continue;
         }
         let distance = if e <= start { start - e } else { s - end };
