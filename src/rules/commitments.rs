@@ -51,6 +51,8 @@ impl Rules {
         }
         let sentence = &text[text[..start].rfind(['.', '!', '?', '\n']).map_or(0, |i| i + 1)..start];
         let clause = &sentence[sentence.rfind([',', ';', ':']).map_or(0, |i| i + 1)..];
+        // A negation before "but" is another clause's ("has not yet published it but will").
+        let clause = &clause[clause.to_ascii_lowercase().rfind(" but ").map_or(0, |i| i + 5)..];
         if self.denials.is_match(clause) || self.reported.is_match(sentence) || self.questions.is_match(clause) {
             return false;
         }

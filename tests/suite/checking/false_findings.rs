@@ -131,6 +131,7 @@ fn will_plan_and_aim_that_are_not_promises() {
         ("The Government will publish a strategy for allotments.", "will publish"),
         ("The county plans to close the tip.", "plans to close"),
         ("The Department is committed to publishing a new strategy.", "committed to publishing"),
+        ("The county has not yet decided but will close the tip.", "will close"),
     ] {
         assert_eq!(promise(text, phrase).len(), 1, "{text}");
     }
