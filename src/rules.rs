@@ -136,6 +136,7 @@ struct EventRules {
 struct SignatureRules {
     valedictions: Vec<String>,
     honorifics: Vec<String>,
+    bylines: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -168,6 +169,7 @@ struct Rules {
     own_subjects: Vec<String>,
     valedictions: Vec<String>,
     honorifics: Vec<String>,
+    bylines: Vec<String>,
     generic_offices: Vec<String>,
     post_nominals: Vec<String>,
     past_verbs: Vec<String>,
@@ -212,6 +214,7 @@ impl Rules {
             own_subjects: lower(&c.own_subjects),
             valedictions: lower(&file.signature.valedictions),
             honorifics: lower(&file.signature.honorifics),
+            bylines: lower(&file.signature.bylines),
             generic_offices: lower(&file.offices.generic),
             post_nominals: lower(&file.offices.post_nominals),
             past_verbs: lower(&file.offices.past_verbs),
@@ -274,6 +277,40 @@ impl Signature {
                 let w = w.trim_matches(|c: char| !c.is_alphanumeric());
                 w.is_empty() || RULES.honorifics.iter().any(|h| h.eq_ignore_ascii_case(w))
             })
+    }
+}
+
+/// Who signs the letter, resolved once for every rule: given (a name, and the office
+/// they sign in), or read from the letter (a signature block, a byline or header:
+/// "Letter from Ann Lee MP", "From: Ann Lee MP", a first line naming the Member). When
+/// they have left an office the letter speaks from by the check date, what says so.
+#[derive(Debug, Default)]
+pub(crate) struct Signer {
+    /// Where the letter names them as its signer, if it does.
+    at: Option<(usize, usize)>,
+    /// Out of an office the letter speaks from on the check date: what happened, the
+    /// day after they left, and who holds it now.
+    out: Option<(String, Option<Date>, Option<String>)>,
+}
+
+impl Signer {
+    /// The signer of `text`: `given` (a name and the office they sign in), or else the
+    /// name of the facts base that signs the letter or stands in its byline or header.
+    fn new(cx: &Context<'_>, given: Option<(&str, Option<&str>)>) -> Signer {
+        let facts = cx.facts;
+        let (name, at, office) = match given {
+            Some((name, office)) => {
+                let name = name.trim();
+                let known = facts.tenures().iter().find(|t| t.holder.eq_ignore_ascii_case(name));
+                (known.map_or_else(|| name.to_string(), |t| t.holder.clone()), None, office)
+            }
+            None => match cx.signer_in_text() {
+                Some((name, s, e)) => (name, Some((s, e)), None),
+                None => return Signer::default(),
+            },
+        };
+        let out = cx.signer_out(&name, office);
+        Signer { at, out }
     }
 }
 
@@ -343,6 +380,8 @@ pub(crate) struct Context<'a> {
     /// Every office title found in the text, once: `(start, end, pattern)` of
     /// [`Facts::titles`], read by both [`titles`] and [`seats`].
     title_finds: Vec<(usize, usize, usize)>,
+    /// Who signs the letter.
+    signer: Signer,
     /// The text as [`Folded`] reads it, folded once (for the names automata of people
     /// and entities) and ASCII-lowercased in place: that keeps every byte offset, and the
     /// automata hold lowercase names. (What is read from it besides names does not
@@ -351,8 +390,15 @@ pub(crate) struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
-    /// Prepares what the rules read of `text`, checked on `date` against `facts`.
-    pub(crate) fn new(text: &'a str, facts: &'a Facts, date: Date, written: Option<Date>) -> Context<'a> {
+    /// Prepares what the rules read of `text`, checked on `date` against `facts`;
+    /// `signer` is who signs it and the office they sign in, when given.
+    pub(crate) fn new(
+        text: &'a str,
+        facts: &'a Facts,
+        date: Date,
+        written: Option<Date>,
+        signer: Option<(&str, Option<&str>)>,
+    ) -> Context<'a> {
         // What the rules read besides the text, prepared side by side.
         let (folded, (lower, title_finds)) = rayon::join(
             || {
@@ -368,7 +414,7 @@ impl<'a> Context<'a> {
                 (lower, finds)
             },
         );
-        Context {
+        let mut cx = Context {
             text,
             facts,
             date,
@@ -377,8 +423,131 @@ impl<'a> Context<'a> {
             signature: Signature::new(text),
             lower,
             title_finds,
+            signer: Signer::default(),
             folded,
+        };
+        cx.signer = Signer::new(&cx, signer);
+        cx
+    }
+
+    /// Whether the name at `s..e` is the letter's signer as it signs: in the signature
+    /// ([`Signature::signs`]), or the byline or header the signer was read from.
+    fn signs(&self, s: usize, e: usize) -> bool {
+        self.signature.signs(self.text, (s, e)) || self.signer.at == Some((s, e))
+    }
+
+    /// A name of the facts base that signs the letter (the last in its signature block),
+    /// or else the first that stands in its byline or header: `(name, start, end)`.
+    fn signer_in_text(&self) -> Option<(String, usize, usize)> {
+        let index = self.facts.names();
+        let automaton = index.automaton.as_ref()?;
+        let f = self.folded.text.as_str();
+        let word_char = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+        let mut signing = None;
+        let mut header = None;
+        for m in automaton.find_iter(f) {
+            if word_char(f[..m.start()].chars().next_back()) || word_char(f[m.end()..].chars().next()) {
+                continue;
+            }
+            let (s, e) = self.folded.original(m.start(), m.end());
+            let name = || index.names[m.pattern().as_usize()].clone();
+            if self.signature.signs(self.text, (s, e)) {
+                signing = Some((name(), s, e));
+            } else if header.is_none() && self.byline(s, e) {
+                header = Some((name(), s, e));
+            }
         }
+        signing.or(header)
+    }
+
+    /// Whether the name at `s..e` stands in the letter's byline or header: in its first
+    /// three lines with words (or before its salutation), alone on its line but for
+    /// honorifics and post-nominals, or after "from", "by" or "writes" ("Letter from
+    /// Ann Lee MP", "From: Ann Lee MP", "…, writes Ann Lee, MP for Woking").
+    fn byline(&self, s: usize, e: usize) -> bool {
+        let line_start = self.text[..s].rfind('\n').map_or(0, |p| p + 1);
+        let line_end = self.text[e..].find('\n').map_or(self.text.len(), |p| e + p);
+        let lines_before = self.text[..line_start].lines().filter(|l| l.chars().any(char::is_alphanumeric)).count();
+        if lines_before >= 3 && self.signature.salutation.is_none_or(|d| d <= line_start) {
+            return false;
+        }
+        let honorific = |w: &str| {
+            let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+            w.is_empty() || RULES.honorifics.iter().any(|h| h.eq_ignore_ascii_case(w))
+        };
+        let before: Vec<&str> = self.text[line_start..s].split_whitespace().collect();
+        let lead = before.iter().rposition(|w| !honorific(w)).map(|i| &before[..=i]);
+        let after = &self.text[e..line_end];
+        let after_words = after.split_whitespace().take_while(|w| honorific(w)).count();
+        match lead {
+            None => after.split_whitespace().count() == after_words,
+            Some(lead) => {
+                let word = lead.last().map_or(String::new(), |w| {
+                    w.trim_matches(|c: char| !c.is_alphanumeric()).to_ascii_lowercase()
+                });
+                RULES.bylines.contains(&word)
+            }
+        }
+    }
+
+    /// When `name` has left an office the letter speaks from by the check date: what
+    /// happened, the day after, and who holds it now. The offices it speaks from are
+    /// `office` when given; else their seat, and any ministerial post they held when the
+    /// letter was written that it names (by title or department).
+    fn signer_out(&self, name: &str, office: Option<&str>) -> Option<(String, Option<Date>, Option<String>)> {
+        let facts = self.facts;
+        let mine: Vec<&crate::facts::Tenure> = facts.tenures().iter().filter(|t| t.holder == name).collect();
+        let by = self.written.unwrap_or(self.date);
+        let seats: Vec<&&crate::facts::Tenure> = mine.iter().filter(|t| t.office.starts_with("mp-")).collect();
+        let spoken: Vec<String> = match office {
+            Some(o) => vec![o.to_string()],
+            None => {
+                let mut v: Vec<String> = Vec::new();
+                // A Member when the letter was written speaks as one.
+                if seats.iter().any(|t| t.from <= by) {
+                    v.push("mp".into());
+                }
+                let named = |o: &crate::facts::Office| {
+                    std::iter::once(&o.title)
+                        .chain(&o.aliases)
+                        .chain(&o.department)
+                        .any(|n| n.len() > 6 && self.lower.contains(&n.to_ascii_lowercase()))
+                };
+                for t in mine.iter().filter(|t| !t.office.starts_with("mp-") && self.written.is_some_and(|w| t.covers(w))) {
+                    if facts.office(&t.office).is_some_and(named) && !v.contains(&t.office) {
+                        v.push(t.office.clone());
+                    }
+                }
+                v
+            }
+        };
+        for o in spoken {
+            if o == "mp" || o.starts_with("mp-") {
+                if seats.iter().any(|t| t.covers(self.date)) || !seats.iter().any(|t| t.from <= self.date) {
+                    continue;
+                }
+                let left = seats.iter().filter_map(|t| t.to).filter(|to| *to < self.date).max();
+                let message = match left {
+                    Some(l) => format!("the signer: {name} left office as a Member of Parliament on {l}"),
+                    None => format!("the signer: {name} is not a Member of Parliament on {}", self.date),
+                };
+                let last = seats.iter().max_by_key(|t| t.from).map(|t| t.office.as_str());
+                let successor = last.and_then(|seat| facts.successor_at(seat, self.date)).map(|(x, t)| {
+                    format!("{} is {} (since {})", t.holder, x.title, t.from)
+                });
+                return Some((message, left.map(crate::date::next_day), successor));
+            }
+            let Err(left) = facts.check_holder(&o, name, self.date) else { continue };
+            let title = facts.office(&o).map_or(o.clone(), |x| x.title.clone());
+            let message = match left {
+                Some(l) => format!("the signer: {name} left office as {title} on {l}"),
+                None => format!("the signer: {name} was not {title} on {}", self.date),
+            };
+            let successor =
+                facts.successor_at(&o, self.date).map(|(x, t)| format!("{} is {} (since {})", t.holder, x.title, t.from));
+            return Some((message, left.map(crate::date::next_day), successor));
+        }
+        None
     }
 
     /// Whether `s..e` stands as whole words.
@@ -531,7 +700,7 @@ mod tests {
     fn of_two_rules_reporting_one_range_the_earlier_wins() {
         let facts = crate::facts::Facts::default();
         let date = crate::date::parse_date("2026-12-07").unwrap();
-        let cx = super::Context::new("Soon enough.", &facts, date, None);
+        let cx = super::Context::new("Soon enough.", &facts, date, None, None);
         let mut findings = super::Findings::new(&[], &[]);
         for rule in [FirstWord("first"), FirstWord("second")] {
             findings.run(&rule, &cx);
