@@ -108,6 +108,7 @@ struct RulesFile {
 #[serde(deny_unknown_fields)]
 struct Patterns {
     past_marker: Spanned<String>,
+    past_time: Spanned<String>,
 }
 
 #[derive(Deserialize)]
@@ -127,6 +128,7 @@ struct EventRules {
     election: Spanned<String>,
     government: Spanned<String>,
     this_government: Spanned<String>,
+    the_government: Spanned<String>,
     named_government: Spanned<String>,
     previous_government: Spanned<String>,
 }
@@ -144,14 +146,18 @@ struct SignatureRules {
 struct OfficeRules {
     generic: Vec<String>,
     post_nominals: Vec<String>,
-    past_verbs: Vec<String>,
     surname_titles: Vec<String>,
     roles: Vec<String>,
+    dated: Spanned<String>,
+    as_office_before: Spanned<String>,
+    as_office_after: Spanned<String>,
 }
 
 /// The rules, compiled once.
 struct Rules {
     past_marker: Regex,
+    /// A time in the past counted from the letter's date ("last week", "yesterday").
+    past_time: Regex,
     /// A forward-looking form and its verb: group `be` (if "be" stands before the verb), `verb`.
     commitment: Regex,
     progressive: Regex,
@@ -161,6 +167,8 @@ struct Rules {
     since_government: Regex,
     /// "This Government": the government of the day the letter was written.
     this_government: Regex,
+    /// "The Government", "Ministers": the government of the day, in a present or future clause.
+    the_government: Regex,
     /// "The Conservative Government": group 1 names the party.
     named_government: Regex,
     previous_government: Regex,
@@ -172,9 +180,13 @@ struct Rules {
     bylines: Vec<String>,
     generic_offices: Vec<String>,
     post_nominals: Vec<String>,
-    past_verbs: Vec<String>,
     surname_titles: Vec<String>,
     roles: Vec<String>,
+    /// A clause that dates what it says.
+    dated: Regex,
+    /// An office spoken of as an office: before its title, after it.
+    as_office_before: Regex,
+    as_office_after: Regex,
 }
 
 /// Compiles a rule's pattern. Word boundaries are ASCII (`(?-u:\b)`): the words
@@ -202,11 +214,13 @@ impl Rules {
         let lower = |v: &[String]| v.iter().map(|w| w.to_ascii_lowercase()).collect::<Vec<_>>();
         Ok(Rules {
             past_marker: pattern(&file.patterns.past_marker)?,
+            past_time: pattern(&file.patterns.past_time)?,
             commitment,
             progressive,
             since_election: pattern(&file.events.election)?,
             since_government: pattern(&file.events.government)?,
             this_government: pattern(&file.events.this_government)?,
+            the_government: pattern(&file.events.the_government)?,
             named_government: pattern(&file.events.named_government)?,
             previous_government: pattern(&file.events.previous_government)?,
             participles: lower(&c.participles),
@@ -217,7 +231,9 @@ impl Rules {
             bylines: lower(&file.signature.bylines),
             generic_offices: lower(&file.offices.generic),
             post_nominals: lower(&file.offices.post_nominals),
-            past_verbs: lower(&file.offices.past_verbs),
+            dated: pattern(&file.offices.dated)?,
+            as_office_before: pattern(&file.offices.as_office_before)?,
+            as_office_after: pattern(&file.offices.as_office_after)?,
             surname_titles: lower(&file.offices.surname_titles),
             roles: lower(&file.offices.roles),
         })
@@ -460,15 +476,18 @@ impl<'a> Context<'a> {
         signing.or(header)
     }
 
-    /// Whether the name at `s..e` stands in the letter's byline or header: in its first
-    /// three lines with words (or before its salutation), alone on its line but for
+    /// Whether the name at `s..e` stands in the letter's byline or header: before its
+    /// salutation (without one, in its first three lines with words), alone on its line but for
     /// honorifics and post-nominals, or after "from", "by" or "writes" ("Letter from
     /// Ann Lee MP", "From: Ann Lee MP", "…, writes Ann Lee, MP for Woking").
     fn byline(&self, s: usize, e: usize) -> bool {
         let line_start = self.text[..s].rfind('\n').map_or(0, |p| p + 1);
         let line_end = self.text[e..].find('\n').map_or(self.text.len(), |p| e + p);
-        let lines_before = self.text[..line_start].lines().filter(|l| l.chars().any(char::is_alphanumeric)).count();
-        if lines_before >= 3 && self.signature.salutation.is_none_or(|d| d <= line_start) {
+        let header = match self.signature.salutation {
+            Some(salutation) => line_start < salutation,
+            None => self.text[..line_start].lines().filter(|l| l.chars().any(char::is_alphanumeric)).count() < 3,
+        };
+        if !header {
             return false;
         }
         let honorific = |w: &str| {
@@ -569,6 +588,31 @@ impl<'a> Context<'a> {
         let near = &self.text[floor_char_boundary(self.text, s.saturating_sub(60))
             ..floor_char_boundary(self.text, (e + 60).min(self.text.len()))];
         near.to_ascii_lowercase().contains(&name.to_ascii_lowercase())
+    }
+
+    /// Whether the clause around `s..e` dates what it says ("In March 2022 the
+    /// Chancellor announced…"): what it says of an office then is history.
+    fn dated_clause(&self, s: usize, e: usize) -> bool {
+        let (a, b) = crate::timex::clause(self.text, s, e);
+        RULES.dated.is_match(&self.text[a..b])
+    }
+
+    /// Whether the title at `s..e` names an office as an office, not its holder: what
+    /// the office may do or is given ("the power the Bill gives to the Home
+    /// Secretary"), or whoever holds it ("any future Prime Minister").
+    fn as_office(&self, s: usize, e: usize) -> bool {
+        let (a, _) = crate::timex::clause(self.text, s, e);
+        let after = &self.text[e..floor_char_boundary(self.text, (e + 40).min(self.text.len()))];
+        RULES.as_office_before.is_match(&self.text[a..s]) || RULES.as_office_after.is_match(after)
+    }
+
+    /// Whether the clause around `s..e` tells of a past act it places in time ("I met
+    /// the Chancellor, Ann Lee, last week", "In 2023 she announced…"): history, true of
+    /// the day it was written.
+    fn past_act(&self, s: usize, e: usize) -> bool {
+        let (a, b) = crate::timex::clause(self.text, s, e);
+        crate::timex::tense_at(self.text, s, e) == crate::timex::Tense::Past
+            && (RULES.past_time.is_match(&self.text[a..b]) || RULES.dated.is_match(&self.text[a..b]))
     }
 
     fn written_note(&self) -> String {

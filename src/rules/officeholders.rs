@@ -64,7 +64,7 @@ impl Pass<'_, '_> {
             spans.insert(pos, end);
             let name = index.names[m.pattern().as_usize()].as_str();
             let (window, after) = window_at(pos, end);
-            let past = RULES.past_marker.is_match(&window);
+            let past = RULES.past_marker.is_match(&window) || self.past_act(s, e);
             if let Some(c) = self.text[s..e].chars().find(|&c| is_homoglyph(c)) {
                 let message = format!(
                     "\"{}\" mixes scripts: `{c}` (U+{:04X}) only looks like a Latin letter; is this {name}?",
@@ -147,7 +147,7 @@ impl Pass<'_, '_> {
             }
             spans.insert(pos, end);
             let (window, after) = window_at(pos, end);
-            let past = RULES.past_marker.is_match(&window);
+            let past = RULES.past_marker.is_match(&window) || self.past_act(s, e);
             let mut all = offices.clone();
             all.extend(self.implied_offices(name, &window, &after).into_iter().filter(|o| !offices.contains(o)));
             for office in all {
