@@ -501,9 +501,9 @@ impl<'a> Context<'a> {
         match lead {
             None => after.split_whitespace().count() == after_words,
             Some(lead) => {
-                let word = lead.last().map_or(String::new(), |w| {
-                    w.trim_matches(|c: char| !c.is_alphanumeric()).to_ascii_lowercase()
-                });
+                let word = lead
+                    .last()
+                    .map_or(String::new(), |w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_ascii_lowercase());
                 RULES.bylines.contains(&word)
             }
         }
@@ -532,7 +532,9 @@ impl<'a> Context<'a> {
                         .chain(&o.department)
                         .any(|n| n.len() > 6 && self.lower.contains(&n.to_ascii_lowercase()))
                 };
-                for t in mine.iter().filter(|t| !t.office.starts_with("mp-") && self.written.is_some_and(|w| t.covers(w))) {
+                for t in
+                    mine.iter().filter(|t| !t.office.starts_with("mp-") && self.written.is_some_and(|w| t.covers(w)))
+                {
                     if facts.office(&t.office).is_some_and(named) && !v.contains(&t.office) {
                         v.push(t.office.clone());
                     }
@@ -551,9 +553,9 @@ impl<'a> Context<'a> {
                     None => format!("the signer: {name} is not a Member of Parliament on {}", self.date),
                 };
                 let last = seats.iter().max_by_key(|t| t.from).map(|t| t.office.as_str());
-                let successor = last.and_then(|seat| facts.successor_at(seat, self.date)).map(|(x, t)| {
-                    format!("{} is {} (since {})", t.holder, x.title, t.from)
-                });
+                let successor = last
+                    .and_then(|seat| facts.successor_at(seat, self.date))
+                    .map(|(x, t)| format!("{} is {} (since {})", t.holder, x.title, t.from));
                 return Some((message, left.map(crate::date::next_day), successor));
             }
             let Err(left) = facts.check_holder(&o, name, self.date) else { continue };
@@ -562,8 +564,9 @@ impl<'a> Context<'a> {
                 Some(l) => format!("the signer: {name} left office as {title} on {l}"),
                 None => format!("the signer: {name} was not {title} on {}", self.date),
             };
-            let successor =
-                facts.successor_at(&o, self.date).map(|(x, t)| format!("{} is {} (since {})", t.holder, x.title, t.from));
+            let successor = facts
+                .successor_at(&o, self.date)
+                .map(|(x, t)| format!("{} is {} (since {})", t.holder, x.title, t.from));
             return Some((message, left.map(crate::date::next_day), successor));
         }
         None

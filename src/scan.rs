@@ -86,7 +86,8 @@ mod tests {
         let d = |s: &str| crate::date::parse_date(s).unwrap();
         let facts = crate::facts::Facts::default();
         let text = "The Government will publish the plan by the end of 2020.";
-        let found = super::scan(&crate::timex::read(text), &facts, d("2026-12-07"), Some(d("2019-06-01")), None, &[], &[]);
+        let found =
+            super::scan(&crate::timex::read(text), &facts, d("2026-12-07"), Some(d("2019-06-01")), None, &[], &[]);
         let by_rule: Vec<(&str, Option<&str>, Option<crate::finding::Category>)> =
             found.iter().map(|f| (&text[f.start..f.end], f.rule, f.category)).collect();
         let commitment = by_rule.iter().find(|(t, ..)| t.starts_with("will publish")).unwrap();

@@ -136,8 +136,13 @@ impl Pass<'_, '_> {
                 changed.took_office(),
                 changed.id
             );
-            let suggestion = format!("name the government (\"the {meant} Government\") and say what it did in the past tense");
+            let suggestion =
+                format!("name the government (\"the {meant} Government\") and say what it did in the past tense");
             self.push_moved((s, e), changed.took_office(), false, message, None, suggestion);
+            // Not a phrase of time: who is meant, as with an office named by its title.
+            if let Some(f) = self.findings.list.last_mut() {
+                f.kind = FindingKind::Officeholder;
+            }
         }
     }
 

@@ -22,7 +22,11 @@ fn check(text: &str, written: &str, date: &str, signer: Option<&str>) -> Vec<Fin
 
 /// The texts of the findings of `kind` that are not notes.
 fn of_kind(findings: &[Finding], kind: FindingKind) -> Vec<(&str, Severity)> {
-    findings.iter().filter(|f| f.kind == kind && f.severity != Severity::Info).map(|f| (f.text.as_str(), f.severity)).collect()
+    findings
+        .iter()
+        .filter(|f| f.kind == kind && f.severity != Severity::Info)
+        .map(|f| (f.text.as_str(), f.severity))
+        .collect()
 }
 
 /// Jonathan Lord sat for Woking until the 2024 dissolution (2024-05-29).
@@ -174,7 +178,7 @@ fn the_government_in_a_present_or_future_clause_means_the_government_of_the_day(
     let government = |text: &str, date: &str| {
         check(text, "2023-03-01", date, None)
             .into_iter()
-            .filter(|f| f.kind == FindingKind::RelativePhrase && f.severity != Severity::Info)
+            .filter(|f| f.kind == FindingKind::Officeholder && f.severity != Severity::Info)
             .map(|f| (f.text, f.severity, f.since))
             .collect::<Vec<_>>()
     };
