@@ -307,6 +307,10 @@ pub(crate) struct Signer {
     /// Out of an office the letter speaks from on the check date: what happened, the
     /// day after they left, and who holds it now.
     out: Option<(String, Option<Date>, Option<String>)>,
+    /// When the signer is still in Parliament but no longer for the seat the letter
+    /// names (a seat abolished or lost at a boundary change): that seat's names, in
+    /// lowercase. Only the clauses that name it speak from an office they left.
+    only_naming: Vec<String>,
 }
 
 impl Signer {
@@ -325,8 +329,13 @@ impl Signer {
                 None => return Signer::default(),
             },
         };
-        let out = cx.signer_out(&name, office);
-        Signer { at, out }
+        if let Some(out) = cx.signer_out(&name, office) {
+            return Signer { at, out: Some(out), only_naming: Vec::new() };
+        }
+        match cx.seat_left(&name) {
+            Some((out, names)) => Signer { at, out: Some(out), only_naming: names },
+            None => Signer { at, out: None, only_naming: Vec::new() },
+        }
     }
 }
 
@@ -507,6 +516,38 @@ impl<'a> Context<'a> {
                 RULES.bylines.contains(&word)
             }
         }
+    }
+
+    /// When `name`, still in Parliament on the check date, no longer sits for the seat
+    /// they held when the letter was written, and the letter names that seat ("I share
+    /// Anytown constituents' concerns"): what happened, and the seat's names.
+    #[allow(clippy::type_complexity)]
+    fn seat_left(&self, name: &str) -> Option<((String, Option<Date>, Option<String>), Vec<String>)> {
+        let facts = self.facts;
+        let w = self.written?;
+        let seat = facts.tenures().iter().filter(|t| t.holder == name && t.office.starts_with("mp-") && t.from <= w);
+        let seat = seat.max_by_key(|t| t.from)?;
+        let Err(left) = facts.check_holder(&seat.office, name, self.date) else { return None };
+        let office = facts.office(&seat.office)?;
+        // The seat's own name as letters write it ("Anytown constituents") too.
+        let bare = office.title.strip_prefix("Member of Parliament for ").map(String::from);
+        let names: Vec<String> = std::iter::once(&office.title)
+            .chain(&office.aliases)
+            .chain(&bare)
+            .map(|n| n.to_ascii_lowercase())
+            .filter(|n| n.len() > 3 && self.lower.contains(n.as_str()))
+            .collect();
+        if names.is_empty() {
+            return None;
+        }
+        let message = match left {
+            Some(l) => format!("the signer: {name} left office as {} on {l}", office.title),
+            None => format!("the signer: {name} was not {} on {}", office.title, self.date),
+        };
+        let successor = facts
+            .successor_at(&seat.office, self.date)
+            .map(|(x, t)| format!("{} is {} (since {})", t.holder, x.title, t.from));
+        Some(((message, left.map(crate::date::next_day), successor), names))
     }
 
     /// When `name` has left an office the letter speaks from by the check date: what

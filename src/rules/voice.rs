@@ -40,7 +40,12 @@ impl Pass<'_, '_> {
             }
             (None, None) => return,
         };
-        let found = crate::voice::findings(self.text, &signer);
+        let mut found = crate::voice::findings(self.text, &signer);
+        // Still in Parliament for another seat: only what speaks for the seat left.
+        let only = &self.signer.only_naming;
+        if !only.is_empty() {
+            found.retain(|f| only.iter().any(|n| f.text.to_ascii_lowercase().contains(n.as_str())));
+        }
         for f in found {
             self.findings.taken.insert(f.start, f.end);
             self.findings.list.push(f);

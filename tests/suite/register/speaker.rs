@@ -200,3 +200,21 @@ fn the_government_in_a_present_or_future_clause_means_the_government_of_the_day(
         assert_eq!(government(quiet, "2025-07-06"), [], "{quiet}");
     }
 }
+
+#[test]
+fn a_signer_still_in_parliament_for_another_seat_is_stale_only_where_the_old_seat_is_named() {
+    // Rachel Hopkins sat for Luton South until 2024, then for Luton South and South
+    // Bedfordshire.
+    let text = "Dear Sam,\n\nI share many Luton South constituents' worries about the bus cuts. \
+                I will keep pressing the operator to restore the route.\n";
+    let found = check(text, "2022-05-01", "2025-01-10", Some("Rachel Hopkins"));
+    assert_eq!(
+        of_kind(&found, FindingKind::SignerVoice),
+        [("I share many Luton South constituents", Severity::Error)],
+        "{found:#?}"
+    );
+    let signer = found.iter().find(|f| f.kind == FindingKind::Signer).unwrap();
+    assert!(signer.message.contains("Member of Parliament for Luton South"), "{}", signer.message);
+    // Before the boundary change, nothing.
+    assert_eq!(of_kind(&check(text, "2022-05-01", "2023-05-01", Some("Rachel Hopkins")), FindingKind::SignerVoice), []);
+}
