@@ -486,7 +486,7 @@ impl<'a> Context<'a> {
     }
 
     /// Whether the name at `s..e` stands in the letter's byline or header: before its
-    /// salutation (without one, in its first three lines with words), alone on its line but for
+    /// salutation (without one, in its first two lines with words), alone on its line but for
     /// honorifics and post-nominals, or after "from", "by" or "writes" ("Letter from
     /// Ann Lee MP", "From: Ann Lee MP", "…, writes Ann Lee, MP for Woking").
     fn byline(&self, s: usize, e: usize) -> bool {
@@ -494,7 +494,7 @@ impl<'a> Context<'a> {
         let line_end = self.text[e..].find('\n').map_or(self.text.len(), |p| e + p);
         let header = match self.signature.salutation {
             Some(salutation) => line_start < salutation,
-            None => self.text[..line_start].lines().filter(|l| l.chars().any(char::is_alphanumeric)).count() < 3,
+            None => self.text[..line_start].lines().filter(|l| l.chars().any(char::is_alphanumeric)).count() < 2,
         };
         if !header {
             return false;
