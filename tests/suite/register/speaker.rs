@@ -93,7 +93,7 @@ fn a_seat_line_with_post_nominals_between_commas_is_the_signers() {
 fn a_library_sender_or_a_name_given_on_the_command_line_signs() {
     let dir = scratch("speaker-signer");
     let letter = dir.join("letter.txt");
-    // Gavin Williamson was Secretary of State for Education until 2021-09-15.
+    // Gavin Williamson was Secretary of State for Education until 2021-09-14.
     std::fs::write(&letter, "Dear Sam,\n\nI will continue to press schools to reopen their libraries.\n").unwrap();
     let path = letter.to_str().unwrap();
     let args = |extra: &[&str]| {
@@ -217,4 +217,28 @@ fn a_signer_still_in_parliament_for_another_seat_is_stale_only_where_the_old_sea
     assert!(signer.message.contains("Member of Parliament for Luton South"), "{}", signer.message);
     // Before the boundary change, nothing.
     assert_eq!(of_kind(&check(text, "2022-05-01", "2023-05-01", Some("Rachel Hopkins")), FindingKind::SignerVoice), []);
+}
+
+#[test]
+fn a_signer_still_an_mp_who_left_the_post_the_letter_names_is_out_of_that_office() {
+    // Gavin Williamson was Secretary of State for Education until 2021-09-14 (Nadhim
+    // Zahawi from the 15th), and stayed an MP.
+    let text = "Dear Sam,\n\nI am a Minister at the Department for Education, and I will keep \
+                pressing schools to reopen their libraries.\n";
+    let voice = |date| {
+        let found = check(text, "2021-03-01", date, Some("Gavin Williamson"));
+        of_kind(&found, FindingKind::SignerVoice).into_iter().map(|(t, s)| (t.to_string(), s)).collect::<Vec<_>>()
+    };
+    assert_eq!(voice("2021-09-14"), []);
+    let e = Severity::Error;
+    assert_eq!(voice("2022-01-10"), [("I am a Minister".to_string(), e), ("I will keep pressing".to_string(), e)]);
+    let found = check(text, "2021-03-01", "2022-01-10", Some("Gavin Williamson"));
+    let signer = found.iter().find(|f| f.kind == FindingKind::Signer).unwrap();
+    assert!(signer.message.contains("Secretary of State for Education") && signer.message.contains("2021-09-14"));
+    // A letter that names no post of his speaks as an MP, which he still is.
+    let plain = "Dear Sam,\n\nI will keep pressing schools to reopen their libraries.\n";
+    assert_eq!(
+        of_kind(&check(plain, "2021-03-01", "2022-01-10", Some("Gavin Williamson")), FindingKind::SignerVoice),
+        []
+    );
 }
