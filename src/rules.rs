@@ -462,11 +462,35 @@ impl<'a> Context<'a> {
     }
 
     /// A name of the facts base that signs the letter (the last in its signature block),
-    /// or else the first that stands in its byline or header: `(name, start, end)`.
+    /// or else the first that stands in its byline or header: `(name, start, end)`. The
+    /// letter's lines are found once, so that each name costs a search, not a scan.
     fn signer_in_text(&self) -> Option<(String, usize, usize)> {
         let index = self.facts.names();
         let automaton = index.automaton.as_ref()?;
         let f = self.folded.text.as_str();
+        let text = self.text;
+        let breaks: Vec<usize> = text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i).collect();
+        let line = |s: usize, e: usize| {
+            let i = breaks.partition_point(|&b| b < s);
+            let start = if i == 0 { 0 } else { breaks[i - 1] + 1 };
+            let end = breaks.get(breaks.partition_point(|&b| b < e)).copied().unwrap_or(text.len());
+            (start, end)
+        };
+        // The header: before the salutation; without one, the first two lines with words.
+        let header_end = self.signature.salutation.unwrap_or_else(|| {
+            let mut pos = 0;
+            let mut worded = 0;
+            for l in text.split_inclusive('\n') {
+                if l.chars().any(char::is_alphanumeric) {
+                    worded += 1;
+                    if worded > 2 {
+                        break;
+                    }
+                }
+                pos += l.len();
+            }
+            pos
+        });
         let word_char = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
         let mut signing = None;
         let mut header = None;
@@ -475,30 +499,26 @@ impl<'a> Context<'a> {
                 continue;
             }
             let (s, e) = self.folded.original(m.start(), m.end());
+            let (line_start, line_end) = line(s, e);
             let name = || index.names[m.pattern().as_usize()].clone();
-            if self.signature.signs(self.text, (s, e)) {
+            // A name on a long line neither signs nor stands in a byline.
+            if line_end - line_start > 400 {
+                continue;
+            }
+            if self.signature.signs(text, (s, e)) {
                 signing = Some((name(), s, e));
-            } else if header.is_none() && self.byline(s, e) {
+            } else if header.is_none() && line_start < header_end && self.byline((line_start, line_end), s, e) {
                 header = Some((name(), s, e));
             }
         }
         signing.or(header)
     }
 
-    /// Whether the name at `s..e` stands in the letter's byline or header: before its
-    /// salutation (without one, in its first two lines with words), alone on its line but for
-    /// honorifics and post-nominals, or after "from", "by" or "writes" ("Letter from
-    /// Ann Lee MP", "From: Ann Lee MP", "…, writes Ann Lee, MP for Woking").
-    fn byline(&self, s: usize, e: usize) -> bool {
-        let line_start = self.text[..s].rfind('\n').map_or(0, |p| p + 1);
-        let line_end = self.text[e..].find('\n').map_or(self.text.len(), |p| e + p);
-        let header = match self.signature.salutation {
-            Some(salutation) => line_start < salutation,
-            None => self.text[..line_start].lines().filter(|l| l.chars().any(char::is_alphanumeric)).count() < 2,
-        };
-        if !header {
-            return false;
-        }
+    /// Whether the name at `s..e`, on the header line `line`, stands as a byline: alone
+    /// on its line but for honorifics and post-nominals, or after "from", "by" or
+    /// "writes" ("Letter from Ann Lee MP", "From: Ann Lee MP", "…, writes Ann Lee, MP
+    /// for Woking").
+    fn byline(&self, (line_start, line_end): (usize, usize), s: usize, e: usize) -> bool {
         let honorific = |w: &str| {
             let w = w.trim_matches(|c: char| !c.is_alphanumeric());
             w.is_empty() || RULES.honorifics.iter().any(|h| h.eq_ignore_ascii_case(w))
