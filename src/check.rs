@@ -14,7 +14,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 /// How to check letters.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CheckOptions {
     /// The date the letter is judged at (the day it would be sent).
@@ -23,12 +23,55 @@ pub struct CheckOptions {
     pub written: Option<Date>,
     /// The least similarity at which a paragraph counts as a known block.
     pub threshold: f32,
+    /// Who signs the letter, as the facts base names them ("Ann Lee"); `None` reads
+    /// the signer from the letter: a byline ("Letter from Ann Lee MP"), a header
+    /// ("From: Ann Lee MP") or the signature block. When the signer has left the office
+    /// the letter speaks from by the check date, each first-person clause that speaks
+    /// from it ("I will continue to press…", "As a member of the committee, I…") is a
+    /// finding.
+    ///
+    /// ```
+    /// use replydraft::{CheckOptions, Desk, FindingKind, Library, parse_date};
+    /// let desk = Desk::new(Library::embedded()?);
+    /// let mut options = CheckOptions::new(parse_date("2026-11-22")?);
+    /// options.written = Some(parse_date("2019-01-15")?);
+    /// // The letter does not name who signs it; Jonathan Lord left Parliament in 2024.
+    /// let text = "Thank you for writing.\n\nI will keep pressing for fairer funding.\n";
+    /// assert!(desk.check("", text, &options).findings.iter().all(|f| f.kind != FindingKind::SignerVoice));
+    /// options.signer = Some("Jonathan Lord".into());
+    /// let report = desk.check("", text, &options);
+    /// assert!(report.findings.iter().any(|f| f.kind == FindingKind::SignerVoice && f.text == "I will keep pressing"));
+    /// # Ok::<(), replydraft::Error>(())
+    /// ```
+    pub signer: Option<String>,
+    /// The office the signer signs in (an office id of the facts base, as a library
+    /// sender's `office`: `mp-woking`); `None` takes the offices the signer held when
+    /// the letter was written that it speaks from (their seat, and any ministerial post
+    /// or department it names).
+    pub signer_office: Option<String>,
 }
 
 impl CheckOptions {
-    /// Judge at `date`, infer the written date, match at similarity 0.6 or more.
+    /// Judge at `date`, infer the written date, match at similarity 0.6 or more, read
+    /// the signer from the letter.
     pub fn new(date: Date) -> CheckOptions {
-        CheckOptions { date, written: None, threshold: 0.6 }
+        CheckOptions { date, written: None, threshold: 0.6, signer: None, signer_office: None }
+    }
+
+    /// The same options, with the letter signed by `sender` (a library sender: its
+    /// name and the office it signs in).
+    ///
+    /// ```
+    /// use replydraft::{CheckOptions, Library, parse_date};
+    /// let library = Library::embedded()?;
+    /// let sender = &library.senders()[0];
+    /// let options = CheckOptions::new(parse_date("2026-11-22")?).signed_by(sender);
+    /// assert_eq!(options.signer.as_deref(), Some(sender.name.as_str()));
+    /// assert_eq!(options.signer_office, sender.office);
+    /// # Ok::<(), replydraft::Error>(())
+    /// ```
+    pub fn signed_by(self, sender: &crate::library::Sender) -> CheckOptions {
+        CheckOptions { signer: Some(sender.name.clone()), signer_office: sender.office.clone(), ..self }
     }
 }
 
@@ -294,7 +337,8 @@ pub(crate) fn check(
             findings.extend(block_state_findings(block, written, options.date, text, (*s, *e)));
         }
     }
-    findings.extend(scan(&reading, library.facts(), options.date, written, &covered, &claimed));
+    let signer = options.signer.as_deref().map(|n| (n, options.signer_office.as_deref()));
+    findings.extend(scan(&reading, library.facts(), options.date, written, signer, &covered, &claimed));
     // What the letter quotes is someone else's words: reported, never rewritten.
     // (Kept merged, so that each finding's lookup is logarithmic on a long letter.)
     let mut quoted = Taken::default();

@@ -108,6 +108,7 @@ struct RulesFile {
 #[serde(deny_unknown_fields)]
 struct Patterns {
     past_marker: Spanned<String>,
+    past_time: Spanned<String>,
 }
 
 #[derive(Deserialize)]
@@ -132,6 +133,7 @@ struct EventRules {
     election: Spanned<String>,
     government: Spanned<String>,
     this_government: Spanned<String>,
+    the_government: Spanned<String>,
     named_government: Spanned<String>,
     previous_government: Spanned<String>,
 }
@@ -141,6 +143,7 @@ struct EventRules {
 struct SignatureRules {
     valedictions: Vec<String>,
     honorifics: Vec<String>,
+    bylines: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -148,14 +151,18 @@ struct SignatureRules {
 struct OfficeRules {
     generic: Vec<String>,
     post_nominals: Vec<String>,
-    past_verbs: Vec<String>,
     surname_titles: Vec<String>,
     roles: Vec<String>,
+    dated: Spanned<String>,
+    as_office_before: Spanned<String>,
+    as_office_after: Spanned<String>,
 }
 
 /// The rules, compiled once.
 struct Rules {
     past_marker: Regex,
+    /// A time in the past counted from the letter's date ("last week", "yesterday").
+    past_time: Regex,
     /// A forward-looking form and its verb: group `be` (if "be" stands before the verb), `verb`.
     commitment: Regex,
     progressive: Regex,
@@ -165,6 +172,8 @@ struct Rules {
     since_government: Regex,
     /// "This Government": the government of the day the letter was written.
     this_government: Regex,
+    /// "The Government", "Ministers": the government of the day, in a present or future clause.
+    the_government: Regex,
     /// "The Conservative Government": group 1 names the party.
     named_government: Regex,
     previous_government: Regex,
@@ -181,11 +190,16 @@ struct Rules {
     standing: Vec<String>,
     valedictions: Vec<String>,
     honorifics: Vec<String>,
+    bylines: Vec<String>,
     generic_offices: Vec<String>,
     post_nominals: Vec<String>,
-    past_verbs: Vec<String>,
     surname_titles: Vec<String>,
     roles: Vec<String>,
+    /// A clause that dates what it says.
+    dated: Regex,
+    /// An office spoken of as an office: before its title, after it.
+    as_office_before: Regex,
+    as_office_after: Regex,
 }
 
 /// Compiles a rule's pattern. Word boundaries are ASCII (`(?-u:\b)`): the words
@@ -214,11 +228,13 @@ impl Rules {
         let lower = |v: &[String]| v.iter().map(|w| w.to_ascii_lowercase()).collect::<Vec<_>>();
         Ok(Rules {
             past_marker: pattern(&file.patterns.past_marker)?,
+            past_time: pattern(&file.patterns.past_time)?,
             commitment,
             progressive,
             since_election: pattern(&file.events.election)?,
             since_government: pattern(&file.events.government)?,
             this_government: pattern(&file.events.this_government)?,
+            the_government: pattern(&file.events.the_government)?,
             named_government: pattern(&file.events.named_government)?,
             previous_government: pattern(&file.events.previous_government)?,
             participles: lower(&c.participles),
@@ -230,9 +246,12 @@ impl Rules {
             standing: lower(&c.standing),
             valedictions: lower(&file.signature.valedictions),
             honorifics: lower(&file.signature.honorifics),
+            bylines: lower(&file.signature.bylines),
             generic_offices: lower(&file.offices.generic),
             post_nominals: lower(&file.offices.post_nominals),
-            past_verbs: lower(&file.offices.past_verbs),
+            dated: pattern(&file.offices.dated)?,
+            as_office_before: pattern(&file.offices.as_office_before)?,
+            as_office_after: pattern(&file.offices.as_office_after)?,
             surname_titles: lower(&file.offices.surname_titles),
             roles: lower(&file.offices.roles),
         })
@@ -292,6 +311,49 @@ impl Signature {
                 let w = w.trim_matches(|c: char| !c.is_alphanumeric());
                 w.is_empty() || RULES.honorifics.iter().any(|h| h.eq_ignore_ascii_case(w))
             })
+    }
+}
+
+/// Who signs the letter, resolved once for every rule: given (a name, and the office
+/// they sign in), or read from the letter (a signature block, a byline or header:
+/// "Letter from Ann Lee MP", "From: Ann Lee MP", a first line naming the Member). When
+/// they have left an office the letter speaks from by the check date, what says so.
+#[derive(Debug, Default)]
+pub(crate) struct Signer {
+    /// Where the letter names them as its signer, if it does.
+    at: Option<(usize, usize)>,
+    /// Out of an office the letter speaks from on the check date: what happened, the
+    /// day after they left, and who holds it now.
+    out: Option<(String, Option<Date>, Option<String>)>,
+    /// When the signer is still in Parliament but no longer for the seat the letter
+    /// names (a seat abolished or lost at a boundary change): that seat's names, in
+    /// lowercase. Only the clauses that name it speak from an office they left.
+    only_naming: Vec<String>,
+}
+
+impl Signer {
+    /// The signer of `text`: `given` (a name and the office they sign in), or else the
+    /// name of the facts base that signs the letter or stands in its byline or header.
+    fn new(cx: &Context<'_>, given: Option<(&str, Option<&str>)>) -> Signer {
+        let facts = cx.facts;
+        let (name, at, office) = match given {
+            Some((name, office)) => {
+                let name = name.trim();
+                let known = facts.tenures().iter().find(|t| t.holder.eq_ignore_ascii_case(name));
+                (known.map_or_else(|| name.to_string(), |t| t.holder.clone()), None, office)
+            }
+            None => match cx.signer_in_text() {
+                Some((name, s, e)) => (name, Some((s, e)), None),
+                None => return Signer::default(),
+            },
+        };
+        if let Some(out) = cx.signer_out(&name, office) {
+            return Signer { at, out: Some(out), only_naming: Vec::new() };
+        }
+        match cx.seat_left(&name) {
+            Some((out, names)) => Signer { at, out: Some(out), only_naming: names },
+            None => Signer { at, out: None, only_naming: Vec::new() },
+        }
     }
 }
 
@@ -361,6 +423,8 @@ pub(crate) struct Context<'a> {
     /// Every office title found in the text, once: `(start, end, pattern)` of
     /// [`Facts::titles`], read by both [`titles`] and [`seats`].
     title_finds: Vec<(usize, usize, usize)>,
+    /// Who signs the letter.
+    signer: Signer,
     /// The text as [`Folded`] reads it, folded once (for the names automata of people
     /// and entities) and ASCII-lowercased in place: that keeps every byte offset, and the
     /// automata hold lowercase names. (What is read from it besides names does not
@@ -369,8 +433,15 @@ pub(crate) struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
-    /// Prepares what the rules read of `text`, checked on `date` against `facts`.
-    pub(crate) fn new(text: &'a str, facts: &'a Facts, date: Date, written: Option<Date>) -> Context<'a> {
+    /// Prepares what the rules read of `text`, checked on `date` against `facts`;
+    /// `signer` is who signs it and the office they sign in, when given.
+    pub(crate) fn new(
+        text: &'a str,
+        facts: &'a Facts,
+        date: Date,
+        written: Option<Date>,
+        signer: Option<(&str, Option<&str>)>,
+    ) -> Context<'a> {
         // What the rules read besides the text, prepared side by side.
         let (folded, (lower, title_finds)) = rayon::join(
             || {
@@ -386,7 +457,7 @@ impl<'a> Context<'a> {
                 (lower, finds)
             },
         );
-        Context {
+        let mut cx = Context {
             text,
             facts,
             date,
@@ -395,8 +466,189 @@ impl<'a> Context<'a> {
             signature: Signature::new(text),
             lower,
             title_finds,
+            signer: Signer::default(),
             folded,
+        };
+        cx.signer = Signer::new(&cx, signer);
+        cx
+    }
+
+    /// Whether the name at `s..e` is the letter's signer as it signs: in the signature
+    /// ([`Signature::signs`]), or the byline or header the signer was read from.
+    fn signs(&self, s: usize, e: usize) -> bool {
+        self.signature.signs(self.text, (s, e)) || self.signer.at == Some((s, e))
+    }
+
+    /// A name of the facts base that signs the letter (the last in its signature block),
+    /// or else the first that stands in its byline or header: `(name, start, end)`. The
+    /// letter's lines are found once, so that each name costs a search, not a scan.
+    fn signer_in_text(&self) -> Option<(String, usize, usize)> {
+        let index = self.facts.names();
+        let automaton = index.automaton.as_ref()?;
+        let f = self.folded.text.as_str();
+        let text = self.text;
+        let breaks: Vec<usize> = text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i).collect();
+        let line = |s: usize, e: usize| {
+            let i = breaks.partition_point(|&b| b < s);
+            let start = if i == 0 { 0 } else { breaks[i - 1] + 1 };
+            let end = breaks.get(breaks.partition_point(|&b| b < e)).copied().unwrap_or(text.len());
+            (start, end)
+        };
+        // The header: before the salutation; without one, the first two lines with words.
+        let header_end = self.signature.salutation.unwrap_or_else(|| {
+            let mut pos = 0;
+            let mut worded = 0;
+            for l in text.split_inclusive('\n') {
+                if l.chars().any(char::is_alphanumeric) {
+                    worded += 1;
+                    if worded > 2 {
+                        break;
+                    }
+                }
+                pos += l.len();
+            }
+            pos
+        });
+        let word_char = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+        let mut signing = None;
+        let mut header = None;
+        for m in automaton.find_iter(f) {
+            if word_char(f[..m.start()].chars().next_back()) || word_char(f[m.end()..].chars().next()) {
+                continue;
+            }
+            let (s, e) = self.folded.original(m.start(), m.end());
+            let (line_start, line_end) = line(s, e);
+            let name = || index.names[m.pattern().as_usize()].clone();
+            // A name on a long line neither signs nor stands in a byline.
+            if line_end - line_start > 400 {
+                continue;
+            }
+            if self.signature.signs(text, (s, e)) {
+                signing = Some((name(), s, e));
+            } else if header.is_none() && line_start < header_end && self.byline((line_start, line_end), s, e) {
+                header = Some((name(), s, e));
+            }
         }
+        signing.or(header)
+    }
+
+    /// Whether the name at `s..e`, on the header line `line`, stands as a byline: alone
+    /// on its line but for honorifics and post-nominals, or after "from", "by" or
+    /// "writes" ("Letter from Ann Lee MP", "From: Ann Lee MP", "…, writes Ann Lee, MP
+    /// for Woking").
+    fn byline(&self, (line_start, line_end): (usize, usize), s: usize, e: usize) -> bool {
+        let honorific = |w: &str| {
+            let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+            w.is_empty() || RULES.honorifics.iter().any(|h| h.eq_ignore_ascii_case(w))
+        };
+        let before: Vec<&str> = self.text[line_start..s].split_whitespace().collect();
+        let lead = before.iter().rposition(|w| !honorific(w)).map(|i| &before[..=i]);
+        let after = &self.text[e..line_end];
+        let after_words = after.split_whitespace().take_while(|w| honorific(w)).count();
+        match lead {
+            None => after.split_whitespace().count() == after_words,
+            Some(lead) => {
+                let word = lead
+                    .last()
+                    .map_or(String::new(), |w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_ascii_lowercase());
+                RULES.bylines.contains(&word)
+            }
+        }
+    }
+
+    /// When `name`, still in Parliament on the check date, no longer sits for the seat
+    /// they held when the letter was written, and the letter names that seat ("I share
+    /// Anytown constituents' concerns"): what happened, and the seat's names.
+    #[allow(clippy::type_complexity)]
+    fn seat_left(&self, name: &str) -> Option<((String, Option<Date>, Option<String>), Vec<String>)> {
+        let facts = self.facts;
+        let w = self.written?;
+        let seat = facts.tenures().iter().filter(|t| t.holder == name && t.office.starts_with("mp-") && t.from <= w);
+        let seat = seat.max_by_key(|t| t.from)?;
+        let Err(left) = facts.check_holder(&seat.office, name, self.date) else { return None };
+        let office = facts.office(&seat.office)?;
+        // The seat's own name as letters write it ("Anytown constituents") too.
+        let bare = office.title.strip_prefix("Member of Parliament for ").map(String::from);
+        let names: Vec<String> = std::iter::once(&office.title)
+            .chain(&office.aliases)
+            .chain(&bare)
+            .map(|n| n.to_ascii_lowercase())
+            .filter(|n| n.len() > 3 && self.lower.contains(n.as_str()))
+            .collect();
+        if names.is_empty() {
+            return None;
+        }
+        let message = match left {
+            Some(l) => format!("the signer: {name} left office as {} on {l}", office.title),
+            None => format!("the signer: {name} was not {} on {}", office.title, self.date),
+        };
+        let successor = facts
+            .successor_at(&seat.office, self.date)
+            .map(|(x, t)| format!("{} is {} (since {})", t.holder, x.title, t.from));
+        Some(((message, left.map(crate::date::next_day), successor), names))
+    }
+
+    /// When `name` has left an office the letter speaks from by the check date: what
+    /// happened, the day after, and who holds it now. The offices it speaks from are
+    /// `office` when given; else their seat, and any ministerial post they held when the
+    /// letter was written that it names (by title or department).
+    fn signer_out(&self, name: &str, office: Option<&str>) -> Option<(String, Option<Date>, Option<String>)> {
+        let facts = self.facts;
+        let mine: Vec<&crate::facts::Tenure> = facts.tenures().iter().filter(|t| t.holder == name).collect();
+        let by = self.written.unwrap_or(self.date);
+        let seats: Vec<&&crate::facts::Tenure> = mine.iter().filter(|t| t.office.starts_with("mp-")).collect();
+        let spoken: Vec<String> = match office {
+            Some(o) => vec![o.to_string()],
+            None => {
+                let mut v: Vec<String> = Vec::new();
+                // A Member when the letter was written speaks as one.
+                if seats.iter().any(|t| t.from <= by) {
+                    v.push("mp".into());
+                }
+                let named = |o: &crate::facts::Office| {
+                    std::iter::once(&o.title)
+                        .chain(&o.aliases)
+                        .chain(&o.department)
+                        .any(|n| n.len() > 6 && self.lower.contains(&n.to_ascii_lowercase()))
+                };
+                for t in
+                    mine.iter().filter(|t| !t.office.starts_with("mp-") && self.written.is_some_and(|w| t.covers(w)))
+                {
+                    if facts.office(&t.office).is_some_and(named) && !v.contains(&t.office) {
+                        v.push(t.office.clone());
+                    }
+                }
+                v
+            }
+        };
+        for o in spoken {
+            if o == "mp" || o.starts_with("mp-") {
+                if seats.iter().any(|t| t.covers(self.date)) || !seats.iter().any(|t| t.from <= self.date) {
+                    continue;
+                }
+                let left = seats.iter().filter_map(|t| t.to).filter(|to| *to < self.date).max();
+                let message = match left {
+                    Some(l) => format!("the signer: {name} left office as a Member of Parliament on {l}"),
+                    None => format!("the signer: {name} is not a Member of Parliament on {}", self.date),
+                };
+                let last = seats.iter().max_by_key(|t| t.from).map(|t| t.office.as_str());
+                let successor = last
+                    .and_then(|seat| facts.successor_at(seat, self.date))
+                    .map(|(x, t)| format!("{} is {} (since {})", t.holder, x.title, t.from));
+                return Some((message, left.map(crate::date::next_day), successor));
+            }
+            let Err(left) = facts.check_holder(&o, name, self.date) else { continue };
+            let title = facts.office(&o).map_or(o.clone(), |x| x.title.clone());
+            let message = match left {
+                Some(l) => format!("the signer: {name} left office as {title} on {l}"),
+                None => format!("the signer: {name} was not {title} on {}", self.date),
+            };
+            let successor = facts
+                .successor_at(&o, self.date)
+                .map(|(x, t)| format!("{} is {} (since {})", t.holder, x.title, t.from));
+            return Some((message, left.map(crate::date::next_day), successor));
+        }
+        None
     }
 
     /// Whether `s..e` stands as whole words.
@@ -418,6 +670,31 @@ impl<'a> Context<'a> {
         let near = &self.text[floor_char_boundary(self.text, s.saturating_sub(60))
             ..floor_char_boundary(self.text, (e + 60).min(self.text.len()))];
         near.to_ascii_lowercase().contains(&name.to_ascii_lowercase())
+    }
+
+    /// Whether the clause around `s..e` dates what it says ("In March 2022 the
+    /// Chancellor announced…"): what it says of an office then is history.
+    fn dated_clause(&self, s: usize, e: usize) -> bool {
+        let (a, b) = crate::timex::clause(self.text, s, e);
+        RULES.dated.is_match(&self.text[a..b])
+    }
+
+    /// Whether the title at `s..e` names an office as an office, not its holder: what
+    /// the office may do or is given ("the power the Bill gives to the Home
+    /// Secretary"), or whoever holds it ("any future Prime Minister").
+    fn as_office(&self, s: usize, e: usize) -> bool {
+        let (a, _) = crate::timex::clause(self.text, s, e);
+        let after = &self.text[e..floor_char_boundary(self.text, (e + 40).min(self.text.len()))];
+        RULES.as_office_before.is_match(&self.text[a..s]) || RULES.as_office_after.is_match(after)
+    }
+
+    /// Whether the clause around `s..e` tells of a past act it places in time ("I met
+    /// the Chancellor, Ann Lee, last week", "In 2023 she announced…"): history, true of
+    /// the day it was written.
+    fn past_act(&self, s: usize, e: usize) -> bool {
+        let (a, b) = crate::timex::clause(self.text, s, e);
+        crate::timex::tense_at(self.text, s, e) == crate::timex::Tense::Past
+            && (RULES.past_time.is_match(&self.text[a..b]) || RULES.dated.is_match(&self.text[a..b]))
     }
 
     fn written_note(&self) -> String {
@@ -549,7 +826,7 @@ mod tests {
     fn of_two_rules_reporting_one_range_the_earlier_wins() {
         let facts = crate::facts::Facts::default();
         let date = crate::date::parse_date("2026-12-07").unwrap();
-        let cx = super::Context::new("Soon enough.", &facts, date, None);
+        let cx = super::Context::new("Soon enough.", &facts, date, None, None);
         let mut findings = super::Findings::new(&[], &[]);
         for rule in [FirstWord("first"), FirstWord("second")] {
             findings.run(&rule, &cx);

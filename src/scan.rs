@@ -12,12 +12,14 @@ use jiff::civil::Date;
 /// Scans `text` for time-bound language and judges each find on `date`, for a letter
 /// written on `written` (if known). Spans in `claimed` (reported by claims) are left
 /// alone; spans in `covered` (paragraphs of reviewed blocks) are only read by the rules
-/// that read reviewed blocks (people and seats). Findings are in text order.
+/// that read reviewed blocks (people and seats). `signer` is who signs the letter and
+/// the office they sign in, when given. Findings are in text order.
 pub(crate) fn scan(
     reading: &crate::timex::Reading,
     facts: &Facts,
     date: Date,
     written: Option<Date>,
+    signer: Option<(&str, Option<&str>)>,
     covered: &[(usize, usize)],
     claimed: &[(usize, usize)],
 ) -> Vec<Finding> {
@@ -29,7 +31,7 @@ pub(crate) fn scan(
     let (judged, (cx, mut findings)) = rayon::join(
         || crate::judge::judge(reading, facts, written, date),
         || {
-            let cx = Context::new(text, facts, date, written);
+            let cx = Context::new(text, facts, date, written, signer);
             let mut findings = Findings::new(claimed, covered);
             for rule in before {
                 findings.run(*rule, &cx);
@@ -84,7 +86,8 @@ mod tests {
         let d = |s: &str| crate::date::parse_date(s).unwrap();
         let facts = crate::facts::Facts::default();
         let text = "The Government will publish the plan by the end of 2020.";
-        let found = super::scan(&crate::timex::read(text), &facts, d("2026-12-07"), Some(d("2019-06-01")), &[], &[]);
+        let found =
+            super::scan(&crate::timex::read(text), &facts, d("2026-12-07"), Some(d("2019-06-01")), None, &[], &[]);
         let by_rule: Vec<(&str, Option<&str>, Option<crate::finding::Category>)> =
             found.iter().map(|f| (&text[f.start..f.end], f.rule, f.category)).collect();
         let commitment = by_rule.iter().find(|(t, ..)| t.starts_with("will publish")).unwrap();
@@ -94,7 +97,7 @@ mod tests {
         // A range a block's claim reported is left to it.
         let claimed = [(deadline_start(text), text.len())];
         let found =
-            super::scan(&crate::timex::read(text), &facts, d("2026-12-07"), Some(d("2019-06-01")), &[], &claimed);
+            super::scan(&crate::timex::read(text), &facts, d("2026-12-07"), Some(d("2019-06-01")), None, &[], &claimed);
         assert!(found.iter().all(|f| f.end <= claimed[0].0), "{found:?}");
     }
 

@@ -124,6 +124,16 @@ mod tests {
             ["I have raised this matter with the Minister"]
         );
         assert_eq!(found("I am pressing the Treasury."), ["I am pressing"]);
+        assert_eq!(found("Write again and I will gladly look into it."), ["I will gladly"]);
+        // Roles held, the office's routine, the seat spoken for.
+        assert_eq!(found("I am a Minister in the Department for Transport."), ["I am a Minister"]);
+        assert_eq!(found("I sit on the Justice Committee."), ["I sit on"]);
+        assert_eq!(found("I spend most of my week on casework."), ["I spend most of my"]);
+        assert_eq!(found("I regularly visit our schools."), ["I regularly visit"]);
+        assert_eq!(found("I meet local heads every month."), ["I meet local heads every month"]);
+        assert_eq!(found("I share many Anytown constituents' worries."), ["I share many Anytown constituents"]);
+        assert_eq!(found("Schools in my constituency will gain."), ["in my constituency"]);
+        assert!(found("I see that you wrote last month. I know families who struggle every day.").is_empty());
         assert!(found("I will be happy to help. I hope this is useful. I am writing to you.").is_empty());
         assert!(found("The Minister will continue to monitor it.").is_empty());
     }

@@ -102,8 +102,48 @@ impl Pass<'_, '_> {
             let suggestion = format!("name the government: \"{replacement}\"");
             self.push_moved((s, e), changed.took_office(), false, message, Some(replacement), suggestion);
         }
+        self.the_government(w, &meant);
         self.previous_governments(w);
         self.named_governments(w);
+    }
+
+    /// "The Government", "Ministers" in a present or future clause ("the Government is
+    /// committed to…", "Ministers will publish…"): the government of the day the letter
+    /// was written, `meant`. Once an election has put another in office, the clause
+    /// speaks of a government that is gone: stale like "this Government". A past clause
+    /// is history, and so is any clause that dates itself.
+    fn the_government(&mut self, w: Date, meant: &str) {
+        let facts = self.facts;
+        let Some(changed) = facts.government_change(w, self.date, |g| g == meant) else { return };
+        for m in RULES.the_government.find_iter(self.text) {
+            let (s, e) = (m.start(), m.end());
+            // "The Government of Wales" names another.
+            if !self.free(s, e)
+                || m.as_str().to_ascii_lowercase().ends_with(" of")
+                || self.dated_clause(s, e)
+                || self.as_office(s, e)
+            {
+                continue;
+            }
+            let tense = crate::timex::tense_at(self.text, s, e);
+            if !matches!(tense, crate::timex::Tense::Present | crate::timex::Tense::Future) {
+                continue;
+            }
+            let shown = m.as_str();
+            let now = changed.government.as_deref().unwrap_or("another");
+            let message = format!(
+                "\"{shown}\" in the present or future tense, written {w}, meant the {meant} Government; since {} (after {}) it is the {now} Government",
+                changed.took_office(),
+                changed.id
+            );
+            let suggestion =
+                format!("name the government (\"the {meant} Government\") and say what it did in the past tense");
+            self.push_moved((s, e), changed.took_office(), false, message, None, suggestion);
+            // Not a phrase of time: who is meant, as with an office named by its title.
+            if let Some(f) = self.findings.list.last_mut() {
+                f.kind = FindingKind::Officeholder;
+            }
+        }
     }
 
     /// "The Conservative Government" in a present or future clause, written while that

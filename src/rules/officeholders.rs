@@ -64,7 +64,7 @@ impl Pass<'_, '_> {
             spans.insert(pos, end);
             let name = index.names[m.pattern().as_usize()].as_str();
             let (window, after) = window_at(pos, end);
-            let past = RULES.past_marker.is_match(&window);
+            let past = RULES.past_marker.is_match(&window) || self.past_act(s, e);
             if let Some(c) = self.text[s..e].chars().find(|&c| is_homoglyph(c)) {
                 let message = format!(
                     "\"{}\" mixes scripts: `{c}` (U+{:04X}) only looks like a Latin letter; is this {name}?",
@@ -147,7 +147,7 @@ impl Pass<'_, '_> {
             }
             spans.insert(pos, end);
             let (window, after) = window_at(pos, end);
-            let past = RULES.past_marker.is_match(&window);
+            let past = RULES.past_marker.is_match(&window) || self.past_act(s, e);
             let mut all = offices.clone();
             all.extend(self.implied_offices(name, &window, &after).into_iter().filter(|o| !offices.contains(o)));
             for office in all {
@@ -173,10 +173,12 @@ impl Pass<'_, '_> {
     fn implied_offices(&self, name: &str, window: &str, after: &str) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         let says_mp = {
-            let mut a = after.trim_start();
+            // Post-nominals may stand between, with or without commas ("Ann Lee, QC, MP").
+            let skip = |a: &str| a.trim_start_matches(|c: char| c == ',' || c.is_whitespace()).to_string();
+            let mut a = skip(after);
             for p in &RULES.post_nominals {
-                if let Some(rest) = a.strip_prefix(p.as_str()).and_then(|r| r.strip_prefix(' ')) {
-                    a = rest;
+                if let Some(rest) = a.strip_prefix(p.as_str()).filter(|r| r.starts_with([' ', ','])) {
+                    a = skip(rest);
                 }
             }
             a.starts_with("mp") && !a[2..].starts_with(|c: char| c.is_alphanumeric())
@@ -268,7 +270,7 @@ impl Pass<'_, '_> {
                     None => format!("{name} was not {title} on {}", self.date),
                 };
                 // An out-of-office name that signs the letter is the signer, as a draft calls it.
-                if severity == Severity::Error && self.signature.signs(self.text, (s, e)) {
+                if severity == Severity::Error && self.signs(s, e) {
                     let message = format!("the signer: {message}");
                     self.push(severity, FindingKind::Signer, (s, e), last.map(next_day), message, successor);
                 } else {

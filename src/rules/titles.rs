@@ -32,9 +32,9 @@ impl Rule for Titles {
 impl Pass<'_, '_> {
     /// An office named by its title ("the Prime Minister", "the Chancellor", "the
     /// Home Secretary"), not a seat: it means the holder on the day the letter was
-    /// written. When the holder on the check date is another, a sentence that is not
-    /// in the past tense now points at someone else: a warning naming both. Posts that
-    /// several held at once under one name are left alone.
+    /// written. When the holder on the check date is another, the sentence now points
+    /// at someone else, whatever its tense ([`Pass::means_holder`]): a warning naming
+    /// both. Posts that several held at once under one name are left alone.
     fn titles(&mut self, w: Date) {
         let facts = self.facts;
         let index = facts.titles();
@@ -55,18 +55,14 @@ impl Pass<'_, '_> {
             else {
                 continue;
             };
-            let next = after.split_whitespace().next().unwrap_or("").trim_end_matches(|c: char| !c.is_alphabetic());
-            let next = next.to_ascii_lowercase();
-            let did = next.len() > 3 && next.ends_with("ed") || RULES.past_verbs.contains(&next);
-            if then.holder == now.holder
-                || did
-                || self.names_near(s, e, &then.holder)
-                || crate::timex::tense_at(self.text, s, e) == crate::timex::Tense::Past
-            {
+            if then.holder == now.holder || !self.means_holder(s, e, &then.holder) {
                 continue;
             }
             let shown = &self.text[s..e];
-            let message = format!("on {w} \"{shown}\" was {}; since {} it is {}", then.holder, now.from, now.holder);
+            let message = format!(
+                "\"{shown}\" meant {} when written ({w}); on {} it means {} (since {})",
+                then.holder, self.date, now.holder, now.from
+            );
             let suggestion =
                 format!("name the person meant (\"{shown}, {}\"), or write for {}", then.holder, now.holder);
             let since = then.to.map_or(now.from, next_day);
@@ -74,10 +70,20 @@ impl Pass<'_, '_> {
         }
     }
 
+    /// Whether the title at `s..e` means the person who held it when the letter was
+    /// written (`holder`), whatever the tense ("the Prime Minister has been clear", "the
+    /// Chancellor announced"): not when the holder is named beside it (the name is
+    /// judged), when its clause dates what it says or tells of a past act it places in
+    /// time ("last week": history), or when it names the office
+    /// as an office ("the power the Bill gives to the Home Secretary").
+    fn means_holder(&self, s: usize, e: usize, holder: &str) -> bool {
+        !self.names_near(s, e, holder) && !self.dated_clause(s, e) && !self.past_act(s, e) && !self.as_office(s, e)
+    }
+
     /// "The Secretary of State", "the Minister" in a sentence that names one department
     /// ("…the Department for Education…"): the person who held that role in that
     /// department on `W`, when only one did. Judged like a title: when another holds it
-    /// on `D`, a sentence not in the past tense now points at someone else.
+    /// on `D`, the sentence now points at someone else.
     fn roles(&mut self, w: Date) {
         let facts = self.facts;
         let cx = self.cx;
@@ -112,16 +118,13 @@ impl Pass<'_, '_> {
                     people.all(|(_, t)| t.holder == first.1.holder).then_some(first)
                 };
                 let (Some((_, then)), Some((office, now))) = (holder(w), holder(self.date)) else { continue };
-                if then.holder == now.holder
-                    || self.names_near(s, e, &then.holder)
-                    || crate::timex::tense_at(self.text, s, e) == crate::timex::Tense::Past
-                {
+                if then.holder == now.holder || !self.means_holder(s, e, &then.holder) {
                     continue;
                 }
                 let shown = &self.text[s..e];
                 let message = format!(
-                    "on {w} \"{shown}\" ({department}) was {}; since {} it is {} ({})",
-                    then.holder, now.from, now.holder, office.title
+                    "\"{shown}\" ({department}) meant {} when written ({w}); on {} it means {} ({}, since {})",
+                    then.holder, self.date, now.holder, office.title, now.from
                 );
                 let suggestion =
                     format!("name the person meant (\"{shown}, {}\"), or write for {}", then.holder, now.holder);

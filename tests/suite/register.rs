@@ -1,3 +1,4 @@
 //! The register of MPs and ministers.
 
 mod seats_and_posts;
+mod speaker;

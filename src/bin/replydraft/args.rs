@@ -320,6 +320,14 @@ pub struct CheckArgs {
     /// Exit 1 when any error finding exists.
     #[arg(long)]
     pub deny_stale: bool,
+    /// Who signs the letters, as the register names them ("Ann Lee"): their promises
+    /// and seat lines are judged against the offices they hold at --date (default: read
+    /// from each letter's signature, byline or header).
+    #[arg(long, value_name = "NAME")]
+    pub signer: Option<String>,
+    /// The library sender (an id of senders.toml) who signs the letters: their name and office.
+    #[arg(long, value_name = "ID", conflicts_with = "signer")]
+    pub sender: Option<String>,
     #[command(flatten)]
     pub library: LibraryArg,
 }

@@ -4,7 +4,7 @@
 
 use crate::Failure;
 use crate::args::{BulkArgs, DraftArgs, LetterArgs, LetterFormat, LibraryArg, OutputArgs};
-use replydraft::{BulkOptions, BulkOutput, Date, Delivery, DraftRequest, Library, parse_date, today};
+use replydraft::{BulkOptions, BulkOutput, CheckOptions, Date, Delivery, DraftRequest, Library, parse_date, today};
 use std::path::PathBuf;
 
 impl From<LetterFormat> for replydraft::LetterFormat {
@@ -42,6 +42,25 @@ pub fn date_or_today(date: &Option<String>) -> Result<Date, Failure> {
 /// An optional date flag.
 pub fn date(date: &Option<String>) -> Result<Option<Date>, Failure> {
     Ok(date.as_deref().map(parse_date).transpose()?)
+}
+
+/// `--signer` or `--sender` on the check `options`.
+pub fn signer(
+    library: &Library,
+    mut options: CheckOptions,
+    signer: &Option<String>,
+    sender: &Option<String>,
+) -> Result<CheckOptions, Failure> {
+    match (signer, sender) {
+        (_, Some(id)) => match library.sender(id) {
+            Some(s) => Ok(options.signed_by(s)),
+            None => Err(Failure::Usage(format!("--sender {id}: no such sender in the library"))),
+        },
+        (name, None) => {
+            options.signer.clone_from(name);
+            Ok(options)
+        }
+    }
 }
 
 /// `--threshold`: a similarity from 0 to 1.

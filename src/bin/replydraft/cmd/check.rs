@@ -5,7 +5,7 @@ use crate::Failure;
 use crate::args::{CheckArgs, CheckFormat};
 use crate::diagnostics::{color_for, render_findings};
 use crate::input::read_input;
-use crate::options::{date, date_or_today};
+use crate::options::{date, date_or_today, signer};
 use crate::output::{count, facts_notice, stdout_error};
 use replydraft::{CheckOptions, CheckReport, Desk, Finding, Severity};
 use std::io::Write;
@@ -20,6 +20,7 @@ pub fn run(a: CheckArgs) -> Result<ExitCode, Failure> {
     let library = desk.library();
     let mut options = CheckOptions::new(date_or_today(&a.date)?);
     options.written = date(&a.written)?;
+    let options = signer(library, options, &a.signer, &a.sender)?;
     let files = if a.files.is_empty() { vec![PathBuf::from("-")] } else { a.files };
     let inputs = files.iter().map(|p| read_input(p)).collect::<Result<Vec<_>, _>>()?;
     let report =
