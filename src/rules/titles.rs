@@ -58,7 +58,10 @@ impl Pass<'_, '_> {
             let next = after.split_whitespace().next().unwrap_or("").trim_end_matches(|c: char| !c.is_alphabetic());
             let next = next.to_ascii_lowercase();
             let did = next.len() > 3 && next.ends_with("ed") || RULES.past_verbs.contains(&next);
-            if then.holder == now.holder
+            // The same holder, but the facts no longer vouch for them (past their source's
+            // date and hold, or after an event that puts them in doubt).
+            let unverified = (then.holder == now.holder).then(|| facts.unverifiable(now, &office.title, self.date));
+            if then.holder == now.holder && unverified.as_ref().is_some_and(Option::is_none)
                 || did
                 || self.names_near(s, e, &then.holder)
                 || crate::timex::tense_at(self.text, s, e) == crate::timex::Tense::Past
@@ -66,6 +69,19 @@ impl Pass<'_, '_> {
                 continue;
             }
             let shown = &self.text[s..e];
+            if let Some(Some((known, message))) = unverified {
+                let suggestion = format!("check who is {} now, and name them", office.title);
+                let message = format!("\"{shown}\": {message}");
+                self.push(
+                    Severity::Warning,
+                    FindingKind::Officeholder,
+                    (s, e),
+                    Some(next_day(known)),
+                    message,
+                    Some(suggestion),
+                );
+                continue;
+            }
             let message = format!("on {w} \"{shown}\" was {}; since {} it is {}", then.holder, now.from, now.holder);
             let suggestion =
                 format!("name the person meant (\"{shown}, {}\"), or write for {}", then.holder, now.holder);
