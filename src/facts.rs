@@ -776,22 +776,30 @@ impl Facts {
         let known = tenure.known_to.or(self.known_to)?;
         let (kind, noun) = if tenure.office.starts_with("mp-") { ("seat", "a seat") } else { ("post", "an office") };
         let until = self.held_until(kind, known);
-        let how = if until > known { format!(", and {noun} is assumed to hold to {until}") } else { String::new() };
-        (until < date)
-            .then(|| (until, format!("unverified: its source is known to {known}{how}, when {holder} was {title}")))
+        let how = if until > known { format!("; {noun} is assumed to hold only to {until}") } else { String::new() };
+        (until < date).then(|| {
+            let message = format!(
+                "unverified: {holder} was {title} on {known}, the date its source is known to{how}; whether still on {date} is not known"
+            );
+            (until, message)
+        })
     }
 
-    /// The entity a name found in a letter written on `w` means, of those that share it
-    /// (a bill that fell and came back, each year's Finance Bill): the first whose life
-    /// had not ended by `w`, else the last.
-    pub(crate) fn meant(&self, candidates: &[usize], w: Date) -> Option<usize> {
+    /// The entity a name found in a letter written on `w` and read on `date` means, of
+    /// those that share it (a bill that fell and came back, each year's Finance Bill, a
+    /// department renamed and later named so again): the first whose life had not
+    /// ended by `w`, else the last; `None` when another of that name is alive on `date`
+    /// (the name means something that exists again).
+    pub(crate) fn meant(&self, candidates: &[usize], w: Date, date: Date) -> Option<usize> {
         let end = |i: usize| self.entities[i].states.iter().find(|s| s.last).map_or(Date::MAX, |s| s.date);
-        candidates
+        let chosen = candidates
             .iter()
             .copied()
             .filter(|&i| end(i) > w)
             .min_by_key(|&i| end(i))
-            .or_else(|| candidates.iter().copied().max_by_key(|&i| end(i)))
+            .or_else(|| candidates.iter().copied().max_by_key(|&i| end(i)))?;
+        let alive = |i: usize| self.entities[i].states.first().is_some_and(|s| s.date <= date) && end(i) > date;
+        (end(chosen) > date || !candidates.iter().any(|&i| i != chosen && alive(i))).then_some(chosen)
     }
 
     /// The officeholder names automaton, built on first use.

@@ -1196,9 +1196,8 @@ impl Builder {
             let span = value.span();
             let hold = crate::facts::Hold::parse(value.get_ref())
                 .map_err(|m| invalid(at(span.clone()), format!("[hold] {kind}: {m}")))?;
-            if facts.holds.insert(kind.clone(), hold).is_some() {
-                return Err(invalid(at(span), format!("[hold] {kind}: given twice")));
-            }
+            // A later file (a facts pack) sets it anew.
+            facts.holds.insert(kind, hold);
         }
         for s in parsed.entity {
             let (span, mut x) = (s.span(), s.into_inner());

@@ -350,7 +350,13 @@ pub(crate) fn read_policy(file: &str, text: &str, table: Table) -> Result<Policy
                     order.push(id.clone());
                     (name, aliases, Vec::new())
                 });
-                entry.2.push(state(&event, d, what, event == "end", source));
+                let name = match event.as_str() {
+                    "start" => "started",
+                    "change" => "changed",
+                    "end" => "ended",
+                    other => other,
+                };
+                entry.2.push(state(name, d, what, event == "end", source));
             }
             for id in order {
                 let Some((name, aliases, mut states)) = schemes.remove(&id) else { continue };
@@ -394,8 +400,14 @@ mod tests {
         let widgets: Vec<&Entity> = t.entities.iter().filter(|e| e.name == "Ministry of Widgets").collect();
         assert_eq!(widgets.len(), 2);
         assert!(widgets[0].states.last().unwrap().last && !widgets[1].states.last().unwrap().last);
-        // MoW names two lives: not an alias; DfG names one.
-        assert!(widgets.iter().all(|w| w.aliases.is_empty()));
+        // MoW names one department (in two lives): an alias of both.
+        assert!(widgets.iter().all(|w| w.aliases == ["MoW"]));
         assert_eq!(t.entities.iter().find(|e| e.name == "Department for Gadgets").unwrap().aliases, ["DfG"]);
+        // An abbreviation two names share (renamed and back) is an alias of neither.
+        let csv = "department,event,date,successor,source\n\
+                   Office for Widgets (OfW),renamed,2012-01-01,Office for Widgets and Gadgets (OfW),s\n\
+                   Office for Widgets and Gadgets (OfW),created,2012-01-01,,s\n";
+        let t = read_policy("d.csv", csv, table_of(csv).unwrap()).unwrap();
+        assert!(t.entities.iter().all(|e| e.aliases.is_empty()), "{:?}", t.entities);
     }
 }

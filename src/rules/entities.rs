@@ -55,7 +55,7 @@ impl Pass<'_, '_> {
             .filter(|m| whole(m) && cased(m))
             .filter_map(|m| {
                 let meant = match &index.named[m.pattern().as_usize()] {
-                    crate::facts::Named::Entities(list) => Meant::Entity(facts.meant(list, w)?),
+                    crate::facts::Named::Entities(list) => Meant::Entity(facts.meant(list, w, self.date)?),
                     crate::facts::Named::Series(k) => Meant::Series(*k),
                 };
                 Some((m.start(), m.end(), meant))
