@@ -681,6 +681,12 @@ pub struct Facts {
     pub(crate) holds: BTreeMap<String, Hold>,
     /// The sources it was built from, in load order.
     pub(crate) sources: Vec<Source>,
+    /// Tables read on first use of the entities (the embedded policy tables), with the
+    /// reader that turns one into entities (the library's: `policy` stands above `facts`).
+    pub(crate) tables_lazy: Vec<(String, &'static str)>,
+    pub(crate) read_table: Option<fn(&str, &str) -> Vec<Entity>>,
+    /// The entities with the lazily read tables', and the events of their states.
+    pub(crate) with_tables: std::sync::OnceLock<(Vec<Entity>, BTreeMap<String, Event>)>,
 }
 
 impl Facts {
@@ -791,14 +797,15 @@ impl Facts {
     /// ended by `w`, else the last; `None` when another of that name is alive on `date`
     /// (the name means something that exists again).
     pub(crate) fn meant(&self, candidates: &[usize], w: Date, date: Date) -> Option<usize> {
-        let end = |i: usize| self.entities[i].states.iter().find(|s| s.last).map_or(Date::MAX, |s| s.date);
+        let entities = self.entities();
+        let end = |i: usize| entities[i].states.iter().find(|s| s.last).map_or(Date::MAX, |s| s.date);
         let chosen = candidates
             .iter()
             .copied()
             .filter(|&i| end(i) > w)
             .min_by_key(|&i| end(i))
             .or_else(|| candidates.iter().copied().max_by_key(|&i| end(i)))?;
-        let alive = |i: usize| self.entities[i].states.first().is_some_and(|s| s.date <= date) && end(i) > date;
+        let alive = |i: usize| entities[i].states.first().is_some_and(|s| s.date <= date) && end(i) > date;
         (end(chosen) > date || !candidates.iter().any(|&i| i != chosen && alive(i))).then_some(chosen)
     }
 
@@ -821,12 +828,28 @@ impl Facts {
     /// assert_eq!(e.date.to_string(), "2026-04-29");
     /// ```
     pub fn event(&self, id: &str) -> Option<&Event> {
-        self.events.get(id)
+        self.events.get(id).or_else(|| self.lazy_tables()?.1.get(id))
     }
 
     /// All events, derived ones included, by id.
     pub fn events(&self) -> impl Iterator<Item = &Event> {
-        self.events.values()
+        self.events.values().chain(self.lazy_tables().into_iter().flat_map(|(_, events)| events.values()))
+    }
+
+    /// The entities with those of the tables read on first use, and their states'
+    /// events; `None` when there are no such tables.
+    fn lazy_tables(&self) -> Option<&(Vec<Entity>, BTreeMap<String, Event>)> {
+        let read = self.read_table.filter(|_| !self.tables_lazy.is_empty())?;
+        Some(self.with_tables.get_or_init(|| {
+            let mut entities: Vec<Entity> = self.tables_lazy.iter().flat_map(|(name, text)| read(name, text)).collect();
+            entities.extend(self.entities.iter().cloned());
+            keep_written(&mut entities);
+            let mut events = BTreeMap::new();
+            // The eagerly read entities' events are in `events` already.
+            let lazy = entities.iter().filter(|x| x.from_table && !self.entities.iter().any(|e| e.id == x.id));
+            entity_events(lazy, &mut events);
+            (entities, events)
+        }))
     }
 
     /// An office by id.
@@ -900,7 +923,10 @@ impl Facts {
     /// assert_eq!(bill.states.last().unwrap().what.as_deref(), Some("Children's Wellbeing and Schools Act 2026"));
     /// ```
     pub fn entities(&self) -> &[Entity] {
-        &self.entities
+        match self.lazy_tables() {
+            Some((entities, _)) => entities,
+            None => &self.entities,
+        }
     }
 
     /// Series of entities named alike ("the Budget").
@@ -915,7 +941,7 @@ impl Facts {
 
     /// The entity names automaton, built on first use.
     pub(crate) fn entity_names(&self) -> &EntityIndex {
-        self.entity_names.get_or_init(|| EntityIndex::build(&self.entities, &self.series))
+        self.entity_names.get_or_init(|| EntityIndex::build(self.entities(), &self.series))
     }
 
     /// General elections.
@@ -1118,7 +1144,7 @@ impl Facts {
                 });
             }
         }
-        self.keep_written_entities();
+        keep_written(&mut self.entities);
         // A seat a facts file defines is written in letters as the register's seats are.
         for o in self.offices.values_mut().filter(|o| o.is_seat()) {
             let Some(seat) = o.title.strip_prefix("Member of Parliament for ") else { continue };
@@ -1138,56 +1164,60 @@ impl Facts {
                 self.events.insert(id.clone(), ev(id, d, format!("Parliament dissolved before the {}", e.id)));
             }
         }
-        for x in &self.entities {
-            // A state known only by a last possible day is not an event on a day.
-            for st in x.states.iter().filter(|st| !st.by) {
-                let id = format!("{}.{}", x.id, st.state);
-                let what = st.what.clone().unwrap_or_else(|| format!("{}: {}", x.name, st.state.replace('-', " ")));
-                self.events.insert(id.clone(), Event { id, date: st.date, what, source: st.source.clone() });
-            }
-        }
+        entity_events(self.entities.iter(), &mut self.events);
         Ok(())
     }
+}
 
-    /// An entity a facts file defines wins over a table's row for the same thing (the
-    /// same id, a name or alias in common, or the same fiscal event: its series and
-    /// day), so that one thing gives one finding.
-    fn keep_written_entities(&mut self) {
-        let key = |n: &str| {
-            let n = crate::text::normalize(n).to_ascii_lowercase();
-            n.strip_prefix("the ").map(str::to_string).unwrap_or(n)
-        };
-        let written: Vec<&Entity> = self.entities.iter().filter(|x| !x.from_table).collect();
-        let ids: std::collections::HashSet<&str> = written.iter().map(|x| x.id.as_str()).collect();
-        let names: std::collections::HashSet<String> =
-            written.iter().flat_map(|x| std::iter::once(&x.name).chain(&x.aliases)).map(|n| key(n)).collect();
-        let delivered: std::collections::HashSet<(Option<&str>, Date)> = written
-            .iter()
-            .filter(|x| x.kind == "fiscal-event")
-            .filter_map(|x| Some((x.series.as_deref(), x.states.first()?.date)))
-            .collect();
-        let drop: Vec<bool> = self
-            .entities
-            .iter()
-            .map(|x| {
-                x.from_table
-                    && (ids.contains(x.id.as_str())
-                        || std::iter::once(&x.name).chain(&x.aliases).any(|n| names.contains(&key(n)))
-                        || x.kind == "fiscal-event"
-                            && x.states.first().is_some_and(|st| delivered.contains(&(x.series.as_deref(), st.date))))
-            })
-            .collect();
-        let mut i = 0;
-        self.entities.retain(|_| {
-            i += 1;
-            !drop[i - 1]
-        });
-        // Two tables with one id (a pack that updates the default tables): the later.
-        let mut seen = std::collections::HashSet::new();
-        let keep: Vec<bool> = self.entities.iter().rev().map(|x| seen.insert(x.id.clone())).collect();
-        let mut keep = keep.into_iter().rev();
-        self.entities.retain(|_| keep.next().unwrap_or(true));
+/// Each state of each entity as an event (`<id>.<state>`).
+fn entity_events<'a>(entities: impl Iterator<Item = &'a Entity>, events: &mut BTreeMap<String, Event>) {
+    for x in entities {
+        // A state known only by a last possible day is not an event on a day.
+        for st in x.states.iter().filter(|st| !st.by) {
+            let id = format!("{}.{}", x.id, st.state);
+            let what = st.what.clone().unwrap_or_else(|| format!("{}: {}", x.name, st.state.replace('-', " ")));
+            events.insert(id.clone(), Event { id, date: st.date, what, source: st.source.clone() });
+        }
     }
+}
+
+/// An entity a facts file defines wins over a table's row for the same thing (the
+/// same id, a name or alias in common, or the same fiscal event: its series and
+/// day), so that one thing gives one finding.
+fn keep_written(entities: &mut Vec<Entity>) {
+    let key = |n: &str| {
+        let n = crate::text::normalize(n).to_ascii_lowercase();
+        n.strip_prefix("the ").map(str::to_string).unwrap_or(n)
+    };
+    let written: Vec<&Entity> = entities.iter().filter(|x| !x.from_table).collect();
+    let ids: std::collections::HashSet<&str> = written.iter().map(|x| x.id.as_str()).collect();
+    let names: std::collections::HashSet<String> =
+        written.iter().flat_map(|x| std::iter::once(&x.name).chain(&x.aliases)).map(|n| key(n)).collect();
+    let delivered: std::collections::HashSet<(Option<&str>, Date)> = written
+        .iter()
+        .filter(|x| x.kind == "fiscal-event")
+        .filter_map(|x| Some((x.series.as_deref(), x.states.first()?.date)))
+        .collect();
+    let drop: Vec<bool> = entities
+        .iter()
+        .map(|x| {
+            x.from_table
+                && (ids.contains(x.id.as_str())
+                    || std::iter::once(&x.name).chain(&x.aliases).any(|n| names.contains(&key(n)))
+                    || x.kind == "fiscal-event"
+                        && x.states.first().is_some_and(|st| delivered.contains(&(x.series.as_deref(), st.date))))
+        })
+        .collect();
+    let mut i = 0;
+    entities.retain(|_| {
+        i += 1;
+        !drop[i - 1]
+    });
+    // Two tables with one id (a pack that updates the default tables): the later.
+    let mut seen = std::collections::HashSet::new();
+    let keep: Vec<bool> = entities.iter().rev().map(|x| seen.insert(x.id.clone())).collect();
+    let mut keep = keep.into_iter().rev();
+    entities.retain(|_| keep.next().unwrap_or(true));
 }
 
 /// Gives each register row its office: the office that lists the row's post name in

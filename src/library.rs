@@ -614,6 +614,20 @@ fn is_register(name: &str) -> bool {
     name.ends_with(".csv") && (name.starts_with("register/") || name.contains("/register/"))
 }
 
+/// Whether an embedded file is read on first use: the register and the policy tables
+/// (what keeps `draft` on the embedded library fast).
+fn is_lazy(name: &str) -> bool {
+    is_register(name) || name.starts_with("policy/") && name.ends_with(".csv")
+}
+
+/// A policy table's entities, for reading on first use (its errors are the embedded
+/// tables' test's to find: `policy::tests`).
+fn read_table(name: &str, text: &str) -> Vec<Entity> {
+    crate::policy::table_of(text)
+        .and_then(|table| crate::policy::read_policy(name, text, table).ok())
+        .map_or_else(Vec::new, |t| t.entities)
+}
+
 /// The header's first line of a CSV text (after `#` comments).
 fn csv_header(text: &str) -> &str {
     text.lines().find(|l| !l.starts_with('#') && !l.trim().is_empty()).unwrap_or("")
@@ -634,9 +648,9 @@ fn register_what(text: &str) -> &'static str {
     }
 }
 
-/// The source entry of a register file: rows counted without reading them (the
-/// embedded register is read on first use).
-fn register_source(name: &str, text: &str) -> Result<crate::facts::Source> {
+/// The source entry of a register file or a table: rows counted without reading them
+/// (the embedded register and tables are read on first use).
+fn csv_source(name: &str, text: &str) -> Result<crate::facts::Source> {
     let rows = text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).count().saturating_sub(1);
     Ok(crate::facts::Source {
         file: name.to_string(),
@@ -667,6 +681,7 @@ pub(crate) const EMBEDDED: &[(&str, &str)] = &[
     ("layouts/letter.html.hbs", include_str!("../templates/layouts/letter.html.hbs")),
     ("layouts/letter.md.hbs", include_str!("../templates/layouts/letter.md.hbs")),
     ("layouts/letter.txt.hbs", include_str!("../templates/layouts/letter.txt.hbs")),
+    ("policy/README.md", include_str!("../templates/policy/README.md")),
     ("policy/acts.csv", include_str!("../templates/policy/acts.csv")),
     ("policy/bills_fallen.csv", include_str!("../templates/policy/bills_fallen.csv")),
     ("policy/departments.csv", include_str!("../templates/policy/departments.csv")),
@@ -729,9 +744,10 @@ impl Library {
         Library::build(Library::embedded_sources_but_register(), true)
     }
 
-    /// The embedded files but the register (`register/*.csv`), which is read on first use.
+    /// The embedded files but the register (`register/*.csv`) and the policy tables
+    /// (`policy/*.csv`), which are read on first use.
     fn embedded_sources_but_register() -> Vec<(String, String)> {
-        EMBEDDED.iter().filter(|(n, _)| !is_register(n)).map(|(n, t)| (n.to_string(), t.to_string())).collect()
+        EMBEDDED.iter().filter(|(n, _)| !is_lazy(n)).map(|(n, t)| (n.to_string(), t.to_string())).collect()
     }
 
     /// Loads a library directory (`*.toml` anywhere below it, `layouts/NAME.FORMAT.hbs`),
@@ -864,7 +880,21 @@ impl Library {
             b.facts.register_lazy =
                 EMBEDDED.iter().filter(|(n, _)| is_register(n)).map(|(n, t)| (n.to_string(), *t)).collect();
             for (name, text) in &b.facts.register_lazy {
-                let source = register_source(name, text)?;
+                let source = csv_source(name, text)?;
+                b.facts.sources.push(source);
+            }
+            b.facts.tables_lazy = EMBEDDED
+                .iter()
+                .filter(|(n, _)| is_lazy(n) && !is_register(n))
+                .map(|(n, t)| (n.to_string(), *t))
+                .collect();
+            b.facts.read_table = Some(read_table);
+            for (name, text) in &b.facts.tables_lazy {
+                let table = crate::policy::table_of(text);
+                let what = table.map_or("a policy table", crate::policy::Table::what);
+                // Rows counted without reading them (a row a line in these tables).
+                let mut source = csv_source(name, text)?;
+                source.what = what.to_string();
                 b.facts.sources.push(source);
             }
         }
@@ -873,7 +903,7 @@ impl Library {
                 Parsed::Toml(parsed) => b.add_toml(&name, text, (*parsed)?)?,
                 Parsed::Register(rows) => {
                     b.facts.register.extend(rows?);
-                    b.facts.sources.push(register_source(&name, &text)?);
+                    b.facts.sources.push(csv_source(&name, &text)?);
                 }
                 Parsed::Policy(table) => {
                     let table = table?;
@@ -1711,6 +1741,15 @@ mod tests {
         let whole = toml::from_str::<LibraryFile>(text).map_err(|e| toml_error("x.toml", text, e));
         let whole = whole.map(|f| format!("{f:?}")).map_err(|e| e.to_string());
         (format!("{split:?}"), format!("{whole:?}"))
+    }
+
+    #[test]
+    fn the_embedded_policy_tables_read_without_error() {
+        for (name, text) in EMBEDDED.iter().filter(|(n, _)| n.starts_with("policy/") && n.ends_with(".csv")) {
+            let table = crate::policy::table_of(text).unwrap_or_else(|| panic!("{name}: no table"));
+            let read = crate::policy::read_policy(name, text, table).unwrap_or_else(|e| panic!("{e}"));
+            assert!(!read.entities.is_empty() && read.known_to.is_some(), "{name}");
+        }
     }
 
     #[test]
