@@ -80,8 +80,14 @@ pub struct Tenure {
     pub to: Option<Date>,
     /// Where the fact comes from.
     pub source: String,
-    /// The date its source is known to, when earlier than the facts base's (a register
-    /// snapshot): after it, an open tenure is unverifiable.
+    /// An event after which it is not known whether the holder still holds the office
+    /// (a resignation announced, the successor not yet known): after its day an open
+    /// tenure is unverified, with the event's words as the reason.
+    #[serde(default)]
+    pub doubted_by: Option<String>,
+    /// The date its source is known to (the register snapshot's, the facts file's
+    /// `known_to`): past it, and past how long a fact of its kind is assumed to hold
+    /// ([`Facts::held_until`]), an open tenure is unverified.
     #[serde(skip)]
     pub known_to: Option<Date>,
     /// Where it is defined.
@@ -135,6 +141,23 @@ pub struct State {
     pub last: bool,
     /// Where the fact comes from.
     pub source: String,
+    /// The day is not known: the state was reached by `date` (an Act known only by its
+    /// year: `date` is the last day of that year). It never gives an exact day.
+    #[serde(default)]
+    pub by: bool,
+}
+
+impl State {
+    /// When it happened, in words: the day, or "by" the day when only that is known.
+    ///
+    /// ```
+    /// let library = replydraft::Library::embedded().unwrap();
+    /// let bill = library.facts().entities().iter().find(|e| e.id == "cws-bill").unwrap();
+    /// assert_eq!(bill.states.last().unwrap().when(), "on 2026-04-29");
+    /// ```
+    pub fn when(&self) -> String {
+        if self.by { format!("by {} (the day is not known)", self.date) } else { format!("on {}", self.date) }
+    }
 }
 
 /// Something letters speak of that moves through dated states: a bill, a
@@ -162,6 +185,13 @@ pub struct Entity {
     pub series: Option<String>,
     /// Its states, in date order.
     pub states: Vec<State>,
+    /// The date its source is known to (its file's `known_to`).
+    #[serde(skip)]
+    pub known_to: Option<Date>,
+    /// Whether it comes from a table (`policy/*.csv`): an entity a facts TOML file
+    /// defines under the same id or name wins over it.
+    #[serde(skip)]
+    pub(crate) from_table: bool,
 }
 
 impl Entity {
@@ -234,6 +264,70 @@ pub struct RegisterRules {
     /// department's is an office of its own ("Minister of State, Department for Education").
     #[serde(default)]
     pub generic_posts: Vec<String>,
+}
+
+/// Whether a name is an abbreviation ("DfE", "MEDP": no space, a capital after its
+/// first letter): letters must match its case.
+pub(crate) fn is_abbreviation(name: &str) -> bool {
+    !name.contains(' ') && name.chars().skip(1).any(|c| c.is_ascii_uppercase())
+}
+
+/// How long a fact of one kind is assumed to hold past the date its source is known
+/// to (a facts file's `[hold]` table: `seat = "next-general-election"`, `post = "4 weeks"`).
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub enum Hold {
+    /// For a span of time past the source's date.
+    For(jiff::Span),
+    /// Until the next general election (a seat: it changes hands only at an election,
+    /// or at a by-election the facts would show).
+    NextGeneralElection,
+}
+
+impl Hold {
+    /// Reads a hold as a facts file writes it: `"next-general-election"`, or a number
+    /// and a unit (`"4 weeks"`, `"6 months"`, `"30 days"`, `"1 year"`).
+    ///
+    /// ```
+    /// use replydraft::Hold;
+    /// assert!(matches!(Hold::parse("next-general-election"), Ok(Hold::NextGeneralElection)));
+    /// assert!(matches!(Hold::parse("4 weeks"), Ok(Hold::For(_))));
+    /// assert!(Hold::parse("a while").is_err());
+    /// ```
+    pub fn parse(text: &str) -> Result<Hold, String> {
+        let text = text.trim();
+        if text == "next-general-election" {
+            return Ok(Hold::NextGeneralElection);
+        }
+        let problem =
+            || format!("`{text}`: write \"next-general-election\" or a number and days, weeks, months or years");
+        let (n, unit) = text.split_once(' ').ok_or_else(problem)?;
+        let n: i64 = n.parse().ok().filter(|n| (0..=100_000).contains(n)).ok_or_else(problem)?;
+        let span = match unit.trim().trim_end_matches('s') {
+            "day" => jiff::Span::new().try_days(n),
+            "week" => jiff::Span::new().try_weeks(n),
+            "month" => jiff::Span::new().try_months(n),
+            "year" => jiff::Span::new().try_years(n),
+            _ => return Err(problem()),
+        };
+        span.map(Hold::For).map_err(|_| problem())
+    }
+}
+
+/// A source the facts base was built from ([`Facts::sources`]): a facts file, a
+/// register, a policy table or a pack added with the library.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Source {
+    /// The file, as the library names it (`facts.toml`, `register/mps.csv`).
+    pub file: String,
+    /// What it is ("the MPs' register", "Acts of Parliament and their Bills", "facts").
+    pub what: String,
+    /// Its rows (a TOML file: its events, offices, tenures, periods, entities, series
+    /// and elections).
+    pub rows: usize,
+    /// The date it is known to, if it says.
+    pub known_to: Option<Date>,
 }
 
 /// A seat or a ministerial post, as a register row names it.
@@ -340,7 +434,7 @@ pub(crate) fn read_register(file: &str, text: &str) -> Result<Vec<RegisterRow>, 
         if holder.trim().is_empty() {
             return Err(invalid(line, "a register row without a name".into()));
         }
-        let tenure = Tenure { office: String::new(), holder, from, to, source, known_to, at };
+        let tenure = Tenure { office: String::new(), holder, from, to, source, doubted_by: None, known_to, at };
         out.push(RegisterRow { post, tenure });
     }
     Ok(out)
@@ -368,7 +462,7 @@ fn seat_aliases(seat: &str) -> Vec<String> {
 
 /// An id made of a name's words, lowercased, without "and" ("Stone, Great Wyrley and
 /// Penkridge" → `stone-great-wyrley-penkridge`).
-fn slug(name: &str) -> String {
+pub(crate) fn slug(name: &str) -> String {
     let words = name.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty() && !w.eq_ignore_ascii_case("and"));
     words.map(str::to_lowercase).collect::<Vec<_>>().join("-")
 }
@@ -419,19 +513,25 @@ impl TitleIndex {
 /// What a name in the [`EntityIndex`] stands for.
 #[derive(Debug, Clone)]
 pub(crate) enum Named {
-    /// An entity (by index), by its name or an alias.
-    Entity(usize),
+    /// The entities (by index) of that name or alias: several when a name was used
+    /// again (a bill that fell and came back, the annual Finance Bill), told apart by
+    /// the letter's date ([`Facts::meant`]).
+    Entities(Vec<usize>),
     /// The next of a series (by index into `series`).
     Series(usize),
 }
 
 /// Every entity's names and every series' names, found in one pass (ASCII case folded);
 /// short names ("the Bill") in another, so that they never hide a full name that starts
-/// later ("the consultation on Stable Homes…").
+/// later ("the consultation on Stable Homes…"). One automaton for all (about 800
+/// entities with the policy tables), built once per facts base.
 #[derive(Debug, Clone)]
 pub(crate) struct EntityIndex {
     /// What each pattern stands for, in the automaton's pattern order.
     pub(crate) named: Vec<Named>,
+    /// For a pattern that is an abbreviation ("DfE"), the letters as they must be
+    /// written: a match in another case is another word.
+    pub(crate) exact: Vec<Option<String>>,
     /// `None` when there are no names (or too many to build an automaton of).
     pub(crate) automaton: Option<aho_corasick::AhoCorasick>,
     /// The entities whose short name each short pattern is.
@@ -458,11 +558,28 @@ impl EntityIndex {
     fn build(entities: &[Entity], series: &[Series]) -> EntityIndex {
         let mut patterns: Vec<String> = Vec::new();
         let mut named = Vec::new();
+        let mut exact = Vec::new();
+        let mut at: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
         let (mut short_names, mut short_of): (Vec<String>, Vec<Vec<usize>>) = (Vec::new(), Vec::new());
         for (i, x) in entities.iter().enumerate() {
             for n in std::iter::once(&x.name).chain(&x.aliases) {
-                patterns.push(crate::text::normalize(n).to_ascii_lowercase());
-                named.push(Named::Entity(i));
+                let n = crate::text::normalize(n);
+                let folded = n.to_ascii_lowercase();
+                match at.get(&folded) {
+                    Some(&p) => {
+                        if let Named::Entities(list) = &mut named[p] {
+                            if !list.contains(&i) {
+                                list.push(i);
+                            }
+                        }
+                    }
+                    None => {
+                        at.insert(folded.clone(), patterns.len());
+                        exact.push(is_abbreviation(&n).then(|| n.clone()));
+                        patterns.push(folded);
+                        named.push(Named::Entities(vec![i]));
+                    }
+                }
             }
             for n in &x.short {
                 let n = crate::text::normalize(n).to_ascii_lowercase();
@@ -479,9 +596,10 @@ impl EntityIndex {
             for n in &s.names {
                 patterns.push(crate::text::normalize(n).to_ascii_lowercase());
                 named.push(Named::Series(i));
+                exact.push(None);
             }
         }
-        EntityIndex { named, automaton: automaton(&patterns), short_of, shorts: automaton(&short_names) }
+        EntityIndex { named, exact, automaton: automaton(&patterns), short_of, shorts: automaton(&short_names) }
     }
 }
 
@@ -558,6 +676,17 @@ pub struct Facts {
     pub(crate) entity_names: std::sync::OnceLock<EntityIndex>,
     pub(crate) elections: Vec<Election>,
     pub(crate) known_to: Option<Date>,
+    /// How long a fact of each kind holds past its source's date (`seat`, `post`, an
+    /// entity kind).
+    pub(crate) holds: BTreeMap<String, Hold>,
+    /// The sources it was built from, in load order.
+    pub(crate) sources: Vec<Source>,
+    /// Tables read on first use of the entities (the embedded policy tables), with the
+    /// reader that turns one into entities (the library's: `policy` stands above `facts`).
+    pub(crate) tables_lazy: Vec<(String, &'static str)>,
+    pub(crate) read_table: Option<fn(&str, &str) -> Vec<Entity>>,
+    /// The entities with the lazily read tables', and the events of their states.
+    pub(crate) with_tables: std::sync::OnceLock<(Vec<Entity>, BTreeMap<String, Event>)>,
 }
 
 impl Facts {
@@ -577,16 +706,109 @@ impl Facts {
         self.known_to.filter(|k| *k < date)
     }
 
-    /// A warning for an open tenure read after `known_to`: it is not known whether
-    /// `holder` still held `title` on `date`.
-    pub(crate) fn unverifiable(&self, tenure: &Tenure, title: &str, date: Date) -> Option<(Date, String)> {
-        let known = match (self.known_to, tenure.known_to) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
-        let known = known.filter(|k| *k < date && tenure.to.is_none())?;
-        Some((known, format!("unverifiable: the facts base is known to {known}, when {} was {title}", tenure.holder)))
+    /// The sources the facts base was built from: each file, what it is, its rows and
+    /// the date it is known to.
+    ///
+    /// ```
+    /// let library = replydraft::Library::embedded().unwrap();
+    /// let sources = library.facts().sources();
+    /// let mps = sources.iter().find(|s| s.file == "register/mps.csv").unwrap();
+    /// assert_eq!(mps.known_to.unwrap().to_string(), "2026-08-20");
+    /// assert!(sources.iter().any(|s| s.file == "policy/acts.csv" && s.rows > 500));
+    /// ```
+    pub fn sources(&self) -> &[Source] {
+        &self.sources
     }
+
+    /// How long a fact of `kind` (`seat`, `post`, or an entity kind such as `scheme`)
+    /// is assumed to hold past the date its source is known to (the facts files'
+    /// `[hold]` table); `None` when it is not assumed to hold at all.
+    ///
+    /// ```
+    /// let library = replydraft::Library::embedded().unwrap();
+    /// assert!(matches!(library.facts().hold("seat"), Some(replydraft::Hold::NextGeneralElection)));
+    /// ```
+    pub fn hold(&self, kind: &str) -> Option<Hold> {
+        self.holds.get(kind).copied()
+    }
+
+    /// The last day a fact of `kind` whose source is known to `known` is assumed to
+    /// hold: `known` plus its [`Facts::hold`]. Until the next general election means
+    /// the day before the next dissolution the facts know of, or else five years after
+    /// the last election (the longest a Parliament sits).
+    ///
+    /// ```
+    /// let library = replydraft::Library::embedded().unwrap();
+    /// let on = |d: &str| replydraft::parse_date(d).unwrap();
+    /// let facts = library.facts();
+    /// assert_eq!(facts.held_until("post", on("2026-06-19")), on("2026-07-17"));
+    /// assert!(facts.held_until("seat", on("2026-08-20")) > on("2029-01-01"));
+    /// assert_eq!(facts.held_until("no-such-kind", on("2026-06-19")), on("2026-06-19"));
+    /// ```
+    pub fn held_until(&self, kind: &str, known: Date) -> Date {
+        match self.hold(kind) {
+            None => known,
+            Some(Hold::For(span)) => known.checked_add(span).unwrap_or(Date::MAX),
+            Some(Hold::NextGeneralElection) => {
+                let next = self.elections.iter().filter_map(|e| e.dissolution).filter(|d| *d > known).min();
+                match next {
+                    Some(d) => d.yesterday().unwrap_or(d),
+                    None => self
+                        .last_election(known, false)
+                        .and_then(|e| e.date.checked_add(jiff::Span::new().years(5)).ok())
+                        .unwrap_or(known)
+                        .max(known),
+                }
+            }
+        }
+    }
+
+    /// A warning for an open tenure that the facts can no longer vouch for on `date`:
+    /// after an event that put it in doubt (`doubted_by`), or past the date its source
+    /// is known to and the time a fact of its kind (`seat`, `post`) is assumed to hold.
+    /// Gives the last day it was vouched for and the message.
+    pub(crate) fn unverifiable(&self, tenure: &Tenure, title: &str, date: Date) -> Option<(Date, String)> {
+        if tenure.to.is_some() {
+            return None;
+        }
+        let holder = &tenure.holder;
+        if let Some(e) = tenure.doubted_by.as_deref().and_then(|id| self.event(id)).filter(|e| e.date < date) {
+            let message = format!(
+                "unverified: on {} {}; that {holder} is still {title} on {date} is not confirmed (source: {})",
+                e.date, e.what, e.source
+            );
+            return Some((e.date.yesterday().unwrap_or(e.date), message));
+        }
+        let known = tenure.known_to.or(self.known_to)?;
+        let (kind, noun) = if tenure.office.starts_with("mp-") { ("seat", "a seat") } else { ("post", "an office") };
+        let until = self.held_until(kind, known);
+        let how = if until > known { format!("; {noun} is assumed to hold only to {until}") } else { String::new() };
+        (until < date).then(|| {
+            let message = format!(
+                "unverified: {holder} was {title} on {known}, the date its source is known to{how}; whether still on {date} is not known"
+            );
+            (until, message)
+        })
+    }
+
+    /// The entity a name found in a letter written on `w` and read on `date` means, of
+    /// those that share it (a bill that fell and came back, each year's Finance Bill, a
+    /// department renamed and later named so again): the first whose life had not
+    /// ended by `w`, else the last; `None` when another of that name is alive on `date`
+    /// (the name means something that exists again).
+    pub(crate) fn meant(&self, candidates: &[usize], w: Date, date: Date) -> Option<usize> {
+        let entities = self.entities();
+        let end = |i: usize| entities[i].states.iter().find(|s| s.last).map_or(Date::MAX, |s| s.date);
+        let chosen = candidates
+            .iter()
+            .copied()
+            .filter(|&i| end(i) > w)
+            .min_by_key(|&i| end(i))
+            .or_else(|| candidates.iter().copied().max_by_key(|&i| end(i)))?;
+        let alive = |i: usize| entities[i].states.first().is_some_and(|s| s.date <= date) && end(i) > date;
+        (end(chosen) > date || !candidates.iter().any(|&i| i != chosen && alive(i))).then_some(chosen)
+    }
+
     /// The officeholder names automaton, built on first use.
     pub(crate) fn names(&self) -> &NameIndex {
         self.names.get_or_init(|| NameIndex::build(self.tenures()))
@@ -606,12 +828,28 @@ impl Facts {
     /// assert_eq!(e.date.to_string(), "2026-04-29");
     /// ```
     pub fn event(&self, id: &str) -> Option<&Event> {
-        self.events.get(id)
+        self.events.get(id).or_else(|| self.lazy_tables()?.1.get(id))
     }
 
     /// All events, derived ones included, by id.
     pub fn events(&self) -> impl Iterator<Item = &Event> {
-        self.events.values()
+        self.events.values().chain(self.lazy_tables().into_iter().flat_map(|(_, events)| events.values()))
+    }
+
+    /// The entities with those of the tables read on first use, and their states'
+    /// events; `None` when there are no such tables.
+    fn lazy_tables(&self) -> Option<&(Vec<Entity>, BTreeMap<String, Event>)> {
+        let read = self.read_table.filter(|_| !self.tables_lazy.is_empty())?;
+        Some(self.with_tables.get_or_init(|| {
+            let mut entities: Vec<Entity> = self.tables_lazy.iter().flat_map(|(name, text)| read(name, text)).collect();
+            entities.extend(self.entities.iter().cloned());
+            keep_written(&mut entities);
+            let mut events = BTreeMap::new();
+            // The eagerly read entities' events are in `events` already.
+            let lazy = entities.iter().filter(|x| x.from_table && !self.entities.iter().any(|e| e.id == x.id));
+            entity_events(lazy, &mut events);
+            (entities, events)
+        }))
     }
 
     /// An office by id.
@@ -685,7 +923,10 @@ impl Facts {
     /// assert_eq!(bill.states.last().unwrap().what.as_deref(), Some("Children's Wellbeing and Schools Act 2026"));
     /// ```
     pub fn entities(&self) -> &[Entity] {
-        &self.entities
+        match self.lazy_tables() {
+            Some((entities, _)) => entities,
+            None => &self.entities,
+        }
     }
 
     /// Series of entities named alike ("the Budget").
@@ -700,7 +941,7 @@ impl Facts {
 
     /// The entity names automaton, built on first use.
     pub(crate) fn entity_names(&self) -> &EntityIndex {
-        self.entity_names.get_or_init(|| EntityIndex::build(&self.entities, &self.series))
+        self.entity_names.get_or_init(|| EntityIndex::build(self.entities(), &self.series))
     }
 
     /// General elections.
@@ -893,7 +1134,17 @@ impl Facts {
         Err(ended)
     }
 
-    pub(crate) fn finish(&mut self) {
+    pub(crate) fn finish(&mut self) -> Result<(), Error> {
+        // A tenure put in doubt names an event of the facts.
+        for t in &self.tenures {
+            if let Some(id) = t.doubted_by.as_deref().filter(|id| !self.events.contains_key(*id)) {
+                return Err(Error::Invalid {
+                    at: t.at.clone(),
+                    message: format!("tenure of {} in `{}`: `doubted_by` names no event (`{id}`)", t.holder, t.office),
+                });
+            }
+        }
+        keep_written(&mut self.entities);
         // A seat a facts file defines is written in letters as the register's seats are.
         for o in self.offices.values_mut().filter(|o| o.is_seat()) {
             let Some(seat) = o.title.strip_prefix("Member of Parliament for ") else { continue };
@@ -913,14 +1164,60 @@ impl Facts {
                 self.events.insert(id.clone(), ev(id, d, format!("Parliament dissolved before the {}", e.id)));
             }
         }
-        for x in &self.entities {
-            for st in &x.states {
-                let id = format!("{}.{}", x.id, st.state);
-                let what = st.what.clone().unwrap_or_else(|| format!("{}: {}", x.name, st.state.replace('-', " ")));
-                self.events.insert(id.clone(), Event { id, date: st.date, what, source: st.source.clone() });
-            }
+        entity_events(self.entities.iter(), &mut self.events);
+        Ok(())
+    }
+}
+
+/// Each state of each entity as an event (`<id>.<state>`).
+fn entity_events<'a>(entities: impl Iterator<Item = &'a Entity>, events: &mut BTreeMap<String, Event>) {
+    for x in entities {
+        // A state known only by a last possible day is not an event on a day.
+        for st in x.states.iter().filter(|st| !st.by) {
+            let id = format!("{}.{}", x.id, st.state);
+            let what = st.what.clone().unwrap_or_else(|| format!("{}: {}", x.name, st.state.replace('-', " ")));
+            events.insert(id.clone(), Event { id, date: st.date, what, source: st.source.clone() });
         }
     }
+}
+
+/// An entity a facts file defines wins over a table's row for the same thing (the
+/// same id, a name or alias in common, or the same fiscal event: its series and
+/// day), so that one thing gives one finding.
+fn keep_written(entities: &mut Vec<Entity>) {
+    let key = |n: &str| {
+        let n = crate::text::normalize(n).to_ascii_lowercase();
+        n.strip_prefix("the ").map(str::to_string).unwrap_or(n)
+    };
+    let written: Vec<&Entity> = entities.iter().filter(|x| !x.from_table).collect();
+    let ids: std::collections::HashSet<&str> = written.iter().map(|x| x.id.as_str()).collect();
+    let names: std::collections::HashSet<String> =
+        written.iter().flat_map(|x| std::iter::once(&x.name).chain(&x.aliases)).map(|n| key(n)).collect();
+    let delivered: std::collections::HashSet<(Option<&str>, Date)> = written
+        .iter()
+        .filter(|x| x.kind == "fiscal-event")
+        .filter_map(|x| Some((x.series.as_deref(), x.states.first()?.date)))
+        .collect();
+    let drop: Vec<bool> = entities
+        .iter()
+        .map(|x| {
+            x.from_table
+                && (ids.contains(x.id.as_str())
+                    || std::iter::once(&x.name).chain(&x.aliases).any(|n| names.contains(&key(n)))
+                    || x.kind == "fiscal-event"
+                        && x.states.first().is_some_and(|st| delivered.contains(&(x.series.as_deref(), st.date))))
+        })
+        .collect();
+    let mut i = 0;
+    entities.retain(|_| {
+        i += 1;
+        !drop[i - 1]
+    });
+    // Two tables with one id (a pack that updates the default tables): the later.
+    let mut seen = std::collections::HashSet::new();
+    let keep: Vec<bool> = entities.iter().rev().map(|x| seen.insert(x.id.clone())).collect();
+    let mut keep = keep.into_iter().rev();
+    entities.retain(|_| keep.next().unwrap_or(true));
 }
 
 /// Gives each register row its office: the office that lists the row's post name in

@@ -27,7 +27,7 @@
 //!
 //! 1. foundations: `error`, `text`, `date`, `files`;
 //! 2. data: `facts` (the dated facts base, with the register of MPs and ministers read
-//!    on first use), `finding` (what a block can claim and what
+//!    on first use), `policy` (the national policy tables read into tracked entities), `finding` (what a block can claim and what
 //!    any judgement finds: kinds, severities), `template` (strict handlebars, formats),
 //!    `library` (blocks, topics, senders, facts, and their lookups: data only);
 //! 3. recognition: `timex` (the time crate, `replydraft-time`, re-exported: text and an
@@ -96,6 +96,7 @@ mod library;
 #[cfg(feature = "log")]
 mod log;
 mod matching;
+mod policy;
 mod render;
 mod reply;
 mod review;
@@ -121,7 +122,7 @@ pub use desk::Desk;
 #[cfg(feature = "email")]
 pub use email::Email;
 pub use error::{Error, Location, Result};
-pub use facts::{Election, Entity, Event, Facts, Office, Period, Series, State, Tenure, Term};
+pub use facts::{Election, Entity, Event, Facts, Hold, Office, Period, Series, Source, State, Tenure, Term};
 pub use files::{Letter, Walk, read_letter, rewrite_letter, walk};
 pub use finding::{Category, Claim, ClaimKind, Finding, FindingKind, Severity};
 pub use ingest::{Corpus, IngestOptions, Proposed, letter_paths, toml_comment};

@@ -485,6 +485,9 @@ struct LibraryFile {
     /// How the register's rows become offices.
     #[serde(default)]
     register: Option<crate::facts::RegisterRules>,
+    /// How long a fact of each kind is assumed to hold past its source's date.
+    #[serde(default)]
+    hold: BTreeMap<String, toml::Spanned<String>>,
     /// How Word documents look.
     #[serde(default)]
     document: Option<DocumentStyle>,
@@ -601,6 +604,7 @@ fn next_header(text: &str, from: usize) -> Option<usize> {
 enum Parsed {
     Toml(Box<Result<LibraryFile>>),
     Register(Result<Vec<crate::facts::RegisterRow>>),
+    Policy(Result<crate::policy::PolicyTable>),
     Other,
 }
 
@@ -608,6 +612,52 @@ enum Parsed {
 /// `register` directory.
 fn is_register(name: &str) -> bool {
     name.ends_with(".csv") && (name.starts_with("register/") || name.contains("/register/"))
+}
+
+/// Whether an embedded file is read on first use: the register and the policy tables
+/// (what keeps `draft` on the embedded library fast).
+fn is_lazy(name: &str) -> bool {
+    is_register(name) || name.starts_with("policy/") && name.ends_with(".csv")
+}
+
+/// A policy table's entities, for reading on first use (its errors are the embedded
+/// tables' test's to find: `policy::tests`).
+fn read_table(name: &str, text: &str) -> Vec<Entity> {
+    crate::policy::table_of(text)
+        .and_then(|table| crate::policy::read_policy(name, text, table).ok())
+        .map_or_else(Vec::new, |t| t.entities)
+}
+
+/// The header's first line of a CSV text (after `#` comments).
+fn csv_header(text: &str) -> &str {
+    text.lines().find(|l| !l.starts_with('#') && !l.trim().is_empty()).unwrap_or("")
+}
+
+/// Whether a CSV text is a register file by its header (a `constituency` or an
+/// `office` column), wherever it lies (a facts pack).
+fn is_register_text(text: &str) -> bool {
+    csv_header(text).split(',').any(|c| matches!(c.trim(), "constituency" | "office"))
+}
+
+/// What a register file is, in words, by its header.
+fn register_what(text: &str) -> &'static str {
+    if csv_header(text).split(',').any(|c| c.trim() == "constituency") {
+        "the MPs' register (seats and their Members)"
+    } else {
+        "the ministers' register (ministerial appointments)"
+    }
+}
+
+/// The source entry of a register file or a table: rows counted without reading them
+/// (the embedded register and tables are read on first use).
+fn csv_source(name: &str, text: &str) -> Result<crate::facts::Source> {
+    let rows = text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).count().saturating_sub(1);
+    Ok(crate::facts::Source {
+        file: name.to_string(),
+        what: register_what(text).to_string(),
+        rows,
+        known_to: crate::policy::known_to_comment(name, text)?,
+    })
 }
 
 /// The files of the default library, compiled into the crate.
@@ -631,6 +681,12 @@ pub(crate) const EMBEDDED: &[(&str, &str)] = &[
     ("layouts/letter.html.hbs", include_str!("../templates/layouts/letter.html.hbs")),
     ("layouts/letter.md.hbs", include_str!("../templates/layouts/letter.md.hbs")),
     ("layouts/letter.txt.hbs", include_str!("../templates/layouts/letter.txt.hbs")),
+    ("policy/README.md", include_str!("../templates/policy/README.md")),
+    ("policy/acts.csv", include_str!("../templates/policy/acts.csv")),
+    ("policy/bills_fallen.csv", include_str!("../templates/policy/bills_fallen.csv")),
+    ("policy/departments.csv", include_str!("../templates/policy/departments.csv")),
+    ("policy/fiscal_events.csv", include_str!("../templates/policy/fiscal_events.csv")),
+    ("policy/schemes.csv", include_str!("../templates/policy/schemes.csv")),
     ("register/ministers.csv", include_str!("../templates/register/ministers.csv")),
     ("register/mps.csv", include_str!("../templates/register/mps.csv")),
     ("senders.toml", include_str!("../templates/senders.toml")),
@@ -688,9 +744,10 @@ impl Library {
         Library::build(Library::embedded_sources_but_register(), true)
     }
 
-    /// The embedded files but the register (`register/*.csv`), which is read on first use.
+    /// The embedded files but the register (`register/*.csv`) and the policy tables
+    /// (`policy/*.csv`), which are read on first use.
     fn embedded_sources_but_register() -> Vec<(String, String)> {
-        EMBEDDED.iter().filter(|(n, _)| !is_register(n)).map(|(n, t)| (n.to_string(), t.to_string())).collect()
+        EMBEDDED.iter().filter(|(n, _)| !is_lazy(n)).map(|(n, t)| (n.to_string(), t.to_string())).collect()
     }
 
     /// Loads a library directory (`*.toml` anywhere below it, `layouts/NAME.FORMAT.hbs`),
@@ -739,6 +796,27 @@ impl Library {
     /// assert!(library.block("surgery-times").is_some() && library.topic("care-review").is_some());
     /// ```
     pub fn combine<'a>(libraries: impl IntoIterator<Item = &'a Path>) -> Result<Library> {
+        Library::combine_with_facts(libraries, [])
+    }
+
+    /// [`Library::combine`], with facts packs added after the libraries: each a facts
+    /// TOML file (`[[event]]`, `[[entity]]`, `[[tenure]]` …), a register CSV (a
+    /// `constituency` or an `office` column) or a policy table CSV (told by its header),
+    /// read and validated as the library's own (errors name the file and line).
+    ///
+    /// ```
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let pack = dir.path().join("schemes.csv");
+    /// std::fs::write(&pack, "# known_to = 2026-12-01\nid,name,aliases,event,date,what,source\n\
+    ///     warm-homes-voucher,Warm Homes Voucher,WHV,start,2025-01-01,opened,https://example.org\n").unwrap();
+    /// let library = replydraft::Library::combine_with_facts(["default".as_ref()], [pack.as_path()]).unwrap();
+    /// assert!(library.facts().entities().iter().any(|e| e.id == "warm-homes-voucher"));
+    /// assert!(library.facts().sources().iter().any(|s| s.file.ends_with("schemes.csv") && s.rows == 1));
+    /// ```
+    pub fn combine_with_facts<'a>(
+        libraries: impl IntoIterator<Item = &'a Path>,
+        packs: impl IntoIterator<Item = &'a Path>,
+    ) -> Result<Library> {
         let mut files = Vec::new();
         let mut embedded_register = false;
         for (i, p) in libraries.into_iter().enumerate() {
@@ -749,6 +827,24 @@ impl Library {
             files.extend(
                 sources.into_iter().map(|(n, t)| if n.ends_with(".hbs") { (format!("{i:02}/{n}"), t) } else { (n, t) }),
             );
+        }
+        for p in packs {
+            let name = p.display().to_string();
+            let text = read_text(p)?;
+            let csv = name.ends_with(".csv") || !name.ends_with(".toml") && !csv_header(&text).contains('=');
+            if csv && !is_register_text(&text) && crate::policy::table_of(&text).is_none() {
+                return Err(invalid(
+                    Location::new(&name, 1, 1),
+                    "not a facts file: a facts TOML file, a register CSV (a `constituency` or an `office` column) or a policy table CSV (Acts, fallen bills, departments, fiscal events, schemes)",
+                ));
+            }
+            // Named by what it is, so that it is read as one.
+            let name = match (csv, name.ends_with(".csv") || name.ends_with(".toml")) {
+                (_, true) => name,
+                (true, false) => format!("{name}.csv"),
+                (false, false) => format!("{name}.toml"),
+            };
+            files.push((name, text));
         }
         Library::build(files, embedded_register)
     }
@@ -770,8 +866,10 @@ impl Library {
             .map(|(name, text)| {
                 if name.ends_with(".toml") {
                     Parsed::Toml(Box::new(LibraryFile::parse(name, text, SPLIT_BYTES)))
-                } else if is_register(name) {
+                } else if is_register(name) || name.ends_with(".csv") && is_register_text(text) {
                     Parsed::Register(crate::facts::read_register(name, text))
+                } else if let Some(table) = crate::policy::table_of(text).filter(|_| name.ends_with(".csv")) {
+                    Parsed::Policy(crate::policy::read_policy(name, text, table))
                 } else {
                     Parsed::Other
                 }
@@ -781,11 +879,42 @@ impl Library {
         if embedded_register {
             b.facts.register_lazy =
                 EMBEDDED.iter().filter(|(n, _)| is_register(n)).map(|(n, t)| (n.to_string(), *t)).collect();
+            for (name, text) in &b.facts.register_lazy {
+                let source = csv_source(name, text)?;
+                b.facts.sources.push(source);
+            }
+            b.facts.tables_lazy = EMBEDDED
+                .iter()
+                .filter(|(n, _)| is_lazy(n) && !is_register(n))
+                .map(|(n, t)| (n.to_string(), *t))
+                .collect();
+            b.facts.read_table = Some(read_table);
+            for (name, text) in &b.facts.tables_lazy {
+                let table = crate::policy::table_of(text);
+                let what = table.map_or("a policy table", crate::policy::Table::what);
+                // Rows counted without reading them (a row a line in these tables).
+                let mut source = csv_source(name, text)?;
+                source.what = what.to_string();
+                b.facts.sources.push(source);
+            }
         }
         for ((name, text), parsed) in files.into_iter().zip(parsed) {
             match parsed {
                 Parsed::Toml(parsed) => b.add_toml(&name, text, (*parsed)?)?,
-                Parsed::Register(rows) => b.facts.register.extend(rows?),
+                Parsed::Register(rows) => {
+                    b.facts.register.extend(rows?);
+                    b.facts.sources.push(csv_source(&name, &text)?);
+                }
+                Parsed::Policy(table) => {
+                    let table = table?;
+                    b.facts.sources.push(crate::facts::Source {
+                        file: name.clone(),
+                        what: table.table.what().to_string(),
+                        rows: table.rows,
+                        known_to: table.known_to,
+                    });
+                    b.facts.entities.extend(table.entities);
+                }
                 Parsed::Other if name.ends_with(".hbs") => b.add_layout(&name, &text)?,
                 Parsed::Other => {}
             }
@@ -916,7 +1045,8 @@ fn read_text(path: &Path) -> Result<String> {
 fn collect_files(root: &Path, out: &mut Vec<(String, String)>) -> Result<()> {
     let found = crate::files::walk(&[root.to_path_buf()], &|p| {
         p.extension().is_some_and(|e| e == "toml" || e == "hbs")
-            || p.extension().is_some_and(|e| e == "csv") && p.parent().is_some_and(|d| d.ends_with("register"))
+            || p.extension().is_some_and(|e| e == "csv")
+                && p.parent().is_some_and(|d| d.ends_with("register") || d.ends_with("policy"))
     })?;
     for path in found.files {
         let name = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
@@ -1030,6 +1160,22 @@ impl Builder {
             x.at = at(span);
             self.senders.push(x);
         }
+        let rows = parsed.event.len()
+            + parsed.office.len()
+            + parsed.tenure.len()
+            + parsed.period.len()
+            + parsed.entity.len()
+            + parsed.series.len()
+            + parsed.election.len();
+        if rows > 0 || parsed.known_to.is_some() || !parsed.hold.is_empty() {
+            let what = if parsed.entity.len() * 2 > rows { "tracked entities (facts TOML)" } else { "facts (TOML)" };
+            self.facts.sources.push(crate::facts::Source {
+                file: file.to_string(),
+                what: what.to_string(),
+                rows,
+                known_to: parsed.known_to,
+            });
+        }
         let facts = &mut self.facts;
         for s in parsed.event {
             let (span, e) = (s.span(), s.into_inner());
@@ -1049,6 +1195,7 @@ impl Builder {
         for s in parsed.tenure {
             let (span, mut t) = (extent(s.span()), s.into_inner());
             t.at = at(span.clone());
+            t.known_to = parsed.known_to;
             if let Some(to) = t.to.filter(|to| *to < t.from) {
                 return Err(invalid(
                     locate(file, &lines, text, &span, "to ="),
@@ -1075,8 +1222,16 @@ impl Builder {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
+        for (kind, value) in parsed.hold {
+            let span = value.span();
+            let hold = crate::facts::Hold::parse(value.get_ref())
+                .map_err(|m| invalid(at(span.clone()), format!("[hold] {kind}: {m}")))?;
+            // A later file (a facts pack) sets it anew.
+            facts.holds.insert(kind, hold);
+        }
         for s in parsed.entity {
-            let (span, x) = (s.span(), s.into_inner());
+            let (span, mut x) = (s.span(), s.into_inner());
+            x.known_to = parsed.known_to;
             if x.states.is_empty() || x.states.windows(2).any(|w| w[1].date < w[0].date) {
                 return Err(invalid(at(span), format!("entity `{}`: give its states, in date order", x.id)));
             }
@@ -1127,7 +1282,7 @@ impl Builder {
     }
 
     fn finish(mut self) -> Result<Library> {
-        self.facts.finish();
+        self.facts.finish()?;
         // Unique ids.
         let mut block_index = HashMap::new();
         for (i, b) in self.blocks.iter().enumerate() {
@@ -1586,6 +1741,15 @@ mod tests {
         let whole = toml::from_str::<LibraryFile>(text).map_err(|e| toml_error("x.toml", text, e));
         let whole = whole.map(|f| format!("{f:?}")).map_err(|e| e.to_string());
         (format!("{split:?}"), format!("{whole:?}"))
+    }
+
+    #[test]
+    fn the_embedded_policy_tables_read_without_error() {
+        for (name, text) in EMBEDDED.iter().filter(|(n, _)| n.starts_with("policy/") && n.ends_with(".csv")) {
+            let table = crate::policy::table_of(text).unwrap_or_else(|| panic!("{name}: no table"));
+            let read = crate::policy::read_policy(name, text, table).unwrap_or_else(|e| panic!("{e}"));
+            assert!(!read.entities.is_empty() && read.known_to.is_some(), "{name}");
+        }
     }
 
     #[test]

@@ -38,6 +38,13 @@ impl Pass<'_, '_> {
             let word_char = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
             !word_char(f[..m.start()].chars().next_back()) && !word_char(f[m.end()..].chars().next())
         };
+        // An abbreviation ("DfE") only in its own letters' case.
+        let cased = |m: &aho_corasick::Match| {
+            index.exact.get(m.pattern().as_usize()).and_then(Option::as_ref).is_none_or(|exact| {
+                let (s, e) = folded.original(m.start(), m.end());
+                crate::text::normalize(&self.text[s..e]) == *exact
+            })
+        };
         // What each find means: an entity (named in full) or a series, in text order.
         enum Meant {
             Entity(usize),
@@ -45,13 +52,13 @@ impl Pass<'_, '_> {
         }
         let mut found: Vec<(usize, usize, Meant)> = automaton
             .find_iter(lower)
-            .filter(|m| whole(m))
-            .map(|m| {
-                let meant = match index.named[m.pattern().as_usize()] {
-                    crate::facts::Named::Entity(i) => Meant::Entity(i),
-                    crate::facts::Named::Series(k) => Meant::Series(k),
+            .filter(|m| whole(m) && cased(m))
+            .filter_map(|m| {
+                let meant = match &index.named[m.pattern().as_usize()] {
+                    crate::facts::Named::Entities(list) => Meant::Entity(facts.meant(list, w, self.date)?),
+                    crate::facts::Named::Series(k) => Meant::Series(*k),
                 };
-                (m.start(), m.end(), meant)
+                Some((m.start(), m.end(), meant))
             })
             .collect();
         // A short name ("the Bill") means the entity with that short name last named in
@@ -102,20 +109,28 @@ impl Pass<'_, '_> {
         let shown = &self.text[span.0..span.1];
         let moved: Vec<&crate::facts::State> = x.states_between(w, self.date).collect();
         let Some(first) = moved.first() else {
-            if let Some(known) = self.facts.unknown_since(self.date) {
+            // Past its source's date and how long a fact of its kind is assumed to hold.
+            let known = x.known_to.or(self.facts.known_to());
+            let until = known.map(|k| (k, self.facts.held_until(&x.kind, k))).filter(|(_, u)| *u < self.date);
+            if let Some((known, until)) = until {
+                let held = if until > known {
+                    format!(", and a {} is assumed to hold to {until}", x.kind)
+                } else {
+                    String::new()
+                };
                 let message = format!(
-                    "unverifiable: the facts base is known to {known}; what became of the {} since is not known",
+                    "unverifiable: the facts base is known to {known}{held}; what became of the {} since is not known",
                     x.name
                 );
                 let suggestion = format!("check where the {} stands now, and update the facts base", x.name);
-                self.unverifiable(span, known, message, suggestion);
+                self.unverifiable(span, until, message, suggestion);
             }
             return;
         };
         let latest = moved[moved.len() - 1];
         let severity = if moved.iter().any(|st| st.last) { Severity::Error } else { Severity::Warning };
         let steps: Vec<String> =
-            moved.iter().map(|st| format!("{} on {}", st.state.replace('-', " "), st.date)).collect();
+            moved.iter().map(|st| format!("{} {}", st.state.replace('-', " "), st.when())).collect();
         let message = format!(
             "\"{shown}\" in the present or future tense, written {w}: the {} has moved on since ({})",
             x.name,
@@ -124,9 +139,11 @@ impl Pass<'_, '_> {
         let now = latest
             .what
             .clone()
-            .unwrap_or_else(|| format!("{}: {} on {}", x.name, latest.state.replace('-', " "), latest.date));
+            .unwrap_or_else(|| format!("{}: {} {}", x.name, latest.state.replace('-', " "), latest.when()));
         let suggestion = format!("say where it stands now: {now} ({})", latest.source);
-        self.push(severity, FindingKind::Entity, span, Some(first.date), message, Some(suggestion));
+        // A state known only by a last possible day gives no day it began.
+        let since = (!first.by).then_some(first.date);
+        self.push(severity, FindingKind::Entity, span, since, message, Some(suggestion));
         self.sourced(Some(&latest.source));
     }
 

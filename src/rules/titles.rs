@@ -55,10 +55,28 @@ impl Pass<'_, '_> {
             else {
                 continue;
             };
-            if then.holder == now.holder || !self.means_holder(s, e, &then.holder) {
+            // The same holder, but the facts no longer vouch for them (past their source's
+            // date and hold, or after an event that puts them in doubt).
+            let unverified = (then.holder == now.holder).then(|| facts.unverifiable(now, &office.title, self.date));
+            if then.holder == now.holder && unverified.as_ref().is_some_and(Option::is_none)
+                || !self.means_holder(s, e, &then.holder)
+            {
                 continue;
             }
             let shown = &self.text[s..e];
+            if let Some(Some((known, message))) = unverified {
+                let suggestion = format!("check who is {} now, and name them", office.title);
+                let message = format!("\"{shown}\": {message}");
+                self.push(
+                    Severity::Warning,
+                    FindingKind::Officeholder,
+                    (s, e),
+                    Some(next_day(known)),
+                    message,
+                    Some(suggestion),
+                );
+                continue;
+            }
             let message = format!(
                 "\"{shown}\" meant {} when written ({w}); on {} it means {} (since {})",
                 then.holder, self.date, now.holder, now.from

@@ -9,6 +9,7 @@ mod synth;
 mod bad_input;
 mod checking;
 mod drafting;
+mod facts;
 mod output;
 mod project;
 mod register;

@@ -71,6 +71,10 @@ pub struct LibraryArg {
     /// `--library default --library ingested.toml`).
     #[arg(long, value_name = "DIR")]
     pub library: Vec<PathBuf>,
+    /// A facts pack to add to the library's facts: a facts TOML file, a register CSV
+    /// or a policy table CSV (told by its content). Repeat it for several.
+    #[arg(long, value_name = "FILE")]
+    pub facts: Vec<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -102,6 +106,9 @@ pub enum Command {
     Times(TimesArgs),
     /// Report library health: every claim out of date at a date, grouped by block.
     Validate(ValidateArgs),
+    /// List the sources the facts base is built from: each file, what it is, its
+    /// rows and the date it is known to.
+    Facts(FactsArgs),
     /// Write a starter library for an office into DIR: the current topics and the
     /// blocks they use, the facts base, the layouts, your sender, and a README on
     /// editing them (then: `replydraft draft --library DIR --topic ...`).
@@ -437,6 +444,16 @@ pub struct ValidateArgs {
     /// Exit 1 when any error finding exists or a sender can no longer sign.
     #[arg(long)]
     pub deny_stale: bool,
+    #[command(flatten)]
+    pub library: LibraryArg,
+}
+
+// The flags of `facts`.
+#[derive(clap::Args)]
+pub struct FactsArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
     #[command(flatten)]
     pub library: LibraryArg,
 }

@@ -85,6 +85,7 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
         Command::Fix(a) => cmd::fix::run(a),
         Command::Times(a) => cmd::times::run(a),
         Command::Validate(a) => cmd::validate::run(a),
+        Command::Facts(a) => cmd::facts::run(a),
         Command::Init(a) => cmd::init::run(a),
         Command::Approve(a) => cmd::approve::approve(a),
         Command::Retire(a) => cmd::approve::retire(a),

@@ -23,10 +23,15 @@ impl From<LetterFormat> for replydraft::LetterFormat {
 impl LibraryArg {
     /// The library the flags name (default: the embedded one).
     pub fn load(&self) -> Result<Library, Failure> {
-        if self.library.is_empty() {
+        if self.library.is_empty() && self.facts.is_empty() {
             return Ok(Library::embedded()?);
         }
-        let library = Library::combine(self.library.iter().map(PathBuf::as_path))?;
+        let default = [PathBuf::from("default")];
+        let libraries = if self.library.is_empty() { &default[..] } else { &self.library[..] };
+        let library = Library::combine_with_facts(
+            libraries.iter().map(PathBuf::as_path),
+            self.facts.iter().map(PathBuf::as_path),
+        )?;
         // The process ends after one command: a large library is not worth freeing
         // block by block on the way out (milliseconds at 10k blocks).
         std::mem::forget(library.clone());

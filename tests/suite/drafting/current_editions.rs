@@ -120,8 +120,9 @@ fn init_writes_a_starter_library_that_drafts_sendable_letters() {
     assert!(err.contains("unknown office `mp-anytwon`") && !other.exists(), "{err}");
 }
 
-/// After the facts base's `known_to`, an office holder shown in office is unverifiable
-/// (a warning), never fine; before it, nothing is said.
+/// After the facts base's `known_to`, an office holder shown in office is unverified
+/// (a warning), never fine, once the time a fact of its kind is assumed to hold has
+/// passed (a seat: to the next general election); within it, nothing is said.
 #[test]
 fn office_holders_after_the_facts_known_to_date_are_unverifiable() {
     let desk = Desk::new(Library::embedded().unwrap());
@@ -129,14 +130,23 @@ fn office_holders_after_the_facts_known_to_date_are_unverifiable() {
     let known = library.facts().known_to().unwrap();
     assert_eq!(known, parse_date("2026-11-22").unwrap());
     let draft = |date: &str| desk.draft(&DraftRequest::new("care-funding", parse_date(date).unwrap())).unwrap();
-    // The current edition on its first day, the day after its facts are known to.
+    // The current edition on its first day, the day after its facts are known to: the
+    // signer's seat is assumed to hold until the next general election.
     let on = draft("2026-11-23");
-    let signer: Vec<_> = on.findings.iter().filter(|f| f.kind == "signer").collect();
-    assert_eq!(signer.len(), 1, "{:#?}", on.findings);
-    assert_eq!(signer[0].severity, Severity::Warning);
-    assert!(signer[0].message.contains("unverifiable") && signer[0].message.contains("2026-11-22"));
-    assert_eq!(signer[0].since, Some(parse_date("2026-11-23").unwrap()));
+    assert!(!on.findings.iter().any(|f| f.kind == "signer"), "{:#?}", on.findings);
     assert_eq!(on.facts_known_to, Some(known));
+    // Past that (no election after 2024 is in the facts: five years on), unverified.
+    let until = library.facts().held_until("seat", known);
+    let past = draft(&until.tomorrow().unwrap().to_string());
+    let signer: Vec<_> = past.findings.iter().filter(|f| f.kind == "signer").collect();
+    assert_eq!(signer.len(), 1, "{:#?}", past.findings);
+    assert_eq!(signer[0].severity, Severity::Warning);
+    assert!(
+        signer[0].message.contains("unverified") && signer[0].message.contains("2026-11-22"),
+        "{}",
+        signer[0].message
+    );
+    assert_eq!(signer[0].since, Some(until.tomorrow().unwrap()));
     // The office claim (the Prime Minister) too, though nothing says he has left.
     let later = draft("2027-01-15");
     assert!(later.findings.iter().any(|f| f.kind == "office" && f.severity == Severity::Warning));
@@ -148,13 +158,14 @@ fn office_holders_after_the_facts_known_to_date_are_unverifiable() {
     let v = desk.validate(parse_date("2027-01-15").unwrap());
     assert!(v.senders.is_empty() && !v.facts_behind());
     assert!(desk.validate(parse_date("2027-06-30").unwrap()).facts_behind());
-    // A name the scanner recognises, in a letter checked after known_to / on it.
+    // A name the scanner recognises, in a letter checked after known_to / before the
+    // Prime Minister announced he would step down (2026-06-22).
     let letter = "I wrote to Keir Starmer, the Prime Minister, about this.";
     let after = desk.check("", letter, &replydraft::CheckOptions::new(parse_date("2027-01-15").unwrap()));
     let name = after.findings.iter().find(|f| f.text == "Keir Starmer").expect("the name is recognised");
     assert_eq!(name.severity, Severity::Warning);
-    let on_the_day = desk.check("", letter, &replydraft::CheckOptions::new(known));
-    assert!(on_the_day.findings.iter().all(|f| f.severity == Severity::Info), "{:#?}", on_the_day.findings);
+    let before = desk.check("", letter, &replydraft::CheckOptions::new(parse_date("2026-06-21").unwrap()));
+    assert!(before.findings.iter().all(|f| f.severity == Severity::Info), "{:#?}", before.findings);
 }
 
 #[test]

@@ -91,8 +91,9 @@ fn reply_drafts_checks_and_writes_in_one_command() {
     assert_eq!(parsed.subject(), Some("Fund children's social services properly"));
     assert!(parsed.body_text(0).unwrap().contains("Dear Ann Lee,"));
     assert!(std::fs::read_to_string(&review).unwrap().contains("Draft: care-funding"));
-    // The findings are printed (the facts base is behind the date: the signer is unverifiable).
-    assert!(err.contains("warning[signer]"), "{err}");
+    // The findings are printed (the Prime Minister the letter names announced on
+    // 2026-06-22 that he would step down: unverified; the signer's seat still holds).
+    assert!(err.contains("warning[office]") && err.contains("2026-06-22"), "{err}");
 
     // A letter on paper: the address goes on the reply.
     let (code, text, err) =

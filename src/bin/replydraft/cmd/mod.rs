@@ -7,6 +7,7 @@ pub mod campaigns;
 pub mod check;
 pub mod completions;
 pub mod draft;
+pub mod facts;
 pub mod fix;
 pub mod ingest;
 pub mod init;
