@@ -112,6 +112,11 @@ fn this_bill_is_the_bill_named_before_it() {
     let late = findings(&DESK, text, "2022-03-01", "2023-11-01");
     let this = late.iter().find(|x| x.kind == FindingKind::Entity && x.text == "This Bill").expect("resolved");
     assert!(this.suggestion.as_deref().unwrap().contains("Online Safety Act 2023"), "{this:#?}");
+    // A bill of the hand-written entities too.
+    let text = "We debated the Safety of Rwanda Bill last week. This Bill will be amended in the Lords.";
+    let f = about(text, "2024-01-20", "2024-05-01", FindingKind::Entity, "This Bill");
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0].severity, Severity::Error);
 }
 
 #[test]

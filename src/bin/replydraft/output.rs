@@ -29,10 +29,13 @@ pub fn count(n: usize, what: &str) -> String {
 }
 
 /// On stderr, when `date` is after the facts base's `known_to`: who holds an office
-/// since then is not known (such findings are warnings, never "fine").
+/// past the time its facts are assumed to hold is not known (such findings are
+/// warnings, never "fine"; `replydraft facts` lists each source's date).
 pub fn facts_notice(library: &Library, date: replydraft::Date) {
     if let Some(known) = library.facts().unknown_since(date) {
-        eprintln!("replydraft: facts known to {known}; judged at {date}: office holders since then are unverified");
+        eprintln!(
+            "replydraft: facts known to {known}; judged at {date}: office holders past how long their facts hold are unverified (see `replydraft facts`)"
+        );
     }
 }
 
