@@ -39,8 +39,12 @@ fn a_name_shadows_the_time_words_inside_it() {
         "Dear Ms Reed,\n\nPensioners on low incomes will still get the Winter Fuel Payment.\n",
         "Dear Ms Reed,\n\nThe Summer Reading Challenge is open to every pupil in the town.\n",
     ] {
-        let bad: Vec<_> =
-            check(text, "2017-03-20", "2026-11-22").into_iter().filter(|f| f.severity != Severity::Info).collect();
+        // What has become of the scheme since (the Winter Fuel Payment was means-tested
+        // in 2024) is the tracked entity's to say; no time word inside the name is read.
+        let bad: Vec<_> = check(text, "2017-03-20", "2026-11-22")
+            .into_iter()
+            .filter(|f| f.severity != Severity::Info && f.kind != FindingKind::Entity)
+            .collect();
         assert!(bad.is_empty(), "{text}: {bad:#?}");
     }
     // A season that is not part of a name is still one.
