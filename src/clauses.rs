@@ -664,7 +664,7 @@ pub(crate) fn clauses(text: &str, start: usize, end: usize) -> Vec<Clause> {
         }
         // "…the damage it does…": a pronoun straight after a noun opens a relative
         // clause with no relative word; it says nothing of its own.
-        let reduced_relative = s == i - 1
+        let reduced_relative = s + 1 == i
             && s > 0
             && toks[s].tags.any(Tags::PRONOUN)
             && toks[s - 1].kind == Kind::Word
@@ -1113,10 +1113,35 @@ mod tests {
         for c in clauses(text, 0, text.len()) {
             assert!(text.get(c.group.0..c.group.1).is_some() && text.get(c.subject.0..c.subject.1).is_some());
         }
-        for odd in ["", "'", "’s", "n't", "£", "1,", "is is is", "Будет.", "ﬁ won't"] {
+        for odd in [
+            "",
+            "'",
+            "’s",
+            "n't",
+            "£",
+            "1,",
+            "is is is",
+            "it is",
+            "Будет.",
+            "ﬁ won't",
+            "has been",
+            "£1.",
+            "— which will",
+        ] {
             let _ = clauses(odd, 0, odd.len());
             let _ = super::figures(odd, 0, odd.len());
             let _ = super::record(odd, 0, odd.len());
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn no_text_makes_the_reader_panic(text in "[ a-zA-Z'’£0-9,.;:()\u{2014}\u{0400}-\u{0410}]{0,80}") {
+            for c in clauses(&text, 0, text.len()) {
+                proptest::prop_assert!(c.subject.0 <= c.subject.1 && c.group.0 < c.group.1 && c.end <= text.len());
+                proptest::prop_assert!(text.get(c.subject.0..c.subject.1).is_some() && text.get(c.group.0..c.group.1).is_some());
+            }
+            let _ = (super::figures(&text, 0, text.len()), super::record(&text, 0, text.len()));
         }
     }
 }

@@ -331,24 +331,22 @@ impl Sentences {
         Sentences { ends }
     }
 
-    /// The byte range of every sentence, in order, a full stop inside a word or a
-    /// number ("£8.8 million", "gov.uk") not ending one.
-    fn spans(&self, text: &str) -> Vec<(usize, usize)> {
+    /// The byte range of the first sentence that starts at or after `from` (none past the
+    /// text's end), a full stop inside a word or a number ("£8.8 million", "gov.uk") not
+    /// ending one. Read one after another, without a list of them all (a long letter
+    /// has hundreds of thousands).
+    fn next_span(&self, text: &str, from: usize) -> Option<(usize, usize)> {
+        if from > text.len() {
+            return None;
+        }
         let bytes = text.as_bytes();
-        let ends = self
-            .ends
+        let ends = &self.ends[self.ends.partition_point(|&e| e < from)..];
+        let end = ends
             .iter()
             .copied()
-            .filter(|&e| bytes[e] != b'.' || bytes.get(e + 1).is_none_or(|b| !b.is_ascii_alphanumeric()));
-        let mut out = Vec::new();
-        let mut start = 0;
-        for e in ends.chain(std::iter::once(text.len())) {
-            if start <= e {
-                out.push((start, e));
-            }
-            start = e + 1;
-        }
-        out
+            .find(|&e| bytes[e] != b'.' || bytes.get(e + 1).is_none_or(|b| !b.is_ascii_alphanumeric()))
+            .unwrap_or(text.len());
+        Some((from, end))
     }
 
     /// The byte range of the sentence around `start..end`.

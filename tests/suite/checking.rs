@@ -8,3 +8,4 @@ mod entities;
 mod judgement;
 mod matching_exact;
 mod suggest;
+mod time_sensitive;
