@@ -2,7 +2,7 @@
 //! modality, negation and the subject before it, classed (the Government, a body, a
 //! bill or scheme, a figure, the signer, the reader, a generic subject, a pronoun).
 //! Recognition only: what a clause claims, and whether that is still true, is the
-//! rules' to judge ([`crate::rules`]).
+//! rules' to judge (`src/rules/claims.rs`).
 //!
 //! Open-class words (verbs and their forms, nouns, adjectives, adverbs) come from a
 //! curated English lexicon: Harper's dictionary (Apache-2.0, `src/clauses/lexicon/`),
@@ -82,6 +82,8 @@ pub(crate) struct Clause {
     pub(crate) tense: Tense,
     /// "is looking", "has been spending".
     pub(crate) progressive: bool,
+    /// "has launched", "had been", "will have".
+    pub(crate) perfect: bool,
     /// "is expected", "was published".
     pub(crate) passive: bool,
     /// The modal, lowercase ("will", "would", "can"), if the group has one.
@@ -377,7 +379,6 @@ struct Auxiliaries {
     have_past: Vec<String>,
     do_present: Vec<String>,
     do_past: Vec<String>,
-    be_forms: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -647,7 +648,7 @@ pub(crate) fn clauses(text: &str, start: usize, end: usize) -> Vec<Clause> {
             i += 1;
             continue;
         };
-        let GroupRead { tense, progressive, passive, perfect: _, modal, negated, main, copula } = tense_aux;
+        let GroupRead { tense, progressive, passive, perfect, modal, negated, main, copula } = tense_aux;
         // The subject: back from the group to the last boundary.
         let mut s = i;
         while s > last_end_token {
@@ -697,6 +698,7 @@ pub(crate) fn clauses(text: &str, start: usize, end: usize) -> Vec<Clause> {
             group: (toks[i].start, toks[j - 1].end),
             tense,
             progressive,
+            perfect,
             passive,
             modal,
             negated,
@@ -715,7 +717,6 @@ struct GroupRead {
     tense: Tense,
     progressive: bool,
     passive: bool,
-    #[allow(dead_code)]
     perfect: bool,
     modal: Option<String>,
     negated: bool,
@@ -728,7 +729,7 @@ struct GroupRead {
 fn ends_subject(t: &Token) -> bool {
     match t.kind {
         Kind::Number => true,
-        Kind::Break => t.norm.is_empty() && false,
+        Kind::Break => false,
         Kind::Word => {
             if t.norm == "to"
                 || t.tags.any(Tags::PREPOSITION | Tags::DETERMINER) && !t.tags.any(Tags::NOUN | Tags::PRONOUN)
@@ -804,12 +805,13 @@ fn group_at(toks: &[Token], i: usize, words: &WordsFile) -> Option<(GroupRead, u
         let plural_subject = p.tags.any(Tags::PLURAL)
             || pronoun(&p.norm)
             || (p.kind == Kind::Word && p.norm.ends_with('s') && p.tags.any(Tags::NOUN));
-        let singular_subject = !pronoun(&p.norm) && !(p.tags.any(Tags::PLURAL) && !p.capital);
+        let singular_subject = !(pronoun(&p.norm) || p.tags.any(Tags::PLURAL) && !p.capital);
         read.tense = if tags.any(Tags::THIRD) && singular_subject {
             Tense::Present
-        } else if tags.any(Tags::PRETERITE) || (tags.any(Tags::PAST) && !tags.any(Tags::PARTICIPLE)) {
-            Tense::Past
-        } else if tags.any(Tags::PAST) && !tags.any(Tags::NOUN) {
+        } else if tags.any(Tags::PRETERITE)
+            || (tags.any(Tags::PAST) && !tags.any(Tags::PARTICIPLE))
+            || (tags.any(Tags::PAST) && !tags.any(Tags::NOUN))
+        {
             Tense::Past
         } else if tags.any(Tags::LEMMA) && plural_subject {
             Tense::Present
@@ -918,7 +920,6 @@ fn group_at(toks: &[Token], i: usize, words: &WordsFile) -> Option<(GroupRead, u
     if read.main == i && matches!(aux, Aux::Be(_) | Aux::Have(_)) {
         read.copula = true;
     }
-    let _ = words.auxiliaries.be_forms.len();
     Some((read, j))
 }
 
@@ -962,9 +963,8 @@ fn classify(subject: &[Token], words: &WordsFile) -> (Subject, bool) {
         if t.kind != Kind::Word {
             continue;
         }
-        match words.class(&t.norm) {
-            Some(c @ (Subject::Government | Subject::Body | Subject::Document)) => return (c, determined),
-            _ => {}
+        if let Some(c @ (Subject::Government | Subject::Body | Subject::Document)) = words.class(&t.norm) {
+            return (c, determined);
         }
     }
     let head = head_part.iter().rev().find(|t| t.kind == Kind::Word);
@@ -1089,6 +1089,8 @@ mod tests {
         assert_eq!(r[0].1, Subject::Document);
         assert_eq!((r[0].2.as_str(), r[0].3), ("remains", Tense::Present));
         let r = read("The Treasury has been paying £4m a week.");
+        let c = &clauses("The Treasury has been paying £4m a week.", 0, 40)[0];
+        assert!(c.perfect && c.progressive && !c.passive);
         assert_eq!((r[0].0.as_str(), r[0].1, r[0].3), ("The Treasury", Subject::Government, Tense::PresentPerfect));
         assert_eq!(r[0].2, "has been paying");
         let r = read("We will not close the library.");

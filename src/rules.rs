@@ -543,7 +543,7 @@ impl<'a> std::ops::Deref for Pass<'_, 'a> {
 
 impl Pass<'_, '_> {
     fn free(&self, s: usize, e: usize) -> bool {
-        !self.findings.taken.overlaps(s, e) && !(self.findings.skips_reviewed && self.findings.reviewed.overlaps(s, e))
+        !(self.findings.taken.overlaps(s, e) || self.findings.skips_reviewed && self.findings.reviewed.overlaps(s, e))
     }
 
     fn push(
