@@ -789,8 +789,11 @@ fn group_at(toks: &[Token], i: usize, words: &WordsFile) -> Option<(GroupRead, u
             return None;
         }
         let tags = t.tags;
-        // A capital inside a sentence starts a name ("the Schools Bill"), not a verb.
-        if !tags.any(Tags::VERB) || t.capital || words.subjects.object.contains(&p.norm) {
+        // A capital inside a sentence starts a name ("the Schools Bill"), not a verb;
+        // a function word is never one.
+        let function = tags.any(Tags::CONJUNCTION | Tags::DETERMINER | Tags::PRONOUN | Tags::PREPOSITION)
+            || OPENERS.contains(&t.norm.as_str());
+        if !tags.any(Tags::VERB) || function || t.capital || words.subjects.object.contains(&p.norm) {
             return None;
         }
         // A word that is a noun too ("doctors", "routes") is a verb only when a
@@ -926,6 +929,13 @@ fn group_at(toks: &[Token], i: usize, words: &WordsFile) -> Option<(GroupRead, u
 /// The class of a subject's tokens, and whether it opens with a determiner.
 fn classify(subject: &[Token], words: &WordsFile) -> (Subject, bool) {
     let first = &subject[0];
+    if subject.len() == 1 {
+        if let Some(class @ (Subject::Signer | Subject::Addressee | Subject::Pronoun | Subject::Existential)) =
+            words.class(&first.norm)
+        {
+            return (class, false);
+        }
+    }
     // "…including the Law Society…", "…deeply about the services…": a subject does not
     // open with a preposition, an adverb or a verb.
     let opens_otherwise = first.tags.any(Tags::PREPOSITION | Tags::ADVERB | Tags::VERB)
@@ -937,13 +947,6 @@ fn classify(subject: &[Token], words: &WordsFile) -> (Subject, bool) {
     let determined = words.subjects.definite.contains(&first.norm) || first.norm.ends_with("'s");
     if matches!(first.norm.as_str(), "your" | "yours") {
         return (Subject::Addressee, determined);
-    }
-    if subject.len() == 1 {
-        if let Some(class @ (Subject::Signer | Subject::Addressee | Subject::Pronoun | Subject::Existential)) =
-            words.class(&first.norm)
-        {
-            return (class, false);
-        }
     }
     if subject.iter().any(|t| matches!(t.norm.as_str(), "i" | "we")) {
         return (Subject::Signer, determined);
