@@ -39,7 +39,8 @@
 //!    expression `timex` finds, by its clause's tense, re-read on the check date; terms
 //!    of Parliament resolved against the facts), `rules` (one module per kind of
 //!    finding in an unmatched paragraph: officeholders, seats, elections, entities,
-//!    time expressions, promises), `scan` (runs the rules in their priority order);
+//!    time expressions, promises, and time-sensitive claims judged by the letter's
+//!    age), `scan` (runs the rules in their priority order);
 //! 5. matching and findings: `matching`, `suggest`, `cluster`, `check`;
 //! 6. output: `render` (drafts), `reply` (reading an incoming message to answer it),
 //!    `review` (the HTML review page), `approval` (recording approvals in library files), `log` (the
