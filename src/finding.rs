@@ -95,6 +95,10 @@ pub enum FindingKind {
     Entity,
     /// A name written with letters of another script that look alike (`Gаvin`, Cyrillic а).
     MixedScript,
+    /// A time-sensitive claim no fact decides (a present-tense statement about a policy,
+    /// a promise, a record, an undated figure), in a letter written long enough ago that
+    /// it may no longer hold.
+    Claim,
 }
 
 impl FindingKind {
@@ -125,6 +129,7 @@ impl FindingKind {
             Officeholder => "officeholder",
             Entity => "entity",
             MixedScript => "mixed-script",
+            Claim => "claim",
         }
     }
 }

@@ -32,12 +32,15 @@
 //!    `library` (blocks, topics, senders, facts, and their lookups: data only);
 //! 3. recognition: `timex` (the time crate, `replydraft-time`, re-exported: text and an
 //!    anchor in, time expressions out; no facts),
-//!    `voice` (first-person clauses that speak from the signer's office);
+//!    `voice` (first-person clauses that speak from the signer's office), `clauses`
+//!    (each sentence's finite verb groups: tense, aspect, modality, negation, and
+//!    their subjects, classed; from a curated English lexicon);
 //! 4. judgement: `claims` (a block's claims against the facts), `judge` (every time
 //!    expression `timex` finds, by its clause's tense, re-read on the check date; terms
 //!    of Parliament resolved against the facts), `rules` (one module per kind of
 //!    finding in an unmatched paragraph: officeholders, seats, elections, entities,
-//!    time expressions, promises), `scan` (runs the rules in their priority order);
+//!    time expressions, promises, and time-sensitive claims judged by the letter's
+//!    age), `scan` (runs the rules in their priority order);
 //! 5. matching and findings: `matching`, `suggest`, `cluster`, `check`;
 //! 6. output: `render` (drafts), `reply` (reading an incoming message to answer it),
 //!    `review` (the HTML review page), `approval` (recording approvals in library files), `log` (the
@@ -75,6 +78,7 @@ mod approval;
 mod bulk;
 mod check;
 mod claims;
+mod clauses;
 mod cluster;
 mod date;
 #[cfg(feature = "log")]

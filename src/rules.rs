@@ -9,6 +9,7 @@
 //! What several rules read of a letter is prepared once, in a [`Context`]; what they
 //! have found so far, and the byte ranges taken, is the [`Findings`].
 
+pub(crate) mod claims;
 pub(crate) mod commitments;
 pub(crate) mod entities;
 pub(crate) mod events;
@@ -52,17 +53,26 @@ pub(crate) struct About {
     /// ([`Findings::judged`]): they are judged on another core while the rules before
     /// it in [`PRIORITY`] run.
     pub(crate) reads_judged: bool,
+    /// Whether it reads the paragraphs of reviewed blocks outside the blocks' own claims
+    /// (for what the blocks' claims do not bind: time-sensitive claims), wherever it
+    /// stands in [`PRIORITY`].
+    pub(crate) reads_matched: bool,
 }
 
 impl About {
     /// A rule `id` of `category`, reading neither reviewed blocks nor judged expressions.
     const fn new(id: &'static str, category: Category) -> About {
-        About { id, category, reads_reviewed: false, reads_judged: false }
+        About { id, category, reads_reviewed: false, reads_judged: false, reads_matched: false }
     }
 
     /// The rule reads the paragraphs of reviewed blocks too.
     const fn reading_reviewed(self) -> About {
         About { reads_reviewed: true, ..self }
+    }
+
+    /// The rule reads block-matched paragraphs outside the blocks' own claims.
+    const fn reading_matched(self) -> About {
+        About { reads_matched: true, ..self }
     }
 
     /// The rule reads the judged time expressions.
@@ -75,8 +85,10 @@ impl About {
 /// the earlier one's finding stands and the later one's is not made. People come first
 /// (a name is judged before any phrase around it), then the signer's voice (which reads
 /// whether the signer was found out of office), then elections and governments, offices
-/// named by title, tracked entities, every other time expression, and last the promises
-/// without a date. The one ordered list; "Adding a rule" in the book says where a new
+/// named by title, tracked entities, every other time expression, the promises without
+/// a date, and last the time-sensitive claims judged only by the letter's age (the
+/// fallback: any rule before it that reports in a sentence says more, and it then stays
+/// quiet there). The one ordered list; "Adding a rule" in the book says where a new
 /// rule goes.
 pub(crate) const PRIORITY: &[&dyn Rule] = &[
     &officeholders::Officeholders,
@@ -87,6 +99,7 @@ pub(crate) const PRIORITY: &[&dyn Rule] = &[
     &entities::Entities,
     &expressions::Expressions,
     &commitments::Commitments,
+    &claims::Claims,
 ];
 
 /// The rules' data, as written (`src/rules/rules.toml`): one section per rule, or per
@@ -102,6 +115,17 @@ struct RulesFile {
     events: EventRules,
     signature: SignatureRules,
     offices: OfficeRules,
+    claims: ClaimRules,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClaimRules {
+    age_months: Spanned<i64>,
+    values: Vec<String>,
+    signer_verbs: Vec<String>,
+    attitudes: Vec<String>,
+    courtesy: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -200,6 +224,12 @@ struct Rules {
     /// An office spoken of as an office: before its title, after it.
     as_office_before: Regex,
     as_office_after: Regex,
+    /// How old a letter is, in months, before its time-sensitive claims are asked about.
+    claim_age_months: i64,
+    claim_values: Vec<String>,
+    signer_verbs: Vec<String>,
+    attitudes: Vec<String>,
+    courtesy: Vec<String>,
 }
 
 /// Compiles a rule's pattern. Word boundaries are ASCII (`(?-u:\b)`): the words
@@ -226,6 +256,12 @@ impl Rules {
         })?;
         let progressive = source.check(&c.progressive, |p| re(&format!(r"\b(?:{})\b", p.join("|"))))?;
         let lower = |v: &[String]| v.iter().map(|w| w.to_ascii_lowercase()).collect::<Vec<_>>();
+        let age = &file.claims.age_months;
+        let claim_age_months = *age.get_ref();
+        if !(1..=120).contains(&claim_age_months) {
+            let what = format!("`age_months` must be 1 to 120, not {claim_age_months}");
+            return Err(RulesError::Toml { at: source.locate(age.span().start), what });
+        }
         Ok(Rules {
             past_marker: pattern(&file.patterns.past_marker)?,
             past_time: pattern(&file.patterns.past_time)?,
@@ -254,6 +290,11 @@ impl Rules {
             as_office_after: pattern(&file.offices.as_office_after)?,
             surname_titles: lower(&file.offices.surname_titles),
             roles: lower(&file.offices.roles),
+            claim_age_months,
+            claim_values: lower(&file.claims.values),
+            signer_verbs: lower(&file.claims.signer_verbs),
+            attitudes: lower(&file.claims.attitudes),
+            courtesy: lower(&file.claims.courtesy),
         })
     }
 }
@@ -370,6 +411,24 @@ impl Sentences {
         Sentences { ends }
     }
 
+    /// The byte range of the first sentence that starts at or after `from` (none past the
+    /// text's end), a full stop inside a word or a number ("£8.8 million", "gov.uk") not
+    /// ending one. Read one after another, without a list of them all (a long letter
+    /// has hundreds of thousands).
+    fn next_span(&self, text: &str, from: usize) -> Option<(usize, usize)> {
+        if from > text.len() {
+            return None;
+        }
+        let bytes = text.as_bytes();
+        let ends = &self.ends[self.ends.partition_point(|&e| e < from)..];
+        let end = ends
+            .iter()
+            .copied()
+            .find(|&e| bytes[e] != b'.' || bytes.get(e + 1).is_none_or(|b| !b.is_ascii_alphanumeric()))
+            .unwrap_or(text.len());
+        Some((from, end))
+    }
+
     /// The byte range of the sentence around `start..end`.
     fn around(&self, text: &str, start: usize, end: usize) -> (usize, usize) {
         let i = self.ends.partition_point(|&e| e < start);
@@ -430,6 +489,8 @@ pub(crate) struct Context<'a> {
     /// automata hold lowercase names. (What is read from it besides names does not
     /// depend on ASCII case: word boundaries, and windows that are lowercased anyway.)
     folded: Folded,
+    /// The clauses of each sentence, read when a rule asks ([`claims`]).
+    clauses: crate::clauses::Clauses<'a>,
 }
 
 impl<'a> Context<'a> {
@@ -468,6 +529,7 @@ impl<'a> Context<'a> {
             title_finds,
             signer: Signer::default(),
             folded,
+            clauses: crate::clauses::Clauses::new(text),
         };
         cx.signer = Signer::new(&cx, signer);
         cx
@@ -713,9 +775,11 @@ pub(crate) struct Findings {
     /// Byte ranges already reported (and those of the blocks' claims, reported before
     /// any rule runs).
     taken: Taken,
-    /// The paragraphs of reviewed blocks: taken before the first rule that does not read
-    /// them runs.
-    reviewed: Option<Vec<(usize, usize)>>,
+    /// The paragraphs of reviewed blocks, less their claims (which are in `taken`):
+    /// left alone by the rules that read neither reviewed blocks nor matched paragraphs.
+    reviewed: Taken,
+    /// Whether the rule running now leaves `reviewed` alone.
+    skips_reviewed: bool,
     /// The time expressions as [`crate::judge::judge`] judged them, for the rule that
     /// reads them ([`About::reads_judged`]).
     pub(crate) judged: Vec<Finding>,
@@ -730,17 +794,17 @@ impl Findings {
         for &(a, b) in claimed {
             taken.insert(a, b);
         }
-        Findings { taken, reviewed: Some(reviewed.to_vec()), ..Findings::default() }
+        let mut covered = Taken::default();
+        for &(a, b) in reviewed {
+            covered.insert(a, b);
+        }
+        Findings { taken, reviewed: covered, ..Findings::default() }
     }
 
     /// Runs `rule` on the letter, and marks its findings with its id and category.
     pub(crate) fn run(&mut self, rule: &dyn Rule, cx: &Context<'_>) {
         let about = rule.about();
-        if !about.reads_reviewed {
-            for (a, b) in self.reviewed.take().unwrap_or_default() {
-                self.taken.insert(a, b);
-            }
-        }
+        self.skips_reviewed = !(about.reads_reviewed || about.reads_matched);
         let before = self.list.len();
         rule.find(cx, self);
         for f in &mut self.list[before..] {
@@ -774,7 +838,7 @@ impl<'a> std::ops::Deref for Pass<'_, 'a> {
 
 impl Pass<'_, '_> {
     fn free(&self, s: usize, e: usize) -> bool {
-        !self.findings.taken.overlaps(s, e)
+        !(self.findings.taken.overlaps(s, e) || self.findings.skips_reviewed && self.findings.reviewed.overlaps(s, e))
     }
 
     fn push(

@@ -9,3 +9,4 @@ mod false_findings;
 mod judgement;
 mod matching_exact;
 mod suggest;
+mod time_sensitive;
