@@ -248,6 +248,9 @@ pub struct BulkArgs {
     /// Fail the whole run on the first bad row (and leave no output), instead of skipping it.
     #[arg(long)]
     pub strict: bool,
+    /// Exit 0 even when rows were skipped as bad (without it, a run that skipped any exits 2).
+    #[arg(long, conflicts_with = "strict")]
+    pub allow_bad_rows: bool,
     /// Continue an interrupted `--out` run: letters already written with the same text are kept.
     #[arg(long, conflicts_with = "strict")]
     pub resume: bool,

@@ -64,7 +64,14 @@ pub fn run(a: BulkArgs) -> Result<ExitCode, Failure> {
         count(summary.written, "letter"),
         count(summary.bad, "bad row")
     );
-    if summary.written == 0 && summary.bad > 0 {
+    // No row is lost silently: skipped rows fail the run unless the office says so.
+    if summary.bad > 0 && (summary.written == 0 || !a.allow_bad_rows) {
+        if summary.written > 0 {
+            eprintln!(
+                "replydraft: {} not written (see above); pass --allow-bad-rows to accept that",
+                count(summary.bad, "recipient")
+            );
+        }
         return Ok(ExitCode::from(2));
     }
     if a.letter.deny_stale && stale_gate(&summary.findings).is_err() {
