@@ -12,3 +12,4 @@ mod office;
 #[cfg(unix)]
 mod records;
 mod reply;
+mod resend;
