@@ -72,21 +72,27 @@ impl Rng {
         self.0 ^= self.0 << 17;
         self.0 % n
     }
+    /// A CSV's size (1 to `rows`) and up to `most` distinct broken rows, each of a kind.
+    fn case(&mut self, rows: u64, most: u64) -> (usize, Vec<(usize, u8)>) {
+        let n = 1 + self.below(rows) as usize;
+        let k = self.below(most.min(n as u64) + 1) as usize;
+        let mut broken: Vec<(usize, u8)> = Vec::new();
+        while broken.len() < k {
+            let row = 1 + self.below(n as u64) as usize;
+            if !broken.iter().any(|(r, _)| *r == row) {
+                broken.push((row, self.below(3) as u8));
+            }
+        }
+        (n, broken)
+    }
 }
 
 #[test]
 fn any_csv_with_k_broken_rows_gives_n_minus_k_recipients_each_error_on_its_line() {
     let mut rng = Rng(0x5eed_2026_1122);
     for _ in 0..300 {
-        let n = 1 + rng.below(40) as usize;
-        let k = rng.below(4.min(n as u64) + 1) as usize;
-        let mut broken: Vec<(usize, u8)> = Vec::new();
-        while broken.len() < k {
-            let row = 1 + rng.below(n as u64) as usize;
-            if !broken.iter().any(|(r, _)| *r == row) {
-                broken.push((row, rng.below(3) as u8));
-            }
-        }
+        let (n, broken) = rng.case(40, 4);
+        let k = broken.len();
         let csv = people(n, &broken);
         let rows: Vec<_> = recipients(&csv[..], "r.csv").unwrap().collect();
         let good = rows.iter().filter(|(_, _, r)| r.is_ok()).count();
@@ -107,15 +113,8 @@ fn a_bulk_run_gives_n_minus_k_letters_or_a_non_zero_exit_never_fewer_silently() 
     let csv = dir.join("r.csv");
     let mut rng = Rng(0x0b0e_2026_1208);
     for _ in 0..12 {
-        let n = 1 + rng.below(12) as usize;
-        let k = rng.below(3.min(n as u64) + 1) as usize;
-        let mut broken: Vec<(usize, u8)> = Vec::new();
-        while broken.len() < k {
-            let row = 1 + rng.below(n as u64) as usize;
-            if !broken.iter().any(|(r, _)| *r == row) {
-                broken.push((row, rng.below(3) as u8));
-            }
-        }
+        let (n, broken) = rng.case(12, 3);
+        let k = broken.len();
         std::fs::write(&csv, people(n, &broken)).unwrap();
         let (code, out, err) = run(&[
             "bulk",
