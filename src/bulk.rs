@@ -439,10 +439,22 @@ pub const MAX_FIELD_BYTES: usize = 64 * 1024;
 /// new lines or `;`) and `email` are recognised (any case); every other column is a
 /// merge field (`{{recipient.COLUMN}}`). Empty cells are missing values. A byte-order
 /// mark and CRLF line endings are accepted.
+///
+/// No row is lost silently: a row that cannot be read is an [`Error::Csv`] with its
+/// line and raw text, and reading resumes at the next line. A quote left open that
+/// would swallow the rows after it (its field runs to the end of the file or past
+/// [`MAX_FIELD_BYTES`], or spans lines that read as rows of their own while no field
+/// before it spanned lines) is reported as an unbalanced quote on its own line, and
+/// the lines it would have swallowed are read as rows.
 pub struct Recipients<R: Read> {
-    reader: csv::Reader<R>,
+    input: std::io::BufReader<R>,
+    /// Lines read ahead and given back (an unbalanced quote's), with their numbers.
+    back: std::collections::VecDeque<(u64, Vec<u8>)>,
+    /// The number of the last line read from `input`.
+    lines: u64,
+    /// Whether a field spanning lines was read (then one more is no sign of a broken quote).
+    multiline: bool,
     headers: Vec<String>,
-    record: csv::StringRecord,
     row: usize,
     source: String,
 }
@@ -450,6 +462,15 @@ pub struct Recipients<R: Read> {
 /// One CSV row: its 1-based data row number, its line in the file, and the recipient or
 /// what was wrong with it.
 pub type RecipientRow = (usize, u64, Result<Recipient>);
+
+/// One record as read from the file: its first line and its bytes, or a quote that
+/// does not close where it should.
+enum Record {
+    Read(u64, Vec<u8>),
+    /// An unbalanced quote: its line, the line's bytes, and the line where the quote
+    /// closed (none: the end of the file, or past the cell limit).
+    Unbalanced(u64, Vec<u8>, Option<u64>),
+}
 
 /// Reads recipients from CSV. `source` names the input in error messages.
 ///
@@ -461,34 +482,183 @@ pub type RecipientRow = (usize, u64, Result<Recipient>);
 /// assert_eq!((row, line), (1, 2));
 /// assert_eq!(ann.name.as_deref(), Some("Ann O'Brien"));
 /// assert_eq!(ann.fields["Ward"], "Abbey");
+///
+/// // A quote left open is reported on its line; the rows after it are still read.
+/// let csv = "name,ward\n\"Bo,Abbey\nCy,Brook\nDi,Carr\n";
+/// let rows: Vec<_> = replydraft::recipients(csv.as_bytes(), "r.csv").unwrap().collect();
+/// assert!(matches!(&rows[0], (1, 2, Err(replydraft::Error::Csv { text: Some(t), .. })) if t == "\"Bo,Abbey"));
+/// assert_eq!(rows.iter().filter(|(_, _, r)| r.is_ok()).count(), 2);
 /// ```
 pub fn recipients<R: Read>(input: R, source: &str) -> Result<Recipients<R>> {
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
-    let headers = reader
-        .headers()
-        .map_err(|e| csv_error(source, 1, None, format!("cannot read the CSV header: {e}")))?
-        .iter()
-        .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
-        .collect::<Vec<_>>();
+    let mut rows = Recipients {
+        input: std::io::BufReader::with_capacity(1 << 16, input),
+        back: Default::default(),
+        lines: 0,
+        multiline: false,
+        headers: Vec::new(),
+        row: 0,
+        source: source.to_string(),
+    };
+    let header = |problem: String| csv_error(source, 1, None, problem, None);
+    let headers = match rows.record(0) {
+        None => Vec::new(),
+        Some(Err(e)) => return Err(header(format!("cannot read the CSV header: {e}"))),
+        Some(Ok(Record::Unbalanced(..))) => return Err(header("the CSV header has an unbalanced quote".into())),
+        Some(Ok(Record::Read(_, bytes))) => {
+            let fields = fields(&bytes).map_err(|e| header(format!("cannot read the CSV header: {e}")))?;
+            fields.iter().map(|h| h.trim_start_matches('\u{feff}').trim().to_string()).collect()
+        }
+    };
     if headers.len() > MAX_COLUMNS {
         let problem = format!("the CSV has {} columns; at most {MAX_COLUMNS} are read", headers.len());
-        return Err(csv_error(source, 1, None, problem));
+        return Err(header(problem));
     }
     if headers.iter().all(|h| h.is_empty()) {
-        return Err(csv_error(source, 1, None, "the CSV has no header row (name, email, ...)".into()));
+        return Err(header("the CSV has no header row (name, email, ...)".into()));
     }
-    Ok(Recipients { reader, headers, record: csv::StringRecord::new(), row: 0, source: source.to_string() })
+    rows.headers = headers;
+    Ok(rows)
 }
 
-/// An error in a recipients CSV: at `line`, in data row `row` if there is one.
-fn csv_error(file: &str, line: u64, row: Option<usize>, problem: String) -> Error {
-    Error::Csv { file: file.to_string(), line, row, problem }
+/// An error in a recipients CSV: at `line`, in data row `row` if there is one, with
+/// the line's raw text if it could not be read.
+fn csv_error(file: &str, line: u64, row: Option<usize>, problem: String, raw: Option<&[u8]>) -> Error {
+    let text = raw.map(|raw| {
+        let text = String::from_utf8_lossy(raw);
+        let text = text.trim_end_matches(['\n', '\r']);
+        match text.char_indices().nth(200) {
+            Some((i, _)) => format!("{}…", &text[..i]),
+            None => text.to_string(),
+        }
+    });
+    Error::Csv { file: file.to_string(), line, row, problem, text }
+}
+
+/// The line without its line ending.
+fn trim_eol(line: &[u8]) -> &[u8] {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+/// The fields of one record (RFC 4180: `""` is a quote inside a quoted field).
+fn fields(record: &[u8]) -> std::result::Result<Vec<String>, String> {
+    let record = trim_eol(record);
+    let text = std::str::from_utf8(record).map_err(|e| format!("not UTF-8 text ({e})"))?;
+    if !text.contains('"') {
+        return Ok(text.split(',').map(String::from).collect());
+    }
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(record);
+    let mut out = csv::StringRecord::new();
+    reader.read_record(&mut out).map_err(|e| e.to_string())?;
+    Ok(out.iter().map(String::from).collect())
+}
+
+/// How a line reads to the CSV reader ([`scan`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Scan {
+    /// Whether a quoted field is open at its end.
+    open: bool,
+    /// How many fields it starts or ends (commas outside quotes, plus one).
+    fields: usize,
+    /// Whether a quote closes a field with more text after it (`"a"b`): a sign that the
+    /// quote was not meant to close one.
+    stray: bool,
+}
+
+/// Reads `line` as the CSV reader does, from inside a quoted field if `open`. A quote
+/// opens a field only at its start; `""` inside one is a quote.
+fn scan(line: &[u8], mut open: bool) -> Scan {
+    let (mut start, mut closed, mut fields, mut stray) = (!open, false, 1, false);
+    for &b in trim_eol(line) {
+        if open {
+            if b == b'"' {
+                (open, closed) = (false, true);
+            }
+            continue;
+        }
+        if b == b'"' && (start || closed) {
+            open = true;
+        } else if closed && b != b',' {
+            stray = true;
+        }
+        fields += usize::from(b == b',');
+        start = b == b',';
+        closed = false;
+    }
+    Scan { open, fields, stray }
 }
 
 impl<R: Read> Recipients<R> {
     /// An error in the current row, at `line`.
-    fn error(&self, line: u64, problem: String) -> Error {
-        csv_error(&self.source, line, Some(self.row), problem)
+    fn error(&self, line: u64, problem: String, raw: Option<&[u8]>) -> Error {
+        csv_error(&self.source, line, Some(self.row), problem, raw)
+    }
+
+    /// The next line of the file, with its number.
+    fn line(&mut self) -> Option<std::io::Result<(u64, Vec<u8>)>> {
+        use std::io::BufRead;
+        if let Some(line) = self.back.pop_front() {
+            return Some(Ok(line));
+        }
+        let mut buf = Vec::new();
+        match self.input.read_until(b'\n', &mut buf) {
+            Ok(0) => None,
+            Ok(_) => {
+                self.lines += 1;
+                Some(Ok((self.lines, buf)))
+            }
+            Err(e) => Some(Err(e)),
+        }
+    }
+
+    /// The next record (blank lines are skipped): its lines joined while a quote is
+    /// open. `columns` is the header's width (0 while reading the header).
+    fn record(&mut self, columns: usize) -> Option<std::io::Result<Record>> {
+        let (start, mut bytes) = loop {
+            match self.line()? {
+                Err(e) => return Some(Err(e)),
+                Ok((_, l)) if trim_eol(&l).is_empty() => continue,
+                Ok(l) => break l,
+            }
+        };
+        if !scan(&bytes, false).open {
+            return Some(Ok(Record::Read(start, bytes)));
+        }
+        let first = bytes.len();
+        let mut more: Vec<(u64, Vec<u8>)> = Vec::new();
+        let (mut open, mut size, mut stray) = (true, 0, false);
+        while open && size <= MAX_FIELD_BYTES {
+            match self.line() {
+                None => break,
+                Some(Err(e)) => return Some(Err(e)),
+                Some(Ok((n, l))) => {
+                    let read = scan(&l, true);
+                    (open, stray) = (read.open, stray || read.stray);
+                    size += l.len();
+                    more.push((n, l));
+                }
+            }
+        }
+        // Lines inside the quote (all but the one that closes it) that read as rows.
+        let rows_inside = columns > 1
+            && more
+                .iter()
+                .rev()
+                .skip(1)
+                .any(|(_, l)| scan(l, false) == Scan { open: false, fields: columns, stray: false });
+        if open || stray || size > MAX_FIELD_BYTES || (rows_inside && !self.multiline) {
+            let closed = (!open && size <= MAX_FIELD_BYTES).then(|| more.last().map_or(start, |(n, _)| *n));
+            for line in more.into_iter().rev() {
+                self.back.push_front(line);
+            }
+            bytes.truncate(first);
+            return Some(Ok(Record::Unbalanced(start, bytes, closed)));
+        }
+        self.multiline = true;
+        for (_, l) in more {
+            bytes.extend_from_slice(&l);
+        }
+        Some(Ok(Record::Read(start, bytes)))
     }
 }
 
@@ -496,64 +666,61 @@ impl<R: Read> Iterator for Recipients<R> {
     type Item = RecipientRow;
 
     fn next(&mut self) -> Option<RecipientRow> {
-        let read = self.reader.read_record(&mut self.record);
-        // The record's own position; csv counts a CRLF header's line only after it.
-        let line = self.record.position().map_or(0, |p| p.line()).max(self.row as u64 + 2);
-        match read {
-            Ok(false) => None,
+        let record = self.record(self.headers.len())?;
+        self.row += 1;
+        let (line, bytes) = match record {
+            // A broken stream cannot be read past.
             Err(e) => {
-                self.row += 1;
-                let line = e.position().map_or(line, |p| p.line());
-                // A broken record cannot be read past safely only for I/O errors.
-                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                    return None;
-                }
-                Some((self.row, line, Err(self.error(line, e.to_string()))))
+                let line = self.lines + 1;
+                return Some((self.row, line, Err(self.error(line, format!("cannot read the CSV: {e}"), None))));
             }
-            Ok(true) => {
-                self.row += 1;
-                if self.record.len() != self.headers.len() {
-                    let msg = format!("{} fields, the header has {}", self.record.len(), self.headers.len());
-                    return Some((self.row, line, Err(self.error(line, msg))));
+            Ok(Record::Unbalanced(line, raw, closed)) => {
+                let until = match closed {
+                    Some(end) => format!("the quoted field opened here runs on to line {end}"),
+                    None => "the quoted field opened here never closes".to_string(),
+                };
+                let msg = format!("an unbalanced quote: {until}; the lines after it are read as rows");
+                return Some((self.row, line, Err(self.error(line, msg, Some(&raw)))));
+            }
+            Ok(Record::Read(line, bytes)) => (line, bytes),
+        };
+        let record = match fields(&bytes) {
+            Ok(record) => record,
+            Err(e) => return Some((self.row, line, Err(self.error(line, e, Some(&bytes))))),
+        };
+        if record.len() != self.headers.len() {
+            let msg = format!("{} fields, the header has {}", record.len(), self.headers.len());
+            return Some((self.row, line, Err(self.error(line, msg, Some(&bytes)))));
+        }
+        if let Some((i, v)) = record.iter().enumerate().find(|(_, v)| v.len() > MAX_FIELD_BYTES) {
+            let msg =
+                format!("column `{}` holds {} bytes; at most {MAX_FIELD_BYTES} are allowed", self.headers[i], v.len());
+            return Some((self.row, line, Err(self.error(line, msg, None))));
+        }
+        // A row of empty cells (a spreadsheet's trailing `,,,`) is nobody, not a
+        // "Dear Constituent" letter.
+        if record.iter().all(|v| v.trim().is_empty()) {
+            return Some((self.row, line, Err(self.error(line, "every cell is blank".into(), None))));
+        }
+        let mut r = Recipient::default();
+        for (h, v) in self.headers.iter().zip(record) {
+            if v.is_empty() {
+                continue;
+            }
+            match h.to_ascii_lowercase().as_str() {
+                "name" => r.name = Some(v),
+                "salutation" => r.salutation = Some(v),
+                "email" => r.email = Some(v),
+                "address" => {
+                    r.address =
+                        v.split(['\n', ';']).map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect()
                 }
-                if let Some((i, v)) = self.record.iter().enumerate().find(|(_, v)| v.len() > MAX_FIELD_BYTES) {
-                    let msg = format!(
-                        "column `{}` holds {} bytes; at most {MAX_FIELD_BYTES} are allowed",
-                        self.headers[i],
-                        v.len()
-                    );
-                    return Some((self.row, line, Err(self.error(line, msg))));
+                _ => {
+                    r.fields.insert(h.clone(), v);
                 }
-                // A row of empty cells (a spreadsheet's trailing `,,,`) is nobody, not a
-                // "Dear Constituent" letter.
-                if self.record.iter().all(|v| v.trim().is_empty()) {
-                    return Some((self.row, line, Err(self.error(line, "every cell is blank".into()))));
-                }
-                let mut r = Recipient::default();
-                for (h, v) in self.headers.iter().zip(self.record.iter()) {
-                    if v.is_empty() {
-                        continue;
-                    }
-                    match h.to_ascii_lowercase().as_str() {
-                        "name" => r.name = Some(v.to_string()),
-                        "salutation" => r.salutation = Some(v.to_string()),
-                        "email" => r.email = Some(v.to_string()),
-                        "address" => {
-                            r.address = v
-                                .split(['\n', ';'])
-                                .map(str::trim)
-                                .filter(|l| !l.is_empty())
-                                .map(String::from)
-                                .collect()
-                        }
-                        _ => {
-                            r.fields.insert(h.clone(), v.to_string());
-                        }
-                    }
-                }
-                Some((self.row, line, Ok(r)))
             }
         }
+        Some((self.row, line, Ok(r)))
     }
 }
 

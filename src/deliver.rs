@@ -488,7 +488,7 @@ pub enum BulkOutput<'w> {
 /// let mut events = |e: BulkEvent<'_>| if let BulkEvent::Skipped(e) = e { bad.push(e.to_string()) };
 /// let csv = "name,ward\nAnn,Abbey\nBo\n";
 /// run.run(csv.as_bytes(), "r.csv", BulkOutput::Stream(Box::new(std::io::sink())), &Cleanup::new(), &mut events)?;
-/// assert_eq!(bad, ["r.csv:3: row 2: 1 fields, the header has 2"]);
+/// assert_eq!(bad, [r#"r.csv:3: row 2: 1 fields, the header has 2 (the line reads: "Bo")"#]);
 /// # Ok::<(), replydraft::Error>(())
 /// ```
 #[derive(Debug)]

@@ -142,7 +142,11 @@ pub enum Error {
         problem: String,
     },
     /// A CSV of recipients that cannot be read, or one row of it.
-    #[error("{file}:{line}: {}{problem}", row.map(|r| format!("row {r}: ")).unwrap_or_default())]
+    #[error(
+        "{file}:{line}: {}{problem}{}",
+        row.map(|r| format!("row {r}: ")).unwrap_or_default(),
+        text.as_deref().map(|t| format!(" (the line reads: {t:?})")).unwrap_or_default()
+    )]
     Csv {
         /// The CSV as named (`-` for standard input).
         file: String,
@@ -152,6 +156,9 @@ pub enum Error {
         row: Option<usize>,
         /// What is wrong.
         problem: String,
+        /// The row's raw text as it stands in the file (its first line, at most 200
+        /// characters), for a row that could not be read.
+        text: Option<String>,
     },
     /// The letter of one row of a bulk run could not be made.
     #[error("{file}:{line}: row {row}: {error}")]

@@ -193,7 +193,7 @@ ALTER TABLE letters ADD COLUMN proof TEXT;
 
 /// The key a recipient is known by in the log: `email:` and their address
 /// ([`crate::text::normalize_email`]) in lower case; else `name:` their name (lower
-/// case, single spaces) and `|` the postcode found in their address (upper case, no
+/// case, single spaces, invisible characters such as zero-width spaces dropped) and `|` the postcode found in their address (upper case, no
 /// space); else `name:` the name alone. `None` when the recipient has neither email
 /// nor name.
 ///
@@ -203,6 +203,8 @@ ALTER TABLE letters ADD COLUMN proof TEXT;
 /// r.name = Some("Ann  Lee".into());
 /// r.address = vec!["4 Elm Road".into(), "Corby nn17 2ab".into()];
 /// assert_eq!(recipient_key(&r).as_deref(), Some("name:ann lee|NN172AB"));
+/// r.name = Some("ANN\u{200B}\u{00A0}Lee".into());
+/// assert_eq!(recipient_key(&r).as_deref(), Some("name:ann lee|NN172AB"), "invisible characters are dropped");
 /// r.email = Some(" Ann.Lee@Example.org ".into());
 /// assert_eq!(recipient_key(&r).as_deref(), Some("email:ann.lee@example.org"));
 /// ```
@@ -210,7 +212,9 @@ pub fn recipient_key(r: &Recipient) -> Option<String> {
     if let Some(email) = r.email.as_deref().and_then(|e| crate::text::normalize_email(e).ok()) {
         return Some(format!("email:{}", email.to_lowercase()));
     }
-    let name = r.name.as_deref().map(|n| n.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase())?;
+    // Read as names are compared ([`crate::text::normalize`]: invisible characters
+    // dropped, quotes straightened, white space single), in lower case.
+    let name = r.name.as_deref().map(|n| crate::text::normalize(n).to_lowercase())?;
     if name.is_empty() {
         return None;
     }

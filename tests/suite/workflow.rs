@@ -3,6 +3,7 @@
 mod approval;
 mod bulk;
 mod campaign_scale;
+mod csv_rows;
 mod embedding;
 #[cfg(unix)]
 mod file_modes;
@@ -11,3 +12,4 @@ mod office;
 #[cfg(unix)]
 mod records;
 mod reply;
+mod resend;

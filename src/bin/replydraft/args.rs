@@ -255,6 +255,9 @@ pub struct BulkArgs {
     /// Fail the whole run on the first bad row (and leave no output), instead of skipping it.
     #[arg(long)]
     pub strict: bool,
+    /// Exit 0 even when rows were skipped as bad (without it, a run that skipped any exits 2).
+    #[arg(long, conflicts_with = "strict")]
+    pub allow_bad_rows: bool,
     /// Continue an interrupted `--out` run: letters already written with the same text are kept.
     #[arg(long, conflicts_with = "strict")]
     pub resume: bool,
@@ -264,12 +267,16 @@ pub struct BulkArgs {
     /// Send letters with out-of-date claims (error findings at the letter's date).
     #[arg(long)]
     pub allow_stale: bool,
-    /// Skip recipients the log shows were sent a letter on the topic (reported per row).
-    #[arg(long, requires = "log")]
+    /// Skip recipients the log shows were sent a letter on the topic at any time (reported per row);
+    /// with --log alone, those sent one within --within days are skipped.
+    #[arg(long, requires = "log", conflicts_with = "resend")]
     pub skip_sent: bool,
-    /// With --skip-sent: only letters sent in the last DAYS days count.
-    #[arg(long, value_name = "DAYS", requires = "skip_sent", value_parser = clap::value_parser!(i64).range(0..=3_652_425))]
+    /// With --log: recipients sent a letter on the topic in the last DAYS days are skipped (default 30).
+    #[arg(long, value_name = "DAYS", requires = "log", value_parser = clap::value_parser!(i64).range(0..=3_652_425))]
     pub within: Option<i64>,
+    /// With --log: write to recipients the log shows were sent a letter on the topic recently, too.
+    #[arg(long, requires = "log")]
+    pub resend: bool,
 }
 
 /// When to colour output.

@@ -127,6 +127,9 @@ pub fn delivery(
     Ok(delivery)
 }
 
+/// How many days back the resend guard looks by default (`--within`).
+pub const RESEND_WITHIN_DAYS: i64 = 30;
+
 impl BulkArgs {
     /// The run's options; `request` gives the date `--within` counts back from.
     pub fn options(&self, request: &DraftRequest) -> Result<BulkOptions, Failure> {
@@ -153,8 +156,10 @@ impl BulkArgs {
         options.allow_unapproved = self.allow_unapproved;
         options.allow_stale = self.allow_stale;
         options.log = self.letter.log.clone();
-        options.skip_sent = self.skip_sent;
-        options.sent_since = self.within.map(|days| request.date.saturating_sub(jiff::Span::new().days(days)));
+        // The resend guard: on with a log, unless --resend; --skip-sent alone counts any time.
+        options.skip_sent = self.skip_sent || (self.letter.log.is_some() && !self.resend);
+        let within = if self.skip_sent { self.within } else { Some(self.within.unwrap_or(RESEND_WITHIN_DAYS)) };
+        options.sent_since = within.map(|days| request.date.saturating_sub(jiff::Span::new().days(days)));
         Ok(options)
     }
 

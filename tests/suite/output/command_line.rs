@@ -83,7 +83,7 @@ fn bulk_skips_blank_rows_and_counts_properly() {
     let csv = dir.join("r.csv");
     std::fs::write(&csv, "name,email\nAnn Lee,a@example.org\n , \n").unwrap();
     let out = dir.join("letters");
-    let (code, _, err) = bulk("2022-07-01", &csv, &["--out", out.to_str().unwrap()]);
+    let (code, _, err) = bulk("2022-07-01", &csv, &["--out", out.to_str().unwrap(), "--allow-bad-rows"]);
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("row 2: every cell is blank; row skipped"), "{err}");
     assert!(err.contains("1 letter written, 1 bad row skipped"), "{err}");

@@ -430,6 +430,7 @@ fn bulk_writes_one_docx_or_eml_per_row() {
         "office@example.org",
         "--out",
         out.to_str().unwrap(),
+        "--allow-bad-rows",
     ]);
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("row 2") && err.contains("no email address"), "{err}");

@@ -49,8 +49,22 @@ fn jsonl_lines_hold_the_letters_and_bad_rows_are_skipped_with_their_row_number()
     // Row 2 lacks the letter_date the first block needs.
     std::fs::write(&csv, "name,organisation,letter_date\nAnn,Kin,1st May\nBob,Kin,\nCara,Kin,2nd June\n").unwrap();
     let csv_s = csv.to_str().unwrap();
-    let (code, out, err) =
+    let (code, _, err) =
         run(&["bulk", "--topic", "review-disparities", "--recipients", csv_s, "--date", "2021-02-24", "--jsonl", "-"]);
+    assert_eq!(code, 2, "a run that skipped a row fails: {err}");
+    assert!(err.contains("1 recipient not written") && err.contains("--allow-bad-rows"), "{err}");
+    let (code, out, err) = run(&[
+        "bulk",
+        "--topic",
+        "review-disparities",
+        "--recipients",
+        csv_s,
+        "--date",
+        "2021-02-24",
+        "--jsonl",
+        "-",
+        "--allow-bad-rows",
+    ]);
     assert_eq!(code, 0, "{err}");
     let lines: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), 2);
@@ -85,6 +99,7 @@ fn jsonl_lines_hold_the_letters_and_bad_rows_are_skipped_with_their_row_number()
     let out_dir = dir.join("letters");
     let args = |force: bool| {
         let mut v = vec!["bulk", "--topic", "review-disparities", "--recipients", csv_s, "--date", "2021-02-24"];
+        v.push("--allow-bad-rows");
         v.extend(["--out", out_dir.to_str().unwrap()]);
         if force {
             v.push("--force");

@@ -441,7 +441,8 @@ fn a_resumed_run_logs_only_the_letters_it_writes() {
         .find(|p| p.to_string_lossy().contains("bob"))
         .unwrap();
     std::fs::remove_file(&lost).unwrap();
-    let (code, _, err) = bulk(&["--resume"]);
+    // The log shows Bob's letter sent: writing it again is a re-send (the guard, on with a log).
+    let (code, _, err) = bulk(&["--resume", "--resend"]);
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("2 already there"), "{err}");
     let log = CorrespondenceLog::open(&db).unwrap();

@@ -24,16 +24,17 @@ pub fn run(a: BulkArgs) -> Result<ExitCode, Failure> {
     let bar = progress("letters");
     // Standard error is locked per message, never across the run: the signal handler
     // writes to it too.
-    let mut events = |event: BulkEvent<'_>| {
-        match event {
+    let mut events = |event: BulkEvent<'_>| match event {
         BulkEvent::Removed(path) => removed(path),
         BulkEvent::Skipped(e) => bar.suspend(|| eprintln!("replydraft: {e}{}; row skipped", hint(e))),
         BulkEvent::AlreadySent { file, line, row, who, topic, when } => bar.suspend(|| {
-            eprintln!("replydraft: {file}:{line}: row {row}: skipped: {who} was sent a letter on {topic} on {when} (--skip-sent)")
+            eprintln!(
+                "replydraft: {file}:{line}: row {row}: skipped: {who} was sent a letter on {topic} on {when}{}",
+                if a.skip_sent { " (--skip-sent)" } else { " (pass --resend to send again)" }
+            )
         }),
         BulkEvent::Written(n) => bar.set_position(n as u64),
         _ => {}
-    }
     };
     let done = run.run(input, &source, output, &CLEANUP, &mut events);
     bar.finish_and_clear();
@@ -57,14 +58,24 @@ pub fn run(a: BulkArgs) -> Result<ExitCode, Failure> {
     } else {
         String::new()
     };
-    let skipped =
-        if a.skip_sent { format!(", {} already sent", count(summary.skipped, "recipient")) } else { String::new() };
+    let skipped = if summary.skipped > 0 || a.skip_sent {
+        format!(", {} already sent", count(summary.skipped, "recipient"))
+    } else {
+        String::new()
+    };
     eprintln!(
         "replydraft: {} written{resumed}, {} skipped{skipped}",
         count(summary.written, "letter"),
         count(summary.bad, "bad row")
     );
-    if summary.written == 0 && summary.bad > 0 {
+    // No row is lost silently: skipped rows fail the run unless the office says so.
+    if summary.bad > 0 && (summary.written == 0 || !a.allow_bad_rows) {
+        if summary.written > 0 {
+            eprintln!(
+                "replydraft: {} not written (see above); pass --allow-bad-rows to accept that",
+                count(summary.bad, "recipient")
+            );
+        }
         return Ok(ExitCode::from(2));
     }
     if a.letter.deny_stale && stale_gate(&summary.findings).is_err() {
