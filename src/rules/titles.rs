@@ -77,12 +77,18 @@ impl Pass<'_, '_> {
                 );
                 continue;
             }
-            let message = format!(
-                "\"{shown}\" meant {} when written ({w}); on {} it means {} (since {})",
-                then.holder, self.date, now.holder, now.from
-            );
-            let suggestion =
-                format!("name the person meant (\"{shown}, {}\"), or write for {}", then.holder, now.holder);
+            // The holder the facts show now may itself be in doubt (the Prime Minister
+            // after an announced resignation): say so rather than name them as certain.
+            let doubt = facts.unverifiable(now, &office.title, self.date).map(|(_, why)| why);
+            let now_is = match &doubt {
+                Some(why) => format!("the facts show {} (since {}), {why}", now.holder, now.from),
+                None => format!("it means {} (since {})", now.holder, now.from),
+            };
+            let message = format!("\"{shown}\" meant {} when written ({w}); on {} {now_is}", then.holder, self.date);
+            let suggestion = match doubt {
+                Some(_) => format!("name the person meant (\"{shown}, {}\"), or check who is {} now", then.holder, office.title),
+                None => format!("name the person meant (\"{shown}, {}\"), or write for {}", then.holder, now.holder),
+            };
             let since = then.to.map_or(now.from, next_day);
             self.push(Severity::Warning, FindingKind::Officeholder, (s, e), Some(since), message, Some(suggestion));
         }

@@ -176,6 +176,13 @@ fn the_prime_minister_after_the_announced_resignation_is_unverified_with_the_rea
     let f = about(named, "2025-09-01", "2026-12-08", FindingKind::Officeholder, "Keir Starmer");
     assert_eq!(f[0].severity, Severity::Warning, "{f:#?}");
     assert!(f[0].message.contains("step down") && !f[0].message.contains("was Prime Minister on 2026-11-22"), "{f:#?}");
+    // Written under an earlier Prime Minister: the title meant them, and who holds it now
+    // is not named as certain either.
+    let f = about(bare, "2024-01-15", "2026-12-08", FindingKind::Officeholder, "The Prime Minister");
+    assert_eq!(f.len(), 1, "{f:#?}");
+    let m = &f[0].message;
+    assert!(m.contains("meant Rishi Sunak") && m.contains("step down") && !m.contains("it means Keir Starmer"), "{m}");
+    assert!(f[0].suggestion.as_deref().is_some_and(|s| s.contains("check who is")), "{f:#?}");
 }
 
 #[test]
