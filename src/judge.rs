@@ -555,17 +555,22 @@ fn judge_one(
     if ahead && last >= written && last < date {
         return Some(passed(text, t, (first, last), Some(written), date));
     }
-    // A date without its year ("your letter of 17th December") in a clause that does
-    // not look ahead: the letter's own date fixes it; worth writing out, not stale. The
-    // year is certain in the past tense (the last such day on or before the letter);
-    // without a tense, only a year that does not put the day after the letter is written.
+    // A date without its year ("your letter of 17th December", "In July we wrote") in a
+    // clause that does not look ahead: the letter's own date fixes it, but a reader of
+    // the letter sent on the check date takes it for the latest such day before then: a
+    // warning, with the year written out. The year is certain in the past tense (the
+    // last such day on or before the letter); without a tense, only a year that does not
+    // put the day after the letter is written.
     if moved && t.partial && !matches!(tense, Tense::Future | Tense::Present) {
         let replacement = absolute(text, (found, k)).filter(|_| tense == Tense::Past || last <= written);
-        let message = format!("\"{shown}\" written on {written}: {} (its year is not written)", t.value);
+        let message = format!(
+            "\"{shown}\" has no year: written on {written} it meant {}; a reader on {date} takes it for a later one",
+            t.value
+        );
         return Some(Finding {
             suggestion: replacement.as_ref().map(|r| format!("write the year: \"{r}\"")),
             replacement,
-            ..Finding::at(text, span, Severity::Info, FindingKind::Date, message)
+            ..Finding::at(text, span, Severity::Warning, FindingKind::Date, message)
         });
     }
     if moved {

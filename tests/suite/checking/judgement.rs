@@ -96,15 +96,22 @@ fn replacements_fit_the_sentence() {
 }
 
 #[test]
-fn a_date_without_its_year_in_a_past_clause_is_not_stale() {
-    // The letter's own date fixes "17th December"; worth writing out, nothing more.
+fn a_date_without_its_year_in_a_past_clause_is_read_as_the_latest_such_day() {
+    // The letter's own date fixes "17th December", but a reader of the letter sent years
+    // later takes it for the last 17 December: a warning, with the year written out.
     let text = "Thank you for your letter of 17th December about the review.";
     let f = about(&check(text, "2021-02-24", "2026-11-22"), "17th December").unwrap();
-    assert_eq!(f.severity, Severity::Info);
+    assert_eq!(f.severity, Severity::Warning);
     assert_eq!(f.replacement.as_deref(), Some("17 December 2020"));
+    assert!(f.message.contains("2020-12-17") && f.message.contains("no year"), "{}", f.message);
+    let text = "In March, the council published its new housing plan.";
+    let f = about(&check(text, "2023-05-02", "2026-11-22"), "March").unwrap_or_else(|| panic!("{:#?}", check(text, "2023-05-02", "2026-11-22")));
+    assert_eq!((f.severity, f.replacement.as_deref()), (Severity::Warning, Some("March 2023")));
     let text = "I met the Minister on Friday.";
     let f = about(&check(text, "2024-06-12", "2026-11-22"), "Friday").unwrap();
-    assert_eq!((f.severity, f.replacement.as_deref()), (Severity::Info, Some("Friday 7 June 2024")));
+    assert_eq!((f.severity, f.replacement.as_deref()), (Severity::Warning, Some("Friday 7 June 2024")));
+    // Sent in the week it was written, it means what it meant: nothing to say.
+    assert!(check(text, "2024-06-12", "2024-06-13").iter().all(|f| f.severity == Severity::Info));
 }
 
 #[test]
