@@ -86,7 +86,10 @@ impl Pass<'_, '_> {
             };
             let message = format!("\"{shown}\" meant {} when written ({w}); on {} {now_is}", then.holder, self.date);
             let suggestion = match doubt {
-                Some(_) => format!("name the person meant (\"{shown}, {}\"), or check who is {} now", then.holder, office.title),
+                Some(_) => format!(
+                    "name the person meant (\"{shown}, {}\"), or check who is {} now",
+                    then.holder, office.title
+                ),
                 None => format!("name the person meant (\"{shown}, {}\"), or write for {}", then.holder, now.holder),
             };
             let since = then.to.map_or(now.from, next_day);

@@ -83,7 +83,9 @@ fn a_day_without_a_year_in_a_past_clause_is_the_last_one_before_the_letter() {
     for (phrase, meant) in [("9 November", "2020-11-09"), ("28 November", "2020-11-28")] {
         let found = flagged(text, phrase, "2020-12-04", "2026-11-22");
         assert!(
-            found.iter().all(|f| f.severity == Severity::Warning && f.kind == FindingKind::Date && f.message.contains(meant)),
+            found
+                .iter()
+                .all(|f| f.severity == Severity::Warning && f.kind == FindingKind::Date && f.message.contains(meant)),
             "{phrase}: {found:#?}"
         );
     }

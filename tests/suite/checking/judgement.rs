@@ -105,7 +105,8 @@ fn a_date_without_its_year_in_a_past_clause_is_read_as_the_latest_such_day() {
     assert_eq!(f.replacement.as_deref(), Some("17 December 2020"));
     assert!(f.message.contains("2020-12-17") && f.message.contains("no year"), "{}", f.message);
     let text = "In March, the council published its new housing plan.";
-    let f = about(&check(text, "2023-05-02", "2026-11-22"), "March").unwrap_or_else(|| panic!("{:#?}", check(text, "2023-05-02", "2026-11-22")));
+    let f = about(&check(text, "2023-05-02", "2026-11-22"), "March")
+        .unwrap_or_else(|| panic!("{:#?}", check(text, "2023-05-02", "2026-11-22")));
     assert_eq!((f.severity, f.replacement.as_deref()), (Severity::Warning, Some("March 2023")));
     let text = "I met the Minister on Friday.";
     let f = about(&check(text, "2024-06-12", "2026-11-22"), "Friday").unwrap();

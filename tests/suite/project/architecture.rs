@@ -10,9 +10,9 @@ use std::collections::BTreeSet;
 
 /// The library's modules, lowest first.
 const LAYERS: &[&str] = &[
-    "error", "text", "date", "files", "facts", "policy", "finding", "template", "library", "timex", "voice", "clauses", "claims",
-    "judge", "rules", "scan", "matching", "suggest", "cluster", "check", "render", "reply", "review", "approval",
-    "log", "docx", "email", "bulk", "desk", "deliver", "golden", "ingest", "starter",
+    "error", "text", "date", "files", "facts", "policy", "finding", "template", "library", "timex", "voice", "clauses",
+    "claims", "judge", "rules", "scan", "matching", "suggest", "cluster", "check", "render", "reply", "review",
+    "approval", "log", "docx", "email", "bulk", "desk", "deliver", "golden", "ingest", "starter",
 ];
 
 /// The crate root and the binary stand above every module.
