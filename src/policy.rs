@@ -284,7 +284,9 @@ pub(crate) fn read_policy(file: &str, text: &str, table: Table) -> Result<Policy
                         lives.len() - 1
                     }
                 };
-                lives[i].2.push(state(&event.replace(' ', "-"), d, what, last, source));
+                // The state is the verb alone ("merged", "split"): its `what` says into what.
+                let verb = event.split(' ').next().unwrap_or(&event);
+                lives[i].2.push(state(verb, d, what, last, source));
                 if last {
                     open.remove(&full);
                 }

@@ -67,6 +67,7 @@ fn a_department_abolished_or_renamed_since_in_a_present_tense_sentence() {
     assert_eq!(f.len(), 1, "{f:#?}");
     assert_eq!((f[0].severity, f[0].since), (Severity::Error, Some(d("2020-09-02"))));
     assert!(f[0].suggestion.as_deref().unwrap().contains("merged into the Foreign, Commonwealth"), "{:#?}", f[0]);
+    assert!(f[0].message.contains("(merged on "), "{}", f[0].message);
     // History is left alone.
     let past = "In 2019 the Department for International Development led the relief effort.";
     assert!(about(past, "2019-12-01", "2021-01-01", FindingKind::Entity, shown).is_empty());
