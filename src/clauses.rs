@@ -606,36 +606,6 @@ const INSIDE: &[&str] = &["also", "now", "still", "already", "currently", "not",
 // ---------------------------------------------------------------------------------
 // Verb groups.
 
-/// The clauses of one text, read sentence by sentence when a rule asks (a rule reads
-/// only the sentences nothing before it reported in, so most of a long letter's are
-/// never read).
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Clauses<'a> {
-    text: &'a str,
-}
-
-impl<'a> Clauses<'a> {
-    /// The clauses of `text`, none read yet.
-    pub(crate) fn new(text: &'a str) -> Clauses<'a> {
-        Clauses { text }
-    }
-
-    /// The clauses of the sentence at `start..end` ([`clauses`]).
-    pub(crate) fn of(&self, start: usize, end: usize) -> Vec<Clause> {
-        clauses(self.text, start, end)
-    }
-
-    /// The figures of the sentence at `start..end` ([`figures`]).
-    pub(crate) fn figures(&self, start: usize, end: usize) -> Vec<(usize, usize)> {
-        figures(self.text, start, end)
-    }
-
-    /// The record the sentence at `start..end` states, if any ([`record`]).
-    pub(crate) fn record(&self, start: usize, end: usize) -> Option<(usize, usize)> {
-        record(self.text, start, end)
-    }
-}
-
 /// The clauses of the sentence at `start..end` of `text`, in order.
 pub(crate) fn clauses(text: &str, start: usize, end: usize) -> Vec<Clause> {
     let toks = tokens(text, start, end);

@@ -373,6 +373,20 @@ struct MinisterRow {
     acting: String,
 }
 
+/// The `# known_to = YYYY-MM-DD` comment of a CSV file, if any (line 1 on error).
+pub(crate) fn known_to_comment(file: &str, text: &str) -> Result<Option<Date>, Error> {
+    text.lines()
+        .take_while(|l| l.starts_with('#'))
+        .filter_map(|l| l.trim_start_matches('#').trim().strip_prefix("known_to")?.trim().strip_prefix('='))
+        .map(|d| {
+            d.trim()
+                .parse::<Date>()
+                .map_err(|e| Error::Invalid { at: Location::new(file, 1, 1), message: format!("known_to: {e}") })
+        })
+        .next()
+        .transpose()
+}
+
 /// Reads a register file: `register/mps.csv` (a `constituency` column) or
 /// `register/ministers.csv` (an `office` column). Lines starting with `#` are comments;
 /// `# known_to = YYYY-MM-DD` among them dates the snapshot. `end` is the first day out
@@ -391,13 +405,7 @@ pub(crate) fn read_register(file: &str, text: &str) -> Result<Vec<RegisterRow>, 
         at: Location::new(file, usize::try_from(line).unwrap_or(usize::MAX), 1),
         message,
     };
-    let known_to = text
-        .lines()
-        .take_while(|l| l.starts_with('#'))
-        .filter_map(|l| l.trim_start_matches('#').trim().strip_prefix("known_to")?.trim().strip_prefix('='))
-        .map(|d| d.trim().parse::<Date>().map_err(|e| invalid(1, format!("known_to: {e}"))))
-        .next()
-        .transpose()?;
+    let known_to = known_to_comment(file, text)?;
     let mut reader = csv::ReaderBuilder::new().comment(Some(b'#')).from_reader(text.as_bytes());
     let headers = reader.headers().map_err(|e| invalid(1, e.to_string()))?.clone();
     let seats = headers.iter().any(|h| h == "constituency");

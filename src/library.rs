@@ -656,7 +656,7 @@ fn csv_source(name: &str, text: &str) -> Result<crate::facts::Source> {
         file: name.to_string(),
         what: register_what(text).to_string(),
         rows,
-        known_to: crate::policy::known_to_comment(name, text)?,
+        known_to: crate::facts::known_to_comment(name, text)?,
     })
 }
 

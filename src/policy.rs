@@ -78,20 +78,6 @@ pub(crate) struct PolicyTable {
     pub(crate) known_to: Option<Date>,
 }
 
-/// The `# known_to = YYYY-MM-DD` comment of a CSV file, if any (line 1 on error).
-pub(crate) fn known_to_comment(file: &str, text: &str) -> Result<Option<Date>, Error> {
-    text.lines()
-        .take_while(|l| l.starts_with('#'))
-        .filter_map(|l| l.trim_start_matches('#').trim().strip_prefix("known_to")?.trim().strip_prefix('='))
-        .map(|d| {
-            d.trim()
-                .parse::<Date>()
-                .map_err(|e| Error::Invalid { at: Location::new(file, 1, 1), message: format!("known_to: {e}") })
-        })
-        .next()
-        .transpose()
-}
-
 /// A name without a trailing note in brackets ("Budget 2010 (Alistair Darling)",
 /// "Bus fare cap (England)", "Arbitration Bill [HL]").
 fn bare(name: &str) -> String {
@@ -146,7 +132,7 @@ pub(crate) fn read_policy(file: &str, text: &str, table: Table) -> Result<Policy
         at: Location::new(file, usize::try_from(line).unwrap_or(usize::MAX), 1),
         message,
     };
-    let known_to = known_to_comment(file, text)?;
+    let known_to = crate::facts::known_to_comment(file, text)?;
     let mut reader = csv::ReaderBuilder::new().comment(Some(b'#')).from_reader(text.as_bytes());
     let headers = reader.headers().map_err(|e| invalid(1, e.to_string()))?.clone();
     let header_line = text.lines().take_while(|l| l.starts_with('#') || l.trim().is_empty()).count() as u64 + 1;

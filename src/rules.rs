@@ -489,8 +489,6 @@ pub(crate) struct Context<'a> {
     /// automata hold lowercase names. (What is read from it besides names does not
     /// depend on ASCII case: word boundaries, and windows that are lowercased anyway.)
     folded: Folded,
-    /// The clauses of each sentence, read when a rule asks ([`claims`]).
-    clauses: crate::clauses::Clauses<'a>,
 }
 
 impl<'a> Context<'a> {
@@ -529,7 +527,6 @@ impl<'a> Context<'a> {
             title_finds,
             signer: Signer::default(),
             folded,
-            clauses: crate::clauses::Clauses::new(text),
         };
         cx.signer = Signer::new(&cx, signer);
         cx

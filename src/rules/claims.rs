@@ -175,12 +175,12 @@ impl Pass<'_, '_> {
             if long.peek().is_some() && long.all(|w| w.starts_with(|c: char| c.is_uppercase())) {
                 continue;
             }
-            let clauses = self.clauses.of(s, e);
+            let clauses = crate::clauses::clauses(self.text, s, e);
             if clauses.is_empty() {
                 continue;
             }
-            let figures = self.clauses.figures(s, e);
-            let record = self.clauses.record(s, e);
+            let figures = crate::clauses::figures(self.text, s, e);
+            let record = crate::clauses::record(self.text, s, e);
             // The first clause that makes a claim and in which no rule before this one
             // reported anything.
             let found = clauses.iter().find_map(|c| {

@@ -55,43 +55,36 @@ impl Pass<'_, '_> {
             else {
                 continue;
             };
-            // The same holder, but the facts no longer vouch for them (past their source's
-            // date and hold, or after an event that puts them in doubt).
-            let unverified = (then.holder == now.holder).then(|| facts.unverifiable(now, &office.title, self.date));
-            if then.holder == now.holder && unverified.as_ref().is_some_and(Option::is_none)
-                || !self.means_holder(s, e, &then.holder)
-            {
+            // Whether the facts still vouch for the holder they show now (past their
+            // source's date and hold, or after an event that puts them in doubt, they do not).
+            let doubt = facts.unverifiable(now, &office.title, self.date);
+            let same = then.holder == now.holder;
+            if same && doubt.is_none() || !self.means_holder(s, e, &then.holder) {
                 continue;
             }
             let shown = &self.text[s..e];
-            if let Some(Some((known, message))) = unverified {
-                let suggestion = format!("check who is {} now, and name them", office.title);
-                let message = format!("\"{shown}\": {message}");
+            let check_now = format!("check who is {} now", office.title);
+            if let (true, Some((known, why))) = (same, &doubt) {
+                let message = format!("\"{shown}\": {why}");
+                let suggestion = format!("{check_now}, and name them");
                 self.push(
                     Severity::Warning,
                     FindingKind::Officeholder,
                     (s, e),
-                    Some(next_day(known)),
+                    Some(next_day(*known)),
                     message,
                     Some(suggestion),
                 );
                 continue;
             }
-            // The holder the facts show now may itself be in doubt (the Prime Minister
-            // after an announced resignation): say so rather than name them as certain.
-            let doubt = facts.unverifiable(now, &office.title, self.date).map(|(_, why)| why);
-            let now_is = match &doubt {
-                Some(why) => format!("the facts show {} (since {}), {why}", now.holder, now.from),
-                None => format!("it means {} (since {})", now.holder, now.from),
+            // Another holder now, who may be in doubt too (the Prime Minister after an
+            // announced resignation): not named as certain.
+            let (now_is, instead) = match &doubt {
+                Some((_, why)) => (format!("the facts show {} (since {}), {why}", now.holder, now.from), check_now),
+                None => (format!("it means {} (since {})", now.holder, now.from), format!("write for {}", now.holder)),
             };
             let message = format!("\"{shown}\" meant {} when written ({w}); on {} {now_is}", then.holder, self.date);
-            let suggestion = match doubt {
-                Some(_) => format!(
-                    "name the person meant (\"{shown}, {}\"), or check who is {} now",
-                    then.holder, office.title
-                ),
-                None => format!("name the person meant (\"{shown}, {}\"), or write for {}", then.holder, now.holder),
-            };
+            let suggestion = format!("name the person meant (\"{shown}, {}\"), or {instead}", then.holder);
             let since = then.to.map_or(now.from, next_day);
             self.push(Severity::Warning, FindingKind::Officeholder, (s, e), Some(since), message, Some(suggestion));
         }
